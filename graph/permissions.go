@@ -1,0 +1,354 @@
+package graph
+
+import (
+	"slices"
+	"strings"
+)
+
+// Action is something an operator can ask mfadesk to do. Operator.Allows
+// says before trying whether the operator's token and directory roles permit
+// it, so the TUI can disable what would fail and doctor can say why.
+type Action string
+
+const (
+	ActionReadUsers    Action = "readUsers"    // search and open users
+	ActionReadMethods  Action = "readMethods"  // list a user's authentication methods
+	ActionDeleteMethod Action = "deleteMethod" // delete one method
+	ActionReset        Action = "reset"        // reset MFA: delete every method but the password
+	ActionReregister   Action = "reregister"   // "require re-register MFA": phones, Authenticator, software OATH
+	ActionRevoke       Action = "revoke"       // revoke sign-in sessions
+	ActionTAP          Action = "tap"          // issue a Temporary Access Pass
+	ActionReadPerUser  Action = "readPerUserMfa"
+	ActionPerUserMFA   Action = "perUserMfa" // set per-user MFA state
+	ActionSignIns      Action = "signIns"    // sign-in log (also needs Entra ID P1)
+	ActionAudit        Action = "audit"      // directory audit events
+	ActionReport       Action = "report"     // tenant-wide registration report
+	ActionSendMail     Action = "sendMail"   // notify a user by mail
+)
+
+// Directory role template ids (the `wids` claim carries these).
+const (
+	RoleGlobalAdmin            = "62e90394-69f5-4237-9190-012177145e10"
+	RolePrivilegedAuthAdmin    = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13"
+	RoleAuthAdmin              = "c4e39bd9-1100-46d3-8c65-fb160da0071f"
+	RoleAuthPolicyAdmin        = "0526716b-113d-4c15-b2c8-68e3c22b9f80"
+	RoleUserAdmin              = "fe930be7-5e62-47db-91af-98c3a49a38b1"
+	RoleHelpdeskAdmin          = "729827e3-9c14-49f7-bb1b-9608f156bbb8"
+	RoleSecurityAdmin          = "194ae4cb-b126-40b2-bd5b-6091b380977d"
+	RoleSecurityOperator       = "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f"
+	RoleSecurityReader         = "5d6b6bb7-de71-4623-b4af-96380a352509"
+	RoleGlobalReader           = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+	RoleReportsReader          = "4a5d8f65-41da-4de4-8968-e035b65339cf"
+	roleDefaultUserTemplateID  = "b79fbf4d-3ef9-4689-8143-76b194e85509" // "User": every member has it
+	roleGuestUserTemplateID    = "10dae51f-b6af-4016-8d66-8c2a99b929b3"
+	roleRestrictedGuestUserTID = "2af84b1e-32c8-42b7-82bc-daa82404023b"
+)
+
+// RoleNames maps directory role template ids to their display names.
+var RoleNames = map[string]string{
+	RoleGlobalAdmin:         "Global Administrator",
+	RolePrivilegedAuthAdmin: "Privileged Authentication Administrator",
+	RoleAuthAdmin:           "Authentication Administrator",
+	RoleAuthPolicyAdmin:     "Authentication Policy Administrator",
+	RoleUserAdmin:           "User Administrator",
+	RoleHelpdeskAdmin:       "Helpdesk Administrator",
+	RoleSecurityAdmin:       "Security Administrator",
+	RoleSecurityOperator:    "Security Operator",
+	RoleSecurityReader:      "Security Reader",
+	RoleGlobalReader:        "Global Reader",
+	RoleReportsReader:       "Reports Reader",
+	// Every signed-in member or guest carries one of these in wids; they
+	// are not admin roles.
+	roleDefaultUserTemplateID:  "User",
+	roleGuestUserTemplateID:    "Guest User",
+	roleRestrictedGuestUserTID: "Restricted Guest User",
+}
+
+// RoleName returns a role template id's display name, or the id itself for
+// a role mfadesk does not know.
+func RoleName(id string) string {
+	if n, ok := RoleNames[strings.ToLower(id)]; ok {
+		return n
+	}
+	return id
+}
+
+// roleID is the reverse of RoleNames ("" when unknown), so an Operator
+// filled from Graph's directoryRole display names also works.
+func roleID(name string) string {
+	for id, n := range RoleNames {
+		if strings.EqualFold(n, name) {
+			return id
+		}
+	}
+	return ""
+}
+
+// Requirement is what one action needs, from Microsoft's Graph API
+// permission pages (least privileged first). A delegated operator needs one
+// of Delegated in `scp` AND, unless Roles is empty, one of Roles in `wids`;
+// when the target is an admin, one of AdminRoles instead. An app-only
+// operator needs one of Application in `roles` (directory roles do not apply
+// to app permissions).
+type Requirement struct {
+	Action Action `json:"action"`
+	// Label is the human name ("reset MFA").
+	Label string `json:"label"`
+	// Write is true for actions that change the directory (read-only mode
+	// refuses them and asks for none of their scopes).
+	Write       bool     `json:"write"`
+	Delegated   []string `json:"delegated"`
+	Application []string `json:"application"`
+	// Roles are directory role template ids, least privileged first. Empty:
+	// any signed-in member (e.g. reading users, sending one's own mail).
+	Roles []string `json:"roles,omitempty"`
+	// AdminRoles replace Roles when the target user holds an admin role.
+	// Empty: the target makes no difference.
+	AdminRoles []string `json:"adminRoles,omitempty"`
+	// Note is shown by doctor and the README ("needs Entra ID P1").
+	Note string `json:"note,omitempty"`
+}
+
+// Writes to another admin's credentials: only these two roles (Microsoft:
+// "Authentication Administrator ... for non-administrators only").
+var adminCredentialRoles = []string{RolePrivilegedAuthAdmin, RoleGlobalAdmin}
+
+var methodWrite = []string{"UserAuthenticationMethod.ReadWrite.All"}
+var methodWriteRoles = []string{RoleAuthAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin}
+
+// Reports and audit logs: "Reports Reader, Security Reader, Security
+// Administrator, Global Reader" (plus Global Administrator).
+var reportRoles = []string{RoleReportsReader, RoleSecurityReader, RoleSecurityOperator,
+	RoleSecurityAdmin, RoleGlobalReader, RoleGlobalAdmin}
+
+// requirements is the table, in the order doctor and the README show it.
+var requirements = []Requirement{
+	{
+		Action: ActionReadUsers, Label: "search and read users",
+		// User.ReadBasic.All lacks accountEnabled, userType and
+		// signInSessionsValidFromDateTime, which the helpdesk needs.
+		Delegated:   []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
+		Application: []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
+	},
+	{
+		Action: ActionReadMethods, Label: "read authentication methods",
+		Delegated:   []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"},
+		Application: []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"},
+		Roles:       []string{RoleGlobalReader, RoleAuthAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
+		AdminRoles:  []string{RoleGlobalReader, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
+		Note:        "an Authentication Administrator sees masked phone numbers",
+	},
+	{
+		Action: ActionDeleteMethod, Label: "delete a method", Write: true,
+		Delegated: methodWrite, Application: methodWrite,
+		Roles: methodWriteRoles, AdminRoles: adminCredentialRoles,
+	},
+	{
+		Action: ActionReset, Label: "reset MFA", Write: true,
+		Delegated: methodWrite, Application: methodWrite,
+		Roles: methodWriteRoles, AdminRoles: adminCredentialRoles,
+	},
+	{
+		Action: ActionReregister, Label: "require re-registration", Write: true,
+		Delegated: methodWrite, Application: methodWrite,
+		Roles: methodWriteRoles, AdminRoles: adminCredentialRoles,
+	},
+	{
+		Action: ActionRevoke, Label: "revoke sessions", Write: true,
+		// User.RevokeSessions.All is the narrow permission; older tenants'
+		// consents often only have User.ReadWrite.All.
+		Delegated:   []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
+		Application: []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
+		// microsoft.directory/users/invalidateAllRefreshTokens.
+		Roles:      []string{RoleHelpdeskAdmin, RoleAuthAdmin, RoleUserAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
+		AdminRoles: adminCredentialRoles,
+		Note:       "does nothing for guests (they sign in at home)",
+	},
+	{
+		Action: ActionTAP, Label: "issue a Temporary Access Pass", Write: true,
+		Delegated: methodWrite, Application: methodWrite,
+		Roles: methodWriteRoles, AdminRoles: adminCredentialRoles,
+		Note: "also needs the TAP method enabled in the authentication methods policy",
+	},
+	{
+		Action: ActionReadPerUser, Label: "read per-user MFA state",
+		Delegated:   []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"},
+		Application: []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"},
+		Roles:       []string{RoleGlobalReader, RoleAuthPolicyAdmin, RoleAuthAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
+		Note:        "beta API",
+	},
+	{
+		Action: ActionPerUserMFA, Label: "set per-user MFA", Write: true,
+		Delegated:   []string{"Policy.ReadWrite.AuthenticationMethod"},
+		Application: []string{"Policy.ReadWrite.AuthenticationMethod"},
+		// The API page names Authentication Policy Administrator; the
+		// authentication admin roles hold strongAuthentication/update too.
+		Roles:      []string{RoleAuthPolicyAdmin, RoleAuthAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
+		AdminRoles: []string{RoleAuthPolicyAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
+		Note:       "beta API",
+	},
+	{
+		Action: ActionSignIns, Label: "read sign-in logs",
+		Delegated:   []string{"AuditLog.Read.All", "Directory.Read.All"},
+		Application: []string{"AuditLog.Read.All", "Directory.Read.All"},
+		Roles:       reportRoles,
+		Note:        "needs Entra ID P1 in the tenant",
+	},
+	{
+		Action: ActionAudit, Label: "read directory audit",
+		Delegated:   []string{"AuditLog.Read.All", "Directory.Read.All"},
+		Application: []string{"AuditLog.Read.All", "Directory.Read.All"},
+		Roles:       reportRoles,
+	},
+	{
+		Action: ActionReport, Label: "registration report",
+		Delegated:   []string{"AuditLog.Read.All"},
+		Application: []string{"AuditLog.Read.All"},
+		Roles:       reportRoles,
+	},
+	{
+		Action: ActionSendMail, Label: "send notification mail", Write: true,
+		// Mail.Send sends as the signed-in user; a configured shared sender
+		// needs Mail.Send.Shared and Send As rights in Exchange.
+		Delegated:   []string{"Mail.Send", "Mail.Send.Shared"},
+		Application: []string{"Mail.Send"},
+		Note:        "app-only Mail.Send can send as any mailbox unless an Exchange application access policy limits it",
+	},
+}
+
+// Requirements returns the whole table (a copy), in display order.
+func Requirements() []Requirement { return slices.Clone(requirements) }
+
+// RequirementFor returns what a needs (ok false for an unknown action).
+func RequirementFor(a Action) (Requirement, bool) {
+	for _, r := range requirements {
+		if r.Action == a {
+			return r, true
+		}
+	}
+	return Requirement{}, false
+}
+
+// Label is the action's human name.
+func (a Action) Label() string {
+	if r, ok := RequirementFor(a); ok {
+		return r.Label
+	}
+	return string(a)
+}
+
+// IsWrite reports an action that changes the directory (or sends mail).
+func (a Action) IsWrite() bool {
+	r, ok := RequirementFor(a)
+	return !ok || r.Write // unknown actions count as writes: refuse, don't guess
+}
+
+// Allows reports whether the operator may do a to target (nil: any or an
+// unknown user, so the admin-target rule is not applied). When not, why
+// names exactly the missing permission or role, e.g. `needs delegated
+// permission UserAuthenticationMethod.ReadWrite.All` or `the target is an
+// admin: needs the Privileged Authentication Administrator or Global
+// Administrator role`. Read-only mode is the caller's business.
+//
+// An operator whose token carried neither scp nor roles (the in-process demo
+// runs without a token) is not refused for permissions: only roles are
+// checked. A real Graph token always carries one of them.
+func (o Operator) Allows(a Action, target *Registration) (ok bool, why string) {
+	r, known := RequirementFor(a)
+	if !known {
+		return false, "unknown action " + string(a)
+	}
+	if o.IsApp {
+		if len(o.AppRoles) > 0 && !hasAny(o.AppRoles, r.Application) {
+			return false, "needs application permission " + orList(r.Application)
+		}
+		return true, ""
+	}
+	if len(o.Scopes) > 0 || len(o.AppRoles) > 0 {
+		if !hasAny(o.Scopes, r.Delegated) {
+			return false, "needs delegated permission " + orList(r.Delegated)
+		}
+	}
+	roles := r.Roles
+	adminTarget := target != nil && target.IsAdmin && len(r.AdminRoles) > 0
+	if adminTarget {
+		roles = r.AdminRoles
+	}
+	if len(roles) == 0 {
+		return true, ""
+	}
+	held := o.roleIDs()
+	for _, id := range roles {
+		if slices.Contains(held, id) {
+			return true, ""
+		}
+	}
+	names := make([]string, len(roles))
+	for i, id := range roles {
+		names[i] = RoleName(id)
+	}
+	if adminTarget {
+		return false, "the target is an admin: needs the " + orList(names) + " role"
+	}
+	return false, "needs the " + orList(names) + " role"
+}
+
+// roleIDs merges wids and the role display names Graph returned, as
+// lower-case template ids.
+func (o Operator) roleIDs() []string {
+	ids := make([]string, 0, len(o.RoleTemplateIDs)+len(o.DirectoryRoles))
+	for _, id := range o.RoleTemplateIDs {
+		ids = append(ids, strings.ToLower(id))
+	}
+	for _, n := range o.DirectoryRoles {
+		if id := roleID(n); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// effectiveOrder ranks roles by how much of mfadesk they unlock.
+var effectiveOrder = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin,
+	RoleAuthPolicyAdmin, RoleUserAdmin, RoleHelpdeskAdmin, RoleSecurityAdmin,
+	RoleGlobalReader, RoleSecurityOperator, RoleSecurityReader, RoleReportsReader}
+
+// EffectiveRole is a one-line description for the TUI's top line: the most
+// capable directory role held ("Privileged Authentication Administrator"),
+// "app-only" for an application, or "no admin role".
+func (o Operator) EffectiveRole() string {
+	if o.IsApp {
+		return "app-only"
+	}
+	held := o.roleIDs()
+	for _, id := range effectiveOrder {
+		if slices.Contains(held, id) {
+			return RoleName(id)
+		}
+	}
+	return "no admin role"
+}
+
+// hasAny reports whether granted holds any of want (case-insensitive:
+// Graph's scp claim is not case-normalised across clients).
+func hasAny(granted, want []string) bool {
+	for _, w := range want {
+		for _, g := range granted {
+			if strings.EqualFold(g, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// orList renders "A", "A or B", "A, B or C".
+func orList(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}

@@ -1,0 +1,146 @@
+package graph
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAllows(t *testing.T) {
+	admin := &Registration{IsAdmin: true}
+	user := &Registration{IsAdmin: false}
+	helpdeskScopes := []string{"User.Read.All", "UserAuthenticationMethod.ReadWrite.All",
+		"User.RevokeSessions.All", "AuditLog.Read.All", "Mail.Send", "Policy.ReadWrite.AuthenticationMethod"}
+
+	authAdmin := Operator{Scopes: helpdeskScopes, RoleTemplateIDs: []string{RoleAuthAdmin}}
+	paa := Operator{Scopes: helpdeskScopes, RoleTemplateIDs: []string{strings.ToUpper(RolePrivilegedAuthAdmin)}}
+	byName := Operator{Scopes: helpdeskScopes, DirectoryRoles: []string{"privileged authentication administrator"}}
+	reader := Operator{Scopes: []string{"User.Read.All", "UserAuthenticationMethod.Read.All", "AuditLog.Read.All"},
+		RoleTemplateIDs: []string{RoleGlobalReader}}
+	noRole := Operator{Scopes: helpdeskScopes, RoleTemplateIDs: []string{roleDefaultUserTemplateID}}
+	app := Operator{IsApp: true, AppRoles: []string{"User.Read.All", "UserAuthenticationMethod.ReadWrite.All"}}
+	demo := Operator{RoleTemplateIDs: []string{RolePrivilegedAuthAdmin}}
+
+	tests := []struct {
+		name    string
+		op      Operator
+		action  Action
+		target  *Registration
+		want    bool
+		whyHave string
+	}{
+		{"auth admin resets a user", authAdmin, ActionReset, user, true, ""},
+		{"auth admin resets unknown target", authAdmin, ActionReset, nil, true, ""},
+		{"auth admin cannot reset an admin", authAdmin, ActionReset, admin, false,
+			"the target is an admin: needs the Privileged Authentication Administrator or Global Administrator role"},
+		{"auth admin cannot TAP an admin", authAdmin, ActionTAP, admin, false, "target is an admin"},
+		{"auth admin cannot revoke an admin", authAdmin, ActionRevoke, admin, false, "target is an admin"},
+		{"auth admin cannot read sign-ins", authAdmin, ActionSignIns, nil, false, "Reports Reader"},
+		{"PAA resets an admin (upper-case wids)", paa, ActionReset, admin, true, ""},
+		{"PAA by role display name", byName, ActionDeleteMethod, admin, true, ""},
+		{"reader reads methods of an admin", reader, ActionReadMethods, admin, true, ""},
+		{"reader reads sign-ins", reader, ActionSignIns, nil, true, ""},
+		{"reader cannot reset: scope", reader, ActionReset, user, false,
+			"needs delegated permission UserAuthenticationMethod.ReadWrite.All"},
+		{"reader cannot revoke: scope list", reader, ActionRevoke, user, false,
+			"User.RevokeSessions.All, User.ReadWrite.All or Directory.ReadWrite.All"},
+		{"no role cannot reset", noRole, ActionReset, user, false,
+			"needs the Authentication Administrator, Privileged Authentication Administrator or Global Administrator role"},
+		{"no role reads users", noRole, ActionReadUsers, nil, true, ""},
+		{"no role sends mail", noRole, ActionSendMail, nil, true, ""},
+		{"scope check is case-insensitive", Operator{Scopes: []string{"user.read.all"}}, ActionReadUsers, nil, true, ""},
+		{"app resets an admin", app, ActionReset, admin, true, ""},
+		{"app without AuditLog", app, ActionReport, nil, false, "needs application permission AuditLog.Read.All"},
+		{"app cannot mail", app, ActionSendMail, nil, false, "application permission Mail.Send"},
+		{"demo without token: roles only", demo, ActionReset, admin, true, ""},
+		{"demo without token: report needs a reports role", demo, ActionReport, nil, false, "Reports Reader"},
+		{"unknown action", paa, Action("nope"), nil, false, "unknown action"},
+		{"per-user MFA: policy admin role", Operator{Scopes: []string{"Policy.ReadWrite.AuthenticationMethod"},
+			RoleTemplateIDs: []string{RoleAuthPolicyAdmin}}, ActionPerUserMFA, admin, true, ""},
+		{"per-user MFA: auth admin, admin target", authAdmin, ActionPerUserMFA, admin, false, "target is an admin"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ok, why := tt.op.Allows(tt.action, tt.target)
+			if ok != tt.want {
+				t.Fatalf("Allows = %v (%q), want %v", ok, why, tt.want)
+			}
+			if ok && why != "" {
+				t.Errorf("allowed but why = %q", why)
+			}
+			if !strings.Contains(why, tt.whyHave) {
+				t.Errorf("why = %q, want it to contain %q", why, tt.whyHave)
+			}
+		})
+	}
+}
+
+func TestEffectiveRole(t *testing.T) {
+	tests := []struct {
+		op   Operator
+		want string
+	}{
+		{Operator{IsApp: true, RoleTemplateIDs: []string{RoleGlobalAdmin}}, "app-only"},
+		{Operator{RoleTemplateIDs: []string{RoleReportsReader, RoleAuthAdmin}}, "Authentication Administrator"},
+		{Operator{RoleTemplateIDs: []string{RoleAuthAdmin, RolePrivilegedAuthAdmin}}, "Privileged Authentication Administrator"},
+		{Operator{DirectoryRoles: []string{"Global Administrator"}}, "Global Administrator"},
+		{Operator{RoleTemplateIDs: []string{roleDefaultUserTemplateID}}, "no admin role"},
+		{Operator{}, "no admin role"},
+	}
+	for _, tt := range tests {
+		if got := tt.op.EffectiveRole(); got != tt.want {
+			t.Errorf("%+v: EffectiveRole = %q, want %q", tt.op, got, tt.want)
+		}
+	}
+}
+
+// The table must stay complete and coherent: every action has a label, both
+// permission kinds, and admin-target roles only ever narrow a role list.
+func TestRequirementsTable(t *testing.T) {
+	all := []Action{ActionReadUsers, ActionReadMethods, ActionDeleteMethod, ActionReset, ActionReregister,
+		ActionRevoke, ActionTAP, ActionReadPerUser, ActionPerUserMFA, ActionSignIns, ActionAudit, ActionReport, ActionSendMail}
+	if len(Requirements()) != len(all) {
+		t.Fatalf("table has %d rows, want %d", len(Requirements()), len(all))
+	}
+	for _, a := range all {
+		r, ok := RequirementFor(a)
+		if !ok {
+			t.Fatalf("%s missing", a)
+		}
+		if r.Label == "" || len(r.Delegated) == 0 || len(r.Application) == 0 {
+			t.Errorf("%s incomplete: %+v", a, r)
+		}
+		for _, id := range append(r.Roles, r.AdminRoles...) {
+			if RoleName(id) == id {
+				t.Errorf("%s: role %s has no name", a, id)
+			}
+		}
+		if len(r.AdminRoles) > 0 && len(r.Roles) == 0 {
+			t.Errorf("%s: admin roles without roles", a)
+		}
+	}
+	for _, a := range []Action{ActionReset, ActionDeleteMethod, ActionTAP, ActionRevoke, ActionPerUserMFA, ActionSendMail} {
+		if !a.IsWrite() {
+			t.Errorf("%s should be a write", a)
+		}
+	}
+	for _, a := range []Action{ActionReadMethods, ActionSignIns, ActionReport, ActionAudit, ActionReadUsers} {
+		if a.IsWrite() {
+			t.Errorf("%s should be a read", a)
+		}
+	}
+	if !Action("nope").IsWrite() {
+		t.Error("unknown actions must count as writes")
+	}
+}
+
+func TestOrList(t *testing.T) {
+	for in, want := range map[string]string{"": "", "a": "a", "a|b": "a or b", "a|b|c": "a, b or c"} {
+		var xs []string
+		if in != "" {
+			xs = strings.Split(in, "|")
+		}
+		if got := orList(xs); got != want {
+			t.Errorf("orList(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
