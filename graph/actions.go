@@ -1,0 +1,207 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+)
+
+// RevokeSessions implements Client: POST /users/{id}/revokeSignInSessions.
+// Graph answers 200 {"value": true} or 204; any 2xx is success. (It does
+// nothing for B2B guests; callers warn about that, Graph does not.)
+func (c *MSGraph) RevokeSessions(ctx context.Context, userID string) error {
+	op := "revoke sign-in sessions of " + CleanText(userID)
+	if err := checkUserKey(op, userID); err != nil {
+		return err
+	}
+	ctx, ci := withCallInfo(ctx)
+	ri, err := c.user(userID).RevokeSignInSessions().ToPostRequestInformation(ctx, nil)
+	if err == nil {
+		// SendNoContent: the optional {"value": true} body is not needed
+		// and a 204 is as good as a 200.
+		err = c.adapter.SendNoContent(ctx, ri, errorMapping)
+	}
+	return c.classify(ctx, op, opRevoke, ci, err)
+}
+
+// TAP lifetime bounds Graph enforces (minutes).
+const (
+	MinTAPLifetime = 10
+	MaxTAPLifetime = 43200
+)
+
+// CreateTAP implements Client: POST
+// /users/{id}/authentication/temporaryAccessPassMethods. A valid TAP the
+// user already has is replaced by Graph. The returned Value is the only
+// time the pass is visible.
+func (c *MSGraph) CreateTAP(ctx context.Context, userID string, req TAPRequest) (TAP, error) {
+	op := "create a Temporary Access Pass for " + CleanText(userID)
+	if err := checkUserKey(op, userID); err != nil {
+		return TAP{}, err
+	}
+	if req.LifetimeMinutes != 0 && (req.LifetimeMinutes < MinTAPLifetime || req.LifetimeMinutes > MaxTAPLifetime) {
+		return TAP{}, &Error{Kind: ErrBadRequest, Op: op, Message: fmt.Sprintf(
+			"lifetime %d minutes is outside %d..%d", req.LifetimeMinutes, MinTAPLifetime, MaxTAPLifetime)}
+	}
+	body := models.NewTemporaryAccessPassAuthenticationMethod()
+	if req.LifetimeMinutes != 0 {
+		l := int32(req.LifetimeMinutes)
+		body.SetLifetimeInMinutes(&l)
+	}
+	once := req.IsUsableOnce
+	body.SetIsUsableOnce(&once)
+	if !req.Start.IsZero() {
+		s := req.Start.UTC()
+		body.SetStartDateTime(&s)
+	}
+	ctx, ci := withCallInfo(ctx)
+	res, err := c.user(userID).Authentication().TemporaryAccessPassMethods().Post(ctx, body, nil)
+	if err != nil {
+		return TAP{}, c.classify(ctx, op, opMethodsWrite, ci, err)
+	}
+	if res == nil {
+		return TAP{}, c.emptyAnswer(op, ci)
+	}
+	t := tapFrom(res)
+	if t.Value == "" {
+		return TAP{}, &Error{Kind: ErrUnavailable, Op: op, Status: ci.snapshot().status,
+			Message: "Graph created a pass but did not return its value; delete it and try again"}
+	}
+	return t, nil
+}
+
+func tapFrom(m models.TemporaryAccessPassAuthenticationMethodable) TAP {
+	return TAP{
+		ID:                    str(m.GetId()),
+		Value:                 str(m.GetTemporaryAccessPass()),
+		Created:               timev(m.GetCreatedDateTime()),
+		Start:                 timev(m.GetStartDateTime()),
+		LifetimeMinutes:       int32v(m.GetLifetimeInMinutes()),
+		IsUsableOnce:          boolv(m.GetIsUsableOnce()),
+		IsUsable:              boolv(m.GetIsUsable()),
+		MethodUsabilityReason: str(m.GetMethodUsabilityReason()),
+	}
+}
+
+// ParsePerUserMFAState accepts disabled, enabled or enforced (any case).
+func ParsePerUserMFAState(s string) (PerUserMFAState, error) {
+	switch st := PerUserMFAState(strings.ToLower(strings.TrimSpace(s))); st {
+	case PerUserMFADisabled, PerUserMFAEnabled, PerUserMFAEnforced:
+		return st, nil
+	}
+	return "", fmt.Errorf("per-user MFA state %q: want disabled, enabled or enforced", s)
+}
+
+func requirementsPath(userID string) string {
+	return "/users/" + pathSeg(userID) + "/authentication/requirements"
+}
+
+// PerUserMFA implements Client: beta GET /users/{id}/authentication/requirements.
+func (c *MSGraph) PerUserMFA(ctx context.Context, userID string) (PerUserMFAState, error) {
+	op := "read per-user MFA state of " + CleanText(userID)
+	if err := checkUserKey(op, userID); err != nil {
+		return "", err
+	}
+	ri, err := c.betaRequest(abs.GET, requirementsPath(userID), nil)
+	if err != nil {
+		return "", &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	}
+	ctx, ci := withCallInfo(ctx)
+	res, err := c.adapter.Send(ctx, ri, newRawObject, errorMapping)
+	if err != nil {
+		return "", c.classify(ctx, op, opPerUserMFARead, ci, err)
+	}
+	if res == nil {
+		return "", c.emptyAnswer(op, ci)
+	}
+	raw := rawString(res.(*rawObject).data, "perUserMfaState")
+	st, perr := ParsePerUserMFAState(raw)
+	if perr != nil {
+		return "", &Error{Kind: ErrUnavailable, Op: op, Status: ci.snapshot().status, RequestID: ci.snapshot().requestID,
+			Message: fmt.Sprintf("Graph answered an unknown per-user MFA state %q", raw)}
+	}
+	return st, nil
+}
+
+// SetPerUserMFA implements Client: beta PATCH
+// /users/{id}/authentication/requirements {"perUserMfaState": s}. Graph
+// turns "enabled" into "enforced" for a user who already has a method.
+func (c *MSGraph) SetPerUserMFA(ctx context.Context, userID string, s PerUserMFAState) error {
+	op := fmt.Sprintf("set per-user MFA of %s to %s", CleanText(userID), CleanText(string(s)))
+	if err := checkUserKey(op, userID); err != nil {
+		return err
+	}
+	if _, err := ParsePerUserMFAState(string(s)); err != nil {
+		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	}
+	ri, err := c.betaRequest(abs.PATCH, requirementsPath(userID), nil)
+	if err != nil {
+		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	}
+	body := &rawObject{}
+	body.Set("perUserMfaState", string(s))
+	if err := ri.SetContentFromParsable(ctx, c.adapter, "application/json", body); err != nil {
+		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	}
+	ctx, ci := withCallInfo(ctx)
+	return c.classify(ctx, op, opPerUserMFAWrite, ci, c.adapter.SendNoContent(ctx, ri, errorMapping))
+}
+
+// SendMail implements Client: POST /users/{from}/sendMail, or /me/sendMail
+// when From is empty. Recipients are validated locally (no header tricks).
+func (c *MSGraph) SendMail(ctx context.Context, m Mail) error {
+	op := "send mail"
+	if len(m.To) > 0 {
+		op = "send mail to " + CleanText(strings.Join(m.To, ", "))
+	}
+	if len(m.To) == 0 {
+		return &Error{Kind: ErrBadRequest, Op: op, Message: "no recipient"}
+	}
+	var to []models.Recipientable
+	for _, addr := range m.To {
+		addr = strings.TrimSpace(addr)
+		if !LooksLikeUPN(addr) {
+			return &Error{Kind: ErrBadRequest, Op: op, Message: fmt.Sprintf("%q is not a mail address", CleanText(addr))}
+		}
+		ea := models.NewEmailAddress()
+		ea.SetAddress(&addr)
+		r := models.NewRecipient()
+		r.SetEmailAddress(ea)
+		to = append(to, r)
+	}
+	if strings.ContainsAny(m.Subject, "\r\n") {
+		return &Error{Kind: ErrBadRequest, Op: op, Message: "the subject contains a line break"}
+	}
+	msg := models.NewMessage()
+	subject, content := m.Subject, m.Body
+	msg.SetSubject(&subject)
+	b := models.NewItemBody()
+	bt := models.TEXT_BODYTYPE
+	if m.HTML {
+		bt = models.HTML_BODYTYPE
+	}
+	b.SetContentType(&bt)
+	b.SetContent(&content)
+	msg.SetBody(b)
+	msg.SetToRecipients(to)
+	body := users.NewItemSendMailPostRequestBody()
+	body.SetMessage(msg)
+	save := true
+	body.SetSaveToSentItems(&save)
+
+	var sm *users.ItemSendMailRequestBuilder
+	if m.From == "" {
+		sm = users.NewItemSendMailRequestBuilder(c.v1+"/me/sendMail", c.adapter)
+	} else {
+		if err := checkUserKey(op, m.From); err != nil {
+			return err
+		}
+		sm = c.user(m.From).SendMail()
+	}
+	ctx, ci := withCallInfo(ctx)
+	return c.classify(ctx, op, opMail, ci, sm.Post(ctx, body, nil))
+}

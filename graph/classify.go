@@ -1,0 +1,242 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+)
+
+// opKind says which family an operation belongs to, so a 403 can name the
+// permission and directory role that would allow it.
+type opKind int
+
+const (
+	opRead opKind = iota // users
+	opMethodsRead
+	opMethodsWrite
+	opReports // registration report
+	opSignIns
+	opAudit
+	opRevoke
+	opPerUserMFARead
+	opPerUserMFAWrite
+	opMail
+	opMe
+)
+
+// needs names what would allow a denied call of this kind.
+func (k opKind) needs() string {
+	const target = "Privileged Authentication Administrator when the target is an admin"
+	switch k {
+	case opRead:
+		return "User.Read.All (or User.ReadBasic.All)"
+	case opMethodsRead:
+		return "UserAuthenticationMethod.Read.All and the Authentication Administrator role (" + target + ")"
+	case opMethodsWrite:
+		return "UserAuthenticationMethod.ReadWrite.All and the Authentication Administrator role (" + target + ")"
+	case opReports:
+		return "AuditLog.Read.All and the Reports Reader, Security Reader or Global Reader role"
+	case opSignIns, opAudit:
+		return "AuditLog.Read.All and the Reports Reader or Security Reader role"
+	case opRevoke:
+		return "User.RevokeSessions.All and the Helpdesk Administrator role (" + target + ")"
+	case opPerUserMFARead:
+		return "Policy.Read.All and the Authentication Administrator role (" + target + ")"
+	case opPerUserMFAWrite:
+		return "Policy.ReadWrite.AuthenticationMethod and the Authentication Administrator role (" + target + ")"
+	case opMail:
+		return "Mail.Send"
+	case opMe:
+		return "User.Read"
+	}
+	return ""
+}
+
+// classify turns whatever a call returned into a *Error. ctx is the call's
+// context: when the caller cancelled, the cancellation is returned as such
+// (errors.Is(err, context.Canceled)), not dressed up as a Graph failure.
+func (c *MSGraph) classify(ctx context.Context, op string, kind opKind, ci *callInfo, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ge, ok := AsError(err); ok {
+		return ge
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s: %w", op, ctx.Err())
+	}
+	info := ci.snapshot()
+	e := &Error{Op: op, Status: info.status, RequestID: info.requestID, RetryAfter: info.retryAfter}
+
+	var te *tokenError
+	if errors.As(err, &te) {
+		e.Kind = ErrSignIn
+		e.Status = 0
+		e.Message = "could not get an access token: " + CleanText(firstLine(te.err.Error()))
+		return e
+	}
+	if info.refusedHost != "" || errors.Is(err, errRefusedHost) {
+		e.Kind = ErrUnavailable
+		e.Message = fmt.Sprintf("refused to send a request to %q: mfadesk only talks to %s", CleanText(info.refusedHost), c.endpoint.Host)
+		return e
+	}
+
+	var oe *odataerrors.ODataError
+	if errors.As(err, &oe) {
+		if st := oe.GetStatusCode(); st != 0 {
+			e.Status = st
+		}
+		if me := oe.GetErrorEscaped(); me != nil {
+			e.Code = str(me.GetCode())
+			e.Message = str(me.GetMessage())
+			if in := me.GetInnerError(); in != nil {
+				if id := str(in.GetRequestId()); id != "" {
+					e.RequestID = id
+				}
+			}
+		}
+		if e.RequestID == "" {
+			e.RequestID = headerValue(oe.GetResponseHeaders(), "request-id")
+		}
+		classifyStatus(e, kind)
+		return e
+	}
+	var ae *abs.ApiError
+	if errors.As(err, &ae) && ae.ResponseStatusCode != 0 {
+		e.Status = ae.ResponseStatusCode
+		if e.RequestID == "" {
+			e.RequestID = headerValue(ae.ResponseHeaders, "request-id")
+		}
+		classifyStatus(e, kind)
+		if e.Message == "" || e.Kind == ErrUnavailable {
+			e.Message = fmt.Sprintf("Graph answered %d %s without a readable error body", e.Status, http.StatusText(e.Status))
+		}
+		return e
+	}
+
+	switch {
+	case info.status == 0 && info.timedOut:
+		e.Kind = ErrUnavailable
+		e.Message = fmt.Sprintf("Graph did not answer within %s", c.requestTimeout)
+	case info.status == 0:
+		e.Kind = ErrUnavailable
+		msg := err.Error()
+		if info.transportErr != nil {
+			msg = info.transportErr.Error()
+		}
+		e.Message = fmt.Sprintf("could not reach Graph at %s: %s", c.endpoint.Host, CleanText(firstLine(msg)))
+	case info.status >= 300 && info.status < 400:
+		e.Kind = ErrUnavailable
+		e.Message = fmt.Sprintf("Graph answered with a redirect (%d) to %q; mfadesk does not follow redirects", info.status, CleanText(info.location))
+	case info.status >= 400:
+		// An error status whose body kiota could not read (HTML from a
+		// proxy, truncated JSON): classify by status alone.
+		classifyStatus(e, kind)
+		e.Message = fmt.Sprintf("Graph answered %d %s with an unreadable body (%s)", info.status, http.StatusText(info.status), describeType(info.contentType))
+	default:
+		e.Kind = ErrUnavailable
+		e.Message = fmt.Sprintf("unreadable answer from Graph (%d, %s): %s", info.status, describeType(info.contentType), CleanText(firstLine(err.Error())))
+	}
+	return e
+}
+
+// emptyAnswer is the error for a 2xx with no body where one was expected.
+func (c *MSGraph) emptyAnswer(op string, ci *callInfo) error {
+	info := ci.snapshot()
+	if info.status >= 300 && info.status < 400 {
+		return &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+			Message: fmt.Sprintf("Graph answered with a redirect (%d) to %q; mfadesk does not follow redirects", info.status, CleanText(info.location))}
+	}
+	return &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+		Message: fmt.Sprintf("Graph answered %d with an empty body", info.status)}
+}
+
+// classifyStatus sets Kind (and Needs / Message) from status and code.
+// Codes are matched, never messages, except for the default-method rule,
+// which Graph reports only as a 400 badRequest with a message.
+func classifyStatus(e *Error, kind opKind) {
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		e.Kind = ErrDenied
+		if e.Needs == "" {
+			e.Needs = "a valid sign-in (Graph rejected the access token)"
+		}
+	case e.Status == http.StatusForbidden:
+		if strings.EqualFold(e.Code, "Authentication_RequestFromNonPremiumTenantOrB2CTenant") {
+			e.Kind = ErrUnlicensed
+			e.Message = "sign-in logs need Microsoft Entra ID P1 or P2 in this tenant"
+			return
+		}
+		e.Kind = ErrDenied
+		e.Needs = kind.needs()
+	case e.Status == http.StatusNotFound:
+		e.Kind = ErrNotFound
+	case e.Status == http.StatusConflict || e.Status == http.StatusPreconditionFailed:
+		e.Kind = ErrConflict
+	case e.Status == http.StatusTooManyRequests:
+		e.Kind = ErrThrottled
+		if e.Message == "" {
+			e.Message = "Graph is throttling this app; try again later"
+		}
+	case e.Status == http.StatusBadRequest && isDefaultMethodRule(e.Message):
+		e.Kind = ErrConflict
+	case e.Status >= 500:
+		e.Kind = ErrUnavailable
+	case e.Status >= 400:
+		e.Kind = ErrBadRequest
+	default:
+		e.Kind = ErrUnavailable
+	}
+}
+
+// isDefaultMethodRule recognises Graph's refusals to delete a method that
+// others depend on: the default method while others exist ("Cannot delete
+// default method with other methods configured...", "...matches the user's
+// current default authentication method...") and a mobile phone while an
+// alternate mobile exists.
+func isDefaultMethodRule(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "default method") ||
+		strings.Contains(m, "default authentication method") ||
+		strings.Contains(m, "alternatemobile") || strings.Contains(m, "alternate mobile")
+}
+
+func headerValue(h *abs.ResponseHeaders, key string) string {
+	if h == nil {
+		return ""
+	}
+	for _, k := range h.ListKeys() {
+		if strings.EqualFold(k, key) {
+			if v := h.Get(k); len(v) > 0 {
+				return CleanText(v[0])
+			}
+		}
+	}
+	return ""
+}
+
+func describeType(ct string) string {
+	if ct == "" {
+		return "no content type"
+	}
+	ct = strings.TrimSpace(strings.SplitN(ct, ";", 2)[0])
+	if strings.EqualFold(ct, "text/html") {
+		return "an HTML page, perhaps from a proxy"
+	}
+	return CleanText(ct)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 300 {
+		s = s[:300] + "..."
+	}
+	return s
+}

@@ -1,0 +1,169 @@
+package graph
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+)
+
+// TokenClaims are the access-token claims mfadesk reads (never verified:
+// the token is only inspected to tell the operator what they can do).
+type TokenClaims struct {
+	TenantID string   `json:"tid"`
+	ObjectID string   `json:"oid"`
+	UPN      string   `json:"upn"`
+	Username string   `json:"preferred_username"`
+	Name     string   `json:"name"`
+	AppID    string   `json:"appid"`
+	AZP      string   `json:"azp"`
+	Scope    string   `json:"scp"`
+	Roles    []string `json:"roles"`
+	WIDs     []string `json:"wids"`
+}
+
+// DecodeClaims reads a JWT's payload without verifying it.
+func DecodeClaims(token string) (TokenClaims, error) {
+	var tc TokenClaims
+	parts := strings.Split(token, ".")
+	if len(parts) < 2 {
+		return tc, errors.New("not a JWT")
+	}
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return tc, fmt.Errorf("JWT payload: %w", err)
+	}
+	if err := json.Unmarshal(b, &tc); err != nil {
+		return tc, fmt.Errorf("JWT payload: %w", err)
+	}
+	return tc, nil
+}
+
+// Me implements Client. With a credential the access token's claims give
+// the tenant, scopes (scp), app roles (roles) and directory roles (wids);
+// a token without scp is app-only and /me is not called. A delegated
+// operator is read from /me and /me/transitiveMemberOf/microsoft.graph.directoryRole
+// (falling back to the wids names when that list is not readable).
+// Without a credential (loopback only) /me is all there is.
+func (c *MSGraph) Me(ctx context.Context) (Operator, error) {
+	op := "read the signed-in operator"
+	var op0 Operator
+	delegated := true
+	if c.cred != nil {
+		tok, err := c.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: c.scopes})
+		if err != nil {
+			if ctx.Err() != nil {
+				return Operator{}, fmt.Errorf("%s: %w", op, ctx.Err())
+			}
+			return Operator{}, &Error{Kind: ErrSignIn, Op: op, Message: "could not get an access token: " + CleanText(firstLine(err.Error()))}
+		}
+		tc, err := DecodeClaims(tok.Token)
+		if err != nil {
+			return Operator{}, &Error{Kind: ErrSignIn, Op: op, Message: "the access token is not readable: " + err.Error()}
+		}
+		op0 = operatorFromClaims(tc)
+		delegated = !op0.IsApp
+	}
+	if !delegated {
+		return op0, nil
+	}
+
+	ctx, ci := withCallInfo(ctx)
+	me, err := users.NewUserItemRequestBuilder(c.v1+"/me?%24select=id,displayName,userPrincipalName", c.adapter).Get(ctx, nil)
+	if err != nil {
+		return Operator{}, c.classify(ctx, op, opMe, ci, err)
+	}
+	if me == nil {
+		return Operator{}, c.emptyAnswer(op, ci)
+	}
+	op0.ID = str(me.GetId())
+	op0.DisplayName = str(me.GetDisplayName())
+	op0.UserPrincipalName = str(me.GetUserPrincipalName())
+
+	rctx, rci := withCallInfo(ctx)
+	roles, err := users.NewItemTransitiveMemberOfGraphDirectoryRoleRequestBuilder(
+		c.v1+"/me/transitiveMemberOf/microsoft.graph.directoryRole?%24select=displayName,roleTemplateId", c.adapter).Get(rctx, nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Operator{}, fmt.Errorf("%s: %w", op, ctx.Err())
+		}
+		if c.cred == nil {
+			// Nothing else tells the roles without a token.
+			return Operator{}, c.classify(rctx, op, opMe, rci, err)
+		}
+		return op0, nil // keep the names from wids
+	}
+	if roles != nil {
+		names, ids := directoryRoles(roles)
+		if len(names) > 0 || c.cred == nil {
+			op0.DirectoryRoles = names
+		}
+		if len(op0.RoleTemplateIDs) == 0 {
+			op0.RoleTemplateIDs = ids
+		}
+	}
+	return op0, nil
+}
+
+func directoryRoles(res models.DirectoryRoleCollectionResponseable) (names, ids []string) {
+	for _, r := range res.GetValue() {
+		if r == nil {
+			continue
+		}
+		if n := str(r.GetDisplayName()); n != "" {
+			names = append(names, n)
+		}
+		if id := str(r.GetRoleTemplateId()); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(names)
+	return names, ids
+}
+
+func operatorFromClaims(tc TokenClaims) Operator {
+	o := Operator{
+		ID:                CleanText(tc.ObjectID),
+		DisplayName:       CleanText(tc.Name),
+		UserPrincipalName: CleanText(tc.UPN),
+		TenantID:          CleanText(tc.TenantID),
+		AppID:             CleanText(tc.AppID),
+		IsApp:             strings.TrimSpace(tc.Scope) == "",
+		AppRoles:          cleanAll(tc.Roles),
+		RoleTemplateIDs:   cleanAll(tc.WIDs),
+	}
+	if o.AppID == "" {
+		o.AppID = CleanText(tc.AZP)
+	}
+	if o.UserPrincipalName == "" && !o.IsApp {
+		o.UserPrincipalName = CleanText(tc.Username)
+	}
+	if !o.IsApp {
+		o.Scopes = cleanAll(strings.Fields(tc.Scope))
+	}
+	if len(o.AppRoles) == 0 {
+		o.AppRoles = nil
+	}
+	if len(o.RoleTemplateIDs) == 0 {
+		o.RoleTemplateIDs = nil
+	}
+	for _, w := range o.RoleTemplateIDs {
+		switch n := RoleName(w); n {
+		case "User", "Guest User", "Restricted Guest User":
+			// every account's base role, not an admin role
+		case w:
+			o.DirectoryRoles = append(o.DirectoryRoles, "role "+w)
+		default:
+			o.DirectoryRoles = append(o.DirectoryRoles, n)
+		}
+	}
+	sort.Strings(o.DirectoryRoles)
+	return o
+}

@@ -1,0 +1,390 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+)
+
+const odataPrefix = "#microsoft.graph."
+
+// kindByType maps @odata.type to a kind. hardwareOath has no v1.0 model in
+// the SDK; it is recognised by its type name all the same.
+var kindByType = map[string]MethodKind{
+	odataPrefix + "passwordAuthenticationMethod":                KindPassword,
+	odataPrefix + "phoneAuthenticationMethod":                   KindPhone,
+	odataPrefix + "microsoftAuthenticatorAuthenticationMethod":  KindAuthenticator,
+	odataPrefix + "fido2AuthenticationMethod":                   KindFIDO2,
+	odataPrefix + "softwareOathAuthenticationMethod":            KindSoftwareOath,
+	odataPrefix + "hardwareOathAuthenticationMethod":            KindHardwareOath,
+	odataPrefix + "emailAuthenticationMethod":                   KindEmail,
+	odataPrefix + "temporaryAccessPassAuthenticationMethod":     KindTAP,
+	odataPrefix + "windowsHelloForBusinessAuthenticationMethod": KindWindowsHello,
+	odataPrefix + "platformCredentialAuthenticationMethod":      KindPlatformCredential,
+}
+
+// kindSegment is each deletable kind's URL segment under
+// /users/{id}/authentication/. Hardware OATH is beta only.
+var kindSegment = map[MethodKind]string{
+	KindPhone:              "phoneMethods",
+	KindAuthenticator:      "microsoftAuthenticatorMethods",
+	KindFIDO2:              "fido2Methods",
+	KindSoftwareOath:       "softwareOathMethods",
+	KindHardwareOath:       "hardwareOathMethods",
+	KindEmail:              "emailMethods",
+	KindTAP:                "temporaryAccessPassMethods",
+	KindWindowsHello:       "windowsHelloForBusinessMethods",
+	KindPlatformCredential: "platformCredentialMethods",
+}
+
+// KindLabel is a short human name for a kind ("Authenticator app").
+func KindLabel(k MethodKind) string {
+	switch k {
+	case KindPassword:
+		return "password"
+	case KindPhone:
+		return "phone"
+	case KindAuthenticator:
+		return "Authenticator app"
+	case KindFIDO2:
+		return "FIDO2 key / passkey"
+	case KindSoftwareOath:
+		return "software OATH token"
+	case KindHardwareOath:
+		return "hardware OATH token"
+	case KindEmail:
+		return "email"
+	case KindTAP:
+		return "Temporary Access Pass"
+	case KindWindowsHello:
+		return "Windows Hello for Business"
+	case KindPlatformCredential:
+		return "platform credential"
+	}
+	return "other method"
+}
+
+// ListMethods implements Client: GET /users/{id}/authentication/methods,
+// and beta signInPreferences for which one is the default. The preference
+// lookup is best effort: when it fails (not permitted, not offered) the
+// methods come back with none marked default rather than not at all.
+func (c *MSGraph) ListMethods(ctx context.Context, userID string) ([]Method, error) {
+	op := "list methods of " + CleanText(userID)
+	if err := checkUserKey(op, userID); err != nil {
+		return nil, err
+	}
+	prefCh := make(chan string, 1)
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { prefCh <- c.preferredMethod(pctx, userID) }()
+
+	cctx, ci := withCallInfo(ctx)
+	res, err := c.user(userID).Authentication().Methods().Get(cctx, nil)
+	if err != nil {
+		return nil, c.classify(cctx, op, opMethodsRead, ci, err)
+	}
+	if res == nil {
+		return nil, c.emptyAnswer(op, ci)
+	}
+	out := make([]Method, 0, len(res.GetValue()))
+	for _, m := range res.GetValue() {
+		if m != nil {
+			out = append(out, methodFrom(m))
+		}
+	}
+	markDefault(out, <-prefCh)
+	return out, nil
+}
+
+// preferredMethod reads beta /users/{id}/authentication/signInPreferences
+// userPreferredMethodForSecondaryAuthentication ("" when unknown).
+func (c *MSGraph) preferredMethod(ctx context.Context, userID string) string {
+	ri, err := c.betaRequest(abs.GET, "/users/"+pathSeg(userID)+"/authentication/signInPreferences", nil)
+	if err != nil {
+		return ""
+	}
+	ctx, _ = withCallInfo(ctx)
+	res, err := c.adapter.Send(ctx, ri, newRawObject, errorMapping)
+	if err != nil || res == nil {
+		return ""
+	}
+	return rawString(res.(*rawObject).data, "userPreferredMethodForSecondaryAuthentication")
+}
+
+// markDefault sets IsDefault on the method that Graph's preferred
+// secondary method (push, oath, sms, voiceMobile, ...) designates.
+func markDefault(ms []Method, pref string) {
+	pick := func(k MethodKind, phoneType string) bool {
+		for i := range ms {
+			if ms[i].Kind == k && (phoneType == "" || strings.EqualFold(ms[i].PhoneType, phoneType)) {
+				ms[i].IsDefault = true
+				return true
+			}
+		}
+		return false
+	}
+	switch strings.ToLower(pref) {
+	case "push":
+		pick(KindAuthenticator, "")
+	case "oath":
+		_ = pick(KindSoftwareOath, "") || pick(KindHardwareOath, "") || pick(KindAuthenticator, "")
+	case "sms", "voicemobile":
+		pick(KindPhone, "mobile")
+	case "voicealternatemobile":
+		pick(KindPhone, "alternateMobile")
+	case "voiceoffice":
+		pick(KindPhone, "office")
+	case "email":
+		pick(KindEmail, "")
+	case "fido2", "passkey":
+		pick(KindFIDO2, "")
+	}
+}
+
+// methodFrom turns one SDK method into a Method. Unknown types are kept as
+// KindOther with their @odata.type.
+func methodFrom(m models.AuthenticationMethodable) Method {
+	out := Method{ID: str(m.GetId()), ODataType: str(m.GetOdataType())}
+	out.Kind = kindByType[out.ODataType]
+	if out.Kind == "" {
+		out.Kind = KindOther
+	}
+	extra := m.GetAdditionalData()
+	switch v := m.(type) {
+	case models.PasswordAuthenticationMethodable:
+		out.Kind = KindPassword
+		out.Created = timev(v.GetCreatedDateTime())
+		out.Detail = "password"
+	case models.PhoneAuthenticationMethodable:
+		out.Kind = KindPhone
+		if t := v.GetPhoneType(); t != nil {
+			out.PhoneType = t.String()
+		}
+		out.PhoneNumber = MaskPhone(str(v.GetPhoneNumber()))
+		out.Detail = strings.TrimSpace(out.PhoneType + " " + out.PhoneNumber)
+	case models.MicrosoftAuthenticatorAuthenticationMethodable:
+		out.Kind = KindAuthenticator
+		out.DisplayName = str(v.GetDisplayName())
+		out.Created = timev(v.GetCreatedDateTime())
+		out.Device = out.DisplayName
+		out.AppVersion = str(v.GetPhoneAppVersion())
+		out.Detail = joinDetail(out.Device, "Authenticator "+out.AppVersion)
+		if out.AppVersion == "" {
+			out.Detail = joinDetail(out.Device, "Authenticator")
+		}
+	case models.Fido2AuthenticationMethodable:
+		out.Kind = KindFIDO2
+		out.DisplayName = str(v.GetDisplayName())
+		out.Created = timev(v.GetCreatedDateTime())
+		out.Model = str(v.GetModel())
+		out.Detail = joinDetail(out.DisplayName, out.Model)
+	case models.SoftwareOathAuthenticationMethodable:
+		out.Kind = KindSoftwareOath
+		out.Detail = "software OATH token"
+	case models.EmailAuthenticationMethodable:
+		out.Kind = KindEmail
+		out.Email = str(v.GetEmailAddress())
+		out.Detail = out.Email
+	case models.TemporaryAccessPassAuthenticationMethodable:
+		out.Kind = KindTAP
+		out.Created = timev(v.GetCreatedDateTime())
+		out.TAPStart = timev(v.GetStartDateTime())
+		out.LifetimeMinutes = int32v(v.GetLifetimeInMinutes())
+		out.IsUsableOnce = boolv(v.GetIsUsableOnce())
+		out.IsUsable = boolv(v.GetIsUsable())
+		out.Detail = tapDetail(out)
+	case models.WindowsHelloForBusinessAuthenticationMethodable:
+		out.Kind = KindWindowsHello
+		out.DisplayName = str(v.GetDisplayName())
+		out.Created = timev(v.GetCreatedDateTime())
+		out.Device = out.DisplayName
+		if d := v.GetDevice(); d != nil && str(d.GetDisplayName()) != "" {
+			out.Device = str(d.GetDisplayName())
+		}
+		out.Detail = out.Device
+		if ks := v.GetKeyStrength(); ks != nil && ks.String() != "normal" {
+			out.Detail = joinDetail(out.Device, "key strength "+ks.String())
+		}
+	case models.PlatformCredentialAuthenticationMethodable:
+		out.Kind = KindPlatformCredential
+		out.DisplayName = str(v.GetDisplayName())
+		out.Created = timev(v.GetCreatedDateTime())
+		out.Device = out.DisplayName
+		if d := v.GetDevice(); d != nil && str(d.GetDisplayName()) != "" {
+			out.Device = str(d.GetDisplayName())
+		}
+		platform := ""
+		if p := v.GetPlatform(); p != nil {
+			platform = p.String()
+		}
+		out.Detail = joinDetail(out.Device, platform)
+	default:
+		// hardwareOath (beta-only model) and kinds mfadesk does not know:
+		// read what the base model kept.
+		out.DisplayName = rawString(extra, "displayName")
+		if out.Kind == KindHardwareOath {
+			serial := rawString(extra, "serialNumber")
+			if dev := rawMap(extra["device"]); dev != nil && serial == "" {
+				serial = rawString(dev, "serialNumber")
+			}
+			out.Detail = joinDetail(out.DisplayName, "serial "+serial)
+			if serial == "" {
+				out.Detail = joinDetail(out.DisplayName, "hardware OATH token")
+			}
+		} else {
+			out.Detail = joinDetail(strings.TrimPrefix(out.ODataType, odataPrefix), out.DisplayName)
+			if out.ODataType == "" {
+				out.Detail = "method without a type"
+			}
+		}
+	}
+	if out.Created.IsZero() {
+		// Older answers (and the documentation sample) say creationDateTime.
+		if t := rawTime(extra, "createdDateTime"); !t.IsZero() {
+			out.Created = t
+		} else {
+			out.Created = rawTime(extra, "creationDateTime")
+		}
+	}
+	if out.ID == PasswordMethodID {
+		out.Kind = KindPassword
+	}
+	return out
+}
+
+func joinDetail(a, b string) string {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	switch {
+	case a == "":
+		return b
+	case b == "" || strings.EqualFold(a, b):
+		return a
+	}
+	return a + " (" + b + ")"
+}
+
+func tapDetail(m Method) string {
+	var parts []string
+	if m.LifetimeMinutes > 0 {
+		parts = append(parts, fmt.Sprintf("%d min", m.LifetimeMinutes))
+	}
+	if m.IsUsableOnce {
+		parts = append(parts, "one-time")
+	}
+	if m.IsUsable {
+		parts = append(parts, "usable")
+	} else {
+		parts = append(parts, "not usable")
+	}
+	if !m.TAPStart.IsZero() {
+		parts = append(parts, "from "+m.TAPStart.Format(time.RFC3339))
+	}
+	return "Temporary Access Pass, " + strings.Join(parts, ", ")
+}
+
+// MaskPhone hides all but the last digits of a phone number, keeping the
+// country code: "+1 2065551234" -> "+1 XXXXXXX234". Numbers Graph already
+// masked (as it does for Authentication Administrators) stay as they are.
+func MaskPhone(p string) string {
+	p = strings.TrimSpace(p)
+	if p == "" {
+		return ""
+	}
+	prefix, rest := "", p
+	if strings.HasPrefix(p, "+") {
+		if i := strings.IndexByte(p, ' '); i > 0 {
+			prefix, rest = p[:i+1], p[i+1:]
+		}
+	}
+	digits := 0
+	for _, r := range rest {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	keep := 3
+	switch {
+	case digits <= 3:
+		keep = 0
+	case digits <= 6:
+		keep = 2
+	}
+	var b strings.Builder
+	b.WriteString(prefix)
+	seen := 0
+	for _, r := range rest {
+		if r >= '0' && r <= '9' {
+			seen++
+			if seen <= digits-keep {
+				b.WriteByte('X')
+				continue
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// DeleteMethod implements Client through the method's per-kind URL
+// (/users/{id}/authentication/{kind}Methods/{methodId}; hardware OATH via
+// beta). The password and unknown kinds are refused locally with
+// ErrBadRequest. A 404 that follows a retried dropped connection counts as
+// deleted: the first attempt most likely went through.
+func (c *MSGraph) DeleteMethod(ctx context.Context, userID string, m Method) error {
+	op := fmt.Sprintf("delete %s method %s of %s", KindLabel(m.Kind), CleanText(m.ID), CleanText(userID))
+	if err := checkUserKey(op, userID); err != nil {
+		return err
+	}
+	if err := checkMethodID(op, m.ID); err != nil {
+		return err
+	}
+	if !m.Deletable() {
+		msg := "the password method cannot be deleted"
+		if m.Kind == KindOther || m.Kind == "" {
+			msg = fmt.Sprintf("mfadesk cannot delete a method of type %q (no per-kind delete URL is known)", CleanText(m.ODataType))
+		}
+		return &Error{Kind: ErrBadRequest, Op: op, Message: msg}
+	}
+	ctx, ci := withCallInfo(ctx)
+	auth := c.user(userID).Authentication()
+	var err error
+	switch m.Kind {
+	case KindPhone:
+		err = auth.PhoneMethods().ByPhoneAuthenticationMethodId(m.ID).Delete(ctx, nil)
+	case KindAuthenticator:
+		err = auth.MicrosoftAuthenticatorMethods().ByMicrosoftAuthenticatorAuthenticationMethodId(m.ID).Delete(ctx, nil)
+	case KindFIDO2:
+		err = auth.Fido2Methods().ByFido2AuthenticationMethodId(m.ID).Delete(ctx, nil)
+	case KindSoftwareOath:
+		err = auth.SoftwareOathMethods().BySoftwareOathAuthenticationMethodId(m.ID).Delete(ctx, nil)
+	case KindEmail:
+		err = auth.EmailMethods().ByEmailAuthenticationMethodId(m.ID).Delete(ctx, nil)
+	case KindTAP:
+		err = auth.TemporaryAccessPassMethods().ByTemporaryAccessPassAuthenticationMethodId(m.ID).Delete(ctx, nil)
+	case KindWindowsHello:
+		err = auth.WindowsHelloForBusinessMethods().ByWindowsHelloForBusinessAuthenticationMethodId(m.ID).Delete(ctx, nil)
+	case KindPlatformCredential:
+		err = auth.PlatformCredentialMethods().ByPlatformCredentialAuthenticationMethodId(m.ID).Delete(ctx, nil)
+	case KindHardwareOath:
+		var ri *abs.RequestInformation
+		ri, err = c.betaRequest(abs.DELETE, "/users/"+pathSeg(userID)+"/authentication/"+kindSegment[KindHardwareOath]+"/"+pathSeg(m.ID), nil)
+		if err == nil {
+			err = c.adapter.SendNoContent(ctx, ri, errorMapping)
+		}
+	default:
+		return &Error{Kind: ErrBadRequest, Op: op, Message: "unknown method kind " + CleanText(string(m.Kind))}
+	}
+	if err == nil {
+		return nil
+	}
+	cerr := c.classify(ctx, op, opMethodsWrite, ci, err)
+	if errors.Is(cerr, ErrNotFound) && ci.snapshot().droppedRetry {
+		return nil
+	}
+	return cerr
+}

@@ -1,0 +1,423 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/auditlogs"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/reports"
+)
+
+// Reports and logs share Graph's reports budget (5 requests per 10 s per
+// app per tenant): every call here is one request for what is asked, with
+// $filter and $top doing the narrowing on Graph's side.
+
+func (c *MSGraph) registrations() *reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilder {
+	return reports.NewAuthenticationMethodsUserRegistrationDetailsRequestBuilderInternal(map[string]string{}, c.adapter)
+}
+
+// Registration implements Client. An object id is read directly; a UPN is
+// found with $filter=userPrincipalName eq '...'.
+func (c *MSGraph) Registration(ctx context.Context, userID string) (Registration, error) {
+	op := "read MFA registration of " + CleanText(userID)
+	if err := checkUserKey(op, userID); err != nil {
+		return Registration{}, err
+	}
+	ctx, ci := withCallInfo(ctx)
+	if IsGUID(userID) {
+		r, err := c.registrations().ByUserRegistrationDetailsId(userID).Get(ctx, nil)
+		if err != nil {
+			return Registration{}, c.classify(ctx, op, opReports, ci, err)
+		}
+		if r == nil {
+			return Registration{}, c.emptyAnswer(op, ci)
+		}
+		return registrationFrom(r), nil
+	}
+	f := "userPrincipalName eq " + FilterLiteral(userID)
+	res, err := c.registrations().Get(ctx, &reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilderGetRequestConfiguration{
+		QueryParameters: &reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilderGetQueryParameters{Filter: &f}})
+	if err != nil {
+		return Registration{}, c.classify(ctx, op, opReports, ci, err)
+	}
+	if res == nil {
+		return Registration{}, c.emptyAnswer(op, ci)
+	}
+	for _, r := range res.GetValue() {
+		if r != nil {
+			return registrationFrom(r), nil
+		}
+	}
+	return Registration{}, &Error{Kind: ErrNotFound, Op: op, Status: 404, Message: "no registration details for this user"}
+}
+
+// RegistrationFilterExpr is the $filter for a RegistrationFilter ("" for
+// none).
+func RegistrationFilterExpr(f RegistrationFilter) string {
+	var parts []string
+	b := func(name string, v *bool) {
+		if v != nil {
+			parts = append(parts, name+" eq "+strconv.FormatBool(*v))
+		}
+	}
+	b("isMfaRegistered", f.IsMfaRegistered)
+	b("isMfaCapable", f.IsMfaCapable)
+	b("isSsprRegistered", f.IsSsprRegistered)
+	b("isAdmin", f.IsAdmin)
+	if f.MethodsRegistered != "" {
+		parts = append(parts, "methodsRegistered/any(m:m eq "+FilterLiteral(f.MethodsRegistered)+")")
+	}
+	if f.UserType != "" {
+		parts = append(parts, "userType eq "+FilterLiteral(strings.ToLower(f.UserType)))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// Registrations implements Client.
+func (c *MSGraph) Registrations(ctx context.Context, f RegistrationFilter) (Page[Registration], error) {
+	op := "read the MFA registration report"
+	ctx, ci := withCallInfo(ctx)
+	qp := &reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilderGetQueryParameters{}
+	if f.PageSize > 0 {
+		top := int32(min(f.PageSize, 999))
+		qp.Top = &top
+	}
+	if expr := RegistrationFilterExpr(f); expr != "" {
+		qp.Filter = &expr
+	}
+	res, err := c.registrations().Get(ctx, &reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilderGetRequestConfiguration{QueryParameters: qp})
+	if err != nil {
+		return Page[Registration]{}, c.classify(ctx, op, opReports, ci, err)
+	}
+	return c.registrationPage(op, ci, res)
+}
+
+// NextRegistrations implements Client.
+func (c *MSGraph) NextRegistrations(ctx context.Context, next string) (Page[Registration], error) {
+	op := "read the next page of the MFA registration report"
+	if err := c.checkNextLink(op, next); err != nil {
+		return Page[Registration]{}, err
+	}
+	ctx, ci := withCallInfo(ctx)
+	res, err := reports.NewAuthenticationMethodsUserRegistrationDetailsRequestBuilder(next, c.adapter).Get(ctx, nil)
+	if err != nil {
+		return Page[Registration]{}, c.classify(ctx, op, opReports, ci, err)
+	}
+	return c.registrationPage(op, ci, res)
+}
+
+func (c *MSGraph) registrationPage(op string, ci *callInfo, res models.UserRegistrationDetailsCollectionResponseable) (Page[Registration], error) {
+	if res == nil {
+		return Page[Registration]{}, c.emptyAnswer(op, ci)
+	}
+	p := Page[Registration]{Items: make([]Registration, 0, len(res.GetValue())), Count: -1}
+	for _, r := range res.GetValue() {
+		if r != nil {
+			p.Items = append(p.Items, registrationFrom(r))
+		}
+	}
+	if n := res.GetOdataCount(); n != nil {
+		p.Count = int(*n)
+	}
+	if nl := res.GetOdataNextLink(); nl != nil {
+		p.Next = *nl
+	}
+	return p, nil
+}
+
+func registrationFrom(r models.UserRegistrationDetailsable) Registration {
+	out := Registration{
+		ID:                    str(r.GetId()),
+		UserPrincipalName:     str(r.GetUserPrincipalName()),
+		UserDisplayName:       str(r.GetUserDisplayName()),
+		IsAdmin:               boolv(r.GetIsAdmin()),
+		IsMfaRegistered:       boolv(r.GetIsMfaRegistered()),
+		IsMfaCapable:          boolv(r.GetIsMfaCapable()),
+		IsSsprRegistered:      boolv(r.GetIsSsprRegistered()),
+		IsSsprEnabled:         boolv(r.GetIsSsprEnabled()),
+		IsSsprCapable:         boolv(r.GetIsSsprCapable()),
+		IsPasswordlessCapable: boolv(r.GetIsPasswordlessCapable()),
+		IsSystemPreferredAuthenticationMethodEnabled: boolv(r.GetIsSystemPreferredAuthenticationMethodEnabled()),
+		MethodsRegistered:                    cleanAll(r.GetMethodsRegistered()),
+		SystemPreferredAuthenticationMethods: cleanAll(r.GetSystemPreferredAuthenticationMethods()),
+		LastUpdated:                          timev(r.GetLastUpdatedDateTime()),
+	}
+	if t := r.GetUserType(); t != nil {
+		out.UserType = t.String()
+	}
+	if p := r.GetUserPreferredMethodForSecondaryAuthentication(); p != nil {
+		out.UserPreferredMethodForSecondaryAuthentication = p.String()
+	}
+	return out
+}
+
+func cleanAll(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		out = append(out, CleanText(s))
+	}
+	return out
+}
+
+// signInFilter is the $filter for a user's sign-ins: userId for an object
+// id, userPrincipalName otherwise; the window; failures only on request.
+func signInFilter(userID string, q SignInQuery) string {
+	var parts []string
+	if IsGUID(userID) {
+		parts = append(parts, "userId eq "+FilterLiteral(strings.ToLower(userID)))
+	} else {
+		parts = append(parts, "userPrincipalName eq "+FilterLiteral(userID))
+	}
+	if !q.Since.IsZero() {
+		parts = append(parts, "createdDateTime ge "+odataTime(q.Since))
+	}
+	if !q.Until.IsZero() {
+		parts = append(parts, "createdDateTime le "+odataTime(q.Until))
+	}
+	if q.FailuresOnly {
+		parts = append(parts, "status/errorCode ne 0")
+	}
+	return strings.Join(parts, " and ")
+}
+
+// maxLogPages bounds how many pages one SignIns/AuditEvents call follows
+// (the reports budget is 5 requests per 10 s).
+const maxLogPages = 3
+
+// SignIns implements Client through beta /auditLogs/signIns, which adds
+// authenticationRequirement and authenticationDetails to what v1.0 has. A
+// tenant without Entra ID P1 gets ErrUnlicensed.
+func (c *MSGraph) SignIns(ctx context.Context, userID string, q SignInQuery) ([]SignIn, error) {
+	op := "read sign-ins of " + CleanText(userID)
+	if err := checkUserKey(op, userID); err != nil {
+		return nil, err
+	}
+	top := q.Top
+	if top <= 0 {
+		top = 50
+	}
+	query := url.Values{"$filter": {signInFilter(userID, q)}, "$top": {strconv.Itoa(min(top, 1000))}}
+	ri, err := c.betaRequest(abs.GET, "/auditLogs/signIns", query)
+	if err != nil {
+		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	}
+	var out []SignIn
+	for page := 0; ; page++ {
+		cctx, ci := withCallInfo(ctx)
+		res, err := c.adapter.Send(cctx, ri, models.CreateSignInCollectionResponseFromDiscriminatorValue, errorMapping)
+		if err != nil {
+			return nil, c.classify(cctx, op, opSignIns, ci, err)
+		}
+		if res == nil {
+			return nil, c.emptyAnswer(op, ci)
+		}
+		col := res.(models.SignInCollectionResponseable)
+		for _, s := range col.GetValue() {
+			if s != nil {
+				out = append(out, signInFrom(s))
+			}
+		}
+		next := col.GetOdataNextLink()
+		if next == nil || *next == "" || len(out) >= top || page+1 >= maxLogPages {
+			break
+		}
+		if err := c.checkNextLink(op, *next); err != nil {
+			return nil, err
+		}
+		if ri, err = c.rawRequest(abs.GET, *next, nil); err != nil {
+			return nil, &Error{Kind: ErrUnavailable, Op: op, Message: err.Error()}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedDateTime.After(out[j].CreatedDateTime) })
+	if len(out) > top {
+		out = out[:top]
+	}
+	return out, nil
+}
+
+func signInFrom(s models.SignInable) SignIn {
+	out := SignIn{
+		ID:                  str(s.GetId()),
+		CreatedDateTime:     timev(s.GetCreatedDateTime()),
+		UserID:              str(s.GetUserId()),
+		UserPrincipalName:   str(s.GetUserPrincipalName()),
+		UserDisplayName:     str(s.GetUserDisplayName()),
+		AppDisplayName:      str(s.GetAppDisplayName()),
+		AppID:               str(s.GetAppId()),
+		ResourceDisplayName: str(s.GetResourceDisplayName()),
+		ClientAppUsed:       str(s.GetClientAppUsed()),
+		IPAddress:           str(s.GetIpAddress()),
+		IsInteractive:       boolv(s.GetIsInteractive()),
+		CorrelationID:       str(s.GetCorrelationId()),
+	}
+	if l := s.GetLocation(); l != nil {
+		out.Location = Location{City: str(l.GetCity()), State: str(l.GetState()), CountryOrRegion: str(l.GetCountryOrRegion())}
+	}
+	if d := s.GetDeviceDetail(); d != nil {
+		out.Device = Device{DeviceID: str(d.GetDeviceId()), DisplayName: str(d.GetDisplayName()),
+			OperatingSystem: str(d.GetOperatingSystem()), Browser: str(d.GetBrowser()),
+			IsCompliant: boolv(d.GetIsCompliant()), IsManaged: boolv(d.GetIsManaged()), TrustType: str(d.GetTrustType())}
+	}
+	if st := s.GetStatus(); st != nil {
+		out.Status = Status{ErrorCode: int32v(st.GetErrorCode()), FailureReason: str(st.GetFailureReason()),
+			AdditionalDetails: str(st.GetAdditionalDetails())}
+	}
+	if cas := s.GetConditionalAccessStatus(); cas != nil {
+		out.ConditionalAccessStatus = cas.String()
+	}
+	for _, p := range s.GetAppliedConditionalAccessPolicies() {
+		if p == nil {
+			continue
+		}
+		cp := CAPolicy{ID: str(p.GetId()), DisplayName: str(p.GetDisplayName())}
+		if r := p.GetResult(); r != nil {
+			cp.Result = r.String()
+		}
+		out.AppliedPolicies = append(out.AppliedPolicies, cp)
+	}
+	if r := s.GetRiskLevelDuringSignIn(); r != nil {
+		out.RiskLevelDuringSignIn = r.String()
+	}
+	// Beta-only fields arrive as additional data on the v1.0 model.
+	extra := s.GetAdditionalData()
+	out.AuthenticationRequirement = rawString(extra, "authenticationRequirement")
+	for _, v := range rawList(extra, "authenticationDetails") {
+		m := rawMap(v)
+		if m == nil {
+			continue
+		}
+		ok, _ := rawBool(m, "succeeded")
+		out.AuthDetails = append(out.AuthDetails, AuthStep{
+			Time:         rawTime(m, "authenticationStepDateTime"),
+			Method:       rawString(m, "authenticationMethod"),
+			MethodDetail: rawString(m, "authenticationMethodDetail"),
+			Succeeded:    ok,
+			ResultDetail: rawString(m, "authenticationStepResultDetail"),
+			Requirement:  rawString(m, "authenticationStepRequirement"),
+		})
+	}
+	return out
+}
+
+// auditFilter is the $filter for audit events targeting a user.
+func auditFilter(userID string, q AuditQuery) string {
+	var f string
+	if IsGUID(userID) {
+		f = "targetResources/any(t:t/id eq " + FilterLiteral(strings.ToLower(userID)) + ")"
+	} else {
+		f = "targetResources/any(t:t/userPrincipalName eq " + FilterLiteral(userID) + ")"
+	}
+	if !q.Since.IsZero() {
+		f += " and activityDateTime ge " + odataTime(q.Since)
+	}
+	return f
+}
+
+// AuditEvents implements Client: v1.0 /auditLogs/directoryAudits filtered
+// to the target user, newest first.
+func (c *MSGraph) AuditEvents(ctx context.Context, userID string, q AuditQuery) ([]AuditEvent, error) {
+	op := "read audit events for " + CleanText(userID)
+	if err := checkUserKey(op, userID); err != nil {
+		return nil, err
+	}
+	top := q.Top
+	if top <= 0 {
+		top = 50
+	}
+	f := auditFilter(userID, q)
+	t := int32(min(top, 999))
+	var out []AuditEvent
+	cctx, ci := withCallInfo(ctx)
+	res, err := auditlogs.NewDirectoryAuditsRequestBuilderInternal(map[string]string{}, c.adapter).Get(cctx,
+		&auditlogs.DirectoryAuditsRequestBuilderGetRequestConfiguration{
+			QueryParameters: &auditlogs.DirectoryAuditsRequestBuilderGetQueryParameters{Filter: &f, Top: &t}})
+	for page := 0; ; page++ {
+		if err != nil {
+			return nil, c.classify(cctx, op, opAudit, ci, err)
+		}
+		if res == nil {
+			return nil, c.emptyAnswer(op, ci)
+		}
+		for _, a := range res.GetValue() {
+			if a != nil {
+				out = append(out, auditFrom(a, userID))
+			}
+		}
+		next := res.GetOdataNextLink()
+		if next == nil || *next == "" || len(out) >= top || page+1 >= maxLogPages {
+			break
+		}
+		if err := c.checkNextLink(op, *next); err != nil {
+			return nil, err
+		}
+		cctx, ci = withCallInfo(ctx)
+		res, err = auditlogs.NewDirectoryAuditsRequestBuilder(*next, c.adapter).Get(cctx, nil)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.After(out[j].Time) })
+	if len(out) > top {
+		out = out[:top]
+	}
+	return out, nil
+}
+
+func auditFrom(a models.DirectoryAuditable, userID string) AuditEvent {
+	out := AuditEvent{
+		ID:            str(a.GetId()),
+		Time:          timev(a.GetActivityDateTime()),
+		Activity:      str(a.GetActivityDisplayName()),
+		Category:      str(a.GetCategory()),
+		ResultReason:  str(a.GetResultReason()),
+		CorrelationID: str(a.GetCorrelationId()),
+	}
+	if r := a.GetResult(); r != nil {
+		out.Result = r.String()
+	}
+	if ib := a.GetInitiatedBy(); ib != nil {
+		if u := ib.GetUser(); u != nil {
+			out.InitiatedBy = str(u.GetUserPrincipalName())
+			if out.InitiatedBy == "" {
+				out.InitiatedBy = str(u.GetDisplayName())
+			}
+		}
+		if out.InitiatedBy == "" {
+			if app := ib.GetApp(); app != nil {
+				out.InitiatedBy = str(app.GetDisplayName())
+				if out.InitiatedBy == "" {
+					out.InitiatedBy = str(app.GetAppId())
+				}
+			}
+		}
+	}
+	targets := a.GetTargetResources()
+	for i, t := range targets {
+		if t == nil {
+			continue
+		}
+		id, upn := str(t.GetId()), str(t.GetUserPrincipalName())
+		if i == 0 || strings.EqualFold(id, userID) || strings.EqualFold(upn, userID) {
+			out.TargetID = id
+			out.Target = upn
+			if out.Target == "" {
+				out.Target = str(t.GetDisplayName())
+			}
+		}
+	}
+	var details []string
+	for _, kv := range a.GetAdditionalDetails() {
+		if kv == nil {
+			continue
+		}
+		k, v := str(kv.GetKey()), str(kv.GetValue())
+		if k != "" || v != "" {
+			details = append(details, fmt.Sprintf("%s=%s", k, v))
+		}
+	}
+	out.Details = strings.Join(details, "; ")
+	return out
+}
