@@ -106,7 +106,7 @@ func TestCleanTextHostileDirectoryValues(t *testing.T) {
 		"Mallory\x1b[2J\x1b[H\x1b]0;owned\x1b\\",
 		"Mallory \u202Egnp.exe",
 		"CEO\x1b[8m hidden \x1b[28m",
-		"\x1bP+q544e\x1b\\\x1b[5n",  // terminal queries whose answers become input
+		"\x1bP+q544e\x1b\\\x1b[5n",    // terminal queries whose answers become input
 		"\x1b[21t\x1b]10;?\x07\x1b[c", // report title / colour / device attributes
 	} {
 		out := CleanText(in)
