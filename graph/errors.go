@@ -28,6 +28,13 @@ var (
 	ErrBadRequest = errors.New("bad request")
 	// ErrSignIn: no usable token (credential failed, consent missing).
 	ErrSignIn = errors.New("sign-in failed")
+	// ErrReadOnly: a change refused by mfadesk itself because read-only
+	// mode is on (flag or profile). Nothing was sent to Graph.
+	ErrReadOnly = errors.New("read-only mode")
+	// ErrProtected: a change refused by mfadesk itself because the target
+	// is a protected account (config protected.users / protected.groups).
+	// Nothing was sent to Graph.
+	ErrProtected = errors.New("protected account")
 )
 
 // Error is a classified Graph error.
