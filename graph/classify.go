@@ -156,6 +156,14 @@ func (c *MSGraph) emptyAnswer(op string, ci *callInfo) error {
 		Message: fmt.Sprintf("Graph answered %d with an empty body", info.status)}
 }
 
+// noValue is the error for a collection answer without its "value" list
+// (Graph always sends one, empty or not): not a Graph answer.
+func (c *MSGraph) noValue(op string, ci *callInfo) error {
+	info := ci.snapshot()
+	return &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+		Message: fmt.Sprintf("unreadable answer from Graph (%d, %s): no \"value\" list", info.status, describeType(info.contentType))}
+}
+
 // classifyStatus sets Kind (and Needs / Message) from status and code.
 // Codes are matched, never messages, except for the default-method rule,
 // which Graph reports only as a 400 badRequest with a message.

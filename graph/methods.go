@@ -91,6 +91,9 @@ func (c *MSGraph) ListMethods(ctx context.Context, userID string) ([]Method, err
 	if res == nil {
 		return nil, c.emptyAnswer(op, ci)
 	}
+	if res.GetValue() == nil {
+		return nil, c.noValue(op, ci)
+	}
 	out := make([]Method, 0, len(res.GetValue()))
 	for _, m := range res.GetValue() {
 		if m != nil {

@@ -335,6 +335,9 @@ func (c *MSGraph) userPage(ctx context.Context, op string, ci *callInfo, res mod
 	if res == nil {
 		return Page[User]{}, c.emptyAnswer(op, ci)
 	}
+	if res.GetValue() == nil {
+		return Page[User]{}, c.noValue(op, ci)
+	}
 	p := Page[User]{Items: make([]User, 0, len(res.GetValue())), Count: -1}
 	for _, u := range res.GetValue() {
 		if u != nil {

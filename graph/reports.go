@@ -116,6 +116,9 @@ func (c *MSGraph) registrationPage(op string, ci *callInfo, res models.UserRegis
 	if res == nil {
 		return Page[Registration]{}, c.emptyAnswer(op, ci)
 	}
+	if res.GetValue() == nil {
+		return Page[Registration]{}, c.noValue(op, ci)
+	}
 	p := Page[Registration]{Items: make([]Registration, 0, len(res.GetValue())), Count: -1}
 	for _, r := range res.GetValue() {
 		if r != nil {
@@ -218,6 +221,9 @@ func (c *MSGraph) SignIns(ctx context.Context, userID string, q SignInQuery) ([]
 			return nil, c.emptyAnswer(op, ci)
 		}
 		col := res.(models.SignInCollectionResponseable)
+		if col.GetValue() == nil {
+			return nil, c.noValue(op, ci)
+		}
 		for _, s := range col.GetValue() {
 			if s != nil {
 				out = append(out, signInFrom(s))
@@ -343,6 +349,9 @@ func (c *MSGraph) AuditEvents(ctx context.Context, userID string, q AuditQuery) 
 		}
 		if res == nil {
 			return nil, c.emptyAnswer(op, ci)
+		}
+		if res.GetValue() == nil {
+			return nil, c.noValue(op, ci)
 		}
 		for _, a := range res.GetValue() {
 			if a != nil {
