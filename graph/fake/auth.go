@@ -1,0 +1,284 @@
+package fake
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Directory role template ids (the `wids` claim and UserData.Roles).
+const (
+	RoleGlobalAdmin                  = "62e90394-69f5-4237-9190-012177145e10"
+	RolePrivilegedAuthAdmin          = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13"
+	RoleAuthAdmin                    = "c4e39bd9-1100-46d3-8c65-fb160da0071f"
+	RoleAuthPolicyAdmin              = "0526716b-113d-4c15-b2c8-68e3c22b9f80"
+	RoleGlobalReader                 = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+	RoleReportsReader                = "4a5d8f65-41da-4de4-8968-e035b65339cf"
+	RoleSecurityReader               = "5d6b6bb7-de71-4623-b4af-96380a352509"
+	RoleSecurityAdmin                = "194ae4cb-b126-40b2-bd5b-6091b380977d"
+	RoleHelpdeskAdmin                = "729827e3-9c14-49f7-bb1b-9608f156bbb8"
+	RoleUserAdmin                    = "fe930be7-5e62-47db-91af-98c3a49a38b1"
+	RoleDirectoryReaders             = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
+	RoleGuestInviter                 = "95e79109-95c0-4d8e-aee3-d01accf2d47b"
+	RoleMessageCenterReader          = "790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b"
+	RolePasswordAdmin                = "966707d0-3269-4727-9be2-8c3a10f19b9d"
+	roleDefaultUserTemplate          = "b79fbf4d-3ef9-4689-8143-76b194e85509" // "User" role in every member's wids
+	privilegedAuthAdminDisplayName   = "Privileged Authentication Administrator"
+	insufficientPrivilegesMessage    = "Insufficient privileges to complete the operation."
+	requestAuthorizationFailedMessge = "Request Authorization failed"
+)
+
+// RoleNames maps role template ids to their display names.
+var RoleNames = map[string]string{
+	RoleGlobalAdmin:         "Global Administrator",
+	RolePrivilegedAuthAdmin: privilegedAuthAdminDisplayName,
+	RoleAuthAdmin:           "Authentication Administrator",
+	RoleAuthPolicyAdmin:     "Authentication Policy Administrator",
+	RoleGlobalReader:        "Global Reader",
+	RoleReportsReader:       "Reports Reader",
+	RoleSecurityReader:      "Security Reader",
+	RoleSecurityAdmin:       "Security Administrator",
+	RoleHelpdeskAdmin:       "Helpdesk Administrator",
+	RoleUserAdmin:           "User Administrator",
+	RoleDirectoryReaders:    "Directory Readers",
+	RoleGuestInviter:        "Guest Inviter",
+	RoleMessageCenterReader: "Message Center Reader",
+	RolePasswordAdmin:       "Password Administrator",
+}
+
+// Op names a guarded operation in the Permissions table.
+type Op string
+
+const (
+	OpReadUsers             Op = "users.read"
+	OpReadMethods           Op = "methods.read"
+	OpWriteMethods          Op = "methods.write" // delete a method, create a TAP, set the default method
+	OpReadSignIns           Op = "signins.read"
+	OpReadAudit             Op = "audit.read"
+	OpReadRegistration      Op = "registration.read"
+	OpRevokeSessions        Op = "sessions.revoke"
+	OpReadPerUserMFA        Op = "perusermfa.read"
+	OpWritePerUserMFA       Op = "perusermfa.write"
+	OpSendMail              Op = "mail.send"
+	OpReadMe                Op = "me.read" // /me, /me/memberOf, /organization
+	OpReadOrganization      Op = "organization.read"
+	opNone                  Op = ""
+	roleCheckNone              = 0
+	roleCheckTarget            = 1 // role limits depend on the target (admins need a privileged role)
+	roleCheckTenant            = 2 // tenant-wide read: the operator must hold one of Roles
+	permissionDenyMethods      = "accessDenied"
+	permissionDenyDirectory    = "Authorization_RequestDenied"
+)
+
+// Permission is one row of the fake's authorization table: which delegated
+// scopes (scp) or application roles (roles) grant an operation, and which
+// directory roles a delegated operator also needs. App-only tokens skip the
+// directory-role check, as Graph does.
+//
+// PrivilegedRoles may act on admins; Roles (without being in
+// PrivilegedRoles) may act only on non-admins and on users whose roles are
+// all in LimitedTargetRoles (Graph's "who can reset whose methods" table).
+type Permission struct {
+	Op              Op
+	Scopes          []string // delegated: any one suffices
+	AppRoles        []string // application: any one suffices
+	Roles           []string // delegated: any one suffices; empty means no role needed
+	PrivilegedRoles []string // delegated: may act on admin targets
+}
+
+// LimitedTargetRoles are the roles an Authentication Administrator (or
+// Helpdesk Administrator) may still manage; any other role makes the target
+// an admin only a Privileged Authentication Administrator or Global
+// Administrator may touch.
+var LimitedTargetRoles = []string{RoleAuthAdmin, RoleDirectoryReaders, RoleGuestInviter,
+	RoleMessageCenterReader, RolePasswordAdmin, RoleReportsReader}
+
+var (
+	userRead      = []string{"User.Read.All", "User.ReadBasic.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	userReadApp   = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	methodsRead   = []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}
+	methodsWrite  = []string{"UserAuthenticationMethod.ReadWrite.All"}
+	auditRead     = []string{"AuditLog.Read.All"}
+	logReaders    = []string{RoleGlobalAdmin, RoleGlobalReader, RoleReportsReader, RoleSecurityReader, RoleSecurityAdmin}
+	methodReaders = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleGlobalReader}
+	methodWriters = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin}
+	privileged    = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin}
+)
+
+// Permissions is the fake's authorization table (the auth helper mirrors it
+// for `mfadesk doctor`).
+var Permissions = []Permission{
+	{Op: OpReadUsers, Scopes: userRead, AppRoles: userReadApp},
+	{Op: OpReadMethods, Scopes: methodsRead, AppRoles: methodsRead, Roles: methodReaders, PrivilegedRoles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleGlobalReader}},
+	{Op: OpWriteMethods, Scopes: methodsWrite, AppRoles: methodsWrite, Roles: methodWriters, PrivilegedRoles: privileged},
+	{Op: OpReadSignIns, Scopes: auditRead, AppRoles: auditRead, Roles: logReaders},
+	{Op: OpReadAudit, Scopes: auditRead, AppRoles: auditRead, Roles: logReaders},
+	{Op: OpReadRegistration, Scopes: []string{"AuditLog.Read.All", "Reports.Read.All"}, AppRoles: []string{"AuditLog.Read.All", "Reports.Read.All"},
+		Roles: []string{RoleGlobalAdmin, RoleGlobalReader, RoleReportsReader, RoleSecurityReader, RoleSecurityAdmin, RoleAuthPolicyAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin}},
+	{Op: OpRevokeSessions, Scopes: []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}, AppRoles: []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
+		Roles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleHelpdeskAdmin, RoleUserAdmin}, PrivilegedRoles: privileged},
+	{Op: OpReadPerUserMFA, Scopes: []string{"Policy.ReadWrite.AuthenticationMethod", "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}, AppRoles: []string{"Policy.ReadWrite.AuthenticationMethod", "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"},
+		Roles: methodReaders, PrivilegedRoles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleGlobalReader}},
+	{Op: OpWritePerUserMFA, Scopes: []string{"Policy.ReadWrite.AuthenticationMethod", "UserAuthenticationMethod.ReadWrite.All"}, AppRoles: []string{"Policy.ReadWrite.AuthenticationMethod", "UserAuthenticationMethod.ReadWrite.All"},
+		Roles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleAuthPolicyAdmin}, PrivilegedRoles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthPolicyAdmin}},
+	{Op: OpSendMail, Scopes: []string{"Mail.Send"}, AppRoles: []string{"Mail.Send"}},
+	{Op: OpReadMe, Scopes: []string{"User.Read", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
+	{Op: OpReadOrganization, Scopes: []string{"User.Read", "Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}, AppRoles: []string{"Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
+}
+
+func permissionFor(op Op) *Permission {
+	for i := range Permissions {
+		if Permissions[i].Op == op {
+			return &Permissions[i]
+		}
+	}
+	return nil
+}
+
+// operator is who a request acts as.
+type operator struct {
+	ID          string
+	UPN         string
+	DisplayName string
+	TenantID    string
+	AppID       string
+	AppName     string
+	Scopes      []string
+	AppRoles    []string
+	Wids        []string
+	AppOnly     bool
+	Demo        bool // no Authorization header: the built-in demo operator
+}
+
+// DemoOperatorUPN is who requests without an Authorization header act as: a
+// Privileged Authentication Administrator holding every scope mfadesk uses.
+const DemoOperatorUPN = "demo.admin@contoso.com"
+
+// demoScopes are the demo operator's delegated scopes.
+var demoScopes = []string{"User.Read", "User.Read.All", "UserAuthenticationMethod.ReadWrite.All",
+	"AuditLog.Read.All", "Reports.Read.All", "User.RevokeSessions.All", "Policy.ReadWrite.AuthenticationMethod",
+	"Mail.Send", "Directory.Read.All"}
+
+type claims struct {
+	OID               string   `json:"oid"`
+	UPN               string   `json:"upn"`
+	PreferredUsername string   `json:"preferred_username"`
+	UniqueName        string   `json:"unique_name"`
+	Name              string   `json:"name"`
+	TID               string   `json:"tid"`
+	SCP               string   `json:"scp"`
+	Roles             []string `json:"roles"`
+	Wids              []string `json:"wids"`
+	AppID             string   `json:"appid"`
+	AZP               string   `json:"azp"`
+	AppDisplayName    string   `json:"app_displayname"`
+	Idtyp             string   `json:"idtyp"`
+	Exp               *float64 `json:"exp"`
+	Nbf               *float64 `json:"nbf"`
+}
+
+// parseToken decodes a bearer JWT's payload WITHOUT verifying its signature:
+// the fake is a test double and the fake authority used in tests signs the
+// tokens; here only the claims matter. It returns a Graph-style error message
+// for tokens Graph itself would reject (malformed, expired).
+func parseToken(header string, now time.Time) (*operator, string) {
+	raw, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok {
+		raw, ok = strings.CutPrefix(header, "bearer ")
+	}
+	raw = strings.TrimSpace(raw)
+	if !ok || raw == "" {
+		return nil, "Access token is empty."
+	}
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return nil, "IDX14100: JWT is not well formed, there are no dots (.). The token needs to be in JWS or JWE Compact Serialization Format."
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return nil, "Access token validation failure. Invalid audience."
+	}
+	var c claims
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return nil, "Access token validation failure. Invalid audience."
+	}
+	if c.Exp != nil && time.Unix(int64(*c.Exp), 0).Before(now) {
+		return nil, "Lifetime validation failed, the token is expired."
+	}
+	op := &operator{
+		ID:          c.OID,
+		UPN:         firstNonEmpty(c.UPN, c.PreferredUsername, c.UniqueName),
+		DisplayName: c.Name,
+		TenantID:    c.TID,
+		AppID:       firstNonEmpty(c.AppID, c.AZP),
+		AppName:     c.AppDisplayName,
+		Scopes:      strings.Fields(c.SCP),
+		AppRoles:    c.Roles,
+		Wids:        c.Wids,
+	}
+	op.AppOnly = c.SCP == "" && (len(c.Roles) > 0 || c.Idtyp == "app")
+	if op.AppName == "" {
+		op.AppName = "mfadesk"
+	}
+	return op, ""
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// hasAny reports whether have and want share an element (case-insensitive,
+// as Graph compares permission names).
+func hasAny(have, want []string) bool {
+	for _, h := range have {
+		for _, w := range want {
+			if strings.EqualFold(h, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// grants reports whether the operator's token grants op (scopes or app roles).
+func (o *operator) grants(p *Permission) bool {
+	if o.AppOnly {
+		return hasAny(o.AppRoles, p.AppRoles)
+	}
+	return hasAny(o.Scopes, p.Scopes)
+}
+
+// roleOK checks the directory role a delegated operator needs; target is nil
+// for tenant-wide operations. It returns "" when allowed, else why not.
+func (o *operator) roleOK(p *Permission, target *UserData) (ok bool, adminTarget bool) {
+	if o.AppOnly || len(p.Roles) == 0 {
+		return true, false
+	}
+	if !hasAny(o.Wids, p.Roles) {
+		return false, false
+	}
+	if target == nil || !isPrivilegedTarget(target) {
+		return true, false
+	}
+	if len(p.PrivilegedRoles) == 0 || hasAny(o.Wids, p.PrivilegedRoles) {
+		return true, false
+	}
+	return false, true
+}
+
+// isPrivilegedTarget: the target holds a role outside LimitedTargetRoles.
+func isPrivilegedTarget(u *UserData) bool {
+	for _, r := range u.Roles {
+		if !slices.Contains(LimitedTargetRoles, r) {
+			return true
+		}
+	}
+	return false
+}

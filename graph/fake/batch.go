@@ -1,0 +1,152 @@
+package fake
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// batch answers POST /$batch: up to 20 requests, each through the same
+// handlers and the same fault gate (so an item can be throttled on its
+// own), dependsOn honoured (a failed dependency gives 424), responses in a
+// shuffled order, the envelope 200 even when items fail.
+func (t *Tenant) batch(rc *reqCtx) response {
+	var req struct {
+		Requests []struct {
+			ID        string            `json:"id"`
+			Method    string            `json:"method"`
+			URL       string            `json:"url"`
+			Headers   map[string]string `json:"headers"`
+			Body      json.RawMessage   `json:"body"`
+			DependsOn []string          `json:"dependsOn"`
+		} `json:"requests"`
+	}
+	if r := readJSON(rc, &req); r != nil {
+		return *r
+	}
+	if len(req.Requests) == 0 {
+		return rc.fail(400, "BadRequest", "Invalid batch payload format.")
+	}
+	if len(req.Requests) > 20 {
+		return rc.fail(400, "BadRequest", "Too many requests in the batch. The maximum number of requests allowed in a batch is 20.")
+	}
+	ids := map[string]int{}
+	for i, it := range req.Requests {
+		if it.ID == "" {
+			return rc.fail(400, "BadRequest", "Invalid batch payload format: request "+strconv.Itoa(i)+" has no id.")
+		}
+		if _, dup := ids[it.ID]; dup {
+			return rc.fail(400, "BadRequest", "Invalid batch payload format: duplicate request id '"+it.ID+"'.")
+		}
+		ids[it.ID] = i
+	}
+	for _, it := range req.Requests {
+		for _, d := range it.DependsOn {
+			if _, ok := ids[d]; !ok {
+				return rc.fail(400, "BadRequest", "Invalid batch payload format: request '"+it.ID+"' depends on unknown request '"+d+"'.")
+			}
+		}
+	}
+
+	status := map[string]int{}
+	var results []obj
+	done := map[string]bool{}
+	var runItem func(i int, stack map[string]bool) int
+	runItem = func(i int, stack map[string]bool) int {
+		it := req.Requests[i]
+		if done[it.ID] {
+			return status[it.ID]
+		}
+		stack[it.ID] = true
+		failedDep := false
+		for _, d := range it.DependsOn {
+			if stack[d] {
+				failedDep = true // a cycle can never succeed
+				continue
+			}
+			if st := runItem(ids[d], stack); st < 200 || st > 299 {
+				failedDep = true
+			}
+		}
+		delete(stack, it.ID)
+		var resp response
+		irc := &reqCtx{method: strings.ToUpper(it.Method), h: http.Header{}, op: rc.op, base: rc.base,
+			reqID: newUUID(), cliID: rc.cliID, ip: rc.ip, now: rc.now, inBatch: true}
+		for k, v := range it.Headers {
+			irc.h.Set(k, v)
+		}
+		if rc.h.Get("Authorization") != "" {
+			irc.h.Set("Authorization", rc.h.Get("Authorization"))
+		}
+		if len(it.Body) > 0 && string(it.Body) != "null" {
+			irc.body = it.Body
+		}
+		switch {
+		case failedDep:
+			resp = irc.fail(424, "FailedDependency", "Request failed because a request it depends on failed.")
+		case irc.method == "POST" || irc.method == "PATCH" || irc.method == "PUT":
+			if irc.body != nil && irc.h.Get("Content-Type") == "" {
+				resp = irc.fail(400, "BadRequest", "Content-Type header is required for requests with a body in a batch.")
+				break
+			}
+			resp = t.runBatchItem(rc, irc, it.URL)
+		default:
+			resp = t.runBatchItem(rc, irc, it.URL)
+		}
+		done[it.ID] = true
+		status[it.ID] = resp.status
+		hdr := obj{}
+		for k, v := range resp.header {
+			hdr = append(hdr, kv{k, strings.Join(v, ",")})
+		}
+		if resp.body != nil {
+			hdr = append(hdr, kv{"Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"})
+		}
+		item := obj{{"id", it.ID}, {"status", resp.status}, {"headers", hdr}}
+		if resp.body != nil {
+			item = append(item, kv{"body", resp.body})
+		}
+		results = append(results, item)
+		return resp.status
+	}
+	for i := range req.Requests {
+		runItem(i, map[string]bool{})
+	}
+	// Graph answers in any order; shuffle (deterministically per seed) so
+	// clients that assume request order fail in tests, not in production.
+	t.mu.Lock()
+	t.rng.Shuffle(len(results), func(i, j int) { results[i], results[j] = results[j], results[i] })
+	t.mu.Unlock()
+	return response{status: 200, body: obj{{"responses", results}}}
+}
+
+func (t *Tenant) runBatchItem(outer, irc *reqCtx, raw string) response {
+	if !strings.HasPrefix(raw, "/") {
+		raw = "/" + raw
+	}
+	u, err := url.Parse("/" + outer.version + raw)
+	if err != nil {
+		return irc.fail(400, "BadRequest", "Invalid request URL '"+raw+"'.")
+	}
+	pattern, h := t.prepare(irc, u)
+	t.mu.Lock()
+	t.stats.count(irc.method+" "+pattern, irc.h.Get("x-ms-throttle-priority"))
+	t.stats.BatchItems++
+	t.mu.Unlock()
+	if pattern == "/$batch" {
+		return irc.fail(400, "BadRequest", "Nested batch requests are not supported.")
+	}
+	if injected, ok := t.gate(irc); ok {
+		t.mu.Lock()
+		t.stats.status(injected.status)
+		t.mu.Unlock()
+		return injected
+	}
+	resp := t.run(irc, h)
+	t.mu.Lock()
+	t.stats.status(resp.status)
+	t.mu.Unlock()
+	return resp
+}

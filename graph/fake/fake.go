@@ -1,0 +1,555 @@
+// Package fake is a stateful, Graph-compatible fake Entra ID tenant served
+// over real HTTP. The real msgraph-sdk-go client is pointed at it (service
+// root http://127.0.0.1:PORT; the client adds /v1.0 or /beta) and gets the
+// requests, JSON shapes, rules and errors a real tenant gives: OData
+// collections with @odata.context / @odata.nextLink / @odata.count, $search
+// rules, $filter, @odata.type on methods, Graph's error body, role limits,
+// the default-method rule, throttling with Retry-After, $batch.
+//
+// It backs `mfadesk --demo`, `mfadesk demo-server`, the tests and the bulk
+// benchmarks. The tenant is generated deterministically from a seed (or
+// loaded from a TenantData JSON file) and starts with the fixed personas
+// below (AliceID, BobID, ...).
+//
+// Operator identity comes from the bearer token's claims (decoded, not
+// verified: see parseToken). Without an Authorization header a request acts
+// as the demo operator, DemoOperatorUPN, a Privileged Authentication
+// Administrator.
+package fake
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a fake tenant. The zero value is a 250-user tenant from
+// seed 1 with every fault off.
+type Options struct {
+	Users      int              // generated users when TenantFile == "" (default 250)
+	Seed       int64            // generator seed (default 1); same seed => same tenant
+	TenantFile string           // load tenant JSON (TenantData format) instead of generating
+	Data       *TenantData      // use this tenant instead of generating (wins over TenantFile); copied
+	Now        func() time.Time // clock; default time.Now
+
+	Latency      time.Duration // added to every request
+	ThrottleRate float64       // fraction of requests answered 429 TooManyRequests with Retry-After
+	RetryAfter   time.Duration // Retry-After for injected 429s (default 1s)
+	Budget       int           // token bucket: requests per 10 s (0 = off); once empty 429 with the implied Retry-After
+	FaultRate    float64       // fraction answered 503 (Graph error body, sometimes Retry-After)
+	DropRate     float64       // fraction of connections closed without any response
+
+	NoP1        bool // tenant lacks Entra ID P1: sign-in log requests fail with 403 as Graph does
+	TAPDisabled bool // Temporary Access Pass policy off: creating a TAP fails with 400
+}
+
+// Tenant is the fake tenant and its HTTP handler. All methods are safe for
+// concurrent use.
+type Tenant struct {
+	mu    sync.Mutex
+	opts  Options
+	now   func() time.Time
+	seed  int64
+	rng   *mrand.Rand // faults, TAP values, batch order; guarded by mu
+	idRng *mrand.Rand // ids of things created at runtime; guarded by mu
+
+	tenantID    string
+	displayName string
+	domain      string
+	users       []*user
+	byID        map[string]*user // lower-case id
+	byUPN       map[string]*user // lower-case UPN
+	audits      []AuditData      // oldest first
+	mail        []SentMail
+
+	latency      time.Duration
+	throttleRate float64
+	faultRate    float64
+	dropRate     float64
+	retryAfter   time.Duration
+	budget       int
+	tokens       float64
+	refilled     time.Time
+
+	stats Stats
+}
+
+// user is a tenant user plus what is needed to generate its sign-ins lazily.
+type user struct {
+	UserData
+	signInsPending bool
+	signInSeed     uint64
+	signInBase     time.Time
+}
+
+// New builds a tenant from opts.
+func New(opts Options) (*Tenant, error) {
+	if opts.Users <= 0 {
+		opts.Users = 250
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 1
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.RetryAfter <= 0 {
+		opts.RetryAfter = time.Second
+	}
+	t := &Tenant{
+		opts:         opts,
+		now:          opts.Now,
+		seed:         opts.Seed,
+		rng:          mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x5eed)),
+		idRng:        mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1d5)),
+		latency:      opts.Latency,
+		throttleRate: opts.ThrottleRate,
+		faultRate:    opts.FaultRate,
+		dropRate:     opts.DropRate,
+		retryAfter:   opts.RetryAfter,
+		byID:         map[string]*user{},
+		byUPN:        map[string]*user{},
+	}
+	t.stats.init()
+	var td *TenantData
+	switch {
+	case opts.Data != nil:
+		c := opts.Data.clone()
+		if err := c.validate(); err != nil {
+			return nil, err
+		}
+		td = &c
+	case opts.TenantFile != "":
+		var err error
+		if td, err = LoadTenantFile(opts.TenantFile); err != nil {
+			return nil, err
+		}
+	}
+	if td != nil {
+		t.load(td)
+	} else {
+		t.generate(opts.Users, opts.Seed, opts.Now())
+	}
+	t.SetBudget(opts.Budget)
+	return t, nil
+}
+
+func (t *Tenant) load(td *TenantData) {
+	t.tenantID = firstNonEmpty(td.TenantID, TenantID)
+	t.displayName = firstNonEmpty(td.DisplayName, "Contoso")
+	t.domain = firstNonEmpty(td.Domain, "contoso.com")
+	for i := range td.Users {
+		u := &user{UserData: td.Users[i]}
+		if u.UserType == "" {
+			u.UserType = "Member"
+		}
+		if u.PerUserMFAState == "" {
+			u.PerUserMFAState = "disabled"
+		}
+		if u.PreferredMethod == "" {
+			u.PreferredMethod = "none"
+		}
+		if !hasKind(u.Methods, KindPassword) && !u.IsGuest() {
+			u.Methods = append([]MethodData{{Kind: KindPassword, ID: PasswordMethodID}}, u.Methods...)
+		}
+		t.addUser(u)
+	}
+	t.audits = td.Audits
+	t.mail = td.SentMail
+}
+
+func (t *Tenant) addUser(u *user) {
+	t.users = append(t.users, u)
+	t.byID[strings.ToLower(u.ID)] = u
+	t.byUPN[strings.ToLower(u.UserPrincipalName)] = u
+}
+
+// Server is a fake tenant listening on loopback.
+type Server struct {
+	URL    string // service root without version: http://127.0.0.1:PORT
+	Tenant *Tenant
+	srv    *http.Server
+	ln     net.Listener
+}
+
+// Start builds a tenant and serves it on 127.0.0.1 at a free port.
+func Start(opts Options) (*Server, error) {
+	t, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	return Serve(t, "127.0.0.1:0")
+}
+
+// Serve serves an existing tenant on addr (e.g. "127.0.0.1:0").
+func Serve(t *Tenant, addr string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{URL: "http://" + ln.Addr().String(), Tenant: t, ln: ln,
+		srv: &http.Server{Handler: t, ReadHeaderTimeout: 10 * time.Second}}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// Close stops the server and closes every connection.
+func (s *Server) Close() { _ = s.srv.Close() }
+
+// SetFaults changes latency and fault rates at runtime.
+func (t *Tenant) SetFaults(latency time.Duration, throttleRate, faultRate, dropRate float64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.latency, t.throttleRate, t.faultRate, t.dropRate = latency, throttleRate, faultRate, dropRate
+}
+
+// SetRetryAfter changes the Retry-After sent with injected 429s.
+func (t *Tenant) SetRetryAfter(d time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if d <= 0 {
+		d = time.Second
+	}
+	t.retryAfter = d
+}
+
+// SetBudget sets the token bucket to perTenSeconds requests per 10 s (0
+// turns it off). The bucket starts full.
+func (t *Tenant) SetBudget(perTenSeconds int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.budget = max(perTenSeconds, 0)
+	t.tokens = float64(t.budget)
+	t.refilled = time.Now()
+}
+
+// TenantID is the generated tenant's fixed id.
+const TenantID = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
+
+// ---------------------------------------------------------------------------
+// HTTP plumbing
+
+type reqCtx struct {
+	method  string
+	version string // v1.0 or beta
+	path    string // after the version, e.g. /users/x/authentication/methods
+	segs    []string
+	q       url.Values
+	h       http.Header
+	body    []byte
+	op      *operator
+	base    string // scheme://host
+	reqID   string
+	cliID   string
+	ip      string
+	now     time.Time
+	inBatch bool
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   any // obj, or nil for no body
+	units  int // x-ms-resource-unit
+}
+
+func (rc *reqCtx) context(fragment string) string {
+	return rc.base + "/" + rc.version + "/$metadata#" + fragment
+}
+
+// fail builds Graph's error body.
+func (rc *reqCtx) fail(status int, code, msg string) response {
+	return response{status: status, body: errorBody(code, msg, rc.now, rc.reqID, rc.cliID)}
+}
+
+func errorBody(code, msg string, now time.Time, reqID, cliID string) obj {
+	return obj{{"error", obj{
+		{"code", code},
+		{"message", msg},
+		{"innerError", obj{
+			{"date", now.UTC().Format("2006-01-02T15:04:05")},
+			{"request-id", reqID},
+			{"client-request-id", cliID},
+		}},
+	}}}
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return fmtUUID(b)
+}
+
+func fmtUUID(b [16]byte) string {
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// ServeHTTP answers one Graph request, after the configured faults.
+func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	now := t.now()
+	rc := &reqCtx{
+		method: r.Method,
+		h:      r.Header,
+		reqID:  newUUID(),
+		cliID:  r.Header.Get("client-request-id"),
+		now:    now,
+	}
+	if rc.cliID == "" {
+		rc.cliID = newUUID()
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	rc.base = scheme + "://" + r.Host
+	rc.ip, _, _ = net.SplitHostPort(r.RemoteAddr)
+	if r.Body != nil {
+		rc.body, _ = io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	}
+	pattern, h := t.prepare(rc, r.URL)
+
+	t.mu.Lock()
+	t.stats.count(rc.method+" "+pattern, r.Header.Get("x-ms-throttle-priority"))
+	drop := t.dropRate > 0 && t.rng.Float64() < t.dropRate
+	latency := t.latency
+	if drop {
+		t.stats.Drops++
+	}
+	t.mu.Unlock()
+
+	if drop {
+		dropConnection(w)
+		return
+	}
+	if latency > 0 {
+		select {
+		case <-time.After(latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	var resp response
+	if pattern == "/$batch" && rc.method == "POST" {
+		// batch items pass the fault gate one by one
+		if r := t.authenticate(rc); r != nil {
+			resp = *r
+		} else {
+			resp = h(rc)
+		}
+	} else if injected, ok := t.gate(rc); ok {
+		resp = injected
+	} else {
+		resp = t.run(rc, h)
+	}
+	t.write(w, rc, resp)
+}
+
+// prepare parses the URL into rc and finds the handler.
+func (t *Tenant) prepare(rc *reqCtx, u *url.URL) (string, func(*reqCtx) response) {
+	p := u.Path
+	p = strings.TrimPrefix(p, "/")
+	ver, rest, _ := strings.Cut(p, "/")
+	rc.version = ver
+	rc.path = "/" + rest
+	rc.q = u.Query()
+	if ver != "v1.0" && ver != "beta" {
+		rc.version = "v1.0"
+		return "unknown", func(rc *reqCtx) response {
+			return rc.fail(400, "BadRequest", "Invalid version: "+ver)
+		}
+	}
+	for _, s := range strings.Split(rest, "/") {
+		if s != "" {
+			rc.segs = append(rc.segs, s)
+		}
+	}
+	return t.route(rc)
+}
+
+// gate applies throttling and injected faults; ok means resp replaces the
+// real answer. Each call spends one token of the budget.
+func (t *Tenant) gate(rc *reqCtx) (response, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.throttleRate > 0 && t.rng.Float64() < t.throttleRate {
+		t.stats.Throttled++
+		return t.throttled(rc, t.retryAfter, "Application"), true
+	}
+	if t.budget > 0 {
+		now := time.Now()
+		rate := float64(t.budget) / 10 // tokens per second
+		t.tokens = math.Min(float64(t.budget), t.tokens+now.Sub(t.refilled).Seconds()*rate)
+		t.refilled = now
+		if t.tokens < 1 {
+			t.stats.BudgetThrottled++
+			wait := time.Duration((1 - t.tokens) / rate * float64(time.Second))
+			return t.throttled(rc, wait, "Application"), true
+		}
+		t.tokens--
+	}
+	if t.faultRate > 0 && t.rng.Float64() < t.faultRate {
+		t.stats.Faults++
+		resp := rc.fail(503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later.")
+		if t.rng.IntN(2) == 0 {
+			resp.header = http.Header{"Retry-After": {formatRetryAfter(t.retryAfter)}}
+		}
+		return resp, true
+	}
+	return response{}, false
+}
+
+func (t *Tenant) throttled(rc *reqCtx, wait time.Duration, scope string) response {
+	resp := rc.fail(429, "TooManyRequests", "Too many requests. Please retry after the time specified in the Retry-After header.")
+	resp.header = http.Header{
+		"Retry-After":               {formatRetryAfter(wait)},
+		"X-Ms-Throttle-Scope":       {scope + "/" + t.tenantID},
+		"X-Ms-Throttle-Information": {"ResourceUnitLimitExceeded"},
+	}
+	return resp
+}
+
+// formatRetryAfter writes whole seconds when exact, else seconds with
+// millisecond precision ("0.125"), as Graph has done.
+func formatRetryAfter(d time.Duration) string {
+	if d <= 0 {
+		d = time.Millisecond
+	}
+	if d%time.Second == 0 {
+		return strconv.Itoa(int(d / time.Second))
+	}
+	return strconv.FormatFloat(math.Ceil(d.Seconds()*1000)/1000, 'f', -1, 64)
+}
+
+// authenticate sets rc.op from the bearer token (or the demo operator when
+// there is none); a token Graph would reject gives 401.
+func (t *Tenant) authenticate(rc *reqCtx) *response {
+	if rc.op != nil {
+		return nil
+	}
+	if auth := rc.h.Get("Authorization"); auth != "" {
+		op, msg := parseToken(auth, rc.now)
+		if op == nil {
+			r := rc.fail(401, "InvalidAuthenticationToken", msg)
+			return &r
+		}
+		rc.op = op
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if rc.op == nil {
+		rc.op = t.demoOperator()
+		return nil
+	}
+	if u := t.byID[strings.ToLower(rc.op.ID)]; u != nil && !rc.op.AppOnly {
+		if rc.op.Wids == nil {
+			// no wids claim: fall back to the directory's own role assignments
+			rc.op.Wids = u.Roles
+		}
+		if rc.op.DisplayName == "" {
+			rc.op.DisplayName = u.DisplayName
+		}
+		if rc.op.UPN == "" {
+			rc.op.UPN = u.UserPrincipalName
+		}
+	}
+	return nil
+}
+
+// run authenticates and calls the handler under the tenant lock.
+func (t *Tenant) run(rc *reqCtx, h func(*reqCtx) response) response {
+	if r := t.authenticate(rc); r != nil {
+		return *r
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return h(rc)
+}
+
+func (t *Tenant) demoOperator() *operator {
+	op := &operator{UPN: DemoOperatorUPN, DisplayName: "Demo Admin", TenantID: t.tenantID,
+		AppID: defaultOperatorAppID, AppName: defaultOperatorAppName, Scopes: demoScopes,
+		Wids: []string{RolePrivilegedAuthAdmin, roleDefaultUserTemplate}, Demo: true}
+	if u := t.byUPN[DemoOperatorUPN]; u != nil {
+		op.ID = u.ID
+		op.DisplayName = u.DisplayName
+	}
+	return op
+}
+
+func (t *Tenant) write(w http.ResponseWriter, rc *reqCtx, resp response) {
+	h := w.Header()
+	for k, v := range resp.header {
+		h[k] = v
+	}
+	h.Set("request-id", rc.reqID)
+	h.Set("client-request-id", rc.cliID)
+	h.Set("x-ms-ags-diagnostic", `{"ServerInfo":{"DataCenter":"Loopback","Slice":"E","Ring":"0","ScaleUnit":"000","RoleInstance":"fake"}}`)
+	units := resp.units
+	if units == 0 {
+		units = 1
+	}
+	h.Set("x-ms-resource-unit", strconv.Itoa(units))
+	t.mu.Lock()
+	if t.budget > 0 {
+		used := 1 - t.tokens/float64(t.budget)
+		if used > 0.8 {
+			h.Set("x-ms-throttle-limit-percentage", strconv.FormatFloat(math.Round(used*10)/10, 'f', 1, 64))
+		}
+	}
+	t.stats.status(resp.status)
+	t.mu.Unlock()
+	if resp.body == nil {
+		w.WriteHeader(resp.status)
+		return
+	}
+	b, err := json.Marshal(resp.body)
+	if err != nil {
+		b = []byte(`{"error":{"code":"generalException","message":"fake: cannot encode response"}}`)
+		resp.status = 500
+	}
+	h.Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(b)
+}
+
+// dropConnection closes the connection without writing a response, as a
+// load balancer reset does.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0)
+			}
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// readJSON decodes a request body into v, answering Graph's 400 on bad JSON.
+func readJSON(rc *reqCtx, v any) *response {
+	if len(bytes.TrimSpace(rc.body)) == 0 {
+		r := rc.fail(400, "BadRequest", "Empty Payload. JSON content expected.")
+		return &r
+	}
+	if err := json.Unmarshal(rc.body, v); err != nil {
+		r := rc.fail(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+		return &r
+	}
+	return nil
+}

@@ -1,0 +1,603 @@
+package fake
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+func hasKind(ms []MethodData, kind string) bool {
+	for _, m := range ms {
+		if m.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func findPhone(ms []MethodData, phoneType string) *MethodData {
+	for i := range ms {
+		if ms[i].Kind == KindPhone && ms[i].PhoneType == phoneType {
+			return &ms[i]
+		}
+	}
+	return nil
+}
+
+func firstKind(ms []MethodData, kind string) *MethodData {
+	for i := range ms {
+		if ms[i].Kind == kind {
+			return &ms[i]
+		}
+	}
+	return nil
+}
+
+// defaultMethod is the registered method backing the user's preferred MFA
+// method (nil when the preference is none or has no backing method).
+func defaultMethod(u *UserData) *MethodData {
+	ms := u.Methods
+	switch u.PreferredMethod {
+	case "push":
+		return firstKind(ms, KindAuthenticator)
+	case "oath":
+		if m := firstKind(ms, KindSoftwareOath); m != nil {
+			return m
+		}
+		if m := firstKind(ms, KindHardwareOath); m != nil {
+			return m
+		}
+		return firstKind(ms, KindAuthenticator)
+	case "sms", "voiceMobile":
+		return findPhone(ms, "mobile")
+	case "voiceAlternateMobile":
+		return findPhone(ms, "alternateMobile")
+	case "voiceOffice":
+		return findPhone(ms, "office")
+	case "fido2":
+		return firstKind(ms, KindFIDO2)
+	}
+	return nil
+}
+
+// DefaultMethodID returns the id of the user's default MFA method ("" when
+// none).
+func (t *Tenant) DefaultMethodID(userID string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	u := t.lookup(userID)
+	if u == nil {
+		return ""
+	}
+	if m := defaultMethod(&u.UserData); m != nil {
+		return m.ID
+	}
+	return ""
+}
+
+// maskPhone hides all but the last two digits, as Graph shows phone numbers
+// to an Authentication Administrator.
+func maskPhone(p string) string {
+	cc, num, ok := strings.Cut(p, " ")
+	if !ok {
+		cc, num = "", p
+	}
+	r := []byte(num)
+	digits := 0
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] >= '0' && r[i] <= '9' {
+			digits++
+			if digits > 2 {
+				r[i] = 'X'
+			}
+		}
+	}
+	if cc == "" {
+		return string(r)
+	}
+	return cc + " " + string(r)
+}
+
+func (rc *reqCtx) masksPhones() bool {
+	return !rc.op.AppOnly && hasAny(rc.op.Wids, []string{RoleAuthAdmin}) &&
+		!hasAny(rc.op.Wids, []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleGlobalReader})
+}
+
+// methodJSON renders a method as Graph's resource of its kind.
+func methodJSON(m *MethodData, withType bool, mask bool, now time.Time, tapValue string) obj {
+	var o obj
+	if withType {
+		o = append(o, kv{"@odata.type", kindInfo[m.Kind].odataType})
+	}
+	o = append(o, kv{"id", m.ID})
+	switch m.Kind {
+	case KindPassword:
+		o = append(o, kv{"password", nil}, kv{"createdDateTime", gtime(m.Created)})
+	case KindPhone:
+		num := m.PhoneNumber
+		if mask {
+			num = maskPhone(num)
+		}
+		o = append(o, kv{"phoneNumber", num}, kv{"phoneType", m.PhoneType}, kv{"smsSignInState", firstNonEmpty(m.SMSSignInState, "notAllowedByPolicy")})
+	case KindAuthenticator:
+		o = append(o, kv{"displayName", nullable(m.DisplayName)}, kv{"deviceTag", firstNonEmpty(m.DeviceTag, "SoftwareTokenActivated")},
+			kv{"phoneAppVersion", nullable(m.PhoneAppVersion)}, kv{"createdDateTime", gtime(m.Created)})
+	case KindFIDO2:
+		certs := m.AttestationCertificates
+		if certs == nil {
+			certs = []string{}
+		}
+		o = append(o, kv{"displayName", nullable(m.DisplayName)}, kv{"createdDateTime", gtime(m.Created)},
+			kv{"creationDateTime", gtime(m.Created)}, // the name in Graph's documentation example
+			kv{"aaGuid", nullable(m.AAGUID)}, kv{"model", nullable(m.Model)},
+			kv{"attestationCertificates", certs}, kv{"attestationLevel", firstNonEmpty(m.AttestationLevel, "notAttested")})
+	case KindSoftwareOath:
+		o = append(o, kv{"secretKey", nil})
+	case KindHardwareOath:
+		o = append(o, kv{"displayName", nullable(m.DisplayName)}, kv{"serialNumber", nullable(m.SerialNumber)},
+			kv{"manufacturer", nullable(m.Manufacturer)}, kv{"model", nullable(m.Model)}, kv{"secretKey", nil},
+			kv{"timeIntervalInSeconds", 30}, kv{"status", "activated"}, kv{"createdDateTime", gtime(m.Created)})
+	case KindEmail:
+		o = append(o, kv{"emailAddress", m.EmailAddress})
+	case KindTAP:
+		usable, reason := tapUsability(m, now)
+		o = append(o, kv{"temporaryAccessPass", nullable(tapValue)}, kv{"createdDateTime", gtime(m.Created)},
+			kv{"startDateTime", gtime(m.TAPStart)}, kv{"lifetimeInMinutes", m.LifetimeMinutes},
+			kv{"isUsableOnce", m.IsUsableOnce}, kv{"isUsable", usable}, kv{"methodUsabilityReason", reason})
+	case KindWindowsHello:
+		o = append(o, kv{"displayName", nullable(m.DisplayName)}, kv{"createdDateTime", gtime(m.Created)},
+			kv{"keyStrength", firstNonEmpty(m.KeyStrength, "normal")})
+	case KindPlatformCredential:
+		o = append(o, kv{"displayName", nullable(m.DisplayName)}, kv{"platform", firstNonEmpty(m.Platform, "macOS")},
+			kv{"keyStrength", firstNonEmpty(m.KeyStrength, "normal")}, kv{"createdDateTime", gtime(m.Created)})
+	}
+	return o
+}
+
+func tapUsability(m *MethodData, now time.Time) (bool, string) {
+	start := m.TAPStart
+	if start.IsZero() {
+		start = m.Created
+	}
+	switch {
+	case now.Before(start):
+		return false, "NotYetValid"
+	case now.After(start.Add(time.Duration(m.LifetimeMinutes) * time.Minute)):
+		return false, "Expired"
+	}
+	return true, "EnabledByPolicy"
+}
+
+func methodsContext(rc *reqCtx, u *user, seg string) string {
+	return "users('" + u.ID + "')/authentication/" + seg
+}
+
+// listMethods answers /authentication/methods (kind "") or a per-kind list.
+func (t *Tenant) listMethods(rc *reqCtx, target func(*reqCtx) (*user, *response), kind string) response {
+	u, bad := target(rc)
+	if bad != nil {
+		return *bad
+	}
+	if r := t.authorize(rc, OpReadMethods, &u.UserData); r != nil {
+		return *r
+	}
+	seg := "methods"
+	if kind != "" {
+		seg = kindInfo[kind].segment
+	}
+	vals := []obj{}
+	mask := rc.masksPhones()
+	for i := range u.Methods {
+		m := &u.Methods[i]
+		if kind != "" && m.Kind != kind {
+			continue
+		}
+		// the combined list carries @odata.type; per-kind lists of phones
+		// omit it, as Graph does.
+		withType := kind == "" || kind != KindPhone
+		vals = append(vals, methodJSON(m, withType, mask, rc.now, ""))
+	}
+	return response{status: 200, body: obj{{"@odata.context", rc.context(methodsContext(rc, u, seg))}, {"value", vals}}}
+}
+
+func (t *Tenant) getMethod(rc *reqCtx, target func(*reqCtx) (*user, *response), kind, id string) response {
+	u, bad := target(rc)
+	if bad != nil {
+		return *bad
+	}
+	if r := t.authorize(rc, OpReadMethods, &u.UserData); r != nil {
+		return *r
+	}
+	for i := range u.Methods {
+		m := &u.Methods[i]
+		if strings.EqualFold(m.ID, id) && (kind == "" || m.Kind == kind) {
+			seg := "methods"
+			if kind != "" {
+				seg = kindInfo[kind].segment
+			}
+			body := append(obj{{"@odata.context", rc.context(methodsContext(rc, u, seg) + "/$entity")}},
+				methodJSON(m, kind == "" || kind != KindPhone, rc.masksPhones(), rc.now, "")...)
+			return response{status: 200, body: body}
+		}
+	}
+	return methodNotFound(rc, id)
+}
+
+func methodNotFound(rc *reqCtx, id string) response {
+	return rc.fail(404, "itemNotFound", "The requested authentication method '"+id+"' was not found for the user.")
+}
+
+// deleteMethod enforces Graph's delete rules: the password stays; a mobile
+// phone waits for the alternate mobile; the default method waits until it
+// is the last non-password method.
+func (t *Tenant) deleteMethod(rc *reqCtx, target func(*reqCtx) (*user, *response), kind, id string) response {
+	u, bad := target(rc)
+	if bad != nil {
+		return *bad
+	}
+	if r := t.authorize(rc, OpWriteMethods, &u.UserData); r != nil {
+		return *r
+	}
+	if kind == KindPassword {
+		if id == PasswordMethodID && hasKind(u.Methods, KindPassword) {
+			return rc.fail(400, "badRequest", "The password authentication method cannot be deleted. To remove a user's password, reset it instead.")
+		}
+		return methodNotFound(rc, id)
+	}
+	idx := -1
+	for i := range u.Methods {
+		if strings.EqualFold(u.Methods[i].ID, id) && u.Methods[i].Kind == kind {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		return methodNotFound(rc, id)
+	}
+	m := u.Methods[idx]
+	if m.Kind == KindPhone && m.PhoneType == "mobile" && findPhone(u.Methods, "alternateMobile") != nil {
+		return rc.fail(400, "badRequest", "Cannot delete the mobile phone method while an alternate mobile phone method is configured. Please delete the alternateMobile phone method first.")
+	}
+	if def := defaultMethod(&u.UserData); def != nil && def.ID == m.ID && def.Kind == m.Kind {
+		for _, o := range u.Methods {
+			if o.Kind != KindPassword && !(o.ID == m.ID && o.Kind == m.Kind) {
+				return rc.fail(400, "badRequest", "Cannot delete default method with other methods configured. Please change default method before deletion.")
+			}
+		}
+		u.PreferredMethod = "none"
+	}
+	u.Methods = slices.Delete(u.Methods, idx, idx+1)
+	u.RegistrationUpdated = rc.now
+	t.stats.Deletes++
+	t.stats.DeletesByKind[kind]++
+	t.audit(rc, u, deleteActivity(kind), authMethodsServiceName, "Delete",
+		ModifiedProperty{DisplayName: "StrongAuthenticationMethod", OldValue: `["` + methodLabel(&m) + `"]`, NewValue: "[]"})
+	return response{status: 204}
+}
+
+// deleteActivity names the audit activity Entra logs for an admin deleting a
+// method of this kind.
+func deleteActivity(kind string) string {
+	switch kind {
+	case KindFIDO2:
+		return "Delete Fido2 security key"
+	case KindTAP:
+		return "Admin deleted temporary access pass method for user"
+	case KindWindowsHello:
+		return "Admin deleted Windows Hello for Business authentication method for user"
+	case KindPlatformCredential:
+		return "Admin deleted Platform Credential authentication method for user"
+	case KindEmail:
+		return "Admin deleted email authentication method for user"
+	}
+	return "Admin deleted security info"
+}
+
+func methodLabel(m *MethodData) string {
+	switch m.Kind {
+	case KindPhone:
+		return m.PhoneType + "Phone"
+	case KindAuthenticator:
+		return "MicrosoftAuthenticator " + m.DisplayName
+	case KindFIDO2:
+		return "Fido2 " + m.Model
+	}
+	return m.Kind
+}
+
+const tapAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789+-!@#$%&*"
+
+// createTAP answers POST .../temporaryAccessPassMethods.
+func (t *Tenant) createTAP(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
+	u, bad := target(rc)
+	if bad != nil {
+		return *bad
+	}
+	if r := t.authorize(rc, OpWriteMethods, &u.UserData); r != nil {
+		return *r
+	}
+	var req struct {
+		LifetimeInMinutes *int       `json:"lifetimeInMinutes"`
+		IsUsableOnce      *bool      `json:"isUsableOnce"`
+		StartDateTime     *time.Time `json:"startDateTime"`
+	}
+	if len(strings.TrimSpace(string(rc.body))) > 0 {
+		if r := readJSON(rc, &req); r != nil {
+			return *r
+		}
+	}
+	if t.opts.TAPDisabled {
+		return rc.fail(400, "badRequest", "Converged UserCredentialPolicy does not allow creating or updating this authentication method for this user. Please check the Temporary Access Pass authentication methods policy.")
+	}
+	if u.IsGuest() {
+		return rc.fail(400, "badRequest", "Temporary Access Pass cannot be added to an external (guest) user.")
+	}
+	lifetime := 60
+	if req.LifetimeInMinutes != nil {
+		lifetime = *req.LifetimeInMinutes
+	}
+	if lifetime < 10 || lifetime > 43200 {
+		return rc.fail(400, "badRequest", "The lifetimeInMinutes must be between 10 and 43200 minutes (as allowed by the Temporary Access Pass policy).")
+	}
+	start := rc.now.UTC()
+	if req.StartDateTime != nil {
+		if req.StartDateTime.Before(rc.now.Add(-5 * time.Minute)) {
+			return rc.fail(400, "badRequest", "The startDateTime must not be in the past.")
+		}
+		start = req.StartDateTime.UTC()
+	}
+	value := make([]byte, 8)
+	for i := range value {
+		value[i] = tapAlphabet[t.rng.IntN(len(tapAlphabet))]
+	}
+	u.Methods = slices.DeleteFunc(u.Methods, func(m MethodData) bool { return m.Kind == KindTAP })
+	m := MethodData{Kind: KindTAP, ID: t.newID(), Created: rc.now.UTC(), TAPStart: start,
+		LifetimeMinutes: lifetime, IsUsableOnce: req.IsUsableOnce != nil && *req.IsUsableOnce}
+	u.Methods = append(u.Methods, m)
+	u.RegistrationUpdated = rc.now
+	t.stats.TAPsCreated++
+	t.audit(rc, u, activityTAPRegistered, authMethodsServiceName, "Add",
+		ModifiedProperty{DisplayName: "StrongAuthenticationMethod", NewValue: `["TemporaryAccessPass"]`})
+	body := append(obj{{"@odata.context", rc.context(methodsContext(rc, u, "temporaryAccessPassMethods") + "/$entity")}},
+		methodJSON(&m, true, false, rc.now, string(value))...)
+	return response{status: 201, body: body}
+}
+
+var perUserStates = []string{"disabled", "enabled", "enforced"}
+
+func (t *Tenant) getRequirements(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
+	u, bad := target(rc)
+	if bad != nil {
+		return *bad
+	}
+	if r := t.authorize(rc, OpReadPerUserMFA, &u.UserData); r != nil {
+		return *r
+	}
+	return response{status: 200, body: obj{
+		{"@odata.context", rc.context("users('" + u.ID + "')/authentication/requirements")},
+		{"perUserMfaState", firstNonEmpty(u.PerUserMFAState, "disabled")},
+	}}
+}
+
+func (t *Tenant) setRequirements(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
+	u, bad := target(rc)
+	if bad != nil {
+		return *bad
+	}
+	if r := t.authorize(rc, OpWritePerUserMFA, &u.UserData); r != nil {
+		return *r
+	}
+	var req struct {
+		PerUserMfaState string `json:"perUserMfaState"`
+	}
+	if r := readJSON(rc, &req); r != nil {
+		return *r
+	}
+	if !slices.Contains(perUserStates, req.PerUserMfaState) {
+		return rc.fail(400, "badRequest", "Invalid value '"+req.PerUserMfaState+"' for perUserMfaState. Allowed values are disabled, enabled, enforced.")
+	}
+	state := req.PerUserMfaState
+	// Graph: enabling per-user MFA for a user who already registered a
+	// method enforces it right away.
+	if state == "enabled" && isMfaRegistered(u.Methods) {
+		state = "enforced"
+	}
+	old := firstNonEmpty(u.PerUserMFAState, "disabled")
+	u.PerUserMFAState = state
+	t.audit(rc, u, activityPerUserMFA, coreDirectoryService, "Update",
+		ModifiedProperty{DisplayName: "StrongAuthenticationRequirement", OldValue: `"` + old + `"`, NewValue: `"` + state + `"`})
+	return response{status: 204}
+}
+
+// systemPreferred is the strongest registered second factor, as the
+// system-preferred MFA feature picks it.
+func systemPreferred(ms []MethodData) string {
+	switch {
+	case hasKind(ms, KindFIDO2):
+		return "Fido2"
+	case hasKind(ms, KindAuthenticator):
+		return "push"
+	case hasKind(ms, KindSoftwareOath), hasKind(ms, KindHardwareOath):
+		return "oath"
+	case findPhone(ms, "mobile") != nil:
+		return "sms"
+	case findPhone(ms, "alternateMobile") != nil:
+		return "voiceAlternateMobile"
+	case findPhone(ms, "office") != nil:
+		return "voiceOffice"
+	}
+	return "none"
+}
+
+func (t *Tenant) getSignInPreferences(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
+	u, bad := target(rc)
+	if bad != nil {
+		return *bad
+	}
+	if r := t.authorize(rc, OpReadMethods, &u.UserData); r != nil {
+		return *r
+	}
+	return response{status: 200, body: obj{
+		{"@odata.context", rc.context("users('" + u.ID + "')/authentication/signInPreferences")},
+		{"isSystemPreferredAuthenticationMethodEnabled", u.SystemPreferredEnabled},
+		{"userPreferredMethodForSecondaryAuthentication", firstNonEmpty(u.PreferredMethod, "none")},
+		{"systemPreferredAuthenticationMethod", systemPreferred(u.Methods)},
+	}}
+}
+
+var preferredValues = []string{"push", "oath", "voiceMobile", "voiceAlternateMobile", "voiceOffice", "sms", "fido2", "none"}
+
+func (t *Tenant) setSignInPreferences(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
+	u, bad := target(rc)
+	if bad != nil {
+		return *bad
+	}
+	if r := t.authorize(rc, OpWriteMethods, &u.UserData); r != nil {
+		return *r
+	}
+	var req struct {
+		Preferred *string `json:"userPreferredMethodForSecondaryAuthentication"`
+		System    *bool   `json:"isSystemPreferredAuthenticationMethodEnabled"`
+	}
+	if r := readJSON(rc, &req); r != nil {
+		return *r
+	}
+	old := u.PreferredMethod
+	if req.Preferred != nil {
+		p := *req.Preferred
+		if !slices.Contains(preferredValues, p) {
+			return rc.fail(400, "badRequest", "Invalid value '"+p+"' for userPreferredMethodForSecondaryAuthentication.")
+		}
+		probe := UserData{Methods: u.Methods, PreferredMethod: p}
+		if p != "none" && defaultMethod(&probe) == nil {
+			return rc.fail(400, "badRequest", "The user does not have a registered authentication method for '"+p+"'. Register the method before making it the default.")
+		}
+		u.PreferredMethod = p
+	}
+	if req.System != nil {
+		u.SystemPreferredEnabled = *req.System
+	}
+	u.RegistrationUpdated = rc.now
+	t.audit(rc, u, activityDefaultMethod, authMethodsServiceName, "Update",
+		ModifiedProperty{DisplayName: "StrongAuthenticationUserDetails.DefaultMethod", OldValue: `"` + old + `"`, NewValue: `"` + u.PreferredMethod + `"`})
+	return response{status: 204}
+}
+
+func (t *Tenant) revoke(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
+	u, bad := target(rc)
+	if bad != nil {
+		return *bad
+	}
+	if r := t.authorize(rc, OpRevokeSessions, &u.UserData); r != nil {
+		return *r
+	}
+	// Graph answers success for a B2B guest but changes nothing: their
+	// sessions live in the home tenant.
+	if !u.IsGuest() {
+		old := u.SignInSessionsValidFrom
+		u.SignInSessionsValidFrom = rc.now.UTC().Truncate(time.Second)
+		t.stats.Revokes++
+		t.audit(rc, u, activityRevoke, coreDirectoryService, "Update",
+			ModifiedProperty{DisplayName: "StsRefreshTokensValidFrom", OldValue: quoteTime(old), NewValue: quoteTime(u.SignInSessionsValidFrom)})
+	}
+	return response{status: 200, body: obj{{"@odata.context", rc.context("Edm.Boolean")}, {"value", true}}}
+}
+
+func quoteTime(tm time.Time) string {
+	if tm.IsZero() {
+		return ""
+	}
+	return `["` + tm.UTC().Format(time.RFC3339) + `"]`
+}
+
+func (t *Tenant) sendMail(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
+	if r := t.authorize(rc, OpSendMail, nil); r != nil {
+		return *r
+	}
+	u, bad := target(rc)
+	if bad != nil {
+		if bad.status == 404 {
+			return rc.fail(404, "ErrorInvalidUser", "The requested user '"+strings.TrimPrefix(rc.path, "/users/")+"' is invalid.")
+		}
+		return *bad
+	}
+	type recipient struct {
+		EmailAddress struct {
+			Address string `json:"address"`
+			Name    string `json:"name"`
+		} `json:"emailAddress"`
+	}
+	var req struct {
+		Message *struct {
+			Subject string `json:"subject"`
+			Body    struct {
+				ContentType string `json:"contentType"`
+				Content     string `json:"content"`
+			} `json:"body"`
+			ToRecipients []recipient `json:"toRecipients"`
+			CcRecipients []recipient `json:"ccRecipients"`
+		} `json:"message"`
+		SaveToSentItems *bool `json:"saveToSentItems"`
+	}
+	if r := readJSON(rc, &req); r != nil {
+		return *r
+	}
+	if req.Message == nil {
+		return rc.fail(400, "ErrorInvalidRequest", "The message parameter is required.")
+	}
+	var to, cc []string
+	for _, r := range req.Message.ToRecipients {
+		to = append(to, r.EmailAddress.Address)
+	}
+	for _, r := range req.Message.CcRecipients {
+		cc = append(cc, r.EmailAddress.Address)
+	}
+	if len(to)+len(cc) == 0 {
+		return rc.fail(400, "ErrorInvalidRecipients", "At least one recipient is required, but none were found.")
+	}
+	for _, a := range append(append([]string{}, to...), cc...) {
+		if !strings.Contains(a, "@") {
+			return rc.fail(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient '"+a+"' isn't resolved. All recipients must be resolved before a message can be submitted.")
+		}
+	}
+	ct := firstNonEmpty(req.Message.Body.ContentType, "Text")
+	t.mail = append(t.mail, SentMail{Time: rc.now, From: u.UserPrincipalName, To: to, Cc: cc,
+		Subject: req.Message.Subject, ContentType: ct, Body: req.Message.Body.Content,
+		SaveToSentItems: req.SaveToSentItems == nil || *req.SaveToSentItems})
+	t.stats.MailsSent++
+	return response{status: 202}
+}
+
+// audit records a change as a directoryAudit entry initiated by the operator.
+func (t *Tenant) audit(rc *reqCtx, u *user, activity, service, opType string, props ...ModifiedProperty) {
+	a := AuditData{
+		ID:                  "Directory_" + t.newID(),
+		ActivityDateTime:    rc.now.UTC(),
+		ActivityDisplayName: activity,
+		Category:            categoryUserManagement,
+		OperationType:       opType,
+		Result:              "success",
+		LoggedByService:     service,
+		CorrelationID:       firstNonEmpty(rc.cliID, t.newID()),
+		Targets: []TargetData{{ID: u.ID, DisplayName: u.DisplayName, UserPrincipalName: u.UserPrincipalName,
+			Type: "User", ModifiedProperties: props}},
+	}
+	if rc.op.AppOnly {
+		a.InitiatedBy = InitiatorData{AppID: rc.op.AppID, AppDisplayName: rc.op.AppName, ServicePrincipalID: defaultOperatorSPID}
+	} else {
+		a.InitiatedBy = InitiatorData{UserID: rc.op.ID, UserDisplayName: rc.op.DisplayName, UserPrincipalName: rc.op.UPN, IPAddress: rc.ip}
+	}
+	t.audits = append(t.audits, a)
+}
+
+// newID returns a fresh GUID from the tenant's id stream. Called with mu held.
+func (t *Tenant) newID() string {
+	var b [16]byte
+	for i := 0; i < 16; i += 8 {
+		v := t.idRng.Uint64()
+		for j := 0; j < 8; j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	return fmtUUID(b)
+}

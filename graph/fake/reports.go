@@ -1,0 +1,582 @@
+package fake
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// mfaKinds are the kinds that count as a registered second factor.
+var mfaKinds = []string{KindAuthenticator, KindPhone, KindSoftwareOath, KindHardwareOath, KindFIDO2, KindWindowsHello, KindPlatformCredential}
+
+func isMfaRegistered(ms []MethodData) bool {
+	for _, k := range mfaKinds {
+		if hasKind(ms, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func isAuthenticatorPasskey(m *MethodData) bool {
+	return m.Kind == KindFIDO2 && strings.Contains(m.Model, "Authenticator")
+}
+
+// methodsRegistered names the user's methods as the registration report does.
+func methodsRegistered(ms []MethodData) []string {
+	out := []string{}
+	add := func(s string) {
+		for _, x := range out {
+			if x == s {
+				return
+			}
+		}
+		out = append(out, s)
+	}
+	for i := range ms {
+		m := &ms[i]
+		switch m.Kind {
+		case KindPhone:
+			switch m.PhoneType {
+			case "mobile":
+				add("mobilePhone")
+			case "alternateMobile":
+				add("alternateMobilePhone")
+			case "office":
+				add("officePhone")
+			}
+		case KindAuthenticator:
+			add("microsoftAuthenticatorPush")
+			if m.DeviceTag == "SoftwareTokenActivated" || m.DeviceTag == "" {
+				add("softwareOneTimePasscode")
+			}
+		case KindSoftwareOath:
+			add("softwareOneTimePasscode")
+		case KindHardwareOath:
+			add("hardwareOneTimePasscode")
+		case KindEmail:
+			add("email")
+		case KindFIDO2:
+			if isAuthenticatorPasskey(m) {
+				add("passKeyDeviceBoundAuthenticator")
+			} else {
+				add("fido2SecurityKey")
+			}
+		case KindWindowsHello:
+			add("windowsHelloForBusiness")
+		case KindPlatformCredential:
+			add("macOsSecureEnclaveKey")
+		case KindTAP:
+			add("temporaryAccessPass")
+		}
+	}
+	return out
+}
+
+type regRow struct {
+	u                  *user
+	methods            []string
+	mfaReg, ssprReg    bool
+	ssprEnabled        bool
+	passwordlessCap    bool
+	preferred, sysPref string
+}
+
+func makeReg(u *user) regRow {
+	ms := u.Methods
+	r := regRow{u: u, methods: methodsRegistered(ms), mfaReg: isMfaRegistered(ms)}
+	r.ssprReg = hasKind(ms, KindPhone) || hasKind(ms, KindEmail) || hasKind(ms, KindAuthenticator) || hasKind(ms, KindSoftwareOath)
+	r.ssprEnabled = !u.IsGuest()
+	r.passwordlessCap = hasKind(ms, KindFIDO2) || hasKind(ms, KindWindowsHello) || hasKind(ms, KindPlatformCredential)
+	r.preferred = firstNonEmpty(u.PreferredMethod, "none")
+	if defaultMethod(&u.UserData) == nil {
+		r.preferred = "none"
+	}
+	r.sysPref = systemPreferred(ms)
+	return r
+}
+
+func (r regRow) field(name string) any {
+	u := r.u
+	switch name {
+	case "id":
+		return u.ID
+	case "userPrincipalName":
+		return u.UserPrincipalName
+	case "userDisplayName":
+		return u.DisplayName
+	case "userType":
+		return strings.ToLower(u.UserType)
+	case "isAdmin":
+		return u.IsAdmin()
+	case "isMfaRegistered", "isMfaCapable":
+		return r.mfaReg
+	case "isSsprRegistered":
+		return r.ssprReg
+	case "isSsprEnabled":
+		return r.ssprEnabled
+	case "isSsprCapable":
+		return r.ssprReg && r.ssprEnabled
+	case "isPasswordlessCapable":
+		return r.passwordlessCap
+	case "isSystemPreferredAuthenticationMethodEnabled":
+		return u.SystemPreferredEnabled
+	case "methodsRegistered":
+		return r.methods
+	case "userPreferredMethodForSecondaryAuthentication":
+		return r.preferred
+	case "systemPreferredAuthenticationMethods":
+		if r.sysPref == "none" {
+			return []string{}
+		}
+		return []string{r.sysPref}
+	case "lastUpdatedDateTime":
+		return u.RegistrationUpdated
+	}
+	return nil
+}
+
+var regSchema = registerSchema(&schema{typeName: "microsoft.graph.userRegistrationDetails", props: map[string]ptype{
+	"id": pString, "userPrincipalName": pString, "userDisplayName": pString, "userType": pString,
+	"isAdmin": pBool, "isMfaRegistered": pBool, "isMfaCapable": pBool, "isSsprRegistered": pBool,
+	"isSsprEnabled": pBool, "isSsprCapable": pBool, "isPasswordlessCapable": pBool,
+	"isSystemPreferredAuthenticationMethodEnabled": pBool, "methodsRegistered": pStrColl,
+	"userPreferredMethodForSecondaryAuthentication": pString, "systemPreferredAuthenticationMethods": pStrColl,
+	"lastUpdatedDateTime": pTime,
+}})
+
+func regJSON(rc *reqCtx, r regRow) obj {
+	u := r.u
+	o := obj{
+		{"id", u.ID},
+		{"userPrincipalName", u.UserPrincipalName},
+		{"userDisplayName", u.DisplayName},
+		{"userType", strings.ToLower(u.UserType)},
+		{"isAdmin", u.IsAdmin()},
+		{"isSsprRegistered", r.ssprReg},
+		{"isSsprEnabled", r.ssprEnabled},
+		{"isSsprCapable", r.ssprReg && r.ssprEnabled},
+		{"isMfaRegistered", r.mfaReg},
+		{"isMfaCapable", r.mfaReg},
+		{"isPasswordlessCapable", r.passwordlessCap},
+		{"lastUpdatedDateTime", gtime(u.RegistrationUpdated)},
+		{"methodsRegistered", r.methods},
+		{"isSystemPreferredAuthenticationMethodEnabled", u.SystemPreferredEnabled},
+		{"systemPreferredAuthenticationMethods", r.field("systemPreferredAuthenticationMethods")},
+		{"userPreferredMethodForSecondaryAuthentication", r.preferred},
+	}
+	if rc.version == "beta" {
+		def := r.preferred
+		if def == "push" {
+			def = "microsoftAuthenticatorPush"
+		}
+		o = append(o, kv{"defaultMfaMethod", def})
+	}
+	return o
+}
+
+func (t *Tenant) listRegistrations(rc *reqCtx) response {
+	if r := t.authorize(rc, OpReadRegistration, nil); r != nil {
+		return *r
+	}
+	fn, bad := parseFilterFor(rc, regSchema)
+	if bad != nil {
+		return *bad
+	}
+	top, bad := parseTop(rc, 100, 999)
+	if bad != nil {
+		return *bad
+	}
+	candidates := t.users
+	if v, ok := fn.topEq("id"); ok {
+		candidates = nil
+		if u := t.byID[strings.ToLower(v)]; u != nil {
+			candidates = []*user{u}
+		}
+	}
+	var rows []regRow
+	for _, u := range candidates {
+		r := makeReg(u)
+		if fn == nil || fn.eval(r, regSchema, nil) {
+			rows = append(rows, r)
+		}
+	}
+	return page(rc, rows, top, "reports/authenticationMethods/userRegistrationDetails",
+		func(r regRow) obj { return regJSON(rc, r) }, strings.EqualFold(rc.q.Get("$count"), "true"))
+}
+
+func (t *Tenant) getRegistration(rc *reqCtx, id string) response {
+	if r := t.authorize(rc, OpReadRegistration, nil); r != nil {
+		return *r
+	}
+	u := t.byID[strings.ToLower(id)]
+	if u == nil {
+		return rc.fail(404, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+	}
+	body := append(obj{{"@odata.context", rc.context("reports/authenticationMethods/userRegistrationDetails/$entity")}}, regJSON(rc, makeReg(u))...)
+	return response{status: 200, body: body}
+}
+
+// ---------------------------------------------------------------------------
+// sign-ins
+
+type signInRow struct {
+	u *user
+	s *SignInData
+}
+
+type fieldsEnt map[string]any
+
+func (f fieldsEnt) field(name string) any { return f[name] }
+
+func (r signInRow) field(name string) any {
+	s := r.s
+	switch name {
+	case "id":
+		return s.ID
+	case "createdDateTime":
+		return s.Created
+	case "userId":
+		return r.u.ID
+	case "userPrincipalName":
+		return r.u.UserPrincipalName
+	case "userDisplayName":
+		return r.u.DisplayName
+	case "appId":
+		return s.AppID
+	case "appDisplayName":
+		return s.AppDisplayName
+	case "ipAddress":
+		return s.IPAddress
+	case "clientAppUsed":
+		return s.ClientAppUsed
+	case "conditionalAccessStatus":
+		return s.ConditionalAccessStatus
+	case "isInteractive":
+		return s.IsInteractive
+	case "correlationId":
+		return s.CorrelationID
+	case "resourceDisplayName":
+		return s.ResourceDisplayName
+	case "resourceId":
+		return s.ResourceID
+	case "authenticationRequirement":
+		return s.AuthenticationRequirement
+	case "status":
+		return fieldsEnt{"errorCode": s.ErrorCode, "failureReason": s.FailureReason, "additionalDetails": s.AdditionalDetails}
+	case "location":
+		return fieldsEnt{"city": s.Location.City, "state": s.Location.State, "countryOrRegion": s.Location.CountryOrRegion}
+	case "deviceDetail":
+		return fieldsEnt{"deviceId": s.Device.DeviceID, "displayName": s.Device.DisplayName, "operatingSystem": s.Device.OperatingSystem,
+			"browser": s.Device.Browser, "isCompliant": s.Device.IsCompliant, "isManaged": s.Device.IsManaged, "trustType": s.Device.TrustType}
+	}
+	return nil
+}
+
+var signInSchema = registerSchema(&schema{typeName: "microsoft.graph.signIn", props: map[string]ptype{
+	"id": pString, "createdDateTime": pTime, "userId": pString, "userPrincipalName": pString, "userDisplayName": pString,
+	"appId": pString, "appDisplayName": pString, "ipAddress": pString, "clientAppUsed": pString,
+	"conditionalAccessStatus": pString, "isInteractive": pBool, "correlationId": pString,
+	"resourceDisplayName": pString, "resourceId": pString, "authenticationRequirement": pString,
+	"status": pObj, "location": pObj, "deviceDetail": pObj,
+}, sub: map[string]*schema{
+	"status":       {typeName: "microsoft.graph.signInStatus", props: map[string]ptype{"errorCode": pNumber, "failureReason": pString, "additionalDetails": pString}},
+	"location":     {typeName: "microsoft.graph.signInLocation", props: map[string]ptype{"city": pString, "state": pString, "countryOrRegion": pString}},
+	"deviceDetail": {typeName: "microsoft.graph.deviceDetail", props: map[string]ptype{"deviceId": pString, "displayName": pString, "operatingSystem": pString, "browser": pString, "isCompliant": pBool, "isManaged": pBool, "trustType": pString}},
+}})
+
+// signInsOf returns the user's sign-ins, generating them on first use.
+func (t *Tenant) signInsOf(u *user) []SignInData {
+	if u.signInsPending {
+		u.SignIns = genSignIns(u, u.signInSeed, u.signInBase)
+		u.signInsPending = false
+	}
+	return u.SignIns
+}
+
+func signInJSON(rc *reqCtx, r signInRow) obj {
+	s, u := r.s, r.u
+	policies := []obj{}
+	for _, p := range s.Policies {
+		g, ss := p.EnforcedGrant, p.EnforcedSessions
+		if g == nil {
+			g = []string{}
+		}
+		if ss == nil {
+			ss = []string{}
+		}
+		policies = append(policies, obj{{"id", p.ID}, {"displayName", p.DisplayName},
+			{"enforcedGrantControls", g}, {"enforcedSessionControls", ss}, {"result", p.Result}})
+	}
+	status := obj{{"errorCode", s.ErrorCode}, {"failureReason", nullable(s.FailureReason)}, {"additionalDetails", nullable(s.AdditionalDetails)}}
+	if s.ErrorCode == 0 && s.FailureReason == "" {
+		status[1].v = nil
+	}
+	o := obj{
+		{"id", s.ID},
+		{"createdDateTime", gtime(s.Created)},
+		{"userDisplayName", u.DisplayName},
+		{"userPrincipalName", u.UserPrincipalName},
+		{"userId", u.ID},
+		{"appId", s.AppID},
+		{"appDisplayName", s.AppDisplayName},
+		{"ipAddress", s.IPAddress},
+		{"clientAppUsed", s.ClientAppUsed},
+		{"correlationId", s.CorrelationID},
+		{"conditionalAccessStatus", firstNonEmpty(s.ConditionalAccessStatus, "notApplied")},
+		{"isInteractive", s.IsInteractive},
+		{"riskDetail", "none"},
+		{"riskLevelAggregated", "none"},
+		{"riskLevelDuringSignIn", "none"},
+		{"riskState", "none"},
+		{"riskEventTypes", []string{}},
+		{"riskEventTypes_v2", []string{}},
+		{"resourceDisplayName", s.ResourceDisplayName},
+		{"resourceId", s.ResourceID},
+		{"status", status},
+		{"deviceDetail", obj{
+			{"deviceId", s.Device.DeviceID},
+			{"displayName", nullable(s.Device.DisplayName)},
+			{"operatingSystem", nullable(s.Device.OperatingSystem)},
+			{"browser", nullable(s.Device.Browser)},
+			{"isCompliant", s.Device.IsCompliant},
+			{"isManaged", s.Device.IsManaged},
+			{"trustType", nullable(s.Device.TrustType)},
+		}},
+		{"location", obj{
+			{"city", nullable(s.Location.City)},
+			{"state", nullable(s.Location.State)},
+			{"countryOrRegion", nullable(s.Location.CountryOrRegion)},
+			{"geoCoordinates", obj{{"altitude", nil}, {"latitude", s.Location.Latitude}, {"longitude", s.Location.Longitude}}},
+		}},
+		{"appliedConditionalAccessPolicies", policies},
+	}
+	if rc.version == "beta" {
+		steps := []obj{}
+		var used []string
+		for _, st := range s.AuthDetails {
+			steps = append(steps, obj{
+				{"authenticationStepDateTime", gtime(st.Time)},
+				{"authenticationMethod", st.Method},
+				{"authenticationMethodDetail", nullable(st.MethodDetail)},
+				{"succeeded", st.Succeeded},
+				{"authenticationStepResultDetail", st.ResultDetail},
+				{"authenticationStepRequirement", st.Requirement},
+			})
+			if st.Succeeded && st.Method != "Previously satisfied" {
+				used = append(used, st.Method)
+			}
+		}
+		if used == nil {
+			used = []string{}
+		}
+		o = append(o,
+			kv{"authenticationRequirement", firstNonEmpty(s.AuthenticationRequirement, "singleFactorAuthentication")},
+			kv{"authenticationDetails", steps},
+			kv{"authenticationMethodsUsed", used},
+			kv{"signInEventTypes", []string{map[bool]string{true: "interactiveUser", false: "nonInteractiveUser"}[s.IsInteractive]}},
+		)
+	}
+	return o
+}
+
+func (t *Tenant) listSignIns(rc *reqCtx) response {
+	if r := t.authorize(rc, OpReadSignIns, nil); r != nil {
+		return *r
+	}
+	if t.opts.NoP1 {
+		return rc.fail(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Tenant does not have a SKU required to complete this request.")
+	}
+	fn, bad := parseFilterFor(rc, signInSchema)
+	if bad != nil {
+		return *bad
+	}
+	top, bad := parseTop(rc, 1000, 1000)
+	if bad != nil {
+		return *bad
+	}
+	candidates := t.users
+	if v, ok := fn.topEq("userId"); ok {
+		candidates = nil
+		if u := t.byID[strings.ToLower(v)]; u != nil {
+			candidates = []*user{u}
+		}
+	} else if v, ok := fn.topEq("userPrincipalName"); ok {
+		candidates = nil
+		if u := t.byUPN[strings.ToLower(v)]; u != nil {
+			candidates = []*user{u}
+		}
+	}
+	var rows []signInRow
+	for _, u := range candidates {
+		ss := t.signInsOf(u)
+		for i := range ss {
+			r := signInRow{u, &ss[i]}
+			if fn == nil || fn.eval(r, signInSchema, nil) {
+				rows = append(rows, r)
+			}
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].s.Created.After(rows[j].s.Created) })
+	return page(rc, rows, top, "auditLogs/signIns", func(r signInRow) obj { return signInJSON(rc, r) }, false)
+}
+
+func (t *Tenant) getSignIn(rc *reqCtx, id string) response {
+	if r := t.authorize(rc, OpReadSignIns, nil); r != nil {
+		return *r
+	}
+	if t.opts.NoP1 {
+		return rc.fail(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Tenant does not have a SKU required to complete this request.")
+	}
+	for _, u := range t.users {
+		ss := t.signInsOf(u)
+		for i := range ss {
+			if ss[i].ID == id {
+				body := append(obj{{"@odata.context", rc.context("auditLogs/signIns/$entity")}}, signInJSON(rc, signInRow{u, &ss[i]})...)
+				return response{status: 200, body: body}
+			}
+		}
+	}
+	return rc.fail(404, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+}
+
+// ---------------------------------------------------------------------------
+// directory audits
+
+type auditRow struct{ a *AuditData }
+
+func (r auditRow) field(name string) any {
+	a := r.a
+	switch name {
+	case "id":
+		return a.ID
+	case "activityDateTime":
+		return a.ActivityDateTime
+	case "activityDisplayName":
+		return a.ActivityDisplayName
+	case "category":
+		return a.Category
+	case "correlationId":
+		return a.CorrelationID
+	case "loggedByService":
+		return a.LoggedByService
+	case "operationType":
+		return a.OperationType
+	case "result":
+		return a.Result
+	case "initiatedBy":
+		ib := a.InitiatedBy
+		return fieldsEnt{
+			"user": fieldsEnt{"id": ib.UserID, "displayName": ib.UserDisplayName, "userPrincipalName": ib.UserPrincipalName},
+			"app":  fieldsEnt{"appId": ib.AppID, "displayName": ib.AppDisplayName, "servicePrincipalId": ib.ServicePrincipalID},
+		}
+	case "targetResources":
+		var out []entity
+		for _, tr := range a.Targets {
+			out = append(out, fieldsEnt{"id": tr.ID, "displayName": tr.DisplayName, "userPrincipalName": tr.UserPrincipalName, "type": tr.Type})
+		}
+		return out
+	}
+	return nil
+}
+
+var auditSchema = registerSchema(&schema{typeName: "microsoft.graph.directoryAudit", props: map[string]ptype{
+	"id": pString, "activityDateTime": pTime, "activityDisplayName": pString, "category": pString,
+	"correlationId": pString, "loggedByService": pString, "operationType": pString, "result": pString,
+	"initiatedBy": pObj, "targetResources": pObjColl,
+}, sub: map[string]*schema{
+	"initiatedBy": {typeName: "microsoft.graph.auditActivityInitiator", props: map[string]ptype{"user": pObj, "app": pObj}, sub: map[string]*schema{
+		"user": {typeName: "microsoft.graph.userIdentity", props: map[string]ptype{"id": pString, "displayName": pString, "userPrincipalName": pString}},
+		"app":  {typeName: "microsoft.graph.appIdentity", props: map[string]ptype{"appId": pString, "displayName": pString, "servicePrincipalId": pString}},
+	}},
+	"targetResources": {typeName: "microsoft.graph.targetResource", props: map[string]ptype{"id": pString, "displayName": pString, "userPrincipalName": pString, "type": pString}},
+}})
+
+func auditJSON(a *AuditData) obj {
+	var init obj
+	ib := a.InitiatedBy
+	if ib.AppID != "" && ib.UserID == "" && ib.UserPrincipalName == "" {
+		init = obj{{"app", obj{{"appId", ib.AppID}, {"displayName", ib.AppDisplayName}, {"servicePrincipalId", ib.ServicePrincipalID}, {"servicePrincipalName", nil}}}, {"user", nil}}
+	} else {
+		init = obj{{"app", nil}, {"user", obj{{"id", nullable(ib.UserID)}, {"displayName", nullable(ib.UserDisplayName)},
+			{"userPrincipalName", nullable(ib.UserPrincipalName)}, {"ipAddress", nullable(ib.IPAddress)}, {"userType", nil}}}}
+	}
+	targets := []obj{}
+	for _, tr := range a.Targets {
+		props := []obj{}
+		for _, p := range tr.ModifiedProperties {
+			props = append(props, obj{{"displayName", p.DisplayName}, {"oldValue", nullable(p.OldValue)}, {"newValue", nullable(p.NewValue)}})
+		}
+		targets = append(targets, obj{{"id", tr.ID}, {"displayName", nullable(tr.DisplayName)}, {"type", tr.Type},
+			{"userPrincipalName", nullable(tr.UserPrincipalName)}, {"groupType", nil}, {"modifiedProperties", props}})
+	}
+	details := []obj{}
+	for _, d := range a.AdditionalDetails {
+		details = append(details, obj{{"key", d.Key}, {"value", d.Value}})
+	}
+	return obj{
+		{"id", a.ID},
+		{"category", a.Category},
+		{"correlationId", a.CorrelationID},
+		{"result", a.Result},
+		{"resultReason", a.ResultReason},
+		{"activityDisplayName", a.ActivityDisplayName},
+		{"activityDateTime", gtime(a.ActivityDateTime)},
+		{"loggedByService", a.LoggedByService},
+		{"operationType", a.OperationType},
+		{"initiatedBy", init},
+		{"targetResources", targets},
+		{"additionalDetails", details},
+	}
+}
+
+func (t *Tenant) listAudits(rc *reqCtx) response {
+	if r := t.authorize(rc, OpReadAudit, nil); r != nil {
+		return *r
+	}
+	fn, bad := parseFilterFor(rc, auditSchema)
+	if bad != nil {
+		return *bad
+	}
+	top, bad := parseTop(rc, 1000, 1000)
+	if bad != nil {
+		return *bad
+	}
+	target, byTarget := fn.topEq("targetResources/id")
+	var rows []*AuditData
+	for i := len(t.audits) - 1; i >= 0; i-- { // newest first
+		a := &t.audits[i]
+		if byTarget && !auditTargets(a, target) {
+			continue
+		}
+		if fn == nil || fn.eval(auditRow{a}, auditSchema, nil) {
+			rows = append(rows, a)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].ActivityDateTime.After(rows[j].ActivityDateTime) })
+	return page(rc, rows, top, "auditLogs/directoryAudits", auditJSON, false)
+}
+
+func auditTargets(a *AuditData, id string) bool {
+	for _, tr := range a.Targets {
+		if strings.EqualFold(tr.ID, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Tenant) getAudit(rc *reqCtx, id string) response {
+	if r := t.authorize(rc, OpReadAudit, nil); r != nil {
+		return *r
+	}
+	for i := range t.audits {
+		if t.audits[i].ID == id {
+			body := append(obj{{"@odata.context", rc.context("auditLogs/directoryAudits/$entity")}}, auditJSON(&t.audits[i])...)
+			return response{status: 200, body: body}
+		}
+	}
+	return rc.fail(404, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+}
+
+var _ = time.Now

@@ -1,0 +1,183 @@
+package fake
+
+import (
+	"strings"
+)
+
+// route maps rc.segs to a handler and the path pattern counted in Stats
+// (e.g. "/users/{id}/authentication/fido2Methods/{id}").
+func (t *Tenant) route(rc *reqCtx) (string, func(*reqCtx) response) {
+	s := rc.segs
+	if len(s) == 0 {
+		return "unknown", segmentNotFound("")
+	}
+	head := strings.ToLower(s[0])
+	switch head {
+	case "$batch":
+		if len(s) == 1 {
+			return "/$batch", allow(rc, t.batch, "POST")
+		}
+	case "users":
+		if len(s) == 1 {
+			return "/users", allow(rc, t.listUsers, "GET")
+		}
+		rc.segs = s
+		return t.routeUser(rc, "/users/{id}", s[1], s[2:])
+	case "me":
+		return t.routeUser(rc, "/me", "", s[1:])
+	case "organization":
+		if len(s) == 1 {
+			return "/organization", allow(rc, t.organization, "GET")
+		}
+	case "reports":
+		if len(s) >= 3 && strings.EqualFold(s[1], "authenticationMethods") && strings.EqualFold(s[2], "userRegistrationDetails") {
+			switch len(s) {
+			case 3:
+				return "/reports/authenticationMethods/userRegistrationDetails", allow(rc, t.listRegistrations, "GET")
+			case 4:
+				id := s[3]
+				return "/reports/authenticationMethods/userRegistrationDetails/{id}", allow(rc, func(rc *reqCtx) response { return t.getRegistration(rc, id) }, "GET")
+			}
+		}
+		if len(s) >= 2 {
+			return "unknown", segmentNotFound(s[len(s)-1])
+		}
+	case "auditlogs":
+		if len(s) >= 2 {
+			switch strings.ToLower(s[1]) {
+			case "signins":
+				if len(s) == 2 {
+					return "/auditLogs/signIns", allow(rc, t.listSignIns, "GET")
+				}
+				if len(s) == 3 {
+					id := s[2]
+					return "/auditLogs/signIns/{id}", allow(rc, func(rc *reqCtx) response { return t.getSignIn(rc, id) }, "GET")
+				}
+			case "directoryaudits":
+				if len(s) == 2 {
+					return "/auditLogs/directoryAudits", allow(rc, t.listAudits, "GET")
+				}
+				if len(s) == 3 {
+					id := s[2]
+					return "/auditLogs/directoryAudits/{id}", allow(rc, func(rc *reqCtx) response { return t.getAudit(rc, id) }, "GET")
+				}
+			}
+		}
+	}
+	return "unknown", segmentNotFound(s[len(s)-1])
+}
+
+// routeUser routes /users/{id}/... and /me/... (ref is "" for /me).
+func (t *Tenant) routeUser(rc *reqCtx, prefix, ref string, rest []string) (string, func(*reqCtx) response) {
+	target := func(rc *reqCtx) (*user, *response) { return t.target(rc, ref) }
+	if len(rest) == 0 {
+		if ref == "" {
+			return prefix, allow(rc, t.me, "GET")
+		}
+		return prefix, allow(rc, func(rc *reqCtx) response { return t.getUser(rc, ref) }, "GET")
+	}
+	seg := strings.ToLower(rest[0])
+	switch seg {
+	case "revokesigninsessions":
+		if len(rest) == 1 {
+			return prefix + "/revokeSignInSessions", allow(rc, func(rc *reqCtx) response { return t.revoke(rc, target) }, "POST")
+		}
+	case "sendmail":
+		if len(rest) == 1 {
+			return prefix + "/sendMail", allow(rc, func(rc *reqCtx) response { return t.sendMail(rc, target) }, "POST")
+		}
+	case "memberof", "transitivememberof":
+		if len(rest) == 1 || len(rest) == 2 && strings.EqualFold(rest[1], "microsoft.graph.directoryRole") {
+			p := prefix + "/" + rest[0]
+			if len(rest) == 2 {
+				p += "/microsoft.graph.directoryRole"
+			}
+			return p, allow(rc, func(rc *reqCtx) response { return t.memberOf(rc, target, len(rest) == 2) }, "GET")
+		}
+	case "authentication":
+		return t.routeAuth(rc, prefix+"/authentication", target, rest[1:])
+	}
+	return "unknown", segmentNotFound(rest[len(rest)-1])
+}
+
+func (t *Tenant) routeAuth(rc *reqCtx, prefix string, target func(*reqCtx) (*user, *response), rest []string) (string, func(*reqCtx) response) {
+	if len(rest) == 0 {
+		return "unknown", segmentNotFound("authentication")
+	}
+	seg := rest[0]
+	switch strings.ToLower(seg) {
+	case "methods":
+		switch len(rest) {
+		case 1:
+			return prefix + "/methods", allow(rc, func(rc *reqCtx) response { return t.listMethods(rc, target, "") }, "GET")
+		case 2:
+			id := rest[1]
+			return prefix + "/methods/{id}", allow(rc, func(rc *reqCtx) response { return t.getMethod(rc, target, "", id) }, "GET")
+		}
+	case "requirements":
+		if len(rest) == 1 && rc.version == "beta" {
+			p := prefix + "/requirements"
+			if rc.method == "PATCH" {
+				return p, func(rc *reqCtx) response { return t.setRequirements(rc, target) }
+			}
+			return p, allow(rc, func(rc *reqCtx) response { return t.getRequirements(rc, target) }, "GET")
+		}
+	case "signinpreferences":
+		if len(rest) == 1 && rc.version == "beta" {
+			p := prefix + "/signInPreferences"
+			if rc.method == "PATCH" {
+				return p, func(rc *reqCtx) response { return t.setSignInPreferences(rc, target) }
+			}
+			return p, allow(rc, func(rc *reqCtx) response { return t.getSignInPreferences(rc, target) }, "GET")
+		}
+	default:
+		kind, ok := kindForSegmentFold(seg)
+		if !ok {
+			break
+		}
+		segName := kindInfo[kind].segment
+		switch len(rest) {
+		case 1:
+			if kind == KindTAP && rc.method == "POST" {
+				return prefix + "/" + segName, func(rc *reqCtx) response { return t.createTAP(rc, target) }
+			}
+			return prefix + "/" + segName, allow(rc, func(rc *reqCtx) response { return t.listMethods(rc, target, kind) }, "GET")
+		case 2:
+			id := rest[1]
+			p := prefix + "/" + segName + "/{id}"
+			if rc.method == "DELETE" {
+				return p, func(rc *reqCtx) response { return t.deleteMethod(rc, target, kind, id) }
+			}
+			return p, allow(rc, func(rc *reqCtx) response { return t.getMethod(rc, target, kind, id) }, "GET")
+		}
+	}
+	return "unknown", segmentNotFound(rest[len(rest)-1])
+}
+
+func kindForSegmentFold(seg string) (string, bool) {
+	for k, v := range kindInfo {
+		if strings.EqualFold(v.segment, seg) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// allow answers 405 for HTTP methods a route does not support (e.g. the
+// generic DELETE /authentication/methods/{id}, which Graph does not have).
+func allow(rc *reqCtx, h func(*reqCtx) response, methods ...string) func(*reqCtx) response {
+	for _, m := range methods {
+		if rc.method == m {
+			return h
+		}
+	}
+	return func(rc *reqCtx) response {
+		return rc.fail(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.")
+	}
+}
+
+func segmentNotFound(seg string) func(*reqCtx) response {
+	return func(rc *reqCtx) response {
+		return rc.fail(400, "BadRequest", "Resource not found for the segment '"+seg+"'.")
+	}
+}

@@ -1,0 +1,506 @@
+package fake
+
+import (
+	"encoding/base64"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// target resolves the user a /users/{ref}/... or /me/... request is about.
+// Called with t.mu held.
+func (t *Tenant) target(rc *reqCtx, ref string) (*user, *response) {
+	if ref == "" {
+		if rc.op.AppOnly {
+			r := rc.fail(400, "BadRequest", "/me request is only valid with delegated authentication flow.")
+			return nil, &r
+		}
+		if u := t.byID[strings.ToLower(rc.op.ID)]; u != nil {
+			return u, nil
+		}
+		if u := t.byUPN[strings.ToLower(rc.op.UPN)]; u != nil {
+			return u, nil
+		}
+		ref = firstNonEmpty(rc.op.ID, rc.op.UPN)
+	}
+	if u := t.lookup(ref); u != nil {
+		return u, nil
+	}
+	r := rc.fail(404, "Request_ResourceNotFound", "Resource '"+ref+"' does not exist or one of its queried reference-property objects are not present.")
+	return nil, &r
+}
+
+func (t *Tenant) lookup(ref string) *user {
+	l := strings.ToLower(ref)
+	if u := t.byID[l]; u != nil {
+		return u
+	}
+	return t.byUPN[l]
+}
+
+// authorize checks the token's scopes / app roles and the delegated
+// operator's directory role for op (on target, when there is one). It
+// answers with the error Graph gives for that kind of endpoint.
+func (t *Tenant) authorize(rc *reqCtx, op Op, target *UserData) *response {
+	p := permissionFor(op)
+	if p == nil || rc.op.Demo {
+		return nil
+	}
+	methodStyle := op == OpReadMethods || op == OpWriteMethods || op == OpReadPerUserMFA || op == OpWritePerUserMFA
+	if !rc.op.grants(p) {
+		if rc.op.AppOnly && len(p.AppRoles) == 0 {
+			r := rc.fail(403, "Authorization_RequestDenied", insufficientPrivilegesMessage)
+			return &r
+		}
+		if methodStyle {
+			r := rc.fail(403, "accessDenied", requestAuthorizationFailedMessge)
+			return &r
+		}
+		r := rc.fail(403, "Authorization_RequestDenied", insufficientPrivilegesMessage)
+		return &r
+	}
+	// A user may always read their own methods and settings.
+	if target != nil && !rc.op.AppOnly && rc.op.ID != "" && strings.EqualFold(rc.op.ID, target.ID) && (op == OpReadMethods || op == OpReadPerUserMFA) {
+		return nil
+	}
+	ok, _ := rc.op.roleOK(p, target)
+	if ok {
+		return nil
+	}
+	switch {
+	case methodStyle:
+		r := rc.fail(403, "accessDenied", requestAuthorizationFailedMessge)
+		return &r
+	case op == OpReadSignIns || op == OpReadAudit || op == OpReadRegistration:
+		r := rc.fail(403, "Authentication_RequestFromUnsupportedUserRole", "User is not in the allowed roles")
+		return &r
+	}
+	r := rc.fail(403, "Authorization_RequestDenied", insufficientPrivilegesMessage)
+	return &r
+}
+
+// userProps are the user properties the fake knows, in Graph's order.
+// defaultUserProps is what Graph returns without $select.
+var (
+	userProps = []string{"id", "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
+		"officeLocation", "preferredLanguage", "surname", "userPrincipalName", "accountEnabled", "userType",
+		"department", "companyName", "createdDateTime", "signInSessionsValidFromDateTime", "mailNickname",
+		"usageLocation", "creationType", "externalUserState", "otherMails"}
+	defaultUserProps = []string{"id", "businessPhones", "displayName", "givenName", "jobTitle", "mail",
+		"mobilePhone", "officeLocation", "preferredLanguage", "surname", "userPrincipalName"}
+)
+
+func userJSON(u *user) obj {
+	nick, _, _ := strings.Cut(u.UserPrincipalName, "@")
+	o := obj{
+		{"id", u.ID},
+		{"businessPhones", []string{}},
+		{"displayName", nullable(u.DisplayName)},
+		{"givenName", nullable(u.GivenName)},
+		{"jobTitle", nullable(u.JobTitle)},
+		{"mail", nullable(u.Mail)},
+		{"mobilePhone", nullable(u.MobilePhone)},
+		{"officeLocation", nullable(u.OfficeLocation)},
+		{"preferredLanguage", "en-US"},
+		{"surname", nullable(u.Surname)},
+		{"userPrincipalName", u.UserPrincipalName},
+		{"accountEnabled", u.AccountEnabled},
+		{"userType", u.UserType},
+		{"department", nullable(u.Department)},
+		{"companyName", nil},
+		{"createdDateTime", gtime(u.CreatedDateTime)},
+		{"signInSessionsValidFromDateTime", gtime(u.SignInSessionsValidFrom)},
+		{"mailNickname", nick},
+		{"usageLocation", "US"},
+	}
+	if u.IsGuest() {
+		o = append(o, kv{"creationType", "Invitation"}, kv{"externalUserState", "Accepted"}, kv{"otherMails", []string{u.Mail}})
+	} else {
+		o = append(o, kv{"creationType", nil}, kv{"externalUserState", nil}, kv{"otherMails", []string{}})
+	}
+	return o
+}
+
+// parseSelect validates $select against the known properties.
+func parseSelect(rc *reqCtx, known []string, typeName string) ([]string, *response) {
+	raw := rc.q.Get("$select")
+	if raw == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, f := range strings.Split(raw, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		found := ""
+		for _, k := range known {
+			if strings.EqualFold(k, f) {
+				found = k
+			}
+		}
+		if found == "" {
+			r := rc.fail(400, "BadRequest", "Could not find a property named '"+f+"' on type '"+typeName+"'.")
+			return nil, &r
+		}
+		out = append(out, found)
+	}
+	return out, nil
+}
+
+// parseTop reads $top (default def, 1..max).
+func parseTop(rc *reqCtx, def, max int) (int, *response) {
+	raw := rc.q.Get("$top")
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > max {
+		r := rc.fail(400, "Request_UnsupportedQuery", "Invalid page size specified: '"+raw+"'. Must be between 1 and "+strconv.Itoa(max)+" inclusive.")
+		return 0, &r
+	}
+	return n, nil
+}
+
+// parseSkip reads the offset from $skiptoken.
+func parseSkip(rc *reqCtx) (int, *response) {
+	raw := rc.q.Get("$skiptoken")
+	if raw == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "RFNwdAIAAQAAA"))
+	if err != nil || err2 != nil || n < 0 {
+		r := rc.fail(400, "Request_BadRequest", "Specified skip token is invalid.")
+		return 0, &r
+	}
+	return n, nil
+}
+
+// nextLink builds the absolute URL of the page after offset: the same
+// request (on this server's Host) with a $skiptoken.
+func nextLink(rc *reqCtx, offset int) string {
+	q := url.Values{}
+	for k, v := range rc.q {
+		q[k] = v
+	}
+	q.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte("RFNwdAIAAQAAA"+strconv.Itoa(offset))))
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		for j, v := range q[k] {
+			if i > 0 || j > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(k) // keep $filter as Graph writes it, not %24filter
+			b.WriteByte('=')
+			b.WriteString(strings.ReplaceAll(url.QueryEscape(v), "+", "%20"))
+		}
+	}
+	return rc.base + "/" + rc.version + rc.path + "?" + b.String()
+}
+
+// page slices items by $skiptoken/$top and builds the collection body.
+func page[T any](rc *reqCtx, items []T, top int, ctx string, render func(T) obj, count bool) response {
+	skip, bad := parseSkip(rc)
+	if bad != nil {
+		return *bad
+	}
+	if skip > len(items) {
+		skip = len(items)
+	}
+	end := min(skip+top, len(items))
+	vals := make([]obj, 0, end-skip)
+	for _, it := range items[skip:end] {
+		vals = append(vals, render(it))
+	}
+	body := obj{{"@odata.context", rc.context(ctx)}}
+	if count {
+		body = append(body, kv{"@odata.count", len(items)})
+	}
+	if end < len(items) {
+		body = append(body, kv{"@odata.nextLink", nextLink(rc, end)})
+	}
+	body = append(body, kv{"value", vals})
+	return response{status: 200, body: body}
+}
+
+var userSchema = registerSchema(&schema{typeName: "microsoft.graph.user", props: map[string]ptype{
+	"id": pString, "displayName": pString, "givenName": pString, "surname": pString, "userPrincipalName": pString,
+	"mail": pString, "jobTitle": pString, "department": pString, "accountEnabled": pBool, "userType": pString,
+	"createdDateTime": pTime, "officeLocation": pString, "mailNickname": pString, "mobilePhone": pString,
+	"companyName": pString, "usageLocation": pString, "creationType": pString,
+}})
+
+type userEnt struct{ u *user }
+
+func (e userEnt) field(name string) any {
+	u := e.u
+	switch name {
+	case "id":
+		return u.ID
+	case "displayName":
+		return u.DisplayName
+	case "givenName":
+		return u.GivenName
+	case "surname":
+		return u.Surname
+	case "userPrincipalName":
+		return u.UserPrincipalName
+	case "mail":
+		return u.Mail
+	case "jobTitle":
+		return u.JobTitle
+	case "department":
+		return u.Department
+	case "accountEnabled":
+		return u.AccountEnabled
+	case "userType":
+		return u.UserType
+	case "createdDateTime":
+		return u.CreatedDateTime
+	case "officeLocation":
+		return u.OfficeLocation
+	case "mailNickname":
+		n, _, _ := strings.Cut(u.UserPrincipalName, "@")
+		return n
+	case "mobilePhone":
+		return u.MobilePhone
+	case "usageLocation":
+		return "US"
+	case "creationType":
+		if u.IsGuest() {
+			return "Invitation"
+		}
+	}
+	return nil
+}
+
+var searchableUserProps = map[string]bool{"displayName": true, "userPrincipalName": true, "mail": true,
+	"givenName": true, "surname": true, "mailNickname": true, "jobTitle": true, "department": true}
+
+// parseFilterFor parses $filter and checks it against s.
+func parseFilterFor(rc *reqCtx, s *schema) (*node, *response) {
+	raw := rc.q.Get("$filter")
+	if raw == "" {
+		return nil, nil
+	}
+	n, err := parseFilter(raw)
+	if err == nil {
+		err = n.check(s, nil)
+	}
+	if err != nil {
+		r := rc.fail(400, "BadRequest", err.Error())
+		return nil, &r
+	}
+	return n, nil
+}
+
+func (t *Tenant) listUsers(rc *reqCtx) response {
+	if r := t.authorize(rc, OpReadUsers, nil); r != nil {
+		return *r
+	}
+	eventual := strings.EqualFold(strings.TrimSpace(rc.h.Get("ConsistencyLevel")), "eventual")
+	search := rc.q.Get("$search")
+	if search != "" && !eventual {
+		return rc.fail(400, "Request_UnsupportedQuery", "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
+	}
+	count := strings.EqualFold(rc.q.Get("$count"), "true")
+	if count && !eventual {
+		return rc.fail(400, "Request_BadRequest", "$count is not currently supported.")
+	}
+	var sn *searchNode
+	if search != "" {
+		var err error
+		if sn, err = parseSearch(search, searchableUserProps); err != nil {
+			return rc.fail(400, "Request_UnsupportedQuery", err.Error())
+		}
+	}
+	fn, bad := parseFilterFor(rc, userSchema)
+	if bad != nil {
+		return *bad
+	}
+	sel, bad := parseSelect(rc, userProps, "microsoft.graph.user")
+	if bad != nil {
+		return *bad
+	}
+	top, bad := parseTop(rc, 100, 999)
+	if bad != nil {
+		return *bad
+	}
+	candidates := t.users
+	if v, ok := fn.topEq("id"); ok {
+		candidates = nil
+		if u := t.byID[strings.ToLower(v)]; u != nil {
+			candidates = []*user{u}
+		}
+	} else if v, ok := fn.topEq("userPrincipalName"); ok {
+		candidates = nil
+		if u := t.byUPN[strings.ToLower(v)]; u != nil {
+			candidates = []*user{u}
+		}
+	}
+	var out []*user
+	for _, u := range candidates {
+		if fn != nil && !fn.eval(userEnt{u}, userSchema, nil) {
+			continue
+		}
+		if sn != nil && !sn.match(func(p string) string {
+			v, _ := userEnt{u}.field(p).(string)
+			return v
+		}) {
+			continue
+		}
+		out = append(out, u)
+	}
+	if ob := rc.q.Get("$orderby"); ob != "" {
+		field, dir, _ := strings.Cut(strings.TrimSpace(ob), " ")
+		if !slices.Contains([]string{"displayName", "userPrincipalName"}, field) {
+			return rc.fail(400, "Request_UnsupportedQuery", "Sorting not supported for '"+field+"'.")
+		}
+		desc := strings.EqualFold(strings.TrimSpace(dir), "desc")
+		sort.SliceStable(out, func(i, j int) bool {
+			a, _ := userEnt{out[i]}.field(field).(string)
+			b, _ := userEnt{out[j]}.field(field).(string)
+			if desc {
+				return strings.ToLower(a) > strings.ToLower(b)
+			}
+			return strings.ToLower(a) < strings.ToLower(b)
+		})
+	}
+	ctx := "users"
+	if sel != nil {
+		ctx = "users(" + strings.Join(sel, ",") + ")"
+	} else {
+		sel = defaultUserProps
+	}
+	resp := page(rc, out, top, ctx, func(u *user) obj { return userJSON(u).project(sel) }, count)
+	resp.units = 2
+	return resp
+}
+
+func (t *Tenant) getUser(rc *reqCtx, ref string) response {
+	if r := t.authorize(rc, OpReadUsers, nil); r != nil {
+		return *r
+	}
+	sel, bad := parseSelect(rc, userProps, "microsoft.graph.user")
+	if bad != nil {
+		return *bad
+	}
+	u, bad := t.target(rc, ref)
+	if bad != nil {
+		return *bad
+	}
+	return userEntity(rc, u, sel)
+}
+
+func userEntity(rc *reqCtx, u *user, sel []string) response {
+	ctx := "users/$entity"
+	if sel != nil {
+		ctx = "users(" + strings.Join(sel, ",") + ")/$entity"
+	} else {
+		sel = defaultUserProps
+	}
+	body := append(obj{{"@odata.context", rc.context(ctx)}}, userJSON(u).project(sel)...)
+	return response{status: 200, body: body}
+}
+
+// me answers GET /me: the delegated operator's user object.
+func (t *Tenant) me(rc *reqCtx) response {
+	if rc.op.AppOnly {
+		return rc.fail(400, "BadRequest", "/me request is only valid with delegated authentication flow.")
+	}
+	if r := t.authorize(rc, OpReadMe, nil); r != nil {
+		return *r
+	}
+	sel, bad := parseSelect(rc, userProps, "microsoft.graph.user")
+	if bad != nil {
+		return *bad
+	}
+	u, _ := t.target(rc, "")
+	if u == nil {
+		// an operator from outside the tenant's user list: describe them
+		// from the token.
+		u = &user{UserData: UserData{ID: rc.op.ID, DisplayName: rc.op.DisplayName,
+			UserPrincipalName: rc.op.UPN, Mail: rc.op.UPN, AccountEnabled: true, UserType: "Member"}}
+	}
+	return userEntity(rc, u, sel)
+}
+
+// memberOf lists the directory roles of a user (for /me: the token's wids).
+func (t *Tenant) memberOf(rc *reqCtx, target func(*reqCtx) (*user, *response), rolesOnly bool) response {
+	if rc.op.AppOnly && strings.HasPrefix(rc.path, "/me") {
+		return rc.fail(400, "BadRequest", "/me request is only valid with delegated authentication flow.")
+	}
+	if r := t.authorize(rc, OpReadMe, nil); r != nil && !(rc.op.AppOnly && hasAny(rc.op.AppRoles, userReadApp)) {
+		return *r
+	}
+	var roles []string
+	if strings.HasPrefix(rc.path, "/me") {
+		roles = rc.op.Wids
+	} else {
+		u, bad := target(rc)
+		if bad != nil {
+			return *bad
+		}
+		roles = u.Roles
+	}
+	var vals []obj
+	for _, r := range roles {
+		name, ok := RoleNames[r]
+		if !ok {
+			continue // e.g. the implicit "User" template id
+		}
+		vals = append(vals, obj{
+			{"@odata.type", "#microsoft.graph.directoryRole"},
+			{"id", roleObjectID(r)},
+			{"deletedDateTime", nil},
+			{"description", name + " role."},
+			{"displayName", name},
+			{"roleTemplateId", r},
+		})
+	}
+	if vals == nil {
+		vals = []obj{}
+	}
+	ctx := "directoryObjects"
+	if rolesOnly {
+		ctx = "directoryRoles"
+	}
+	return response{status: 200, body: obj{{"@odata.context", rc.context(ctx)}, {"value", vals}}}
+}
+
+// roleObjectID derives a stable directoryRole object id from the template id.
+func roleObjectID(template string) string {
+	b := []byte(template)
+	for i := range b {
+		if b[i] >= '0' && b[i] <= '9' {
+			b[i] = '0' + (b[i]-'0'+3)%10
+		}
+	}
+	return string(b)
+}
+
+func (t *Tenant) organization(rc *reqCtx) response {
+	if r := t.authorize(rc, OpReadOrganization, nil); r != nil {
+		return *r
+	}
+	initial := strings.Split(t.domain, ".")[0] + ".onmicrosoft.com"
+	org := obj{
+		{"id", t.tenantID},
+		{"displayName", t.displayName},
+		{"tenantType", "AAD"},
+		{"countryLetterCode", "US"},
+		{"verifiedDomains", []obj{
+			{{"capabilities", "Email, OfficeCommunicationsOnline"}, {"isDefault", true}, {"isInitial", false}, {"name", t.domain}, {"type", "Managed"}},
+			{{"capabilities", "Email, OfficeCommunicationsOnline"}, {"isDefault", false}, {"isInitial", true}, {"name", initial}, {"type", "Managed"}},
+		}},
+	}
+	return response{status: 200, body: obj{{"@odata.context", rc.context("organization")}, {"value", []obj{org}}}}
+}
