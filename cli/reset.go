@@ -1,0 +1,322 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/spf13/cobra"
+)
+
+// kindAliases are names people use for method kinds in --keep.
+var kindAliases = map[string]graph.MethodKind{
+	"authenticator": graph.KindAuthenticator, "app": graph.KindAuthenticator,
+	"sms": graph.KindPhone, "phone": graph.KindPhone, "voice": graph.KindPhone,
+	"passkey": graph.KindFIDO2, "fido": graph.KindFIDO2, "key": graph.KindFIDO2,
+	"oath": graph.KindSoftwareOath, "totp": graph.KindSoftwareOath,
+	"hardwaretoken": graph.KindHardwareOath, "tap": graph.KindTAP,
+	"whfb": graph.KindWindowsHello, "hello": graph.KindWindowsHello, "windowshello": graph.KindWindowsHello,
+	"platform": graph.KindPlatformCredential, "macos": graph.KindPlatformCredential,
+}
+
+// parseKinds reads --keep: comma-separated method kinds (Graph's names or
+// the aliases above, any case).
+func parseKinds(s string) ([]graph.MethodKind, error) {
+	var out []graph.MethodKind
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		k, ok := kindAliases[strings.ToLower(f)]
+		if !ok {
+			for _, known := range graph.AllKinds {
+				if strings.EqualFold(string(known), f) {
+					k, ok = known, true
+				}
+			}
+		}
+		if !ok {
+			names := make([]string, 0, len(graph.AllKinds))
+			for _, k := range graph.AllKinds[1:] {
+				names = append(names, string(k))
+			}
+			return nil, fmt.Errorf("--keep %q: unknown method kind %q; use %s (or sms, authenticator, passkey, whfb)", s, f, strings.Join(names, ", "))
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func resetCmd(env *Env) *cobra.Command {
+	var (
+		o    targetOptions
+		keep string
+	)
+	cmd := &cobra.Command{
+		Use:   "reset USER... | --csv FILE",
+		Short: "Reset MFA: delete every method but the password, so users register again",
+		Long: "Delete every authentication method of each user except the password (and the kinds " +
+			"named in --keep), in an order Graph accepts: the default method last, an alternate " +
+			"mobile before the mobile. The plan is printed and confirmed first; --dry-run prints it " +
+			"and changes nothing. Users are object ids or UPNs, or a CSV (header ObjectId, Id or " +
+			"UserPrincipalName); a CSV with any bad row is rejected whole.",
+		Example: "  mfadesk reset alice@contoso.com\n" +
+			"  mfadesk reset --csv users.csv --keep fido2,windowsHelloForBusiness --dry-run\n" +
+			"  mfadesk reset --csv users.csv --yes -o json > results.json",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			keepKinds, err := parseKinds(keep)
+			if err != nil {
+				return Usage(err)
+			}
+			return env.runReset(cmd.Context(), args, o, resetSpec{keep: keepKinds})
+		},
+	}
+	addTargetFlags(cmd, &o)
+	cmd.Flags().StringVar(&keep, "keep", "", "method kinds to keep, comma-separated (e.g. fido2,windowsHelloForBusiness)")
+	return cmd
+}
+
+func reregisterCmd(env *Env) *cobra.Command {
+	var (
+		o        targetOptions
+		tap      bool
+		lifetime time.Duration
+		oneTime  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "reregister USER... | --csv FILE",
+		Short: "Require users to register MFA again (the portal's \"Require re-register MFA\")",
+		Long: "Do what the admin portal's \"Require re-register MFA\" does, which Graph has no single " +
+			"call for: delete phone numbers, Authenticator apps and OATH tokens (FIDO2 keys, Windows " +
+			"Hello and passkeys stay), then revoke sign-in sessions so the user registers again at the " +
+			"very next sign-in on every device. With --tap, also issue a Temporary Access Pass for " +
+			"that registration (printed once).",
+		Example: "  mfadesk reregister alice@contoso.com --tap --tap-lifetime 2h\n" +
+			"  mfadesk reregister --csv users.csv --dry-run",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			spec := resetSpec{reregister: true}
+			if tap {
+				req, err := tapRequest(lifetime, oneTime, "")
+				if err != nil {
+					return err
+				}
+				spec.tap = &req
+			}
+			return env.runReset(cmd.Context(), args, o, spec)
+		},
+	}
+	addTargetFlags(cmd, &o)
+	cmd.Flags().BoolVar(&tap, "tap", false, "also issue a Temporary Access Pass for the new registration")
+	cmd.Flags().DurationVar(&lifetime, "tap-lifetime", time.Hour, "the pass's lifetime (10m to 720h)")
+	cmd.Flags().BoolVar(&oneTime, "tap-one-time", false, "the pass works for one sign-in only")
+	return cmd
+}
+
+// resetSpec says which of the two reset flavours runs.
+type resetSpec struct {
+	keep       []graph.MethodKind // reset: kinds to keep
+	reregister bool               // re-register: portal semantics + revoke
+	tap        *graph.TAPRequest  // re-register: issue a pass afterwards
+}
+
+func (r resetSpec) verb() string {
+	if r.reregister {
+		return "Require re-registration"
+	}
+	return "Reset MFA"
+}
+
+// runReset is reset and reregister: check input, plan every user, show the
+// plan, confirm, run, report.
+func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec resetSpec) error {
+	targets, err := e.readTargets(args, o.CSV)
+	if err != nil {
+		return err
+	}
+	s, err := e.Session(ctx)
+	if err != nil {
+		return err
+	}
+	verb := spec.verb()
+	if !o.DryRun {
+		if err := e.requireWrite(s, strings.ToLower(verb)); err != nil {
+			return err
+		}
+		if err := e.canConfirm(o.Yes, verb); err != nil {
+			return err
+		}
+	}
+	jobs := e.resolveJobs(ctx, s.Client, targets)
+	e.forEach(ctx, "planning", jobs, false, func(ctx context.Context, j *job) error {
+		// A protected account (config) is refused here, before the
+		// confirmation, rather than half-way through.
+		// (A dry run in read-only mode still shows its plan.)
+		if err := graph.CheckWrite(ctx, s.Client, graph.WriteDeleteMethod, j.User.ID); err != nil &&
+			!(o.DryRun && errors.Is(err, graph.ErrReadOnly)) {
+			return err
+		}
+		methods, err := s.Client.ListMethods(ctx, j.User.ID)
+		if err != nil {
+			return err
+		}
+		p := spec.plan(methods)
+		j.Plan = p
+		return nil
+	})
+	if o.DryRun {
+		return e.emitPlans(verb, jobs, spec)
+	}
+	planned := 0
+	for _, j := range jobs {
+		if j.Err == nil {
+			planned++
+		}
+	}
+	if planned == 0 {
+		return e.emitResults(verb, jobs, false, nil)
+	}
+	e.note(fmt.Sprintf("Plan: %s for %d user(s):", strings.ToLower(verb), planned))
+	e.writePlans(e.Stderr, jobs, planPreview)
+	if err := e.confirm(o.Yes, planned, verb); err != nil {
+		return err
+	}
+	e.forEach(ctx, strings.ToLower(verb), jobs, true, func(ctx context.Context, j *job) error {
+		res, err := spec.run(ctx, s.Client, j.User.ID)
+		j.Result = res
+		return err
+	})
+	if spec.tap != nil && e.Flags.Output == "table" {
+		e.printPasses(jobs)
+	}
+	return e.emitResults(verb, jobs, false, func(j *job) string {
+		line := resultLine(j.Result)
+		if tap, ok := passOf(j.Result); ok && e.Flags.Output == "csv" {
+			// CSV has no other place for it; the table printed it above.
+			line += "; pass " + tap.Value
+		}
+		return line
+	})
+}
+
+// emitPlans is --dry-run's output: every user's plan in the --output format.
+func (e *Env) emitPlans(verb string, jobs []*job, spec resetSpec) error {
+	v := View{Header: []string{"USER", "STEP", "ACTION", "KIND", "DETAIL", "METHOD ID"}}
+	for _, j := range jobs {
+		if j.Err != nil {
+			v.Rows = append(v.Rows, []string{j.name(), "", "failed", "", oneLine(j.Err), ""})
+			continue
+		}
+		p := j.Plan.(userPlan)
+		for i, m := range p.Delete {
+			v.Rows = append(v.Rows, []string{j.name(), fmt.Sprint(i + 1), "delete", methodKindName(m), m.Detail, m.ID})
+		}
+		for _, m := range p.Keep {
+			v.Rows = append(v.Rows, []string{j.name(), "", "keep", methodKindName(m), m.Detail, m.ID})
+		}
+		if p.Revoke {
+			v.Rows = append(v.Rows, []string{j.name(), fmt.Sprint(len(p.Delete) + 1), "revoke sessions", "", "", ""})
+		}
+		if p.TAP != nil {
+			v.Rows = append(v.Rows, []string{j.name(), fmt.Sprint(len(p.Delete) + 2), "issue pass", string(graph.KindTAP), describeTAP(p.TAP.request()), ""})
+		}
+	}
+	if e.Flags.Output == "table" {
+		e.writePlans(e.Stdout, jobs, len(jobs))
+		e.note("Dry run: nothing changed.")
+		return e.emitSummaryOnly(verb, jobs)
+	}
+	if e.Flags.Output == "csv" {
+		if err := e.Emit(v); err != nil {
+			return err
+		}
+		return e.emitSummaryOnly(verb, jobs)
+	}
+	return e.emitResults(verb, jobs, true, nil)
+}
+
+// emitSummaryOnly prints the summary line and returns the exit error.
+func (e *Env) emitSummaryOnly(verb string, jobs []*job) error {
+	failed := 0
+	for _, j := range jobs {
+		if j.Err != nil {
+			failed++
+		}
+	}
+	e.note(fmt.Sprintf("%s: %d planned, %d failed (of %d users)", verb, len(jobs)-failed, failed, len(jobs)))
+	return jobsExit(jobs)
+}
+
+// writePlans prints up to limit users' plans as numbered steps.
+func (e *Env) writePlans(w io.Writer, jobs []*job, limit int) {
+	n, failed := 0, 0
+	for _, j := range jobs {
+		if j.Err != nil {
+			failed++
+			continue
+		}
+		if n++; n > limit {
+			continue
+		}
+		p := j.Plan.(userPlan)
+		fmt.Fprintf(w, "%s\n", e.style(styleHeader, j.name()))
+		var rows [][]string
+		for i, m := range p.Delete {
+			what := m.Detail
+			if m.IsDefault {
+				what += " (the default method: goes last)"
+			}
+			rows = append(rows, []string{fmt.Sprintf("%d.", i+1), "delete", methodKindName(m), what})
+		}
+		step := len(p.Delete)
+		if p.Revoke {
+			step++
+			rows = append(rows, []string{fmt.Sprintf("%d.", step), "revoke", "sessions", "signed out everywhere"})
+		}
+		if p.TAP != nil {
+			step++
+			rows = append(rows, []string{fmt.Sprintf("%d.", step), "issue", "pass", describeTAP(p.TAP.request())})
+		}
+		if len(rows) == 0 {
+			rows = append(rows, []string{"", "nothing", "", "no method to delete"})
+		}
+		for _, m := range p.Keep {
+			rows = append(rows, []string{"", "keep", methodKindName(m), m.Detail})
+		}
+		e.writeTableIndented(w, rows)
+	}
+	if n > limit {
+		fmt.Fprintf(w, "… and %d more users (--dry-run lists every user)\n", n-limit)
+	}
+	if failed > 0 {
+		fmt.Fprintf(w, "%d user(s) cannot be planned and will be reported as failed:\n", failed)
+		for _, j := range jobs {
+			if j.Err != nil {
+				fmt.Fprintf(w, "  %s: %s\n", j.name(), oneLine(j.Err))
+			}
+		}
+	}
+}
+
+// writeTableIndented is a headerless table indented by two spaces.
+func (e *Env) writeTableIndented(w io.Writer, rows [][]string) {
+	var b strings.Builder
+	e.writeTable(&b, make([]string, len(rows[0])), rows)
+	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n")[1:] {
+		fmt.Fprintln(w, "  "+l)
+	}
+}
+
+// printPasses shows the passes re-register issued, once, before the table.
+func (e *Env) printPasses(jobs []*job) {
+	for _, j := range jobs {
+		if tap, ok := passOf(j.Result); ok {
+			e.tapText(e.Stdout, j.name(), tap)
+			fmt.Fprintln(e.Stdout)
+		}
+	}
+}

@@ -1,0 +1,357 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/spf13/cobra"
+)
+
+// targetOptions are the flags every multi-user change takes.
+type targetOptions struct {
+	CSV    string
+	Yes    bool
+	DryRun bool
+}
+
+func addTargetFlags(cmd *cobra.Command, o *targetOptions) {
+	cmd.Flags().StringVar(&o.CSV, "csv", "", "read the users from a CSV file with an ObjectId, Id or UserPrincipalName column (- for stdin)")
+	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "do it without asking (required when not on a terminal)")
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "print the plan and change nothing")
+}
+
+// readTargets turns the arguments or the --csv file into a checked list of
+// users. A bad file is rejected whole, before anything is asked of Graph.
+func (e *Env) readTargets(args []string, csvPath string) ([]graph.Target, error) {
+	if csvPath != "" && len(args) > 0 {
+		return nil, Usagef("give the users as arguments or with --csv, not both")
+	}
+	if csvPath == "" {
+		if len(args) == 0 {
+			return nil, Usagef("no users given: name them (object id or UPN) or pass --csv FILE")
+		}
+		ts, err := graph.ParseTargetArgs(args)
+		if err != nil {
+			return nil, Usage(err)
+		}
+		return ts, nil
+	}
+	r := e.Stdin
+	name := "stdin"
+	if csvPath != "-" {
+		f, err := os.Open(csvPath)
+		if err != nil {
+			return nil, Usage(err)
+		}
+		defer f.Close()
+		r, name = f, csvPath
+	}
+	ts, warns, err := graph.ParseTargets(r)
+	if err != nil {
+		return nil, Usagef("%s: %w\nNothing was changed.", name, err)
+	}
+	for _, w := range warns {
+		fmt.Fprintf(e.Stderr, "warning: %s: %s\n", name, w.Message)
+	}
+	return ts, nil
+}
+
+// job is one user of a multi-user command, carried through its stages
+// (resolve, plan, change).
+type job struct {
+	Target graph.Target
+	User   graph.User
+	// Err is why this user failed; later stages skip failed jobs.
+	Err error
+	// Started: the current stage has begun work on this user.
+	Started bool
+	// Plan and Result are the command's own (a reset plan, a TAP, ...).
+	Plan   any
+	Result any
+}
+
+// name is how the user is called in messages: the UPN once resolved.
+func (j *job) name() string {
+	if j.User.UserPrincipalName != "" {
+		return graph.CleanText(j.User.UserPrincipalName)
+	}
+	return j.Target.Value
+}
+
+// workers bounds how many users are worked on at once. The bulk runner
+// (graph/bulk.go) will take over pacing; until then a small pool keeps
+// Graph's budgets in mind.
+const workers = 8
+
+// forEach runs op for every job that has not failed, a few at a time, and
+// records op's error on the job. It is the one place multi-user work runs:
+// the seam where the bulk runner plugs in. On a terminal a progress line
+// updates in place; otherwise, when logLines is set, one plain line per user.
+// A cancelled ctx stops new work; jobs not started get ctx's error.
+func (e *Env) forEach(ctx context.Context, verb string, jobs []*job, logLines bool, op func(ctx context.Context, j *job) error) {
+	var todo []*job
+	for _, j := range jobs {
+		if j.Err == nil {
+			todo = append(todo, j)
+		}
+	}
+	if len(todo) == 0 {
+		return
+	}
+	for _, j := range todo {
+		j.Started = false
+	}
+	if len(todo) > 1 {
+		// A person is not waiting on any single one of these.
+		ctx = graph.WithPriority(ctx, graph.PriorityLow)
+	}
+	var (
+		mu         sync.Mutex
+		done, fail int
+		wg         sync.WaitGroup
+		feed       = make(chan *job)
+	)
+	progress := func(j *job) {
+		mu.Lock()
+		defer mu.Unlock()
+		done++
+		if j.Err != nil {
+			fail++
+		}
+		switch {
+		case e.ErrTerminal && len(todo) > 1:
+			s := fmt.Sprintf("\r\x1b[K%s %d/%d", verb, done, len(todo))
+			if fail > 0 {
+				s += fmt.Sprintf(" · %d failed", fail)
+			}
+			fmt.Fprint(e.Stderr, s)
+			if done == len(todo) {
+				fmt.Fprintln(e.Stderr)
+			}
+		case logLines && !e.ErrTerminal:
+			status := "done"
+			if j.Err != nil {
+				status = "failed: " + oneLine(j.Err)
+			}
+			fmt.Fprintf(e.Stderr, "[%d/%d] %s %s: %s\n", done, len(todo), verb, j.name(), status)
+		}
+	}
+	for range min(workers, len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range feed {
+				j.Err = op(ctx, j)
+				progress(j)
+			}
+		}()
+	}
+	for _, j := range todo {
+		if ctx.Err() != nil {
+			break
+		}
+		select {
+		case feed <- j:
+			j.Started = true
+		case <-ctx.Done():
+		}
+	}
+	close(feed)
+	wg.Wait()
+	for _, j := range todo {
+		if !j.Started && j.Err == nil {
+			j.Err = fmt.Errorf("%w: %w", errNotStarted, context.Cause(ctx))
+		}
+	}
+}
+
+// resolveJobs looks every target up (object id or UPN) and drops a user
+// named twice (by id and by UPN). Unknown users fail as targets.
+func (e *Env) resolveJobs(ctx context.Context, c graph.Client, targets []graph.Target) []*job {
+	jobs := make([]*job, len(targets))
+	for i, t := range targets {
+		jobs[i] = &job{Target: t}
+	}
+	e.forEach(ctx, "looking up", jobs, false, func(ctx context.Context, j *job) error {
+		u, err := resolveUser(ctx, c, j.Target.Value)
+		j.User = u
+		return err
+	})
+	seen := map[string]*job{}
+	out := jobs[:0]
+	for _, j := range jobs {
+		if j.Err == nil {
+			if first, dup := seen[j.User.ID]; dup {
+				fmt.Fprintf(e.Stderr, "warning: %s and %s are the same user (%s); once is enough\n",
+					first.Target.Value, j.Target.Value, j.name())
+				continue
+			}
+			seen[j.User.ID] = j
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+var errNotStarted = errors.New("not started (interrupted)")
+
+// resolveUser finds one user, saying plainly when there is no such user.
+func resolveUser(ctx context.Context, c graph.Client, idOrUPN string) (graph.User, error) {
+	u, err := c.ResolveUser(ctx, idOrUPN)
+	if errors.Is(err, graph.ErrNotFound) {
+		return u, fmt.Errorf("no user %s in this tenant: %w", graph.CleanText(idOrUPN), errNoUser)
+	}
+	return u, err
+}
+
+// oneLine is an error's text for a table cell or a progress line.
+func oneLine(err error) string {
+	if ge, ok := graph.AsError(err); ok {
+		s := graph.CleanText(ge.Message)
+		if s == "" {
+			s = ge.Kind.Error()
+		}
+		if ge.Needs != "" {
+			s += " (needs " + graph.CleanText(ge.Needs) + ")"
+		}
+		if ge.RequestID != "" {
+			s += " [request-id " + graph.CleanText(ge.RequestID) + "]"
+		}
+		return s
+	}
+	return graph.CleanText(err.Error())
+}
+
+// status is a job's outcome word.
+func (j *job) status(dryRun bool) string {
+	switch {
+	case errors.Is(j.Err, errNotStarted):
+		return "not started"
+	case j.Err != nil:
+		return "failed"
+	case dryRun:
+		return "planned"
+	}
+	return "done"
+}
+
+// errorJSON is a failure in --output json.
+type errorJSON struct {
+	Kind      string `json:"kind"`
+	Message   string `json:"message"`
+	Code      string `json:"code,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
+	Needs     string `json:"needs,omitempty"`
+}
+
+func toErrorJSON(err error) *errorJSON {
+	if err == nil {
+		return nil
+	}
+	out := &errorJSON{Kind: errorKind(err), Message: graph.CleanText(err.Error())}
+	if ge, ok := graph.AsError(err); ok {
+		out.Message = graph.CleanText(ge.Message)
+		if out.Message == "" {
+			out.Message = ge.Kind.Error()
+		}
+		out.Code, out.Status, out.RequestID, out.Needs = graph.CleanText(ge.Code), ge.Status, graph.CleanText(ge.RequestID), graph.CleanText(ge.Needs)
+	}
+	return out
+}
+
+// errorKind names a classified error for scripts.
+func errorKind(err error) string {
+	for _, k := range []struct {
+		err  error
+		name string
+	}{
+		{graph.ErrDenied, "denied"}, {graph.ErrSignIn, "signIn"}, {graph.ErrNotFound, "notFound"},
+		{errNoUser, "notFound"}, {graph.ErrConflict, "conflict"}, {graph.ErrThrottled, "throttled"},
+		{graph.ErrUnavailable, "unavailable"}, {graph.ErrUnlicensed, "unlicensed"},
+		{graph.ErrBadRequest, "badRequest"}, {graph.ErrReadOnly, "readOnly"}, {graph.ErrProtected, "protected"}, {context.Canceled, "cancelled"},
+		{context.DeadlineExceeded, "timeout"},
+	} {
+		if errors.Is(err, k.err) {
+			return k.name
+		}
+	}
+	return "error"
+}
+
+// resultJSON is one user's line of a multi-user command's --output json.
+type resultJSON struct {
+	Target            string     `json:"target"`
+	ID                string     `json:"id,omitempty"`
+	UserPrincipalName string     `json:"userPrincipalName,omitempty"`
+	Status            string     `json:"status"`
+	Error             *errorJSON `json:"error,omitempty"`
+	Plan              any        `json:"plan,omitempty"`
+	Result            any        `json:"result,omitempty"`
+}
+
+// emitResults prints the per-user outcome of a multi-user command (table,
+// json or csv), then a one-line summary on stderr, and returns the error
+// that gives the exit code: nil when every user is done.
+func (e *Env) emitResults(verb string, jobs []*job, dryRun bool, detail func(j *job) string) error {
+	v := View{Header: []string{"USER", "STATUS", "DETAIL"}}
+	docs := make([]resultJSON, 0, len(jobs))
+	counts := map[string]int{}
+	for _, j := range jobs {
+		st := j.status(dryRun)
+		counts[st]++
+		d := ""
+		if j.Err != nil {
+			d = oneLine(j.Err)
+		} else if detail != nil {
+			d = detail(j)
+		}
+		v.Rows = append(v.Rows, []string{j.name(), st, d})
+		docs = append(docs, resultJSON{Target: j.Target.Value, ID: j.User.ID,
+			UserPrincipalName: graph.CleanText(j.User.UserPrincipalName), Status: st,
+			Error: toErrorJSON(j.Err), Plan: j.Plan, Result: j.Result})
+	}
+	v.JSON = docs
+	if err := e.Emit(v); err != nil {
+		return err
+	}
+	var parts []string
+	for _, st := range []string{"done", "planned", "failed", "not started"} {
+		if counts[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
+		}
+	}
+	fmt.Fprintf(e.Stderr, "%s: %s (of %d users)\n", verb, strings.Join(parts, ", "), len(jobs))
+	return jobsExit(jobs)
+}
+
+// jobsExit is the exit for a finished multi-user command: 0 when all went
+// well; 3 when sign-in failed or every failure was a refusal (the operator
+// cannot do this at all); 1 when some users failed.
+func jobsExit(jobs []*job) error {
+	failed, denied := 0, 0
+	for _, j := range jobs {
+		if j.Err == nil {
+			continue
+		}
+		failed++
+		if errors.Is(j.Err, graph.ErrSignIn) {
+			return silentExit(ExitDenied)
+		}
+		if errors.Is(j.Err, graph.ErrDenied) || errors.Is(j.Err, graph.ErrReadOnly) {
+			denied++
+		}
+	}
+	switch {
+	case failed == 0:
+		return nil
+	case denied == failed && failed == len(jobs):
+		return silentExit(ExitDenied)
+	}
+	return silentExit(ExitFailed)
+}

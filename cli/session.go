@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/fake"
+)
+
+// Session is what commands and the TUI act through: the Graph client built
+// from the global flags (and the config profile), plus the facts about it a
+// command needs to decide what it may do.
+type Session struct {
+	Client graph.Client
+	// Endpoint is the Graph service root in use (no version).
+	Endpoint string
+	// Auth is the sign-in mode in use ("none" for the demo tenant).
+	Auth string
+	// Profile is the config profile's name ("" when none).
+	Profile string
+	// ReadOnly: refuse every change.
+	ReadOnly bool
+	// Demo is the in-process fake tenant behind --demo (nil otherwise).
+	Demo *fake.Server
+}
+
+const authModesHelp = "none, devicecode, browser, secret, certificate, azcli, managedidentity or default"
+
+var authModes = map[string]bool{"none": true, "devicecode": true, "browser": true, "secret": true,
+	"certificate": true, "azcli": true, "managedidentity": true, "default": true}
+
+// settings is what a session is built from, after flags, environment and
+// the config profile have been merged.
+type settings struct {
+	Endpoint string
+	Auth     string
+	Profile  string
+	ReadOnly bool
+	// Scopes for the token (empty: <endpoint>/.default).
+	Scopes []string
+	// Credential mints tokens for Auth (nil for "none").
+	Credential azcore.TokenCredential
+	// ReadOnlyWhy says where read-only comes from ("--read-only").
+	ReadOnlyWhy string
+	// Guard holds the profile's guard rails (protected accounts).
+	Guard graph.GuardOptions
+}
+
+// Session builds the session on first use and returns the same one after.
+func (e *Env) Session(ctx context.Context) (*Session, error) {
+	if e.session != nil {
+		return e.session, nil
+	}
+	s, err := e.newSession(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.session = s
+	return s, nil
+}
+
+func (e *Env) newSession(ctx context.Context) (*Session, error) {
+	f := e.Flags
+	if f.Auth != "" && !authModes[f.Auth] {
+		return nil, Usagef("--auth %q: use %s", f.Auth, authModesHelp)
+	}
+	st := settings{
+		Endpoint: f.Endpoint,
+		Auth:     f.Auth,
+		Profile:  f.Profile,
+		ReadOnly: f.ReadOnly,
+	}
+	if f.ReadOnly {
+		st.ReadOnlyWhy = "--read-only"
+	}
+	if st.Endpoint == "" {
+		st.Endpoint = e.Getenv("MFADESK_GRAPH_ENDPOINT")
+	}
+
+	var demo *fake.Server
+	if f.Demo {
+		if f.Endpoint != "" {
+			return nil, Usagef("--demo and --graph-endpoint both name a tenant; use one")
+		}
+		if f.Auth != "" && f.Auth != "none" {
+			return nil, Usagef("--demo needs no sign-in; drop --auth %s", f.Auth)
+		}
+		srv, err := fake.Start(fake.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("start the demo tenant: %w", err)
+		}
+		e.closers = append(e.closers, srv.Close)
+		demo = srv
+		st.Endpoint, st.Auth = srv.URL, "none"
+	} else if err := e.applyConfig(ctx, &st); err != nil {
+		return nil, err
+	}
+
+	if st.Endpoint == "" {
+		st.Endpoint = "https://graph.microsoft.com"
+	}
+	if err := checkEndpoint(st.Endpoint, st.Auth); err != nil {
+		return nil, err
+	}
+	if st.Auth == "" {
+		st.Auth = "default"
+		if u, _ := url.Parse(st.Endpoint); u != nil && isLoopbackHost(u.Hostname()) {
+			// A loopback endpoint is the fake tenant (demo-server): it
+			// takes no token, and sending a real one there would leak it.
+			st.Auth = "none"
+		}
+	}
+	if st.Auth != "none" && st.Credential == nil {
+		cred, err := e.credential(ctx, &st)
+		if err != nil {
+			return nil, err
+		}
+		st.Credential = cred
+	}
+
+	c, err := graph.NewClient(graph.ClientOptions{
+		Endpoint:   st.Endpoint,
+		Credential: st.Credential,
+		Scopes:     st.Scopes,
+		OnThrottle: e.onThrottle,
+	})
+	if err != nil {
+		return nil, Usage(err)
+	}
+	guard := st.Guard
+	guard.ReadOnly = guard.ReadOnly || st.ReadOnly
+	if st.ReadOnly && guard.ReadOnlyWhy == "" {
+		guard.ReadOnlyWhy = st.ReadOnlyWhy
+	}
+	return &Session{
+		// Every change goes through the guard: read-only mode and protected
+		// accounts are enforced below the commands, not only by them.
+		Client:   graph.Guard(c, guard),
+		Endpoint: strings.TrimRight(st.Endpoint, "/"),
+		Auth:     st.Auth,
+		Profile:  st.Profile,
+		ReadOnly: st.ReadOnly,
+		Demo:     demo,
+	}, nil
+}
+
+// ---------------------------------------------------------------------------
+// Configuration and sign-in. The "auth" helper owns what goes inside these
+// two functions (config.Load, auth.NewCredential); keep them small.
+
+// applyConfig merges the config file's profile into st. Flags win over the
+// profile; the profile wins over defaults.
+func (e *Env) applyConfig(ctx context.Context, st *settings) error {
+	_ = ctx
+	if e.Flags.Config != "" || st.Profile != "" {
+		return Usagef("config files and profiles are not supported by this build yet; use --graph-endpoint and --auth")
+	}
+	return nil
+}
+
+// credential returns the token source for st.Auth (never "none").
+func (e *Env) credential(ctx context.Context, st *settings) (azcore.TokenCredential, error) {
+	_ = ctx
+	return nil, Denied(fmt.Errorf("sign-in with --auth %s is not available in this build yet; use --demo or a loopback --graph-endpoint", st.Auth))
+}
+
+// ---------------------------------------------------------------------------
+
+// checkEndpoint refuses endpoints that would leak a token or skip TLS: plain
+// http and sending no token are for loopback (the fake tenant) only.
+func checkEndpoint(endpoint, auth string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return Usagef("--graph-endpoint %q: give a service root like https://graph.microsoft.com (or http://127.0.0.1:PORT for mfadesk demo-server)", endpoint)
+	}
+	if p := strings.Trim(u.Path, "/"); p == "v1.0" || p == "beta" {
+		return Usagef("--graph-endpoint %q: give the service root without /%s; mfadesk adds the version", endpoint, p)
+	}
+	loop := isLoopbackHost(u.Hostname())
+	if u.Scheme == "http" && !loop {
+		return Usagef("--graph-endpoint %s: plain http is refused for %s (only loopback addresses like 127.0.0.1 may use http); use https", endpoint, u.Hostname())
+	}
+	if auth == "none" && !loop {
+		return Usagef("--auth none is refused for %s: sending no token only makes sense for the local fake tenant (a loopback address)", u.Hostname())
+	}
+	return nil
+}
+
+func isLoopbackHost(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// onThrottle tells a person waiting on a terminal why things slowed down.
+func (e *Env) onThrottle(retryAfter time.Duration) {
+	if !e.ErrTerminal {
+		return
+	}
+	if retryAfter > 0 {
+		fmt.Fprintf(e.Stderr, "\r\x1b[KGraph is throttling; waiting %s as asked…", retryAfter.Round(100*time.Millisecond))
+	}
+}
+
+// requireWrite refuses a change in read-only mode, before anything is asked
+// of Graph.
+func (e *Env) requireWrite(s *Session, what string) error {
+	if s.ReadOnly {
+		return Denied(fmt.Errorf("%w: %s would change the tenant, so nothing was done (run without --read-only, or with a profile that allows changes)", graph.ErrReadOnly, what))
+	}
+	return nil
+}
+
+var errNoUser = errors.New("no such user")

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/spf13/cobra"
+)
+
+// showJSON is `show --output json`: the user object with its registration
+// and methods, Graph's names throughout.
+type showJSON struct {
+	graph.User
+	Registration    *graph.Registration   `json:"registration"`
+	Methods         []graph.Method        `json:"methods"`
+	PerUserMfaState graph.PerUserMFAState `json:"perUserMfaState,omitempty"`
+}
+
+func showCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show USER",
+		Short: "Show a user's MFA registration and authentication methods",
+		Long: "Show one user (object id or UPN): account, MFA / SSPR registration status, " +
+			"per-user MFA state and every registered authentication method.",
+		Example: "  mfadesk show alice@contoso.com\n  mfadesk show alice@contoso.com -o json | jq '.methods[].kind'",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := graph.ParseTargetArgs(args); err != nil {
+				return Usage(err)
+			}
+			ctx := cmd.Context()
+			s, err := env.Session(ctx)
+			if err != nil {
+				return err
+			}
+			u, err := resolveUser(ctx, s.Client, args[0])
+			if err != nil {
+				return err
+			}
+			methods, err := s.Client.ListMethods(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			doc := showJSON{User: u, Methods: methods}
+			if doc.Methods == nil {
+				doc.Methods = []graph.Method{}
+			}
+			// Registration details and per-user MFA need other permissions
+			// (reports, beta requirements) than the methods; without them the
+			// rest is still worth showing.
+			var notes []string
+			if reg, err := s.Client.Registration(ctx, u.ID); err == nil {
+				doc.Registration = &reg
+			} else if errors.Is(err, graph.ErrNotFound) {
+				notes = append(notes, "No registration details yet (Graph adds users to the report within a day).")
+			} else {
+				notes = append(notes, "Registration details unavailable: "+oneLine(err))
+			}
+			if st, err := s.Client.PerUserMFA(ctx, u.ID); err == nil {
+				doc.PerUserMfaState = st
+			} else {
+				notes = append(notes, "Per-user MFA state unavailable: "+oneLine(err))
+			}
+
+			v := View{JSON: doc,
+				Header: []string{"USER", "KIND", "DETAIL", "DEFAULT", "CREATED", "METHOD ID"},
+				Text:   func(w io.Writer) { env.showText(w, doc, notes) },
+			}
+			for _, m := range methods {
+				v.Rows = append(v.Rows, []string{u.UserPrincipalName, methodKindName(m), m.Detail, yesNo(m.IsDefault), fmtTime(m.Created), m.ID})
+			}
+			if env.Flags.Output != "table" {
+				for _, n := range notes {
+					env.note(n)
+				}
+			}
+			return env.Emit(v)
+		},
+	}
+}
+
+func (e *Env) showText(w io.Writer, d showJSON, notes []string) {
+	u := d.User
+	fmt.Fprintf(w, "%s  %s\n", e.style(styleHeader, graph.CleanText(u.DisplayName)), graph.CleanText(u.UserPrincipalName))
+	account := "enabled"
+	if !u.AccountEnabled {
+		account = "DISABLED"
+	}
+	pairs := [][2]string{
+		{"Object id", u.ID},
+		{"Account", account + ", " + strings.ToLower(orDash(u.UserType))},
+		{"Department", orDash(u.Department)},
+		{"Job title", orDash(u.JobTitle)},
+		{"Mail", orDash(u.Mail)},
+	}
+	if !u.SignInSessionsValidFrom.IsZero() {
+		pairs = append(pairs, [2]string{"Sessions valid from", fmtTime(u.SignInSessionsValidFrom)})
+	}
+	if d.PerUserMfaState != "" {
+		pairs = append(pairs, [2]string{"Per-user MFA", string(d.PerUserMfaState)})
+	}
+	e.kv(w, pairs)
+
+	if r := d.Registration; r != nil {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, e.style(styleHeader, "Registration"))
+		e.kv(w, [][2]string{
+			{"MFA registered", yesNo(r.IsMfaRegistered)},
+			{"MFA capable", yesNo(r.IsMfaCapable)},
+			{"SSPR registered", yesNo(r.IsSsprRegistered) + " (enabled: " + yesNo(r.IsSsprEnabled) + ")"},
+			{"Passwordless capable", yesNo(r.IsPasswordlessCapable)},
+			{"Admin", yesNo(r.IsAdmin)},
+			{"Default method", orDash(r.UserPreferredMethodForSecondaryAuthentication)},
+			{"Methods registered", orDash(strings.Join(r.MethodsRegistered, ", "))},
+			{"Last updated", fmtTime(r.LastUpdated)},
+		})
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, e.style(styleHeader, "Authentication methods"))
+	rows := make([][]string, 0, len(d.Methods))
+	for _, m := range d.Methods {
+		def := ""
+		if m.IsDefault {
+			def = "default"
+		}
+		rows = append(rows, []string{methodKindName(m), m.Detail, def, fmtTime(m.Created)})
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(w, "  none")
+	} else {
+		e.writeTable(w, []string{"KIND", "DETAIL", "", "ADDED"}, rows)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, e.style(styleWarn, n))
+	}
+}
+
+// methodKindName is a method's kind for people; an unknown kind shows its
+// @odata.type, never nothing.
+func methodKindName(m graph.Method) string {
+	if m.Kind == graph.KindOther || m.Kind == "" {
+		return strings.TrimPrefix(m.ODataType, "#microsoft.graph.")
+	}
+	return string(m.Kind)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// fmtTime prints times in local time, to the minute (tables) — JSON keeps
+// Graph's full UTC timestamps.
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}

@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/spf13/cobra"
+)
+
+// tapJSON is tap's --output json: the pass with the user it is for.
+type tapJSON struct {
+	UserID            string `json:"userId"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	graph.TAP
+	ExpiresDateTime time.Time `json:"expiresDateTime"`
+}
+
+func tapCmd(env *Env) *cobra.Command {
+	var (
+		lifetime time.Duration
+		oneTime  bool
+		start    string
+		yes      bool
+		dryRun   bool
+	)
+	cmd := &cobra.Command{
+		Use:   "tap USER",
+		Short: "Issue a Temporary Access Pass (shown once)",
+		Long: "Create a Temporary Access Pass so the user can sign in and register new methods. " +
+			"The pass is printed once and never stored or logged by mfadesk. A new pass " +
+			"replaces any pass the user already has.",
+		Example: "  mfadesk tap alice@contoso.com --lifetime 2h --one-time",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req, err := tapRequest(lifetime, oneTime, start)
+			if err != nil {
+				return err
+			}
+			if _, err := graph.ParseTargetArgs(args); err != nil {
+				return Usage(err)
+			}
+			ctx := cmd.Context()
+			s, err := env.Session(ctx)
+			if err != nil {
+				return err
+			}
+			const what = "Issue a Temporary Access Pass"
+			if !dryRun {
+				if err := env.requireWrite(s, "tap"); err != nil {
+					return err
+				}
+				if err := env.canConfirm(yes, what); err != nil {
+					return err
+				}
+			}
+			u, err := resolveUser(ctx, s.Client, args[0])
+			if err != nil {
+				return err
+			}
+			if err := graph.CheckWrite(ctx, s.Client, graph.WriteCreateTAP, u.ID); err != nil {
+				return err
+			}
+			name := graph.CleanText(u.UserPrincipalName)
+			plan := fmt.Sprintf("Plan: issue a Temporary Access Pass for %s, %s.", name, describeTAP(req))
+			if u.IsGuest() {
+				env.note("Note: " + name + " is a guest; Graph refuses passes for guests.")
+			}
+			if methods, err := s.Client.ListMethods(ctx, u.ID); err == nil {
+				for _, m := range methods {
+					if m.Kind == graph.KindTAP {
+						plan += "\nIt replaces the pass the user already has (created " + fmtTime(m.Created) + ")."
+					}
+				}
+			}
+			if dryRun {
+				env.note(plan + "\nDry run: nothing changed.")
+				return nil
+			}
+			env.note(plan)
+			if err := env.confirm(yes, 1, what+" for "+name); err != nil {
+				return err
+			}
+			tap, err := s.Client.CreateTAP(ctx, u.ID, req)
+			if err != nil {
+				return err
+			}
+			doc := tapJSON{UserID: u.ID, UserPrincipalName: u.UserPrincipalName, TAP: tap, ExpiresDateTime: tap.Expires()}
+			return env.Emit(View{JSON: doc,
+				Header: []string{"USER", "TEMPORARY ACCESS PASS", "VALID FROM", "EXPIRES", "ONE-TIME"},
+				Rows:   [][]string{{u.UserPrincipalName, tap.Value, fmtTime(tapStart(tap)), fmtTime(tap.Expires()), yesNo(tap.IsUsableOnce)}},
+				Text:   func(w io.Writer) { env.tapText(w, name, tap) },
+			})
+		},
+	}
+	fl := cmd.Flags()
+	fl.DurationVar(&lifetime, "lifetime", time.Hour, "how long the pass works (10m to 720h)")
+	fl.BoolVar(&oneTime, "one-time", false, "the pass works for one sign-in only")
+	fl.StringVar(&start, "start", "", "when the pass starts working (RFC 3339 or 2006-01-02 15:04; default now)")
+	fl.BoolVarP(&yes, "yes", "y", false, "do it without asking (required when not on a terminal)")
+	fl.BoolVar(&dryRun, "dry-run", false, "print the plan and change nothing")
+	return cmd
+}
+
+// tapRequest checks the pass options against Graph's limits.
+func tapRequest(lifetime time.Duration, oneTime bool, start string) (graph.TAPRequest, error) {
+	req := graph.TAPRequest{IsUsableOnce: oneTime}
+	if lifetime < 10*time.Minute || lifetime > 43200*time.Minute || lifetime%time.Minute != 0 {
+		return req, Usagef("--lifetime %s: Graph accepts whole minutes from 10m to 720h (30 days)", lifetime)
+	}
+	req.LifetimeMinutes = int(lifetime / time.Minute)
+	if start != "" {
+		var err error
+		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02 15:04"} {
+			var t time.Time
+			if t, err = time.ParseInLocation(layout, start, time.Local); err == nil {
+				req.Start = t
+				break
+			}
+		}
+		if err != nil {
+			return req, Usagef("--start %q: give a time like 2025-01-31 09:00 or RFC 3339", start)
+		}
+	}
+	return req, nil
+}
+
+func describeTAP(r graph.TAPRequest) string {
+	s := fmt.Sprintf("valid %s", time.Duration(r.LifetimeMinutes)*time.Minute)
+	if r.Start.IsZero() {
+		s += " from now"
+	} else {
+		s += " from " + fmtTime(r.Start)
+	}
+	if r.IsUsableOnce {
+		s += ", one sign-in only"
+	} else {
+		s += ", reusable within its lifetime"
+	}
+	return s
+}
+
+func tapStart(t graph.TAP) time.Time {
+	if t.Start.IsZero() {
+		return t.Created
+	}
+	return t.Start
+}
+
+// tapText shows the pass once, set apart so it is read and copied right.
+func (e *Env) tapText(w io.Writer, name string, t graph.TAP) {
+	fmt.Fprintf(w, "Temporary Access Pass for %s (shown once; mfadesk does not keep it):\n\n", name)
+	fmt.Fprintf(w, "    %s\n\n", e.style(styleStrong, graph.CleanText(t.Value)))
+	use := "reusable until it expires"
+	if t.IsUsableOnce {
+		use = "one sign-in only"
+	}
+	fmt.Fprintf(w, "Valid from %s until %s, %s.\n", fmtTime(tapStart(t)), fmtTime(t.Expires()), use)
+	if t.MethodUsabilityReason != "" && !t.IsUsable {
+		fmt.Fprintf(w, "Graph says: %s\n", graph.CleanText(t.MethodUsabilityReason))
+	}
+}
