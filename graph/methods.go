@@ -158,19 +158,21 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 		out.Kind = KindOther
 	}
 	extra := m.GetAdditionalData()
+	// Concrete types, not the ...able interfaces: those overlap (a
+	// platform credential satisfies the Windows Hello interface).
 	switch v := m.(type) {
-	case models.PasswordAuthenticationMethodable:
+	case *models.PasswordAuthenticationMethod:
 		out.Kind = KindPassword
 		out.Created = timev(v.GetCreatedDateTime())
 		out.Detail = "password"
-	case models.PhoneAuthenticationMethodable:
+	case *models.PhoneAuthenticationMethod:
 		out.Kind = KindPhone
 		if t := v.GetPhoneType(); t != nil {
 			out.PhoneType = t.String()
 		}
 		out.PhoneNumber = MaskPhone(str(v.GetPhoneNumber()))
 		out.Detail = strings.TrimSpace(out.PhoneType + " " + out.PhoneNumber)
-	case models.MicrosoftAuthenticatorAuthenticationMethodable:
+	case *models.MicrosoftAuthenticatorAuthenticationMethod:
 		out.Kind = KindAuthenticator
 		out.DisplayName = str(v.GetDisplayName())
 		out.Created = timev(v.GetCreatedDateTime())
@@ -180,20 +182,20 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 		if out.AppVersion == "" {
 			out.Detail = joinDetail(out.Device, "Authenticator")
 		}
-	case models.Fido2AuthenticationMethodable:
+	case *models.Fido2AuthenticationMethod:
 		out.Kind = KindFIDO2
 		out.DisplayName = str(v.GetDisplayName())
 		out.Created = timev(v.GetCreatedDateTime())
 		out.Model = str(v.GetModel())
 		out.Detail = joinDetail(out.DisplayName, out.Model)
-	case models.SoftwareOathAuthenticationMethodable:
+	case *models.SoftwareOathAuthenticationMethod:
 		out.Kind = KindSoftwareOath
 		out.Detail = "software OATH token"
-	case models.EmailAuthenticationMethodable:
+	case *models.EmailAuthenticationMethod:
 		out.Kind = KindEmail
 		out.Email = str(v.GetEmailAddress())
 		out.Detail = out.Email
-	case models.TemporaryAccessPassAuthenticationMethodable:
+	case *models.TemporaryAccessPassAuthenticationMethod:
 		out.Kind = KindTAP
 		out.Created = timev(v.GetCreatedDateTime())
 		out.TAPStart = timev(v.GetStartDateTime())
@@ -201,7 +203,7 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 		out.IsUsableOnce = boolv(v.GetIsUsableOnce())
 		out.IsUsable = boolv(v.GetIsUsable())
 		out.Detail = tapDetail(out)
-	case models.WindowsHelloForBusinessAuthenticationMethodable:
+	case *models.WindowsHelloForBusinessAuthenticationMethod:
 		out.Kind = KindWindowsHello
 		out.DisplayName = str(v.GetDisplayName())
 		out.Created = timev(v.GetCreatedDateTime())
@@ -213,7 +215,7 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 		if ks := v.GetKeyStrength(); ks != nil && ks.String() != "normal" {
 			out.Detail = joinDetail(out.Device, "key strength "+ks.String())
 		}
-	case models.PlatformCredentialAuthenticationMethodable:
+	case *models.PlatformCredentialAuthenticationMethod:
 		out.Kind = KindPlatformCredential
 		out.DisplayName = str(v.GetDisplayName())
 		out.Created = timev(v.GetCreatedDateTime())
@@ -303,6 +305,9 @@ func MaskPhone(p string) string {
 		if i := strings.IndexByte(p, ' '); i > 0 {
 			prefix, rest = p[:i+1], p[i+1:]
 		}
+	}
+	if strings.ContainsAny(rest, "X*") {
+		return p // already masked by Graph
 	}
 	digits := 0
 	for _, r := range rest {
