@@ -15,6 +15,9 @@ import (
 	"github.com/mfadesk/mfadesk/graph"
 )
 
+// provisionalReset is true while the bodies below are the stand-ins.
+const provisionalReset = true
+
 // reregisterKinds are what the portal's "Require re-register MFA" removes.
 var reregisterKinds = []graph.MethodKind{graph.KindPhone, graph.KindAuthenticator, graph.KindSoftwareOath, graph.KindHardwareOath}
 

@@ -34,6 +34,7 @@ import (
 
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
+	"github.com/mfadesk/mfadesk/graph"
 	"github.com/spf13/cobra"
 )
 
@@ -76,6 +77,9 @@ type Env struct {
 	Getenv func(string) string
 	// TUI starts the app when mfadesk runs without a command.
 	TUI TUIFunc
+	// Client, when set, is used instead of building one from the flags
+	// (tests; embedding). The guard rails still wrap it.
+	Client graph.Client
 
 	Flags GlobalFlags
 

@@ -117,7 +117,7 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 			st.Auth = "none"
 		}
 	}
-	if st.Auth != "none" && st.Credential == nil {
+	if st.Auth != "none" && st.Credential == nil && e.Client == nil {
 		cred, err := e.credential(ctx, &st)
 		if err != nil {
 			return nil, err
@@ -125,14 +125,18 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		st.Credential = cred
 	}
 
-	c, err := graph.NewClient(graph.ClientOptions{
-		Endpoint:   st.Endpoint,
-		Credential: st.Credential,
-		Scopes:     st.Scopes,
-		OnThrottle: e.onThrottle,
-	})
-	if err != nil {
-		return nil, Usage(err)
+	var c graph.Client = e.Client
+	if c == nil {
+		mc, err := graph.NewClient(graph.ClientOptions{
+			Endpoint:   st.Endpoint,
+			Credential: st.Credential,
+			Scopes:     st.Scopes,
+			OnThrottle: e.onThrottle,
+		})
+		if err != nil {
+			return nil, Usage(err)
+		}
+		c = mc
 	}
 	guard := st.Guard
 	guard.ReadOnly = guard.ReadOnly || st.ReadOnly

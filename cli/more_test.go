@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/fake"
+)
+
+// denyAdmins acts like an Authentication Administrator: Graph refuses to
+// touch an admin's methods.
+type denyAdmins struct{ graph.Client }
+
+func (d denyAdmins) DeleteMethod(ctx context.Context, userID string, m graph.Method) error {
+	if userID == adminID {
+		return &graph.Error{Kind: graph.ErrDenied, Op: "delete " + string(m.Kind) + " method of carol.admin@contoso.com",
+			Status: 403, Code: "accessDenied", Message: "Insufficient privileges to complete the operation.",
+			Needs: "Privileged Authentication Administrator role (the target is an admin)", RequestID: "11111111-2222-4333-8444-555555555555"}
+	}
+	return d.Client.DeleteMethod(ctx, userID, m)
+}
+
+func runWithClient(t *testing.T, c graph.Client, args ...string) result {
+	t.Helper()
+	var out, errb strings.Builder
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Client: c}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code := Run(ctx, env, append([]string{"--graph-endpoint", "http://127.0.0.1:1"}, args...))
+	return result{code, out.String(), errb.String()}
+}
+
+func TestDeniedExitCodes(t *testing.T) {
+	srv := startTenant(t)
+	real, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := denyAdmins{real}
+
+	// Every target refused: exit 3, the error names the role and the request-id.
+	r := runWithClient(t, c, "reset", "carol.admin@contoso.com", "--yes")
+	if r.code != ExitDenied {
+		t.Fatalf("all denied: %v", r)
+	}
+	if !strings.Contains(r.stdout, "Privileged Authentication Administrator") || !strings.Contains(r.stdout, "11111111-2222-4333-8444-555555555555") {
+		t.Errorf("denial not explained: %v", r)
+	}
+	// One of two refused: some targets failed, exit 1; the other is done.
+	r = runWithClient(t, c, "reset", "carol.admin@contoso.com", "bob@contoso.com", "alice@contoso.com", "--yes", "-o", "json")
+	if r.code != ExitFailed {
+		t.Fatalf("partly denied: %v", r)
+	}
+	res := mustJSON[[]resultJSON](t, r)
+	if res[0].Status != "failed" || res[0].Error.Kind != "denied" || res[0].Error.Needs == "" || res[2].Status != "done" {
+		t.Errorf("results: %v", r)
+	}
+	if len(srv.Tenant.Methods(aliceID)) != 1 {
+		t.Error("alice not reset")
+	}
+}
+
+func TestReregister(t *testing.T) {
+	if provisionalReset {
+		t.Skip("needs graph.Reregister: keeping FIDO2 means the default Authenticator can only go after the default changes")
+	}
+	srv := startTenant(t)
+	before, _ := srv.Tenant.User(aliceID)
+	r := runCLI(t, runOpts{endpoint: srv.URL}, "reregister", "alice@contoso.com", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stdout, "revoke") || len(srv.Tenant.Methods(aliceID)) != 5 {
+		t.Fatalf("dry run: %v", r)
+	}
+	r = runCLI(t, runOpts{endpoint: srv.URL}, "reregister", "alice@contoso.com", "--tap", "--tap-lifetime", "90m", "--yes")
+	if r.code != 0 {
+		t.Fatal(r)
+	}
+	kinds := map[string]int{}
+	for _, m := range srv.Tenant.Methods(aliceID) {
+		kinds[m.Kind]++
+	}
+	// Phones and Authenticator go; FIDO2 and the password stay; a new TAP.
+	if kinds[fake.KindPhone] != 0 || kinds[fake.KindAuthenticator] != 0 || kinds[fake.KindFIDO2] != 1 || kinds[fake.KindPassword] != 1 || kinds[fake.KindTAP] != 1 {
+		t.Errorf("methods after reregister: %v", kinds)
+	}
+	after, _ := srv.Tenant.User(aliceID)
+	if !after.SignInSessionsValidFrom.After(before.SignInSessionsValidFrom) {
+		t.Error("sessions not revoked")
+	}
+	if !strings.Contains(r.stdout, "Temporary Access Pass for alice@contoso.com") || !strings.Contains(r.stdout, "sessions revoked") {
+		t.Errorf("output: %v", r)
+	}
+}
+
+// TestBinaryDemoServer builds mfadesk, runs `mfadesk demo-server`, and points
+// commands at it with --graph-endpoint, as a new user would.
+func TestBinaryDemoServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "mfadesk")
+	build := exec.Command("go", "build", "-o", bin, "github.com/mfadesk/mfadesk")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv := exec.CommandContext(ctx, bin, "demo-server", "--users", "40")
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("demo-server printed no URL: %v", err)
+	}
+	endpoint := strings.TrimSpace(line)
+	if !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
+		t.Fatalf("service root %q", endpoint)
+	}
+	mfadesk := func(args ...string) (string, int) {
+		cmd := exec.CommandContext(ctx, bin, append([]string{"--graph-endpoint", endpoint}, args...)...)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), code
+	}
+	if out, code := mfadesk("users", "alice", "-o", "json"); code != 0 || !strings.Contains(out, fake.AliceID) {
+		t.Fatalf("users: %d\n%s", code, out)
+	}
+	if out, code := mfadesk("reset", fake.AliceUPN); code != ExitUsage || !strings.Contains(out, "--yes") {
+		t.Fatalf("reset without --yes off a terminal: %d\n%s", code, out)
+	}
+	if out, code := mfadesk("reset", fake.AliceUPN, "--yes"); code != 0 {
+		t.Fatalf("reset: %d\n%s", code, out)
+	}
+	out, code := mfadesk("audit", fake.AliceUPN)
+	if code != 0 || !strings.Contains(out, "demo.admin@contoso.com") || !strings.Contains(strings.ToLower(out), "deleted") {
+		t.Fatalf("audit after reset: %d\n%s", code, out)
+	}
+	if out, code := mfadesk("show", fake.AliceUPN, "-o", "json"); code != 0 || strings.Contains(out, "microsoftAuthenticator") {
+		t.Fatalf("show after reset: %d\n%s", code, out)
+	}
+}
