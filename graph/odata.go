@@ -28,11 +28,13 @@ func SearchTerm(property, value string) string {
 	b.WriteByte('"')
 	b.WriteString(property)
 	b.WriteByte(':')
-	for _, r := range value {
-		if r == '"' || r == '\\' {
+	// Bytewise: both specials are ASCII, and the input reaches Graph
+	// exactly as typed (invalid UTF-8 included) rather than re-encoded.
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; c == '"' || c == '\\' {
 			b.WriteByte('\\')
 		}
-		b.WriteRune(r)
+		b.WriteByte(value[i])
 	}
 	b.WriteByte('"')
 	return b.String()

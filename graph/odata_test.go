@@ -53,7 +53,7 @@ func parseSearchTerm(s, property string) (string, bool) {
 	return "", false
 }
 
-var hostile = []string{"O'Brien", `a"b`, "x' or 1 eq 1", `x" OR "mail:*`, `back\slash`, `\`, `'`, `''`, `"`, `\"`, "", "d'Artagnan's", "émile 'ü'", "a\x00b"}
+var hostile = []string{"O'Brien", `a"b`, "x' or 1 eq 1", `x" OR "mail:*`, `back\slash`, `\`, `'`, `''`, `"`, `\"`, "", "d'Artagnan's", "émile 'ü'", "a\x00b", "\xeb"}
 
 func TestFilterLiteral(t *testing.T) {
 	want := map[string]string{
