@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -26,7 +27,7 @@ var errCancelled = errors.New("cancelled; nothing was changed")
 
 // confirm asks on the terminal before a change to n users. The plan has
 // already been printed. --yes skips the question.
-func (e *Env) confirm(yes bool, n int, what string) error {
+func (e *Env) confirm(ctx context.Context, yes bool, n int, what string) error {
 	if yes {
 		return nil
 	}
@@ -41,17 +42,34 @@ func (e *Env) confirm(yes bool, n int, what string) error {
 	} else {
 		fmt.Fprintf(e.Stderr, "%s? [y/N] ", what)
 	}
-	line, err := e.stdinReader.ReadString('\n')
-	if err != nil && line == "" {
+	// Read in the background so Ctrl-C (ctx) still ends the wait.
+	type answer struct {
+		line string
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		line, err := e.stdinReader.ReadString('\n')
+		got <- answer{line, err}
+	}()
+	var line string
+	select {
+	case <-ctx.Done():
 		fmt.Fprintln(e.Stderr)
 		return Failed(errCancelled)
+	case a := <-got:
+		if a.err != nil && a.line == "" {
+			fmt.Fprintln(e.Stderr)
+			return Failed(errCancelled)
+		}
+		line = a.line
 	}
-	answer := strings.TrimSpace(line)
+	typed := strings.TrimSpace(line)
 	ok := false
 	if n > typedConfirmAbove {
-		ok = answer == strconv.Itoa(n)
+		ok = typed == strconv.Itoa(n)
 	} else {
-		ok = strings.EqualFold(answer, "y") || strings.EqualFold(answer, "yes")
+		ok = strings.EqualFold(typed, "y") || strings.EqualFold(typed, "yes")
 	}
 	if !ok {
 		return Failed(errCancelled)

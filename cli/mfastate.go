@@ -90,7 +90,7 @@ func mfaStateCmd(env *Env) *cobra.Command {
 				return emit()
 			}
 			env.note(plan)
-			if err := env.confirm(yes, 1, what+" of "+name+" to "+string(want)); err != nil {
+			if err := env.confirm(ctx, yes, 1, what+" of "+name+" to "+string(want)); err != nil {
 				return err
 			}
 			if err := s.Client.SetPerUserMFA(ctx, u.ID, want); err != nil {

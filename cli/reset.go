@@ -182,7 +182,7 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 	}
 	e.note(fmt.Sprintf("Plan: %s for %d user(s):", strings.ToLower(verb), planned))
 	e.writePlans(e.Stderr, jobs, planPreview)
-	if err := e.confirm(o.Yes, planned, verb); err != nil {
+	if err := e.confirm(ctx, o.Yes, planned, verb); err != nil {
 		return err
 	}
 	e.forEach(ctx, strings.ToLower(verb), jobs, true, func(ctx context.Context, j *job) error {

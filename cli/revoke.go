@@ -55,7 +55,7 @@ func revokeCmd(env *Env) *cobra.Command {
 			}
 			env.note(fmt.Sprintf("Plan: revoke the sign-in sessions of %d user(s):", planned))
 			env.listPlanned(jobs, func(j *job) string { return j.Plan.(string) })
-			if err := env.confirm(o.Yes, planned, what); err != nil {
+			if err := env.confirm(ctx, o.Yes, planned, what); err != nil {
 				return err
 			}
 			env.forEach(ctx, "revoking", jobs, true, func(ctx context.Context, j *job) error {

@@ -25,8 +25,11 @@ type Session struct {
 	Auth string
 	// Profile is the config profile's name ("" when none).
 	Profile string
-	// ReadOnly: refuse every change.
-	ReadOnly bool
+	// ReadOnly: refuse every change; ReadOnlyWhy says where that comes from.
+	ReadOnly    bool
+	ReadOnlyWhy string
+	// TenantName labels the tenant for people ("" when unknown).
+	TenantName string
 	// Demo is the in-process fake tenant behind --demo (nil otherwise).
 	Demo *fake.Server
 }
@@ -49,6 +52,8 @@ type settings struct {
 	Credential azcore.TokenCredential
 	// ReadOnlyWhy says where read-only comes from ("--read-only").
 	ReadOnlyWhy string
+	// TenantName labels the tenant (profile name, or the demo's).
+	TenantName string
 	// Guard holds the profile's guard rails (protected accounts).
 	Guard graph.GuardOptions
 }
@@ -98,7 +103,7 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		}
 		e.closers = append(e.closers, srv.Close)
 		demo = srv
-		st.Endpoint, st.Auth = srv.URL, "none"
+		st.Endpoint, st.Auth, st.TenantName = srv.URL, "none", "Contoso (demo)"
 	} else if err := e.applyConfig(ctx, &st); err != nil {
 		return nil, err
 	}
@@ -146,12 +151,14 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 	return &Session{
 		// Every change goes through the guard: read-only mode and protected
 		// accounts are enforced below the commands, not only by them.
-		Client:   graph.Guard(c, guard),
-		Endpoint: strings.TrimRight(st.Endpoint, "/"),
-		Auth:     st.Auth,
-		Profile:  st.Profile,
-		ReadOnly: st.ReadOnly,
-		Demo:     demo,
+		Client:      graph.Guard(c, guard),
+		Endpoint:    strings.TrimRight(st.Endpoint, "/"),
+		Auth:        st.Auth,
+		Profile:     st.Profile,
+		ReadOnly:    guard.ReadOnly,
+		ReadOnlyWhy: guard.ReadOnlyWhy,
+		TenantName:  st.TenantName,
+		Demo:        demo,
 	}, nil
 }
 

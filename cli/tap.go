@@ -79,7 +79,7 @@ func tapCmd(env *Env) *cobra.Command {
 				return nil
 			}
 			env.note(plan)
-			if err := env.confirm(yes, 1, what+" for "+name); err != nil {
+			if err := env.confirm(ctx, yes, 1, what+" for "+name); err != nil {
 				return err
 			}
 			tap, err := s.Client.CreateTAP(ctx, u.ID, req)
