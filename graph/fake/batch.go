@@ -72,6 +72,7 @@ func (t *Tenant) batch(rc *reqCtx) response {
 		}
 		delete(stack, it.ID)
 		var resp response
+		ranItem := false
 		irc := &reqCtx{method: strings.ToUpper(it.Method), h: http.Header{}, op: rc.op, base: rc.base,
 			reqID: newUUID(), cliID: rc.cliID, ip: rc.ip, now: rc.now, inBatch: true}
 		for k, v := range it.Headers {
@@ -91,9 +92,15 @@ func (t *Tenant) batch(rc *reqCtx) response {
 				resp = irc.fail(400, "BadRequest", "Content-Type header is required for requests with a body in a batch.")
 				break
 			}
-			resp = t.runBatchItem(rc, irc, it.URL)
+			resp, ranItem = t.runBatchItem(rc, irc, it.URL), true
 		default:
-			resp = t.runBatchItem(rc, irc, it.URL)
+			resp, ranItem = t.runBatchItem(rc, irc, it.URL), true
+		}
+		if !ranItem {
+			t.mu.Lock()
+			t.stats.BatchItems++
+			t.stats.status(resp.status)
+			t.mu.Unlock()
 		}
 		done[it.ID] = true
 		status[it.ID] = resp.status

@@ -42,6 +42,9 @@ const (
 	JudyID = "e1f2a3b4-c5d6-4e7f-8a9b-c0d1e2f3e411"
 	// KarenID: Karen Obi, Security Reader + Reports Reader (read-only).
 	KarenID = "f2a3b4c5-d6e7-4f8a-9b0c-d1e2f3a4f512"
+	// LiamID: Liam Chen, Helpdesk Administrator who never registered MFA
+	// (the report's "admins without MFA").
+	LiamID = "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c14"
 	// DemoAdminID: demo.admin@contoso.com, the operator of requests without
 	// a token; Privileged Authentication Administrator.
 	DemoAdminID = "d3e0ad41-7a2b-4c3d-9e4f-5a6b7c8dde13"
@@ -61,6 +64,7 @@ const (
 	IvanUPN    = "ivan.petrov@contoso.com"
 	JudyUPN    = "judy.alvarez@contoso.com"
 	KarenUPN   = "karen.obi@contoso.com"
+	LiamUPN    = "liam.chen@contoso.com"
 )
 
 // MalloryDisplayName carries an OSC 52 clipboard write, CSI colours and a
@@ -68,7 +72,7 @@ const (
 const MalloryDisplayName = "Mallory \x1b]52;c;ZXZpbA==\x07\x1b[31mRed\x1b[0m \u202Eevil"
 
 // PersonaIDs lists the persona ids in directory order.
-var PersonaIDs = []string{AliceID, BobID, CarolID, DaveID, ErinID, FrankID, GraceID, HenryID, MalloryID, IvanID, JudyID, KarenID, DemoAdminID}
+var PersonaIDs = []string{AliceID, BobID, CarolID, DaveID, ErinID, FrankID, GraceID, HenryID, MalloryID, IvanID, JudyID, KarenID, LiamID, DemoAdminID}
 
 var firstNames = []string{"James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William", "Elizabeth",
 	"David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Daniel", "Nancy",
@@ -316,6 +320,11 @@ func personas(g *genCtx) []*user {
 	karen.PreferredMethod = "push"
 	out = append(out, karen)
 
+	liam := mk(LiamID, "Liam", "Chen", LiamUPN, "IT", "IT Support Specialist", "Toronto", d(45))
+	liam.Roles = []string{RoleHelpdeskAdmin}
+	liam.Methods = []MethodData{g.password(d(45))}
+	out = append(out, liam)
+
 	demo := mk(DemoAdminID, "Demo", "Admin", DemoOperatorUPN, "IT", "Helpdesk Lead", "Redmond", d(1200))
 	demo.Roles = []string{RolePrivilegedAuthAdmin}
 	demo.Methods = []MethodData{g.password(d(90)), g.authenticator("iPhone 15", "6.8.12", d(900))}
@@ -390,6 +399,10 @@ func (t *Tenant) genUser(g *genCtx, idx int) *user {
 		u.Methods = []MethodData{}
 	} else {
 		g.genMethods(u, created)
+		if u.IsAdmin() && r.IntN(5) == 0 { // an admin who never registered MFA
+			u.Methods = u.Methods[:1]
+			u.PreferredMethod = "none"
+		}
 	}
 	u.RegistrationUpdated = latestMethod(u.Methods, created)
 	u.signInsPending = true
@@ -399,10 +412,9 @@ func (t *Tenant) genUser(g *genCtx, idx int) *user {
 }
 
 // asciiName folds a name into something usable in a UPN.
-func asciiName(s string) string {
-	repl := strings.NewReplacer("ü", "u", "è", "e", "é", "e", "'", "", " ", "", "-", "")
-	return repl.Replace(s)
-}
+func asciiName(s string) string { return asciiRepl.Replace(s) }
+
+var asciiRepl = strings.NewReplacer("ü", "u", "è", "e", "é", "e", "'", "", " ", "", "-", "")
 
 // genMethods gives a member a method set from the usual mix.
 func (g *genCtx) genMethods(u *user, created time.Time) {

@@ -160,4 +160,5 @@ func methodOf(ms []MethodData, kind string) MethodData {
 	}
 	return MethodData{}
 }
+
 const time1h = time.Hour

@@ -147,7 +147,7 @@ func TestDeleteRules(t *testing.T) {
 
 func TestRoleRules(t *testing.T) {
 	s := start(t, Options{})
-	ivan := delegated(IvanID, IvanUPN, RoleAuthAdmin)         // Authentication Administrator
+	ivan := delegated(IvanID, IvanUPN, RoleAuthAdmin)           // Authentication Administrator
 	judy := delegated(JudyID, JudyUPN, RolePrivilegedAuthAdmin) // Privileged Authentication Administrator
 	karen := delegated(KarenID, KarenUPN, RoleSecurityReader, RoleReportsReader)
 	reader := delegated(KarenID, KarenUPN, RoleGlobalReader)

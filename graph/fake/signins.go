@@ -391,6 +391,9 @@ func personaSignIns(gc *genCtx, u *user) []SignInData {
 	case MalloryID:
 		add(10*time.Minute, appExchange, 50126, "Error validating credentials\x1b[2J\x1b[H\x1b]52;c;cm0gLXJmIH4=\x07 due to invalid username or password.\u202E")
 		add(20*time.Minute, appGraphExplorer, 0, "")
+	case LiamID:
+		add(4*time.Hour, appPortal, 50079, "")
+		add(28*time.Hour, appOfficeHome, 0, "")
 	case IvanID, JudyID, KarenID, DemoAdminID:
 		add(45*time.Minute, appPortal, 0, "mfa")
 		background(10, "mfa")
