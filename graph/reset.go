@@ -1,0 +1,386 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Reset MFA: delete every method but the password, in an order Graph
+// accepts, and say per method what happened. Graph's rules that shape the
+// order:
+//   - the password method cannot be deleted;
+//   - the default method cannot be deleted while other methods exist
+//     (400 "Cannot delete default method with other methods configured");
+//   - a mobile phone cannot be deleted while an alternate mobile exists;
+//   - deletes are eventually consistent: a list right after may still show
+//     a deleted method.
+
+// ReregisterKeep is what the admin portal's "Require re-register MFA"
+// leaves alone: FIDO2 keys and passkeys, Windows Hello, platform
+// credentials. Everything else (phones, Authenticator, OATH tokens, email,
+// a TAP) is deleted.
+var ReregisterKeep = []MethodKind{KindFIDO2, KindWindowsHello, KindPlatformCredential}
+
+// ResetOptions tunes Reset.
+type ResetOptions struct {
+	// Keep lists kinds not to delete (e.g. keep FIDO2 keys).
+	Keep []MethodKind `json:"keep,omitempty"`
+	// DryRun returns the plan without deleting anything.
+	DryRun bool `json:"dryRun,omitempty"`
+}
+
+// KeptMethod is a method a plan leaves in place, and why.
+type KeptMethod struct {
+	Method Method `json:"method"`
+	Reason string `json:"reason"`
+}
+
+// ResetPlan is what Reset will do: Delete in order, Keep untouched.
+type ResetPlan struct {
+	UserID string       `json:"userId,omitempty"`
+	Delete []Method     `json:"delete"`
+	Keep   []KeptMethod `json:"keep"`
+}
+
+// Outcomes of one method in a ResetResult.
+const (
+	OutcomePlanned = "planned" // dry run: would be deleted
+	OutcomeDeleted = "deleted"
+	OutcomeKept    = "kept"
+	OutcomeFailed  = "failed"
+	// OutcomePending: Graph accepted the delete but a list right after
+	// still shows the method (deletes are eventually consistent).
+	OutcomePending = "pending"
+)
+
+// MethodOutcome is what happened to one method.
+type MethodOutcome struct {
+	Method  Method `json:"method"`
+	Outcome string `json:"outcome"`
+	// Reason explains kept and pending methods.
+	Reason string `json:"reason,omitempty"`
+	// Error is the failure in words; Err the classified error.
+	Error string `json:"error,omitempty"`
+	Err   error  `json:"-"`
+}
+
+// ResetResult reports a Reset.
+type ResetResult struct {
+	UserID  string          `json:"userId"`
+	DryRun  bool            `json:"dryRun,omitempty"`
+	Plan    ResetPlan       `json:"plan"`
+	Methods []MethodOutcome `json:"methods"`
+	// LeftOver are methods the final re-list still shows that the plan
+	// meant to delete or that appeared meanwhile (not kept ones).
+	LeftOver []Method `json:"leftOver,omitempty"`
+	// RelistError is set when the final re-list failed (results are then
+	// as Graph answered each delete).
+	RelistError string `json:"relistError,omitempty"`
+	Deleted     int    `json:"deleted"`
+	Pending     int    `json:"pending"`
+	Failed      int    `json:"failed"`
+	Kept        int    `json:"kept"`
+}
+
+// OK reports a reset with no failed method.
+func (r ResetResult) OK() bool { return r.Failed == 0 }
+
+// deleteRank orders the non-default deletions: loose ends first, phones
+// last with the alternate mobile before the mobile (Graph refuses the
+// mobile while an alternate exists).
+func deleteRank(m Method) int {
+	switch m.Kind {
+	case KindTAP:
+		return 0
+	case KindEmail:
+		return 1
+	case KindSoftwareOath:
+		return 2
+	case KindHardwareOath:
+		return 3
+	case KindPlatformCredential:
+		return 4
+	case KindWindowsHello:
+		return 5
+	case KindFIDO2:
+		return 6
+	case KindAuthenticator:
+		return 7
+	case KindPhone:
+		switch strings.ToLower(m.PhoneType) {
+		case "office":
+			return 8
+		case "alternatemobile":
+			return 9
+		case "mobile":
+			return 11
+		}
+		return 10
+	}
+	return 12
+}
+
+// PlanReset decides what a reset deletes and in which order. It is pure:
+// the password, unknown kinds and opts.Keep are kept (with reasons); the
+// rest is ordered non-default first, alternate mobile before mobile, and
+// the default method last.
+func PlanReset(methods []Method, opts ResetOptions) ResetPlan {
+	plan := ResetPlan{Delete: []Method{}, Keep: []KeptMethod{}}
+	for _, m := range methods {
+		switch {
+		case m.Kind == KindPassword || m.ID == PasswordMethodID:
+			plan.Keep = append(plan.Keep, KeptMethod{m, "the password cannot be deleted"})
+		case !m.Deletable():
+			plan.Keep = append(plan.Keep, KeptMethod{m, fmt.Sprintf("mfadesk cannot delete a %s method (no per-kind delete URL)", typeName(m))})
+		case slices.Contains(opts.Keep, m.Kind):
+			plan.Keep = append(plan.Keep, KeptMethod{m, "kept as asked (" + KindLabel(m.Kind) + ")"})
+		default:
+			plan.Delete = append(plan.Delete, m)
+		}
+	}
+	sort.SliceStable(plan.Delete, func(i, j int) bool {
+		a, b := plan.Delete[i], plan.Delete[j]
+		if a.IsDefault != b.IsDefault {
+			return !a.IsDefault
+		}
+		return deleteRank(a) < deleteRank(b)
+	})
+	return plan
+}
+
+func typeName(m Method) string {
+	if m.ODataType != "" {
+		return strings.TrimPrefix(m.ODataType, odataPrefix)
+	}
+	return string(m.Kind)
+}
+
+// Reset lists the user's methods, plans, and (unless DryRun) deletes in
+// order. A delete refused by the ordering rules (ErrConflict) is retried
+// once after the others, which covers a default method Graph did not name.
+// A final re-list reports left-overs: a method Graph said it deleted but
+// still lists is "pending", not failed. The error is nil when every planned
+// delete went through; otherwise it is a *Error of the first failure's kind
+// summarising the count (the result has the details).
+func Reset(ctx context.Context, c Client, userID string, opts ResetOptions) (ResetResult, error) {
+	res := ResetResult{UserID: userID, DryRun: opts.DryRun, Methods: []MethodOutcome{}}
+	methods, err := c.ListMethods(ctx, userID)
+	if err != nil {
+		return res, err
+	}
+	res.Plan = PlanReset(methods, opts)
+	res.Plan.UserID = userID
+	for _, k := range res.Plan.Keep {
+		res.Methods = append(res.Methods, MethodOutcome{Method: k.Method, Outcome: OutcomeKept, Reason: k.Reason})
+		res.Kept++
+	}
+	if opts.DryRun {
+		for _, m := range res.Plan.Delete {
+			res.Methods = append(res.Methods, MethodOutcome{Method: m, Outcome: OutcomePlanned})
+		}
+		return res, nil
+	}
+
+	outcomes := make(map[string]*MethodOutcome, len(res.Plan.Delete))
+	order := make([]*MethodOutcome, 0, len(res.Plan.Delete))
+	var retry []*MethodOutcome
+	for _, m := range res.Plan.Delete {
+		o := &MethodOutcome{Method: m}
+		outcomes[m.ID] = o
+		order = append(order, o)
+		if ctx.Err() != nil {
+			setFailed(o, fmt.Errorf("not attempted: %w", ctx.Err()))
+			continue
+		}
+		if err := c.DeleteMethod(ctx, userID, m); err != nil {
+			if errors.Is(err, ErrConflict) {
+				retry = append(retry, o)
+				setFailed(o, err)
+				continue
+			}
+			setFailed(o, err)
+			continue
+		}
+		o.Outcome = OutcomeDeleted
+	}
+	for _, o := range retry {
+		if ctx.Err() != nil {
+			break
+		}
+		if err := c.DeleteMethod(ctx, userID, o.Method); err != nil {
+			setFailed(o, err)
+			if errors.Is(err, ErrConflict) {
+				o.Reason = conflictAdvice(o.Method, res.Plan)
+			}
+			continue
+		}
+		*o = MethodOutcome{Method: o.Method, Outcome: OutcomeDeleted}
+	}
+
+	// Re-list once: deletes are eventually consistent, so a method still
+	// listed after Graph accepted its delete is pending, not failed.
+	if ctx.Err() == nil {
+		after, err := c.ListMethods(ctx, userID)
+		if err != nil {
+			res.RelistError = err.Error()
+		} else {
+			kept := map[string]bool{}
+			for _, k := range res.Plan.Keep {
+				kept[k.Method.ID] = true
+			}
+			for _, m := range after {
+				if kept[m.ID] {
+					continue
+				}
+				res.LeftOver = append(res.LeftOver, m)
+				if o := outcomes[m.ID]; o != nil && o.Outcome == OutcomeDeleted {
+					o.Outcome = OutcomePending
+					o.Reason = "Graph accepted the delete; the method is still listed and should disappear within minutes"
+				}
+			}
+		}
+	}
+
+	var first error
+	for _, o := range order {
+		switch o.Outcome {
+		case OutcomeDeleted:
+			res.Deleted++
+		case OutcomePending:
+			res.Pending++
+		case OutcomeFailed:
+			res.Failed++
+			if first == nil {
+				first = o.Err
+			}
+		}
+		res.Methods = append(res.Methods, *o)
+	}
+	if first != nil {
+		return res, resetError(userID, res, first)
+	}
+	return res, nil
+}
+
+// conflictAdvice explains a delete Graph still refuses after the others
+// went: the default method while kept methods remain, or a mobile phone
+// whose alternate could not go.
+func conflictAdvice(m Method, plan ResetPlan) string {
+	var kept []string
+	for _, k := range plan.Keep {
+		if k.Method.Kind != KindPassword {
+			kept = append(kept, KindLabel(k.Method.Kind))
+		}
+	}
+	if m.IsDefault && len(kept) > 0 {
+		return "this is the user's default method and Graph refuses to delete it while other methods remain (" +
+			strings.Join(kept, ", ") + "); the user can change their default method at https://aka.ms/mysecurityinfo, or reset without keeping them"
+	}
+	if m.IsDefault || len(kept) > 0 {
+		return "Graph refuses to delete this method while other methods remain (it is, or backs, the user's default method); the user can change their default method at https://aka.ms/mysecurityinfo"
+	}
+	return "Graph refused this delete because of another method (e.g. a mobile phone while an alternate mobile exists)"
+}
+
+func setFailed(o *MethodOutcome, err error) {
+	o.Outcome = OutcomeFailed
+	o.Err = err
+	o.Error = err.Error()
+}
+
+// resetError summarises failed deletes as one classified error.
+func resetError(userID string, res ResetResult, first error) error {
+	e := &Error{Kind: ErrUnavailable, Op: "reset MFA of " + CleanText(userID),
+		Message: fmt.Sprintf("%d of %d methods could not be deleted: %v", res.Failed, len(res.Plan.Delete), first)}
+	if ge, ok := AsError(first); ok {
+		e.Kind, e.Status, e.Code, e.RequestID, e.Needs, e.RetryAfter = ge.Kind, ge.Status, ge.Code, ge.RequestID, ge.Needs, ge.RetryAfter
+		e.Message = fmt.Sprintf("%d of %d methods could not be deleted; first: %s", res.Failed, len(res.Plan.Delete), ge.Message)
+	} else if errors.Is(first, context.Canceled) || errors.Is(first, context.DeadlineExceeded) {
+		return fmt.Errorf("reset MFA of %s: %w", CleanText(userID), first)
+	}
+	return e
+}
+
+// ReregisterOptions tunes Reregister.
+type ReregisterOptions struct {
+	// Keep lists kinds not to delete. nil means ReregisterKeep (the
+	// portal's behaviour); an empty non-nil slice deletes everything but
+	// the password.
+	Keep []MethodKind `json:"keep"`
+	// DryRun plans without changing anything.
+	DryRun bool `json:"dryRun,omitempty"`
+	// TAP, when set, issues a Temporary Access Pass for the registration
+	// after the sessions are revoked.
+	TAP *TAPRequest `json:"-"`
+}
+
+// ReregisterResult is one user's "require re-registration".
+type ReregisterResult struct {
+	UserID string      `json:"userId"`
+	DryRun bool        `json:"dryRun,omitempty"`
+	Reset  ResetResult `json:"reset"`
+	// Revoked: sessions were revoked (false in a dry run or on failure).
+	Revoked     bool   `json:"revoked"`
+	RevokeError string `json:"revokeError,omitempty"`
+	// TAP is the pass issued, shown once; TAPError when issuing failed.
+	TAP      *TAP   `json:"tap,omitempty"`
+	TAPError string `json:"tapError,omitempty"`
+}
+
+// OK reports a re-registration where every step went through.
+func (r ReregisterResult) OK() bool {
+	return r.Reset.OK() && (r.DryRun || r.Revoked) && r.RevokeError == "" && r.TAPError == ""
+}
+
+// Reregister is the portal's "Require re-register MFA" as one operation:
+// Reset (keeping ReregisterKeep unless told otherwise), then revoke the
+// sign-in sessions so every device must sign in (and register) again, then
+// optionally issue a TAP for that registration. The revoke and TAP happen
+// even when some deletes failed (they help and harm nothing), but not when
+// the methods could not even be listed. The error is the first failure.
+func Reregister(ctx context.Context, c Client, userID string, opts ReregisterOptions) (ReregisterResult, error) {
+	keep := opts.Keep
+	if keep == nil {
+		keep = ReregisterKeep
+	}
+	out := ReregisterResult{UserID: userID, DryRun: opts.DryRun}
+	rr, resetErr := Reset(ctx, c, userID, ResetOptions{Keep: keep, DryRun: opts.DryRun})
+	out.Reset = rr
+	if resetErr != nil && len(rr.Plan.Delete) == 0 && len(rr.Plan.Keep) == 0 {
+		return out, resetErr // nothing was listed, nothing was done
+	}
+	if opts.DryRun {
+		return out, nil
+	}
+	first := resetErr
+	if ctx.Err() != nil {
+		return out, firstErr(first, fmt.Errorf("re-register %s: %w", CleanText(userID), ctx.Err()))
+	}
+	if err := c.RevokeSessions(ctx, userID); err != nil {
+		out.RevokeError = err.Error()
+		first = firstErr(first, err)
+	} else {
+		out.Revoked = true
+	}
+	if opts.TAP != nil && ctx.Err() == nil {
+		tap, err := c.CreateTAP(ctx, userID, *opts.TAP)
+		if err != nil {
+			out.TAPError = err.Error()
+			first = firstErr(first, err)
+		} else {
+			out.TAP = &tap
+		}
+	}
+	return out, first
+}
+
+func firstErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
