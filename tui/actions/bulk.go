@@ -1,0 +1,417 @@
+package actions
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/internal/draw"
+	"github.com/mfadesk/mfadesk/tui/internal/input"
+)
+
+// DefaultWorkers is how many users a bulk run works on at once.
+const DefaultWorkers = 8
+
+// StartBulk runs op for every target and streams one Result per target on
+// the returned channel, closed when all are accounted for (done, failed or
+// skipped) or ctx ends (the rest are reported skipped: "stopped").
+// pre is asked first for each target and may skip it with a reason
+// (protected, read-only, not allowed for this operator).
+//
+// This is the seam for graph's bulk runner (issue 4): it is the only place
+// that knows how a bulk run is executed. It uses a small bounded worker
+// pool over Execute, with bulk requests marked low priority.
+func StartBulk(ctx context.Context, c graph.Client, targets []graph.User, op Op, workers int,
+	pre func(graph.User) (string, bool), now func() time.Time) <-chan Result {
+	if workers <= 0 {
+		workers = DefaultWorkers
+	}
+	out := make(chan Result, workers)
+	ctx = graph.WithPriority(ctx, graph.PriorityLow)
+	go func() {
+		defer close(out)
+		jobs := make(chan graph.User)
+		var wg sync.WaitGroup
+		for i := 0; i < workers; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for u := range jobs {
+					if ctx.Err() != nil {
+						out <- Result{Target: u, Kind: op.Kind, Status: Skipped, Detail: "stopped before it started", At: now()}
+						continue
+					}
+					r := Execute(ctx, c, u, op, now)
+					r.TAP = nil // never kept from a bulk run
+					out <- r
+				}
+			}()
+		}
+		for _, u := range targets {
+			if why, skip := pre(u); skip {
+				out <- Result{Target: u, Kind: op.Kind, Status: Skipped, Detail: why, At: now()}
+				continue
+			}
+			jobs <- u
+		}
+		close(jobs)
+		wg.Wait()
+	}()
+	return out
+}
+
+// BulkEventMsg carries one finished target of run Run (generation Gen:
+// a retry starts a new generation). Closed marks the end of the stream.
+type BulkEventMsg struct {
+	Run, Gen int
+	Result   Result
+	Closed   bool
+}
+
+// waitBulk reads the next result from ch as a message.
+func waitBulk(run, gen int, ch <-chan Result) tea.Cmd {
+	return func() tea.Msg {
+		r, ok := <-ch
+		if !ok {
+			return BulkEventMsg{Run: run, Gen: gen, Closed: true}
+		}
+		return BulkEventMsg{Run: run, Gen: gen, Result: r}
+	}
+}
+
+// ExportedMsg answers a report export.
+type ExportedMsg struct {
+	Run  int
+	Path string
+	Err  error
+}
+
+// BulkRun is a bulk run and its view: a live progress bar, per-user
+// results streaming in, failures kept with their reason, r to retry just
+// the failures, w to write the report (CSV or JSON).
+type BulkRun struct {
+	ID      int
+	Op      Op
+	Title   string
+	client  graph.Client
+	workers int
+	pre     func(graph.User) (string, bool)
+	now     func() time.Time
+
+	targets []graph.User
+	results []Result       // one per target, in finishing order
+	index   map[string]int // user id -> index in results
+	gen     int
+	ch      <-chan Result
+	running bool
+	cancel  context.CancelFunc
+	started time.Time
+	elapsed time.Duration
+
+	done, failed, skipped int
+
+	cursor, offset int
+	follow         bool // keep the newest result in view while running
+	w, h           int
+	prompt         *input.Model
+	note           string
+	Throttled      bool
+}
+
+// NewBulkRun prepares a run; Start begins it.
+func NewBulkRun(id int, c graph.Client, title string, op Op, targets []graph.User, workers int,
+	pre func(graph.User) (string, bool), now func() time.Time) *BulkRun {
+	return &BulkRun{ID: id, Op: op, Title: title, client: c, workers: workers, pre: pre, now: now,
+		targets: targets, index: map[string]int{}, follow: true}
+}
+
+// Start runs every target.
+func (b *BulkRun) Start() tea.Cmd { return b.run(b.targets) }
+
+func (b *BulkRun) run(targets []graph.User) tea.Cmd {
+	ctx, cancel := context.WithCancel(context.Background())
+	b.cancel = cancel
+	b.gen++
+	b.running = true
+	b.started = b.now()
+	b.follow = true
+	b.ch = StartBulk(ctx, b.client, targets, b.Op, b.workers, b.pre, b.now)
+	return waitBulk(b.ID, b.gen, b.ch)
+}
+
+// Running reports a run in progress.
+func (b *BulkRun) Running() bool { return b.running }
+
+// Counts are total, finished, done, failed, skipped.
+func (b *BulkRun) Counts() (total, finished, done, failed, skipped int) {
+	return len(b.targets), b.done + b.failed + b.skipped, b.done, b.failed, b.skipped
+}
+
+// Results are the per-target results so far.
+func (b *BulkRun) Results() []Result { return b.results }
+
+// Stop cancels the run: users not yet started are reported skipped.
+func (b *BulkRun) Stop() {
+	if b.cancel != nil {
+		b.cancel()
+	}
+}
+
+// Failures are the targets whose last result is a failure.
+func (b *BulkRun) Failures() []graph.User {
+	var us []graph.User
+	for _, r := range b.results {
+		if r.Status == Failed {
+			us = append(us, r.Target)
+		}
+	}
+	return us
+}
+
+// Retry runs the failed targets again (only when the run is finished).
+func (b *BulkRun) Retry() tea.Cmd {
+	if b.running {
+		return nil
+	}
+	fails := b.Failures()
+	if len(fails) == 0 {
+		b.note = "Nothing to retry: no failures."
+		return nil
+	}
+	b.note = fmt.Sprintf("Retrying %d failed users…", len(fails))
+	return b.run(fails)
+}
+
+// SetSize records the size of the view.
+func (b *BulkRun) SetSize(w, h int) { b.w, b.h = w, h }
+
+func (b *BulkRun) listH() int { return max(b.h-10, 1) }
+
+// Update takes results and keys.
+func (b *BulkRun) Update(msg tea.Msg) (Modal, tea.Cmd) {
+	switch msg := msg.(type) {
+	case BulkEventMsg:
+		if msg.Run != b.ID || msg.Gen != b.gen {
+			return b, nil
+		}
+		if msg.Closed {
+			b.running = false
+			b.elapsed += b.now().Sub(b.started)
+			_, _, done, failed, skipped := b.Counts()
+			b.note = fmt.Sprintf("Finished: %d done, %d failed, %d skipped.", done, failed, skipped)
+			return b, nil
+		}
+		b.record(msg.Result)
+		return b, waitBulk(b.ID, b.gen, b.ch)
+	case ExportedMsg:
+		if msg.Run != b.ID {
+			return b, nil
+		}
+		if msg.Err != nil {
+			b.note = "Report not written: " + msg.Err.Error()
+		} else {
+			b.note = "Report written to " + msg.Path
+		}
+		return b, nil
+	case tea.PasteMsg:
+		if b.prompt != nil {
+			b.prompt.Update(msg)
+		}
+		return b, nil
+	case tea.KeyPressMsg:
+		return b.key(msg)
+	}
+	return b, nil
+}
+
+func (b *BulkRun) record(r Result) {
+	if i, ok := b.index[r.Target.ID]; ok {
+		// A retry: replace the earlier result (and its count).
+		switch b.results[i].Status {
+		case Done:
+			b.done--
+		case Failed:
+			b.failed--
+		case Skipped:
+			b.skipped--
+		}
+		b.results = append(b.results[:i], b.results[i+1:]...)
+		for j := i; j < len(b.results); j++ {
+			b.index[b.results[j].Target.ID] = j
+		}
+	}
+	b.index[r.Target.ID] = len(b.results)
+	b.results = append(b.results, r)
+	switch r.Status {
+	case Done:
+		b.done++
+	case Failed:
+		b.failed++
+	case Skipped:
+		b.skipped++
+	}
+	if b.follow {
+		b.cursor = len(b.results) - 1
+		b.offset = draw.Scroll(b.cursor, b.offset, b.listH(), len(b.results))
+	}
+}
+
+func (b *BulkRun) key(k tea.KeyPressMsg) (Modal, tea.Cmd) {
+	s := k.String()
+	if b.prompt != nil {
+		switch s {
+		case "esc":
+			b.prompt = nil
+		case "enter":
+			path := strings.TrimSpace(b.prompt.Value())
+			b.prompt = nil
+			if path == "" {
+				return b, nil
+			}
+			b.note = "Writing " + path + "…"
+			return b, b.export(path)
+		default:
+			b.prompt.Update(k)
+		}
+		return b, nil
+	}
+	switch s {
+	case "esc", "q":
+		return b, send(CloseMsg{ID: b.ID})
+	case "x":
+		if b.running {
+			b.Stop()
+			b.note = "Stopping: users already started finish, the rest are skipped."
+		}
+	case "r":
+		if b.running {
+			b.note = "Wait for the run to finish, then r retries the failures."
+			return b, nil
+		}
+		return b, b.Retry()
+	case "w":
+		if b.running {
+			b.note = "Wait for the run to finish, then w writes the report."
+			return b, nil
+		}
+		in := &input.Model{Prompt: "Write report to: "}
+		in.SetValue(fmt.Sprintf("mfadesk-%s-%s.csv", b.Op.Kind, b.now().Format("20060102-150405")))
+		in.Focus()
+		b.prompt = in
+	case "up", "k":
+		b.move(-1)
+	case "down", "j":
+		b.move(1)
+	case "pgup":
+		b.move(-b.listH())
+	case "pgdown":
+		b.move(b.listH())
+	case "home", "g":
+		b.move(-len(b.results))
+	case "end", "G":
+		b.move(len(b.results))
+		b.follow = true
+	}
+	return b, nil
+}
+
+func (b *BulkRun) move(d int) {
+	if len(b.results) == 0 {
+		return
+	}
+	b.cursor = draw.Clamp(b.cursor+d, 0, len(b.results)-1)
+	b.offset = draw.Scroll(b.cursor, b.offset, b.listH(), len(b.results))
+	b.follow = b.cursor == len(b.results)-1
+}
+
+func (b *BulkRun) export(path string) tea.Cmd {
+	rows := append([]Result(nil), b.results...)
+	id := b.ID
+	return func() tea.Msg {
+		return ExportedMsg{Run: id, Path: path, Err: WriteReport(path, rows)}
+	}
+}
+
+// View draws the run in w x h (it fills the body, not a small dialog).
+func (b *BulkRun) View(st Styles, w, h int) []string {
+	inner := w - 4
+	total, finished, done, failed, skipped := b.Counts()
+	var body []string
+	state := "running"
+	switch {
+	case !b.running && finished == total:
+		state = "finished"
+	case !b.running:
+		state = "stopped"
+	}
+	pct := 0.0
+	if total > 0 {
+		pct = float64(finished) / float64(total)
+	}
+	barW := max(inner-12, 10)
+	full := int(pct * float64(barW))
+	bar := st.Bar.Render(strings.Repeat("█", full)) + st.BarEmpty.Render(strings.Repeat("░", barW-full))
+	body = append(body, bar+fmt.Sprintf(" %3.0f%% ", pct*100)+st.Muted.Render(state))
+	counts := fmt.Sprintf("%d of %d  ", finished, total) +
+		st.OK.Render(fmt.Sprintf("✓ %d done", done)) + "  " +
+		st.Bad.Render(fmt.Sprintf("✗ %d failed", failed)) + "  " +
+		st.Muted.Render(fmt.Sprintf("– %d skipped", skipped))
+	if b.Throttled {
+		counts += "  " + st.Warn.Render("Graph is throttling: slowed down")
+	}
+	body = append(body, counts, "")
+	cols := []draw.Column{{Title: "", Width: 1}, {Title: "User", Width: 34}, {Title: "Result", Width: 10}, {Title: "Request id", Width: 36}}
+	cols = draw.Layout(cols, []int{0, 1, 2, 3}, 2, inner)
+	body = append(body, st.Section.Render(draw.Header(cols)))
+	lh := max(h-4-len(body)-3, 1)
+	offset := draw.Scroll(b.cursor, b.offset, lh, len(b.results))
+	for i := offset; i < len(b.results) && i < offset+lh; i++ {
+		r := b.results[i]
+		glyph, gs := "✓", st.OK
+		switch r.Status {
+		case Failed:
+			glyph, gs = "✗", st.Bad
+		case Skipped:
+			glyph, gs = "–", st.Muted
+		}
+		cells := []string{glyph, graph.CleanText(r.Target.UserPrincipalName), r.Detail, r.RequestID}
+		line := draw.Row(cols, cells[:len(cols)])
+		if i == b.cursor && !b.running {
+			body = append(body, st.Cursor.Render(draw.Fit(line, inner)))
+			continue
+		}
+		body = append(body, gs.Render(draw.Fit(line, inner)))
+	}
+	if len(b.results) == 0 {
+		body = append(body, st.Muted.Render("Starting…"))
+	}
+	for len(body) < h-6 {
+		body = append(body, "")
+	}
+	if b.prompt != nil {
+		body = append(body, b.prompt.View(st.Input, inner))
+	} else if b.note != "" {
+		body = append(body, st.Warn.Render(draw.Trunc(b.note, inner)))
+	} else {
+		body = append(body, "")
+	}
+	var keys []KeyHelp
+	switch {
+	case b.prompt != nil:
+		keys = []KeyHelp{{"enter", "write (.csv or .json)"}, {"esc", "cancel"}}
+	case b.running:
+		keys = []KeyHelp{{"x", "stop"}, {"esc", "hide (keeps running)"}}
+	default:
+		if failed > 0 {
+			keys = append(keys, KeyHelp{"r", fmt.Sprintf("retry %d failed", failed)})
+		}
+		keys = append(keys, KeyHelp{"w", "write report"}, KeyHelp{"↑↓", "scroll"}, KeyHelp{"esc", "close"})
+	}
+	out, _ := frame(st, false, "Bulk: "+b.Title, body, footer(st, keys, inner), 0, w, h)
+	return out
+}

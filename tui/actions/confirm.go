@@ -1,0 +1,220 @@
+package actions
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/internal/draw"
+	"github.com/mfadesk/mfadesk/tui/internal/input"
+)
+
+// ArmDelay is how long a confirmation ignores its confirm key after it
+// opens: a key held down or pressed twice to open the dialog cannot also
+// answer it.
+var ArmDelay = 400 * time.Millisecond
+
+// Skip is a target the action will not touch, and why.
+type Skip struct {
+	User graph.User
+	Why  string
+}
+
+// Plan is what a confirmation shows: exactly who and what.
+type Plan struct {
+	Title    string
+	Targets  []graph.User
+	Ops      []string // operations, in the order they run
+	Keeps    []string // what stays
+	Skips    []Skip
+	Warnings []string
+	// Phrase, when set, must be typed to confirm (large bulk runs).
+	Phrase string
+}
+
+// MaxListed is how many targets a confirmation lists before "… and N more".
+const MaxListed = 8
+
+// Confirm asks before an action runs. It opens disarmed (ArmDelay), takes
+// only a deliberate "y" (not a key repeat, not enter) or, for large runs,
+// a typed phrase (pasting is refused), and answers at most once.
+type Confirm struct {
+	ID   int
+	Op   Op
+	Plan Plan
+	// Options, when set, handles extra keys that change Op (TAP lifetime,
+	// one-time use) and returns the new plan.
+	Options     func(op *Op, key string) (Plan, bool)
+	OptionsHelp []KeyHelp
+
+	armed, done bool
+	in          input.Model
+	offset      int
+	w, h        int
+	note        string
+}
+
+type armMsg struct{ id int }
+
+// NewConfirm returns the dialog and the command that arms it.
+func NewConfirm(id int, op Op, p Plan) (*Confirm, tea.Cmd) {
+	c := &Confirm{ID: id, Op: op, Plan: p}
+	c.in = input.Model{Prompt: "> ", NoPaste: true, Limit: 64}
+	if p.Phrase != "" {
+		c.in.Focus()
+	}
+	return c, tea.Tick(ArmDelay, func(time.Time) tea.Msg { return armMsg{id: id} })
+}
+
+// Armed reports whether the confirm key is accepted yet.
+func (c *Confirm) Armed() bool { return c.armed }
+
+// SetSize records the height available (for scrolling long plans).
+func (c *Confirm) SetSize(w, h int) { c.w, c.h = w, h }
+
+func (c *Confirm) maxOffset() int {
+	n := len(c.Body(Styles{}, min(c.w, 76)-4)) + 4 // + phrase lines
+	return max(n-max(c.h-4, 1), 0)
+}
+
+// Update handles arming, the confirm key, typing and cancel.
+func (c *Confirm) Update(msg tea.Msg) (Modal, tea.Cmd) {
+	switch msg := msg.(type) {
+	case armMsg:
+		if msg.id == c.ID {
+			c.armed = true
+		}
+		return c, nil
+	case tea.PasteMsg:
+		if c.Plan.Phrase != "" {
+			c.note = "Pasting is not accepted here: type the phrase."
+		}
+		return c, nil
+	case tea.KeyPressMsg:
+		if c.done {
+			return c, nil
+		}
+		s := msg.String()
+		if s == "esc" || (c.Plan.Phrase == "" && (s == "n" || s == "q")) {
+			c.done = true
+			return c, send(CloseMsg{ID: c.ID})
+		}
+		if o, ok := scrollBy(msg, c.offset, max(c.h-8, 1)); ok && (c.Plan.Phrase == "" || s == "up" || s == "down" || s == "pgup" || s == "pgdown") {
+			c.offset = draw.Clamp(o, 0, c.maxOffset())
+			return c, nil
+		}
+		if c.Plan.Phrase != "" {
+			if s == "enter" {
+				if !c.armed {
+					return c, nil
+				}
+				if strings.TrimSpace(c.in.Value()) != c.Plan.Phrase {
+					c.note = fmt.Sprintf("Type exactly %q to confirm, or esc to cancel.", c.Plan.Phrase)
+					return c, nil
+				}
+				c.done = true
+				return c, send(ConfirmedMsg{ID: c.ID, Op: c.Op})
+			}
+			c.in.Update(msg)
+			c.note = ""
+			return c, nil
+		}
+		if c.Options != nil {
+			if p, ok := c.Options(&c.Op, s); ok {
+				c.Plan = p
+				return c, nil
+			}
+		}
+		if s == "y" || s == "Y" {
+			if !c.armed || msg.IsRepeat {
+				return c, nil // too soon after opening, or a held key
+			}
+			c.done = true
+			return c, send(ConfirmedMsg{ID: c.ID, Op: c.Op})
+		}
+	}
+	return c, nil
+}
+
+// Body is the plan as lines (exported for tests).
+func (c *Confirm) Body(st Styles, w int) []string {
+	p := c.Plan
+	var b []string
+	section := func(s string) { b = append(b, st.Section.Render(s)) }
+	item := func(style func(...string) string, s string) {
+		for i, l := range draw.Wrap(s, w-4) {
+			pre := "  "
+			if i > 0 {
+				pre = "    "
+			}
+			b = append(b, pre+style(l))
+		}
+	}
+	if len(p.Targets) == 1 {
+		section("Target")
+	} else {
+		section(fmt.Sprintf("Targets (%d)", len(p.Targets)))
+	}
+	for i, u := range p.Targets {
+		if i == MaxListed && len(p.Targets) > MaxListed+1 {
+			item(st.Muted.Render, fmt.Sprintf("… and %d more", len(p.Targets)-MaxListed))
+			break
+		}
+		item(st.Text.Render, UserLabel(u))
+	}
+	if len(p.Ops) > 0 {
+		if len(p.Targets) > 1 {
+			section("For each user, in this order")
+		} else {
+			section("Operations, in this order")
+		}
+		for i, o := range p.Ops {
+			item(st.Text.Render, fmt.Sprintf("%d. %s", i+1, o))
+		}
+	}
+	if len(p.Keeps) > 0 {
+		section("Stays")
+		item(st.Muted.Render, strings.Join(p.Keeps, ", "))
+	}
+	if len(p.Skips) > 0 {
+		section(fmt.Sprintf("Skipped (%d): not touched", len(p.Skips)))
+		for i, s := range p.Skips {
+			if i == MaxListed && len(p.Skips) > MaxListed+1 {
+				item(st.Muted.Render, fmt.Sprintf("… and %d more", len(p.Skips)-MaxListed))
+				break
+			}
+			item(st.Warn.Render, UserLabel(s.User)+": "+s.Why)
+		}
+	}
+	for _, wn := range p.Warnings {
+		item(st.Warn.Render, "! "+wn)
+	}
+	return b
+}
+
+// View draws the dialog.
+func (c *Confirm) View(st Styles, w, h int) []string {
+	bw := min(w, 76)
+	inner := bw - 4
+	body := c.Body(st, inner)
+	var keys []KeyHelp
+	if c.Plan.Phrase != "" {
+		body = append(body, "", st.Warn.Render(fmt.Sprintf("Type %q and press enter to run:", c.Plan.Phrase)),
+			c.in.View(st.Input, inner))
+		keys = []KeyHelp{{"enter", "run"}, {"esc", "cancel"}}
+	} else {
+		keys = append(append(keys, c.OptionsHelp...), KeyHelp{"y", "run"}, KeyHelp{"esc", "cancel"})
+	}
+	if c.note != "" {
+		body = append(body, st.Bad.Render(c.note))
+	}
+	foot := footer(st, keys, inner)
+	if !c.armed {
+		foot = st.Muted.Render(draw.Trunc("read the plan…", inner))
+	}
+	out, _ := frame(st, true, c.Plan.Title, body, foot, c.offset, bw, h)
+	return out
+}

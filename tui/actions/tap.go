@@ -1,0 +1,42 @@
+package actions
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
+)
+
+// TAPLifetimes are the lifetimes the TAP confirmation cycles through.
+var TAPLifetimes = []int{60, 4 * 60, 8 * 60, 24 * 60, 3 * 24 * 60}
+
+// LifetimeText is "1h", "8h", "1d".
+func LifetimeText(minutes int) string {
+	d := time.Duration(minutes) * time.Minute
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	}
+	if d >= time.Hour && d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dm", minutes)
+}
+
+// TAPOps describes issuing a pass with req.
+func TAPOps(req graph.TAPRequest) []string {
+	use := "usable many times until it expires"
+	if req.IsUsableOnce {
+		use = "usable once"
+	}
+	return []string{fmt.Sprintf("create a Temporary Access Pass valid %s, %s", LifetimeText(req.LifetimeMinutes), use),
+		"show it once here (copy it with c); it is never stored or logged"}
+}
+
+func execTAP(ctx context.Context, c graph.Client, u graph.User, op Op) (Result, error) {
+	tap, err := c.CreateTAP(ctx, u.ID, op.TAP)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{TAP: &tap, Detail: "TAP issued, expires " + tap.Expires().UTC().Format("2006-01-02 15:04 UTC")}, nil
+}

@@ -1,0 +1,815 @@
+package tui
+
+// do.go: how a key becomes a change. Every write goes: allowed? -> a
+// confirmation listing exact targets and operations -> (once) a command
+// with its own context -> a result per target -> the panes refresh.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/actions"
+	"github.com/mfadesk/mfadesk/tui/internal/draw"
+	"github.com/mfadesk/mfadesk/tui/internal/explain"
+	"github.com/mfadesk/mfadesk/tui/methods"
+	"github.com/mfadesk/mfadesk/tui/report"
+	"github.com/mfadesk/mfadesk/tui/signins"
+)
+
+type pendingKind int
+
+const (
+	pConfirm pendingKind = iota
+	pBulkConfirm
+	pResult
+	pInfo
+	pMFAMenu
+	pBulkMenu
+	pBulkMFAMenu
+	pCSVPrompt
+	pExportPrompt
+	pAudit
+)
+
+// pending is what an open dialog is about, so its answer can be acted on.
+type pending struct {
+	kind    pendingKind
+	op      actions.Op
+	targets []graph.User
+}
+
+type (
+	resultMsg struct {
+		ID     int
+		Result actions.Result
+	}
+	csvLoadedMsg struct {
+		Path     string
+		Users    []graph.User
+		Warnings []string
+		NotFound []string
+		Err      error
+	}
+	exportedMsg struct {
+		Path string
+		Err  error
+	}
+)
+
+// setModal shows md under an id the caller already put into it.
+func (m *Model) setModal(id int, md actions.Modal, p pending) {
+	if a, ok := m.modal.(*actions.AuditView); ok {
+		a.Close()
+	}
+	m.modal, m.modalID = md, id
+	m.pending = map[int]pending{id: p} // one dialog at a time
+	if s, ok := md.(actions.Sizer); ok {
+		s.SetSize(m.modalW(), m.h)
+	}
+}
+
+func (m *Model) closeModal() {
+	if a, ok := m.modal.(*actions.AuditView); ok {
+		a.Close()
+	}
+	m.modal = nil
+	m.pending = map[int]pending{}
+}
+
+func (m *Model) newID() int {
+	m.nextID++
+	return m.nextID
+}
+
+func inflightKey(k actions.Kind, id string) string { return string(k) + ":" + id }
+
+// isProtected reports a target on the configured protected list.
+func (m Model) isProtected(u graph.User) bool {
+	for _, p := range m.opts.Protected {
+		p = strings.TrimSpace(p)
+		if p != "" && (strings.EqualFold(p, u.ID) || strings.EqualFold(p, u.UserPrincipalName)) {
+			return true
+		}
+	}
+	return false
+}
+
+func writeKind(k actions.Kind) graph.WriteKind {
+	switch k {
+	case actions.Revoke:
+		return graph.WriteRevokeSessions
+	case actions.IssueTAP:
+		return graph.WriteCreateTAP
+	case actions.SetMFA:
+		return graph.WriteSetPerUserMFA
+	case actions.Notify:
+		return graph.WriteSendMail
+	}
+	return graph.WriteDeleteMethod
+}
+
+// regOf is the registration row known for u (report or detail pane).
+func (m Model) regOf(u graph.User) *graph.Registration {
+	if r := m.methods.Registration(); r != nil && m.methods.User() != nil && m.methods.User().ID == u.ID {
+		return r
+	}
+	return m.regs[u.ID]
+}
+
+// allowed says whether kind may be applied to u now, and if not why, in
+// words: read-only, protected, a missing permission or role, a guest.
+func (m Model) allowed(kind actions.Kind, u graph.User) (bool, string) {
+	if kind.Writes() {
+		if m.opts.ReadOnly {
+			why := "read-only mode"
+			if m.opts.ReadOnlyWhy != "" {
+				why += " (" + m.opts.ReadOnlyWhy + ")"
+			}
+			return false, why
+		}
+		if kind != actions.Notify && m.isProtected(u) {
+			return false, m.opts.ProtectedWhy
+		}
+		if err := m.guard[u.ID][writeKind(kind)]; err != nil {
+			switch {
+			case errors.Is(err, graph.ErrReadOnly):
+				return false, "read-only mode"
+			case errors.Is(err, graph.ErrProtected):
+				return false, explain.Short(err)
+			}
+		}
+	}
+	// Reads (the audit trail) are tried even when the token's roles look
+	// short: roles activated later (PIM) are not in the token, and a
+	// refused read only shows an error. Writes are never tried blind.
+	if m.operatorOK && kind.Writes() {
+		if ok, why := m.operator.Allows(kind.Action(), m.regOf(u)); !ok {
+			return false, why
+		}
+		if kind == actions.Reregister {
+			if ok, why := m.operator.Allows(graph.ActionRevoke, m.regOf(u)); !ok {
+				return false, why
+			}
+		}
+	}
+	if kind == actions.IssueTAP && u.IsGuest() {
+		return false, "guests cannot get a Temporary Access Pass"
+	}
+	if m.inflight[inflightKey(kind, u.ID)] {
+		return false, "already running for this user"
+	}
+	return true, ""
+}
+
+// startAction opens the dialog for kind on the current user.
+func (m Model) startAction(kind actions.Kind) (tea.Model, tea.Cmd) {
+	u, ok := m.currentUser()
+	if !ok {
+		return m, m.setFlash("No user highlighted.", false)
+	}
+	if ok, why := m.allowed(kind, u); !ok {
+		return m, m.setFlash(kind.Label()+" unavailable: "+why+".", true)
+	}
+	op := actions.Op{Kind: kind, Keep: m.opts.KeepKinds}
+	switch kind {
+	case actions.Audit:
+		id := m.newID()
+		v, cmd := actions.NewAuditView(id, m.client, u, m.now().AddDate(0, 0, -30), m.loc)
+		m.setModal(id, v, pending{kind: pAudit, targets: []graph.User{u}})
+		return m, cmd
+	case actions.SetMFA:
+		return m.openMFAMenu(u)
+	case actions.DeleteMethod:
+		meth, ok := m.methods.Selected()
+		if !ok || !m.methods.Loaded() {
+			return m, m.setFlash("No method highlighted.", false)
+		}
+		if !meth.Deletable() {
+			return m, m.setFlash(actions.MethodLabel(meth)+" cannot be deleted (Graph offers no delete for it).", true)
+		}
+		op.Method = meth
+	case actions.IssueTAP:
+		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
+	case actions.Notify:
+		op.Mail = actions.NotifyMail(u, m.opts.NotifyFrom, m.opts.NotifySubject, m.opts.NotifyBody)
+	case actions.Reregister:
+		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
+	}
+	return m.openConfirm(op, []graph.User{u})
+}
+
+func (m Model) openConfirm(op actions.Op, targets []graph.User) (tea.Model, tea.Cmd) {
+	id := m.newID()
+	plan := m.planFor(op, targets)
+	c, arm := actions.NewConfirm(id, op, plan)
+	switch op.Kind {
+	case actions.IssueTAP:
+		c.OptionsHelp = []actions.KeyHelp{{Key: "←→", Desc: "lifetime"}, {Key: "o", Desc: "one-time"}}
+		c.Options = m.tapOptions(targets)
+	case actions.Reregister:
+		if len(targets) == 1 && !targets[0].IsGuest() {
+			c.OptionsHelp = []actions.KeyHelp{{Key: "t", Desc: "also issue a TAP"}}
+			c.Options = m.reregisterOptions(targets)
+		}
+	}
+	m.setModal(id, c, pending{kind: pConfirm, op: op, targets: targets})
+	return m, arm
+}
+
+func (m Model) tapOptions(targets []graph.User) func(*actions.Op, string) (actions.Plan, bool) {
+	return func(op *actions.Op, key string) (actions.Plan, bool) {
+		i := 0
+		for j, l := range actions.TAPLifetimes {
+			if l == op.TAP.LifetimeMinutes {
+				i = j
+			}
+		}
+		switch key {
+		case "right", "l", "+":
+			op.TAP.LifetimeMinutes = actions.TAPLifetimes[min(i+1, len(actions.TAPLifetimes)-1)]
+		case "left", "h", "-":
+			op.TAP.LifetimeMinutes = actions.TAPLifetimes[max(i-1, 0)]
+		case "o":
+			op.TAP.IsUsableOnce = !op.TAP.IsUsableOnce
+		default:
+			return actions.Plan{}, false
+		}
+		return m.planFor(*op, targets), true
+	}
+}
+
+func (m Model) reregisterOptions(targets []graph.User) func(*actions.Op, string) (actions.Plan, bool) {
+	return func(op *actions.Op, key string) (actions.Plan, bool) {
+		if key != "t" {
+			return actions.Plan{}, false
+		}
+		op.WithTAP = !op.WithTAP
+		return m.planFor(*op, targets), true
+	}
+}
+
+// planFor describes op on targets for the confirmation.
+func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
+	p := actions.Plan{Title: op.Kind.Label(), Targets: targets}
+	single := len(targets) == 1
+	var shown []graph.Method
+	if single && m.methods.User() != nil && m.methods.User().ID == targets[0].ID && m.methods.Loaded() {
+		shown = m.methods.Methods()
+	}
+	switch op.Kind {
+	case actions.Reset:
+		if shown != nil {
+			p.Ops, p.Keeps = actions.ResetOps(shown, op.Keep)
+		} else {
+			p.Ops = []string{"list the user's methods, then delete every one except the password" + keepText(op.Keep) +
+				", alternate phone before mobile and the default method last"}
+			p.Keeps = []string{"Password"}
+			if !single {
+				p.Ops = append(p.Ops, m.methodCensus(targets)...)
+			}
+		}
+		p.Warnings = append(p.Warnings, "The user must register MFA again at the next sign-in (offer a TAP after).")
+	case actions.Reregister:
+		if shown != nil {
+			p.Ops, p.Keeps = actions.ReregisterOps(shown)
+		} else {
+			p.Ops = []string{"delete phones, Authenticator apps and software OATH tokens (as the portal's \"Require re-register MFA\")",
+				"revoke all sign-in sessions"}
+			p.Keeps = []string{"Password, FIDO2 keys, Windows Hello, passkeys, email"}
+		}
+		if op.WithTAP {
+			p.Ops = append(p.Ops, fmt.Sprintf("issue a Temporary Access Pass (%s, one-time) and show it once",
+				actions.LifetimeText(op.TAP.LifetimeMinutes)))
+		}
+		p.Warnings = append(p.Warnings, "Every device signs out and asks to register again.")
+	case actions.Revoke:
+		p.Ops = []string{"revoke every refresh token and session cookie: the user signs in again everywhere"}
+		p.Keeps = []string{"all methods"}
+		for _, u := range targets {
+			if u.IsGuest() {
+				p.Warnings = append(p.Warnings, "Revoking does nothing for guests (their home tenant issues their sessions).")
+				break
+			}
+		}
+	case actions.DeleteMethod:
+		p.Ops = []string{"delete " + actions.MethodLabel(op.Method)}
+		if op.Method.IsDefault && len(shown) > 2 {
+			p.Warnings = append(p.Warnings, "This is the default method: Graph refuses to delete it while other methods exist.")
+		}
+		if op.Method.Kind == graph.KindWindowsHello {
+			p.Warnings = append(p.Warnings, "Deleting Windows Hello needs an MFA claim in your own sign-in.")
+		}
+	case actions.IssueTAP:
+		p.Ops = actions.TAPOps(op.TAP)
+		for _, x := range shown {
+			if x.Kind == graph.KindTAP {
+				p.Warnings = append(p.Warnings, "The user already has a pass ("+methods.Detail(x, m.now(), m.loc)+"): the new one replaces it.")
+			}
+		}
+	case actions.SetMFA:
+		from := string(m.methods.PerUserState())
+		if !single || from == "" {
+			from = "its current state"
+		}
+		p.Ops = []string{fmt.Sprintf("set per-user MFA from %s to %s", from, op.State)}
+		if op.State == graph.PerUserMFAEnforced {
+			p.Warnings = append(p.Warnings, "Enforced: legacy clients that cannot do MFA stop working.")
+		}
+	case actions.Notify:
+		p.Ops = []string{"send this mail to " + strings.Join(op.Mail.To, ", ")}
+		from := op.Mail.From
+		if from == "" {
+			from = "your own mailbox"
+		}
+		p.Ops = append(p.Ops, "from "+from, "subject: "+op.Mail.Subject)
+		for _, l := range strings.Split(op.Mail.Body, "\n") {
+			p.Ops = append(p.Ops, "  "+l)
+		}
+	}
+	// Targets that cannot be changed are listed, not silently dropped.
+	var ok []graph.User
+	for _, u := range targets {
+		if allowed, why := m.allowed(op.Kind, u); !allowed && !single {
+			p.Skips = append(p.Skips, actions.Skip{User: u, Why: why})
+			continue
+		}
+		ok = append(ok, u)
+	}
+	if !single {
+		p.Targets = ok
+		if len(ok) > m.opts.BulkConfirmThreshold {
+			p.Phrase = fmt.Sprintf("%s %d", op.Kind, len(ok))
+		}
+	}
+	return p
+}
+
+func keepText(keep []graph.MethodKind) string {
+	if len(keep) == 0 {
+		return ""
+	}
+	var names []string
+	for _, k := range keep {
+		names = append(names, actions.KindName(k, ""))
+	}
+	return " and " + strings.Join(names, ", ")
+}
+
+// methodCensus summarises which methods the targets have registered, from
+// the registration report (no extra Graph calls for a preview).
+func (m Model) methodCensus(targets []graph.User) []string {
+	count := map[string]int{}
+	unknown := 0
+	for _, u := range targets {
+		r := m.regs[u.ID]
+		if r == nil {
+			unknown++
+			continue
+		}
+		for _, x := range r.MethodsRegistered {
+			count[graph.CleanText(x)]++
+		}
+	}
+	if len(count) == 0 && unknown == 0 {
+		return nil
+	}
+	type kv struct {
+		k string
+		n int
+	}
+	var kvs []kv
+	for k, n := range count {
+		kvs = append(kvs, kv{k, n})
+	}
+	sort.Slice(kvs, func(i, j int) bool {
+		if kvs[i].n != kvs[j].n {
+			return kvs[i].n > kvs[j].n
+		}
+		return kvs[i].k < kvs[j].k
+	})
+	var parts []string
+	for _, x := range kvs {
+		parts = append(parts, fmt.Sprintf("%s ×%d", x.k, x.n))
+	}
+	s := "registered among them (report): " + strings.Join(parts, ", ")
+	if unknown > 0 {
+		s += fmt.Sprintf("; %d not in the report yet", unknown)
+	}
+	return []string{s}
+}
+
+func (m Model) openMFAMenu(u graph.User) (tea.Model, tea.Cmd) {
+	cur := graph.PerUserMFAState("")
+	if m.methods.User() != nil && m.methods.User().ID == u.ID {
+		cur = m.methods.PerUserState()
+	}
+	menu := &actions.Menu{Title: "Per-user MFA: " + graph.CleanText(u.DisplayName),
+		Intro: []string{"Legacy per-user MFA. Conditional Access is the modern way; use this when a tenant still relies on it."}}
+	for i, s := range actions.PerUserStates {
+		menu.Items = append(menu.Items, actions.MenuItem{Key: fmt.Sprint(i + 1), Label: string(s), Current: s == cur})
+	}
+	id := m.newID()
+	menu.ID = id
+	m.setModal(id, menu, pending{kind: pMFAMenu, op: actions.Op{Kind: actions.SetMFA}, targets: []graph.User{u}})
+	return m, nil
+}
+
+// onModalAnswer acts on what a dialog answered.
+func (m Model) onModalAnswer(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var id int
+	switch x := msg.(type) {
+	case actions.CloseMsg:
+		id = x.ID
+	case actions.ConfirmedMsg:
+		id = x.ID
+	case actions.ChoiceMsg:
+		id = x.ID
+	case actions.PromptMsg:
+		id = x.ID
+	}
+	if id != m.modalID {
+		if x, ok := msg.(actions.CloseMsg); ok && m.bulk != nil && x.ID == m.bulk.ID {
+			m.showBulk = false
+		}
+		return m, nil // an answer from a dialog no longer open
+	}
+	p := m.pending[id]
+	switch x := msg.(type) {
+	case actions.CloseMsg:
+		m.closeModal()
+		return m, nil
+	case actions.ConfirmedMsg:
+		m.closeModal()
+		op := x.Op
+		if p.kind == pBulkConfirm {
+			return m.startBulk(op, p.targets)
+		}
+		return m.runOne(op, p.targets[0])
+	case actions.ChoiceMsg:
+		switch p.kind {
+		case pMFAMenu:
+			i := int(x.Value[0] - '1')
+			op := actions.Op{Kind: actions.SetMFA, State: actions.PerUserStates[i]}
+			return m.openConfirm(op, p.targets)
+		case pBulkMenu:
+			return m.onBulkChoice(x.Value)
+		case pBulkMFAMenu:
+			i := int(x.Value[0] - '1')
+			op := actions.Op{Kind: actions.SetMFA, State: actions.PerUserStates[i]}
+			return m.openBulkConfirm(op)
+		case pResult:
+			m.closeModal()
+			switch x.Value {
+			case "t":
+				return m.startActionFor(actions.IssueTAP, p.targets[0])
+			case "n":
+				return m.startActionFor(actions.Notify, p.targets[0])
+			}
+		}
+	case actions.PromptMsg:
+		m.closeModal()
+		switch p.kind {
+		case pCSVPrompt:
+			return m, m.loadCSV(x.Value)
+		case pExportPrompt:
+			return m, m.exportReport(x.Value)
+		}
+	}
+	return m, nil
+}
+
+// startActionFor is startAction for a given user (after a reset: TAP, mail).
+func (m Model) startActionFor(kind actions.Kind, u graph.User) (tea.Model, tea.Cmd) {
+	if ok, why := m.allowed(kind, u); !ok {
+		return m, m.setFlash(kind.Label()+" unavailable: "+why+".", true)
+	}
+	op := actions.Op{Kind: kind, Keep: m.opts.KeepKinds}
+	switch kind {
+	case actions.IssueTAP:
+		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
+	case actions.Notify:
+		op.Mail = actions.NotifyMail(u, m.opts.NotifyFrom, m.opts.NotifySubject, m.opts.NotifyBody)
+	}
+	return m.openConfirm(op, []graph.User{u})
+}
+
+// runOne runs a confirmed single-user action. The in-flight mark makes a
+// second press refuse instead of sending it twice.
+func (m Model) runOne(op actions.Op, u graph.User) (tea.Model, tea.Cmd) {
+	k := inflightKey(op.Kind, u.ID)
+	if m.inflight[k] {
+		return m, m.setFlash(op.Kind.Label()+" is already running for "+graph.CleanText(u.DisplayName)+".", true)
+	}
+	m.inflight[k] = true
+	id := m.newID()
+	c, now := m.client, m.now
+	flash := m.setFlash(op.Kind.Label()+": working on "+graph.CleanText(u.DisplayName)+"…", false)
+	return m, tea.Batch(flash, func() tea.Msg {
+		ctx := graph.WithPriority(context.Background(), graph.PriorityHigh)
+		return resultMsg{ID: id, Result: actions.Execute(ctx, c, u, op, now)}
+	})
+}
+
+// onResult shows a single action's result and refreshes what it changed.
+func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
+	r := msg.Result
+	delete(m.inflight, inflightKey(r.Kind, r.Target.ID))
+	if errors.Is(r.Err, graph.ErrThrottled) {
+		m.throttled = true
+	}
+	var cmds []tea.Cmd
+	if m.methods.User() != nil && m.methods.User().ID == r.Target.ID && r.Kind != actions.Notify {
+		cmds = append(cmds, m.methods.Reload())
+	}
+	name := graph.CleanText(r.Target.DisplayName)
+	if r.Status != actions.Done {
+		what, todo := explain.Err(r.Kind.Label()+" for "+name, r.Err)
+		lines := []string{}
+		lines = append(lines, draw.Wrap(what, 60)...)
+		lines = append(lines, draw.Wrap(todo, 60)...)
+		if len(r.Deleted) > 0 {
+			lines = append(lines, "", "Done before the failure: "+strings.TrimPrefix(r.Detail, "; "))
+		}
+		info := &actions.Info{Title: r.Kind.Label() + " failed", Lines: lines, Danger: true}
+		id := m.newID()
+		info.ID = id
+		m.setModal(id, info, pending{kind: pInfo, targets: []graph.User{r.Target}})
+		return m, tea.Batch(cmds...)
+	}
+	if r.TAP != nil {
+		id := m.newID()
+		v := actions.NewTAPView(id, r.Target, *r.TAP, m.now(), m.loc)
+		if r.Kind == actions.Reregister {
+			v.Offer = []actions.KeyHelp{{Key: "n", Desc: "notify by mail"}}
+		}
+		m.setModal(id, v, pending{kind: pResult, targets: []graph.User{r.Target}})
+		return m, tea.Batch(cmds...)
+	}
+	switch r.Kind {
+	case actions.Reset, actions.Reregister:
+		lines := []string{"For " + actions.UserLabel(r.Target) + ":"}
+		for _, x := range r.Deleted {
+			lines = append(lines, "  ✓ deleted "+actions.MethodLabel(x))
+		}
+		if len(r.Deleted) == 0 {
+			lines = append(lines, "  nothing to delete")
+		}
+		if r.Kind == actions.Reregister {
+			lines = append(lines, "  ✓ sign-in sessions revoked")
+		}
+		lines = append(lines, "", "The user registers again at the next sign-in.",
+			"Offer a Temporary Access Pass so they can, and tell them.")
+		info := &actions.Info{Title: r.Kind.Label() + ": done", Lines: lines,
+			Choices: []actions.KeyHelp{{Key: "t", Desc: "issue a TAP"}, {Key: "n", Desc: "notify by mail"}}}
+		id := m.newID()
+		info.ID = id
+		m.setModal(id, info, pending{kind: pResult, targets: []graph.User{r.Target}})
+	default:
+		cmds = append(cmds, m.setFlash("✓ "+name+": "+r.Detail, false))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// Bulk.
+
+func (m Model) openBulkMenu() (tea.Model, tea.Cmd) {
+	if m.bulk != nil && m.bulk.Running() {
+		m.showBulk = true
+		return m, nil
+	}
+	n := m.marks.Len()
+	if n == 0 {
+		return m, m.setFlash("No users marked: space marks one, A all loaded, L loads a CSV.", false)
+	}
+	ro := ""
+	if m.opts.ReadOnly {
+		ro = "read-only mode"
+	}
+	menu := &actions.Menu{Title: fmt.Sprintf("Bulk action on %s", plural(n, "marked user")),
+		Intro: []string{"A preview of the plan follows; nothing runs before you confirm."},
+		Items: []actions.MenuItem{
+			{Key: "r", Label: "Reset MFA", Disabled: ro},
+			{Key: "e", Label: "Require re-registration", Disabled: ro},
+			{Key: "o", Label: "Revoke sessions", Disabled: ro},
+			{Key: "m", Label: "Set per-user MFA", Disabled: ro},
+		}}
+	id := m.newID()
+	menu.ID = id
+	m.setModal(id, menu, pending{kind: pBulkMenu})
+	return m, nil
+}
+
+func (m Model) onBulkChoice(v string) (tea.Model, tea.Cmd) {
+	switch v {
+	case "r":
+		return m.openBulkConfirm(actions.Op{Kind: actions.Reset, Keep: m.opts.KeepKinds})
+	case "e":
+		return m.openBulkConfirm(actions.Op{Kind: actions.Reregister})
+	case "o":
+		return m.openBulkConfirm(actions.Op{Kind: actions.Revoke})
+	case "m":
+		menu := &actions.Menu{Title: "Bulk: set per-user MFA"}
+		for i, s := range actions.PerUserStates {
+			menu.Items = append(menu.Items, actions.MenuItem{Key: fmt.Sprint(i + 1), Label: string(s)})
+		}
+		id := m.newID()
+		menu.ID = id
+		m.setModal(id, menu, pending{kind: pBulkMFAMenu})
+	}
+	return m, nil
+}
+
+func (m Model) openBulkConfirm(op actions.Op) (tea.Model, tea.Cmd) {
+	targets := m.marks.Users()
+	id := m.newID()
+	plan := m.planFor(op, targets)
+	plan.Title = "Bulk: " + op.Kind.Label()
+	if len(plan.Targets) == 0 {
+		m.closeModal()
+		return m, m.setFlash("None of the marked users can be changed: "+plan.Skips[0].Why+".", true)
+	}
+	c, arm := actions.NewConfirm(id, op, plan)
+	m.setModal(id, c, pending{kind: pBulkConfirm, op: op, targets: plan.Targets})
+	return m, arm
+}
+
+// startBulk runs a confirmed bulk action and shows its progress.
+func (m Model) startBulk(op actions.Op, targets []graph.User) (tea.Model, tea.Cmd) {
+	if m.bulk != nil && m.bulk.Running() {
+		return m, m.setFlash("A bulk run is already in progress.", true)
+	}
+	// The workers check each target again off the UI goroutine, with a
+	// snapshot of what they need (no shared maps).
+	regs := map[string]*graph.Registration{}
+	for _, u := range targets {
+		regs[u.ID] = m.regs[u.ID]
+	}
+	c := m.client
+	readOnly, protected, why := m.opts.ReadOnly, append([]string(nil), m.opts.Protected...), m.opts.ProtectedWhy
+	operator, opOK := m.operator, m.operatorOK
+	pre := func(u graph.User) (string, bool) {
+		if readOnly {
+			return "read-only mode", true
+		}
+		for _, p := range protected {
+			if strings.EqualFold(p, u.ID) || strings.EqualFold(p, u.UserPrincipalName) {
+				return why, true
+			}
+		}
+		if err := graph.CheckWrite(context.Background(), c, writeKind(op.Kind), u.ID); err != nil {
+			return explain.Short(err), true
+		}
+		if opOK {
+			if ok, why := operator.Allows(op.Kind.Action(), regs[u.ID]); !ok {
+				return why, true
+			}
+		}
+		return "", false
+	}
+	id := m.newID()
+	b := actions.NewBulkRun(id, c, op.Kind.Label(), op, targets, m.opts.BulkWorkers, pre, m.now)
+	b.SetSize(m.w, max(m.h-3, 3))
+	m.bulk, m.showBulk = b, true
+	return m, b.Start()
+}
+
+// CSV targets.
+
+func (m Model) openCSVPrompt() (tea.Model, tea.Cmd) {
+	id := m.newID()
+	p := actions.NewPrompt(id, "Load targets from CSV", []string{
+		"A CSV with an ObjectId, Id or UserPrincipalName column (as the PowerShell scripts write).",
+		"Every row must be valid, or nothing is loaded. Found users are marked for a bulk action."},
+		"File: ", "")
+	m.setModal(id, p, pending{kind: pCSVPrompt})
+	return m, nil
+}
+
+func expandHome(path string) string {
+	if strings.HasPrefix(path, "~/") {
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, path[2:])
+		}
+	}
+	return path
+}
+
+// loadCSV parses the file and resolves every target (bounded concurrency),
+// off the UI goroutine.
+func (m Model) loadCSV(path string) tea.Cmd {
+	c := m.client
+	return func() tea.Msg {
+		path = expandHome(path)
+		f, err := os.Open(path)
+		if err != nil {
+			return csvLoadedMsg{Path: path, Err: err}
+		}
+		defer f.Close()
+		targets, warns, err := graph.ParseTargets(f)
+		if err != nil {
+			return csvLoadedMsg{Path: path, Err: err}
+		}
+		out := csvLoadedMsg{Path: path}
+		for _, w := range warns {
+			out.Warnings = append(out.Warnings, w.String())
+		}
+		users := make([]graph.User, len(targets))
+		errs := make([]error, len(targets))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 8)
+		for i, t := range targets {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				users[i], errs[i] = c.ResolveUser(context.Background(), t.Value)
+			}()
+		}
+		wg.Wait()
+		for i, t := range targets {
+			if errs[i] != nil {
+				out.NotFound = append(out.NotFound, fmt.Sprintf("line %d: %s: %s", t.Line, t.Value, explain.Short(errs[i])))
+				continue
+			}
+			out.Users = append(out.Users, users[i])
+		}
+		return out
+	}
+}
+
+func (m Model) onCSVLoaded(msg csvLoadedMsg) (tea.Model, tea.Cmd) {
+	var lines []string
+	title := "Targets loaded"
+	danger := false
+	if msg.Err != nil {
+		title, danger = "Targets not loaded", true
+		lines = append(lines, "Nothing was marked: fix the file and load it again.", "")
+		for _, l := range strings.Split(graph.CleanText(strings.ReplaceAll(msg.Err.Error(), "\n", "\x00")), "\x00") {
+			lines = append(lines, draw.Wrap(strings.TrimSpace(l), 66)...)
+		}
+	} else {
+		n := m.marks.Add(msg.Users...)
+		lines = append(lines, fmt.Sprintf("%s found in %s; %s newly marked (%s in all).",
+			plural(len(msg.Users), "user"), filepath.Base(msg.Path), plural(n, "user"), plural(m.marks.Len(), "mark")))
+		if len(msg.NotFound) > 0 {
+			danger = true
+			lines = append(lines, "", fmt.Sprintf("%s not found (not marked):", plural(len(msg.NotFound), "row")))
+			for _, s := range msg.NotFound {
+				lines = append(lines, "  "+graph.CleanText(s))
+			}
+		}
+		for _, w := range msg.Warnings {
+			lines = append(lines, "! "+graph.CleanText(w))
+		}
+		lines = append(lines, "", "Press b for a bulk action on the marked users.")
+	}
+	id := m.newID()
+	info := &actions.Info{ID: id, Title: title, Lines: lines, Danger: danger}
+	m.setModal(id, info, pending{kind: pInfo})
+	return m, nil
+}
+
+// Report export.
+
+func (m Model) openExportPrompt() (tea.Model, tea.Cmd) {
+	id := m.newID()
+	name := fmt.Sprintf("mfadesk-registration-%s.csv", m.now().Format("20060102-150405"))
+	f := m.report.Filter()
+	p := actions.NewPrompt(id, "Write the registration report",
+		[]string{fmt.Sprintf("%s (%s), as shown.", plural(m.report.Count(f), "row"), f.Label())}, "File: ", name)
+	m.setModal(id, p, pending{kind: pExportPrompt})
+	return m, nil
+}
+
+func (m Model) exportReport(path string) tea.Cmd {
+	rows := m.report.Visible()
+	return func() tea.Msg {
+		path = expandHome(path)
+		return exportedMsg{Path: path, Err: report.WriteCSV(path, rows)}
+	}
+}
+
+// Read-only dialogs.
+
+func (m Model) openSignIn() (tea.Model, tea.Cmd) {
+	s, ok := m.signins.Selected()
+	if !ok {
+		return m, nil
+	}
+	w := min(m.modalW(), 96) - 4
+	lines := signins.DetailLines(m.theme.SignIns, s, m.loc, w)
+	id := m.newID()
+	info := &actions.Info{ID: id, Title: "Sign-in: " + graph.CleanText(s.AppDisplayName), Lines: lines, Width: 96}
+	m.setModal(id, info, pending{kind: pInfo})
+	return m, nil
+}

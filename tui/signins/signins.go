@@ -1,0 +1,560 @@
+// Package signins is the Sign-ins pane: the highlighted user's recent
+// sign-ins as a table (local time, result and error code, failure reason,
+// app, MFA requirement and how it went, conditional access, location, IP,
+// client app: as many columns as the width allows), failures-only toggle,
+// and the detail of one sign-in with a plain-language hint for its error
+// code.
+package signins
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/internal/draw"
+	"github.com/mfadesk/mfadesk/tui/internal/explain"
+	"github.com/mfadesk/mfadesk/tui/internal/seam"
+)
+
+// Styles is what the pane draws with (filled by tui/theme.go).
+type Styles struct {
+	Header, Row, Cursor, CursorBlurred lipgloss.Style
+	OK, Bad, Benign, Muted, Error      lipgloss.Style
+	Label, Value, HintTitle, Hint      lipgloss.Style
+}
+
+// DefaultWindow is how far back sign-ins are listed when not configured:
+// a week covers "it stopped working on Monday" without paging.
+const DefaultWindow = 7 * 24 * time.Hour
+
+// DefaultTop caps one user's sign-ins per query (one Graph call: the
+// reports budget is 5 requests per 10 s).
+const DefaultTop = 200
+
+// Model is the pane's state.
+type Model struct {
+	client graph.Client
+	now    func() time.Time
+	loc    *time.Location
+	Window time.Duration
+	Top    int
+
+	user   *graph.User
+	seq    int
+	cancel context.CancelFunc
+
+	all          []graph.SignIn
+	rows         []row
+	visible      []int // indices into all, after the failures filter
+	failuresOnly bool
+	loading      bool
+	err          error
+
+	cursor, offset int
+	height         int
+}
+
+type row struct {
+	when, result, reason, app, mfa, ca, loc, ip, client string
+	failed, benign                                      bool
+}
+
+// LoadedMsg answers Load.
+type LoadedMsg struct {
+	Seq     int
+	UserID  string
+	SignIns []graph.SignIn
+	Err     error
+}
+
+// New returns an empty pane.
+func New(c graph.Client, now func() time.Time, loc *time.Location, window time.Duration) Model {
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	return Model{client: c, now: now, loc: loc, Window: window, Top: DefaultTop}
+}
+
+// Clear shows no user.
+func (m *Model) Clear() {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.seq++
+	m.user, m.all, m.rows, m.visible, m.err, m.loading = nil, nil, nil, nil, nil, false
+	m.cursor, m.offset = 0, 0
+}
+
+// Show displays u at once (loading), without fetching.
+func (m *Model) Show(u graph.User) {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.seq++
+	if m.user == nil || m.user.ID != u.ID {
+		m.all, m.rows, m.visible = nil, nil, nil
+		m.cursor, m.offset = 0, 0
+	}
+	m.user = &u
+	m.loading, m.err = true, nil
+}
+
+// Load fetches u's sign-ins in one call, cancelling an earlier load.
+func (m *Model) Load(u graph.User) tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.seq++
+	if m.user == nil || m.user.ID != u.ID {
+		m.all, m.rows, m.visible = nil, nil, nil
+		m.cursor, m.offset = 0, 0
+	}
+	m.user = &u
+	m.loading, m.err = true, nil
+	seq, c, id := m.seq, m.client, u.ID
+	q := graph.SignInQuery{Since: m.now().Add(-m.Window), Top: m.Top}
+	return func() tea.Msg {
+		s, err := c.SignIns(ctx, id, q)
+		return LoadedMsg{Seq: seq, UserID: id, SignIns: s, Err: err}
+	}
+}
+
+// Reload fetches the shown user's sign-ins again.
+func (m *Model) Reload() tea.Cmd {
+	if m.user == nil {
+		return nil
+	}
+	return m.Load(*m.user)
+}
+
+// Update handles the pane's own messages.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if msg, ok := msg.(LoadedMsg); ok {
+		if m.user == nil || msg.Seq != m.seq || msg.UserID != m.user.ID {
+			return m, nil
+		}
+		m.loading, m.err = false, msg.Err
+		if msg.Err == nil {
+			m.SetSignIns(msg.SignIns)
+		}
+	}
+	return m, nil
+}
+
+// SetSignIns replaces the table's data, precomputing every row's cells so
+// drawing a frame does no formatting beyond the visible rows.
+func (m *Model) SetSignIns(s []graph.SignIn) {
+	m.all = s
+	m.rows = make([]row, len(s))
+	for i := range s {
+		m.rows[i] = m.makeRow(s[i])
+	}
+	m.refilter()
+}
+
+func (m *Model) refilter() {
+	var keepID string
+	if i, ok := m.selectedIndex(); ok {
+		keepID = m.all[i].ID
+	}
+	m.visible = m.visible[:0]
+	for i := range m.all {
+		if !m.failuresOnly || (m.rows[i].failed && !m.rows[i].benign) {
+			m.visible = append(m.visible, i)
+		}
+	}
+	m.cursor = 0
+	for vi, i := range m.visible {
+		if m.all[i].ID == keepID {
+			m.cursor = vi
+			break
+		}
+	}
+	m.offset = draw.Scroll(m.cursor, 0, m.height, len(m.visible))
+}
+
+// ToggleFailures shows only failed sign-ins (benign interrupts hidden), or all.
+func (m *Model) ToggleFailures() {
+	m.failuresOnly = !m.failuresOnly
+	m.refilter()
+}
+
+// FailuresOnly reports the filter state.
+func (m Model) FailuresOnly() bool { return m.failuresOnly }
+
+func (m Model) selectedIndex() (int, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.visible) {
+		return 0, false
+	}
+	return m.visible[m.cursor], true
+}
+
+// Selected is the highlighted sign-in.
+func (m Model) Selected() (graph.SignIn, bool) {
+	i, ok := m.selectedIndex()
+	if !ok {
+		return graph.SignIn{}, false
+	}
+	return m.all[i], true
+}
+
+// Len is the number of rows shown.
+func (m Model) Len() int { return len(m.visible) }
+
+// Move moves the cursor.
+func (m *Model) Move(delta int) {
+	if len(m.visible) == 0 {
+		return
+	}
+	m.cursor = draw.Clamp(m.cursor+delta, 0, len(m.visible)-1)
+	m.offset = draw.Scroll(m.cursor, m.offset, m.height, len(m.visible))
+}
+
+// Page moves by a screenful.
+func (m *Model) Page(dir int) { m.Move(dir * max(m.height-1, 1)) }
+
+// RowAt maps a line inside the pane (0 = header) to a row index.
+func (m Model) RowAt(y int) (int, bool) {
+	i := m.offset + y - 1
+	if y < 1 || i < 0 || i >= len(m.visible) {
+		return 0, false
+	}
+	return i, true
+}
+
+// Select puts the cursor on row i.
+func (m *Model) Select(i int) { m.Move(i - m.cursor) }
+
+// SetSize tells the pane its inner size.
+func (m *Model) SetSize(w, h int) {
+	m.height = max(h-1, 1)
+	m.offset = draw.Scroll(m.cursor, m.offset, m.height, len(m.visible))
+}
+
+// Title is the pane's title and right-hand note.
+func (m Model) Title() (string, string) {
+	t := "Sign-ins"
+	if m.failuresOnly {
+		t = "Sign-ins · failures only"
+	}
+	switch {
+	case m.user == nil:
+		return t, ""
+	case m.loading:
+		return t, "loading…"
+	}
+	days := int(m.Window.Hours() / 24)
+	span := fmt.Sprintf("%dh", int(m.Window.Hours()))
+	if days >= 1 && m.Window%(24*time.Hour) == 0 {
+		span = fmt.Sprintf("%dd", days)
+	}
+	return t, fmt.Sprintf("%d · last %s", len(m.visible), span)
+}
+
+// MFAText says whether MFA was required and how it was met or failed.
+func MFAText(s graph.SignIn) string {
+	var method string
+	ok, failed := false, false
+	for _, st := range s.AuthDetails {
+		if strings.EqualFold(st.Method, "Password") || st.Method == "" {
+			continue
+		}
+		method = st.Method
+		if st.Succeeded {
+			ok = true
+		} else {
+			failed = true
+		}
+	}
+	method = graph.CleanText(method)
+	switch s.AuthenticationRequirement {
+	case "multiFactorAuthentication":
+		switch {
+		case ok:
+			return "MFA ✓ " + method
+		case failed:
+			return "MFA ✗ " + method
+		default:
+			return "MFA required"
+		}
+	case "singleFactorAuthentication":
+		return "single factor"
+	}
+	if ok {
+		return "MFA ✓ " + method
+	}
+	if failed {
+		return "MFA ✗ " + method
+	}
+	return ""
+}
+
+func (m Model) makeRow(s graph.SignIn) row {
+	r := row{
+		when:   s.CreatedDateTime.In(m.loc).Format("Jan 02 15:04"),
+		reason: graph.CleanText(s.Status.FailureReason),
+		app:    graph.CleanText(s.AppDisplayName),
+		mfa:    MFAText(s),
+		ca:     graph.CleanText(s.ConditionalAccessStatus),
+		loc:    locationText(s.Location),
+		ip:     graph.CleanText(s.IPAddress),
+		client: graph.CleanText(s.ClientAppUsed),
+		failed: s.Failed(),
+	}
+	if s.Failed() {
+		r.result = fmt.Sprintf("✗ %d", s.Status.ErrorCode)
+		if h, ok := seam.SignInHint(s.Status.ErrorCode); ok && h.Benign {
+			r.benign = true
+			r.result = fmt.Sprintf("~ %d", s.Status.ErrorCode)
+		}
+	} else {
+		r.result = "✓ ok"
+		if r.reason == "" || strings.EqualFold(r.reason, "other") {
+			r.reason = ""
+		}
+	}
+	return r
+}
+
+func locationText(l graph.Location) string {
+	var parts []string
+	for _, s := range []string{l.City, l.CountryOrRegion} {
+		if s = graph.CleanText(s); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+var columns = []draw.Column{
+	{Title: "Time", Width: 12},
+	{Title: "Result", Width: 8},
+	{Title: "Reason", Width: 18},
+	{Title: "App", Width: 16},
+	{Title: "MFA", Width: 18},
+	{Title: "CA", Width: 10},
+	{Title: "Location", Width: 16},
+	{Title: "IP", Width: 15},
+	{Title: "Client", Width: 14},
+}
+
+// Priority: what a technician needs first when space is short.
+var priority = []int{0, 1, 2, 3, 4, 5, 6, 7, 8}
+
+const flexColumn = 2 // Reason takes the spare width
+
+func (r row) cells() []string {
+	return []string{r.when, r.result, r.reason, r.app, r.mfa, r.ca, r.loc, r.ip, r.client}
+}
+
+// View draws the pane's inner w x h lines.
+func (m Model) View(st Styles, w, h int, focused bool) []string {
+	if m.user == nil {
+		return []string{st.Muted.Render("No user selected.")}
+	}
+	switch {
+	case m.err != nil:
+		what, todo := explain.Err("Loading sign-ins", m.err)
+		var lines []string
+		for _, l := range draw.Wrap(what, w) {
+			lines = append(lines, st.Error.Render(l))
+		}
+		for _, l := range draw.Wrap(todo, w) {
+			lines = append(lines, st.Muted.Render(l))
+		}
+		return lines
+	case m.loading && len(m.all) == 0:
+		return []string{st.Muted.Render("Loading sign-ins…")}
+	case len(m.visible) == 0 && m.failuresOnly:
+		return []string{st.Muted.Render(draw.Trunc("No failed sign-ins in this window. f shows all.", w))}
+	case len(m.visible) == 0:
+		return []string{st.Muted.Render("No sign-ins in this window.")}
+	}
+	cols := draw.Layout(columns, priority, flexColumn, w)
+	lines := make([]string, 0, h)
+	lines = append(lines, st.Header.Render(draw.Fit(draw.Header(cols), w)))
+	idx := chosenIndexes(cols)
+	end := min(m.offset+h-1, len(m.visible))
+	for vi := m.offset; vi < end; vi++ {
+		r := m.rows[m.visible[vi]]
+		all := r.cells()
+		cells := make([]string, len(idx))
+		for j, ci := range idx {
+			cells[j] = all[ci]
+		}
+		line := draw.Row(cols, cells)
+		switch {
+		case vi == m.cursor && focused:
+			lines = append(lines, st.Cursor.Render(draw.Fit(line, w)))
+		case r.failed && !r.benign:
+			lines = append(lines, st.Bad.Render(line))
+		case r.benign:
+			lines = append(lines, st.Benign.Render(line))
+		default:
+			lines = append(lines, st.Row.Render(line))
+		}
+	}
+	return lines
+}
+
+// chosenIndexes maps the columns Layout kept back to their index in columns.
+func chosenIndexes(cols []draw.Column) []int {
+	out := make([]int, 0, len(cols))
+	j := 0
+	for i, c := range columns {
+		if j < len(cols) && cols[j].Title == c.Title {
+			out = append(out, i)
+			j++
+		}
+	}
+	return out
+}
+
+// DetailLines describe one sign-in in full for the detail view, with the
+// plain-language hint for its error code, wrapped to w cells.
+func DetailLines(st Styles, s graph.SignIn, loc *time.Location, w int) []string {
+	labelW := 15
+	valW := max(w-labelW-1, 10)
+	var lines []string
+	field := func(label, value string) {
+		value = strings.TrimSpace(value)
+		if value == "" {
+			return
+		}
+		for i, l := range draw.Wrap(value, valW) {
+			lab := ""
+			if i == 0 {
+				lab = label
+			}
+			lines = append(lines, st.Label.Render(draw.Fit(lab, labelW))+" "+st.Value.Render(l))
+		}
+	}
+	c := graph.CleanText
+	result := "success"
+	if s.Failed() {
+		result = fmt.Sprintf("failed (%d)", s.Status.ErrorCode)
+	}
+	field("When", s.CreatedDateTime.In(loc).Format("Mon Jan 2 2006 15:04:05 MST"))
+	field("Result", result)
+	field("Failure reason", c(s.Status.FailureReason))
+	field("Details", c(s.Status.AdditionalDetails))
+	app := c(s.AppDisplayName)
+	if r := c(s.ResourceDisplayName); r != "" && r != app {
+		app += " → " + r
+	}
+	field("App", app)
+	client := c(s.ClientAppUsed)
+	if s.IsInteractive {
+		client += " · interactive"
+	} else {
+		client += " · non-interactive"
+	}
+	field("Client", client)
+	field("IP / location", strings.Trim(c(s.IPAddress)+" · "+locationText(s.Location), " ·"))
+	var dev []string
+	for _, x := range []string{s.Device.DisplayName, s.Device.OperatingSystem, s.Device.Browser, s.Device.TrustType} {
+		if x = c(x); x != "" {
+			dev = append(dev, x)
+		}
+	}
+	if len(dev) > 0 {
+		dev = append(dev, yesNo("compliant", s.Device.IsCompliant), yesNo("managed", s.Device.IsManaged))
+	}
+	field("Device", strings.Join(dev, " · "))
+	mfa := MFAText(s)
+	for _, step := range s.AuthDetails {
+		d := c(step.Method)
+		if step.MethodDetail != "" {
+			d += " (" + c(step.MethodDetail) + ")"
+		}
+		if step.Succeeded {
+			d += " ✓"
+		} else {
+			d += " ✗"
+		}
+		if step.ResultDetail != "" {
+			d += " " + c(step.ResultDetail)
+		}
+		mfa += "\n" + d
+	}
+	for i, l := range strings.Split(strings.TrimPrefix(mfa, "\n"), "\n") {
+		if i == 0 {
+			field("MFA", l)
+		} else {
+			field("", l)
+		}
+	}
+	ca := c(s.ConditionalAccessStatus)
+	for _, p := range s.AppliedPolicies {
+		if p.Result == "failure" || p.Result == "success" {
+			ca += fmt.Sprintf("\n%q: %s", c(p.DisplayName), c(p.Result))
+		}
+	}
+	for i, l := range strings.Split(ca, "\n") {
+		if i == 0 {
+			field("Cond. access", l)
+		} else {
+			field("", l)
+		}
+	}
+	field("Risk", c(s.RiskLevelDuringSignIn))
+	field("Correlation id", c(s.CorrelationID))
+
+	if !s.Failed() {
+		return lines
+	}
+	lines = append(lines, "")
+	h, ok := seam.SignInHint(s.Status.ErrorCode)
+	if !ok {
+		lines = append(lines, st.HintTitle.Render(fmt.Sprintf("Error %d", s.Status.ErrorCode)))
+		for _, l := range draw.Wrap("No hint for this code yet: read the failure reason above, or look it up at https://login.microsoftonline.com/error?code="+fmt.Sprint(s.Status.ErrorCode), w) {
+			lines = append(lines, st.Hint.Render(l))
+		}
+		return lines
+	}
+	lines = append(lines, st.HintTitle.Render(fmt.Sprintf("What %d means", s.Status.ErrorCode)))
+	for _, l := range draw.Wrap(h.Meaning, w) {
+		lines = append(lines, st.Hint.Render(l))
+	}
+	next := h.Next
+	if s.Status.ErrorCode == 53003 {
+		if names := failedPolicies(s); names != "" {
+			next = "Blocked by " + names + ". " + next
+		}
+	}
+	lines = append(lines, st.HintTitle.Render("What to do"))
+	for _, l := range draw.Wrap(next, w) {
+		lines = append(lines, st.Hint.Render(l))
+	}
+	return lines
+}
+
+func failedPolicies(s graph.SignIn) string {
+	var names []string
+	for _, p := range s.AppliedPolicies {
+		if p.Result == "failure" {
+			names = append(names, fmt.Sprintf("%q", graph.CleanText(p.DisplayName)))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	if len(names) == 1 {
+		return "the policy " + names[0]
+	}
+	return "the policies " + strings.Join(names, ", ")
+}
+
+func yesNo(label string, b bool) string {
+	if b {
+		return label + " ✓"
+	}
+	return label + " ✗"
+}

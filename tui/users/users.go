@@ -1,0 +1,415 @@
+// Package users is the Users pane: a search box with results as you type
+// (debounced, stale answers dropped), the result list paged on scroll, and
+// per-row marks for MFA registration, admin, disabled and bulk selection.
+//
+// The pane never interprets keys itself beyond the search box: the root
+// model maps keys to the methods below (Move, ToggleMark, ...), so the one
+// keymap in tui/keys.go stays the single source of truth.
+package users
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/internal/draw"
+	"github.com/mfadesk/mfadesk/tui/internal/explain"
+	"github.com/mfadesk/mfadesk/tui/internal/input"
+	"github.com/mfadesk/mfadesk/tui/internal/marks"
+)
+
+// Glyphs for the mark columns. None is East Asian ambiguous-width, so
+// columns stay aligned in every locale.
+const (
+	GlyphMarked     = "●"
+	GlyphMFAOK      = "✓"
+	GlyphMFAMissing = "✗"
+	GlyphUnknown    = "·"
+	GlyphAdmin      = "A"
+	GlyphDisabled   = "⊘"
+	GlyphGuest      = "G"
+)
+
+// Styles is what the pane draws with (filled by tui/theme.go).
+type Styles struct {
+	Row, Cursor, CursorBlurred         lipgloss.Style
+	Marked, MFAOK, MFAMissing, Unknown lipgloss.Style
+	Admin, Disabled, Guest             lipgloss.Style
+	UPN, Muted, Error, Header          lipgloss.Style
+	Input                              input.Styles
+}
+
+// Defaults for the search.
+const (
+	DefaultDebounce = 250 * time.Millisecond
+	DefaultPageSize = 50
+	// pageAhead: fetch the next page when the cursor gets this close to the
+	// end of what is loaded, so scrolling rarely waits.
+	pageAhead = 10
+)
+
+// Model is the pane's state.
+type Model struct {
+	client   graph.Client
+	marks    *marks.Set
+	regs     map[string]*graph.Registration
+	Debounce time.Duration
+	PageSize int
+
+	Search    input.Model
+	searching bool
+
+	seq    int                // generation of the current search
+	cancel context.CancelFunc // cancels the current search or page fetch
+	query  string             // the query the shown results answer
+
+	items   []graph.User
+	rows    []row
+	next    string
+	count   int
+	loading bool
+	more    bool
+	err     error
+
+	cursor, offset int
+	height         int // rows of the list (set by SetSize)
+}
+
+type row struct {
+	name, upn, dept string
+}
+
+// debounceMsg fires when typing paused; seq says which keystroke it is for.
+type debounceMsg struct{ seq int }
+
+// ResultsMsg answers a search (Append false) or a next page (Append true).
+// Seq ties it to the search it answers: a stale one is dropped.
+type ResultsMsg struct {
+	Seq    int
+	Query  string
+	Page   graph.Page[graph.User]
+	Err    error
+	Append bool
+}
+
+// New returns the pane. regs is the registration report by user id (it may
+// fill in later; rows look it up when drawn).
+func New(c graph.Client, m *marks.Set, regs map[string]*graph.Registration) Model {
+	in := input.Model{Prompt: "/ ", Placeholder: "search name, UPN or mail"}
+	// seq 1 and loading: Init's first search is already under way.
+	return Model{client: c, marks: m, regs: regs, Search: in, Debounce: DefaultDebounce,
+		PageSize: DefaultPageSize, count: -1, seq: 1, loading: true}
+}
+
+// Init returns the first (empty) search: the first page of users. It is a
+// value method (tea.Model's Init is), so the state it needs is set by New.
+func (m Model) Init() tea.Cmd {
+	c, size := m.client, m.PageSize
+	return func() tea.Msg {
+		p, err := c.SearchUsers(context.Background(), "", size)
+		return ResultsMsg{Seq: 1, Query: "", Page: p, Err: err}
+	}
+}
+
+// Searching reports whether keys go to the search box.
+func (m Model) Searching() bool { return m.searching }
+
+// StartSearch focuses the search box.
+func (m *Model) StartSearch() {
+	m.searching = true
+	m.Search.Focus()
+}
+
+// StopSearch returns keys to the list (the query stays).
+func (m *Model) StopSearch() {
+	m.searching = false
+	m.Search.Blur()
+}
+
+// SetQuery replaces the search text and searches at once (used by the
+// report's "open user" and by tests).
+func (m *Model) SetQuery(q string) tea.Cmd {
+	m.Search.SetValue(q)
+	m.seq++
+	return m.startSearch(m.Search.Value())
+}
+
+// SearchInput feeds a key or paste to the search box; when the text changed
+// it (re)starts the debounce timer.
+func (m *Model) SearchInput(msg tea.Msg) tea.Cmd {
+	if !m.Search.Update(msg) {
+		return nil
+	}
+	m.seq++
+	seq := m.seq
+	return tea.Tick(m.Debounce, func(time.Time) tea.Msg { return debounceMsg{seq: seq} })
+}
+
+// Refresh repeats the current search.
+func (m *Model) Refresh() tea.Cmd {
+	m.seq++
+	return m.startSearch(m.Search.Value())
+}
+
+func (m *Model) startSearch(q string) tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.loading = true
+	m.more = false
+	m.err = nil
+	seq, c, size := m.seq, m.client, m.PageSize
+	return func() tea.Msg {
+		p, err := c.SearchUsers(ctx, strings.TrimSpace(q), size)
+		return ResultsMsg{Seq: seq, Query: q, Page: p, Err: err}
+	}
+}
+
+func (m *Model) fetchMore() tea.Cmd {
+	if m.more || m.loading || m.next == "" {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.more = true
+	seq, c, next, q := m.seq, m.client, m.next, m.query
+	return func() tea.Msg {
+		p, err := c.NextUsers(ctx, next)
+		return ResultsMsg{Seq: seq, Query: q, Page: p, Err: err, Append: true}
+	}
+}
+
+// Update handles the pane's own messages; anything else is ignored.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case debounceMsg:
+		if msg.seq != m.seq {
+			return m, nil // more typing came after this pause
+		}
+		return m, m.startSearch(m.Search.Value())
+	case ResultsMsg:
+		if msg.Seq != m.seq {
+			return m, nil // answer to an older query
+		}
+		if msg.Append {
+			m.more = false
+		} else {
+			m.loading = false
+		}
+		if msg.Err != nil {
+			m.err = msg.Err
+			return m, nil
+		}
+		m.err = nil
+		if !msg.Append {
+			m.items, m.rows = nil, nil
+			m.cursor, m.offset = 0, 0
+			m.query = msg.Query
+			m.count = msg.Page.Count
+		}
+		m.items = append(m.items, msg.Page.Items...)
+		for _, u := range msg.Page.Items {
+			m.rows = append(m.rows, makeRow(u))
+		}
+		m.next = msg.Page.Next
+		return m, m.maybeMore()
+	}
+	return m, nil
+}
+
+func makeRow(u graph.User) row {
+	return row{name: graph.CleanText(u.DisplayName), upn: graph.CleanText(u.UserPrincipalName),
+		dept: graph.CleanText(u.Department)}
+}
+
+func (m *Model) maybeMore() tea.Cmd {
+	if m.next != "" && m.cursor >= len(m.items)-pageAhead {
+		return m.fetchMore()
+	}
+	return nil
+}
+
+// Move moves the cursor by delta rows (clamped) and fetches the next page
+// when the cursor nears the end of what is loaded.
+func (m *Model) Move(delta int) tea.Cmd {
+	if len(m.items) == 0 {
+		return nil
+	}
+	m.cursor = draw.Clamp(m.cursor+delta, 0, len(m.items)-1)
+	m.offset = draw.Scroll(m.cursor, m.offset, m.height, len(m.items))
+	return m.maybeMore()
+}
+
+// Page moves by a screenful.
+func (m *Model) Page(dir int) tea.Cmd { return m.Move(dir * max(m.height-1, 1)) }
+
+// Home / End jump to the first / last loaded row.
+func (m *Model) Home() tea.Cmd { return m.Move(-len(m.items)) }
+func (m *Model) End() tea.Cmd  { return m.Move(len(m.items)) }
+
+// Select puts the cursor on row i (mouse click).
+func (m *Model) Select(i int) tea.Cmd { return m.Move(i - m.cursor) }
+
+// RowAt maps a line inside the pane (0 = first inner line) to a row index.
+func (m Model) RowAt(y int) (int, bool) {
+	i := m.offset + y - 1 // line 0 is the search box
+	if y < 1 || i < 0 || i >= len(m.items) {
+		return 0, false
+	}
+	return i, true
+}
+
+// Selected is the highlighted user.
+func (m Model) Selected() (graph.User, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.items) {
+		return graph.User{}, false
+	}
+	return m.items[m.cursor], true
+}
+
+// Items are the loaded results.
+func (m Model) Items() []graph.User { return m.items }
+
+// Cursor is the highlighted row index.
+func (m Model) Cursor() int { return m.cursor }
+
+// Loading reports a search in flight.
+func (m Model) Loading() bool { return m.loading }
+
+// Query is the query the shown results answer.
+func (m Model) Query() string { return m.query }
+
+// ToggleMark marks or unmarks the highlighted user and moves down, so
+// space, space, space marks consecutive users.
+func (m *Model) ToggleMark() tea.Cmd {
+	u, ok := m.Selected()
+	if !ok {
+		return nil
+	}
+	m.marks.Toggle(u)
+	return m.Move(1)
+}
+
+// MarkAll marks every loaded result; it returns how many were new.
+func (m *Model) MarkAll() int { return m.marks.Add(m.items...) }
+
+// SetSize tells the pane its inner size.
+func (m *Model) SetSize(w, h int) {
+	m.height = max(h-1, 1)
+	m.offset = draw.Scroll(m.cursor, m.offset, m.height, len(m.items))
+}
+
+// Title is the pane's title and its right-hand count.
+func (m Model) Title() (string, string) {
+	n := len(m.items)
+	switch {
+	case m.loading && n == 0:
+		return "Users", "searching…"
+	case m.count > n:
+		return "Users", fmt.Sprintf("%d of %d", n, m.count)
+	default:
+		return "Users", fmt.Sprintf("%d", n)
+	}
+}
+
+// View draws the pane's inner w x h lines.
+func (m Model) View(st Styles, w, h int, focused bool) []string {
+	lines := make([]string, 0, h)
+	lines = append(lines, m.Search.View(st.Input, w))
+	listH := h - 1
+	switch {
+	case m.err != nil && len(m.items) == 0:
+		what, todo := explain.Err("Search", m.err)
+		for _, l := range draw.Wrap(what, w) {
+			lines = append(lines, st.Error.Render(l))
+		}
+		for _, l := range draw.Wrap(todo, w) {
+			lines = append(lines, st.Muted.Render(l))
+		}
+		return lines
+	case m.loading && len(m.items) == 0:
+		return append(lines, st.Muted.Render("Searching…"))
+	case len(m.items) == 0:
+		if q := strings.TrimSpace(m.query); q != "" {
+			lines = append(lines, st.Muted.Render(draw.Trunc(fmt.Sprintf("No users match %q.", q), w)))
+			return append(lines, st.Muted.Render(draw.Trunc("Try part of a name, a UPN or mail.", w)))
+		}
+		return append(lines, st.Muted.Render("No users."))
+	}
+	end := min(m.offset+listH, len(m.items))
+	for i := m.offset; i < end; i++ {
+		lines = append(lines, m.rowView(st, i, w, focused))
+	}
+	if m.more && len(lines) < h {
+		lines = append(lines, st.Muted.Render("Loading more…"))
+	} else if m.err != nil && len(lines) < h {
+		what, _ := explain.Err("Next page", m.err)
+		lines = append(lines, st.Error.Render(draw.Trunc(what, w)))
+	}
+	return lines
+}
+
+// columns: marks (3) + space + name + space + upn [+ space + dept].
+func (m Model) widths(w int) (name, upn, dept int) {
+	rest := w - 4
+	if rest >= 70 {
+		dept = 16
+		rest -= dept + 1
+	}
+	name = max(rest*2/5, 8)
+	upn = max(rest-name-1, 0)
+	return
+}
+
+func (m Model) rowView(st Styles, i, w int, focused bool) string {
+	u := m.items[i]
+	r := m.rows[i]
+	mark, mfa, flag := " ", GlyphUnknown, " "
+	markSt, mfaSt, flagSt := st.Row, st.Unknown, st.Row
+	if m.marks.Has(u.ID) {
+		mark, markSt = GlyphMarked, st.Marked
+	}
+	if reg := m.regs[u.ID]; reg != nil {
+		if reg.IsMfaRegistered {
+			mfa, mfaSt = GlyphMFAOK, st.MFAOK
+		} else {
+			mfa, mfaSt = GlyphMFAMissing, st.MFAMissing
+		}
+		if reg.IsAdmin {
+			flag, flagSt = GlyphAdmin, st.Admin
+		}
+	}
+	if !u.AccountEnabled {
+		flag, flagSt = GlyphDisabled, st.Disabled
+	} else if u.IsGuest() && flag == " " {
+		flag, flagSt = GlyphGuest, st.Guest
+	}
+	nw, uw, dw := m.widths(w)
+	name := draw.Fit(r.name, nw)
+	upn := draw.Fit(r.upn, uw)
+	dept := ""
+	if dw > 0 {
+		dept = " " + draw.Fit(r.dept, dw)
+	}
+	if i == m.cursor {
+		// One style for the whole row: nested styles would reset it midway.
+		s := st.CursorBlurred
+		if focused {
+			s = st.Cursor
+		}
+		return s.Render(draw.Fit(mark+mfa+flag+" "+name+" "+upn+dept, w))
+	}
+	nameSt := st.Row
+	if !u.AccountEnabled {
+		nameSt = st.Disabled
+	}
+	return markSt.Render(mark) + mfaSt.Render(mfa) + flagSt.Render(flag) + " " +
+		nameSt.Render(name) + " " + st.UPN.Render(upn) + st.Muted.Render(dept)
+}

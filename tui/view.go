@@ -1,0 +1,354 @@
+package tui
+
+// view.go: drawing the frame. View does no work that belongs in commands:
+// the panes hold precomputed rows and draw only what is visible.
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/actions"
+	"github.com/mfadesk/mfadesk/tui/internal/draw"
+	"github.com/mfadesk/mfadesk/tui/users"
+)
+
+// Minimum size drawn; below it a note asks for a bigger terminal.
+const minW, minH = 40, 10
+
+// View draws the whole screen.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.Render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "mfadesk"
+	return v
+}
+
+// Render is the screen's content (View without the terminal settings):
+// exactly h lines of w cells.
+func (m Model) Render() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	if m.w < minW || m.h < minH {
+		lines := draw.Blank(m.w, m.h)
+		lines[0] = draw.Fit(fmt.Sprintf("mfadesk needs at least %dx%d (now %dx%d).", minW, minH, m.w, m.h), m.w)
+		return strings.Join(lines, "\n")
+	}
+	bodyH := m.h - 3
+	lines := make([]string, 0, m.h)
+	lines = append(lines, m.statusLine())
+	switch {
+	case m.showBulk && m.bulk != nil:
+		lines = append(lines, m.bulk.View(m.theme.Actions, m.w, bodyH)...)
+	case m.view == viewReport:
+		title, right := m.report.Title()
+		inner := m.report.View(m.theme.Report, m.w-2, bodyH-2)
+		lines = append(lines, draw.Box(m.theme.PaneFocused, title, right, inner, m.w, bodyH)...)
+	default:
+		lines = append(lines, m.mainBody(bodyH)...)
+	}
+	for len(lines) < m.h-2 {
+		lines = append(lines, strings.Repeat(" ", m.w))
+	}
+	lines = lines[:m.h-2]
+	lines = append(lines, m.actionBar(), m.footer())
+	if m.modal != nil {
+		box := m.modal.View(m.theme.Actions, m.modalW(), m.h-2)
+		bw := 0
+		if len(box) > 0 {
+			bw = draw.Width(box[0])
+		}
+		x := max((m.w-bw)/2, 0)
+		y := max((m.h-len(box))/2, 1)
+		if y+len(box) > m.h {
+			y = max(m.h-len(box), 0)
+		}
+		lines = draw.Overlay(lines, box, x, y)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) paneBox(p pane, focused bool) []string {
+	r := m.rects[p]
+	st := m.theme.Pane
+	if focused {
+		st = m.theme.PaneFocused
+	}
+	var title, right string
+	var inner []string
+	switch p {
+	case paneUsers:
+		title, right = m.users.Title()
+		if n := m.marks.Len(); n > 0 {
+			right = fmt.Sprintf("%s · %d marked", right, n)
+		}
+		inner = m.users.View(m.theme.Users, r.w-2, r.h-2, focused)
+	case paneMethods:
+		title, right = m.methods.Title()
+		inner = m.methods.View(m.theme.Methods, r.w-2, r.h-2, focused)
+	case paneSignIns:
+		title, right = m.signins.Title()
+		inner = m.signins.View(m.theme.SignIns, r.w-2, r.h-2, focused)
+	}
+	return draw.Box(st, title, right, inner, r.w, r.h)
+}
+
+func (m Model) mainBody(bodyH int) []string {
+	if m.w < 64 {
+		return m.paneBox(m.focus, true)
+	}
+	left := m.paneBox(paneUsers, m.focus == paneUsers)
+	right := append(m.paneBox(paneMethods, m.focus == paneMethods), m.paneBox(paneSignIns, m.focus == paneSignIns)...)
+	return draw.SideBySide(left, m.rects[paneUsers].w, right, m.rects[paneMethods].w)
+}
+
+func (m Model) tenantLabel() string {
+	switch {
+	case m.opts.TenantName != "":
+		return graph.CleanText(m.opts.TenantName)
+	case m.opts.Profile != "":
+		return graph.CleanText(m.opts.Profile)
+	case m.operator.TenantID != "":
+		return graph.CleanText(m.operator.TenantID)
+	}
+	return "tenant"
+}
+
+func (m Model) operatorLabel() string {
+	switch {
+	case m.operatorErr != nil:
+		return "operator unknown"
+	case !m.operatorOK:
+		return "signing in…"
+	}
+	who := graph.CleanText(m.operator.UserPrincipalName)
+	if who == "" {
+		who = graph.CleanText(m.operator.DisplayName)
+	}
+	if who == "" && m.operator.IsApp {
+		who = "app " + graph.CleanText(m.operator.AppID)
+	}
+	return who + " · " + m.operator.EffectiveRole()
+}
+
+// statusLine is the top line: tenant, operator and role, read-only badge,
+// throttle indicator, bulk progress, marks.
+func (m Model) statusLine() string {
+	t := m.theme
+	var right []string
+	if m.opts.ReadOnly {
+		right = append(right, t.ReadOnly.Render(" READ-ONLY "))
+	}
+	if m.throttled || (m.bulk != nil && m.bulk.Throttled && m.bulk.Running()) {
+		right = append(right, t.Throttle.Render("⚠ throttled"))
+	}
+	if m.bulk != nil && m.bulk.Running() {
+		total, done, _, failed, _ := m.bulk.Counts()
+		s := fmt.Sprintf("bulk %d/%d", done, total)
+		if failed > 0 {
+			s += fmt.Sprintf(" (%d failed)", failed)
+		}
+		right = append(right, t.Throttle.Render(s))
+	}
+	if n := m.marks.Len(); n > 0 {
+		right = append(right, t.Marks.Render(fmt.Sprintf("%s %d marked", users.GlyphMarked, n)))
+	}
+	r := strings.Join(right, t.Status.Render(" "))
+	if r != "" {
+		r += t.Status.Render(" ")
+	}
+	rw := draw.Width(r)
+	leftW := max(m.w-rw, 0)
+	left := t.StatusApp.Render(" mfadesk ") + t.StatusDim.Render("│ ") + t.Status.Render(m.tenantLabel()) +
+		t.StatusDim.Render(" │ "+m.operatorLabel())
+	left = draw.Trunc(left, leftW)
+	pad := leftW - draw.Width(left)
+	return left + t.Status.Render(strings.Repeat(" ", max(pad, 0))) + r
+}
+
+// barItem is one key of the action bar.
+type barItem struct {
+	b       key.Binding
+	desc    string // overrides the binding's description
+	enabled bool
+	why     string
+	main    bool // one of the three main actions: its reason is shown
+}
+
+func (m Model) item(b key.Binding, desc string, kind actions.Kind, u graph.User, have bool) barItem {
+	it := barItem{b: b, desc: desc, enabled: have}
+	if have {
+		it.enabled, it.why = m.allowed(kind, u)
+	}
+	if m.inflight[inflightKey(kind, u.ID)] {
+		it.desc = desc + "…"
+	}
+	return it
+}
+
+// barItems are the keys that apply right now, in the focused context.
+func (m Model) barItems() []barItem {
+	k := m.keys
+	u, have := m.currentUser()
+	if m.view == viewReport {
+		return []barItem{
+			{b: k.Filter, enabled: true}, {b: k.Sort, enabled: true},
+			{b: k.Mark, enabled: true}, {b: k.MarkAll, desc: "mark shown", enabled: true},
+			{b: k.Bulk, desc: fmt.Sprintf("bulk (%d)", m.marks.Len()), enabled: m.marks.Len() > 0},
+			{b: k.Open, desc: "open user", enabled: have},
+			{b: k.Export, enabled: true},
+			{b: k.SwitchView, desc: "users", enabled: true},
+		}
+	}
+	acts := []barItem{
+		m.item(k.Reset, "reset MFA", actions.Reset, u, have),
+		m.item(k.Reregister, "re-register", actions.Reregister, u, have),
+		m.item(k.Revoke, "revoke", actions.Revoke, u, have),
+		m.item(k.TAP, "TAP", actions.IssueTAP, u, have),
+		m.item(k.PerUserMFA, "MFA state", actions.SetMFA, u, have),
+		m.item(k.Audit, "audit", actions.Audit, u, have),
+	}
+	for i := 0; i < 3; i++ {
+		acts[i].main = true
+	}
+	var items []barItem
+	switch m.focus {
+	case paneMethods:
+		_, ok := m.methods.Selected()
+		del := m.item(k.DeleteMethod, "delete method", actions.DeleteMethod, u, have && ok)
+		if meth, ok := m.methods.Selected(); ok && !meth.Deletable() {
+			del.enabled, del.why = false, "this method cannot be deleted"
+		}
+		items = append([]barItem{del}, acts...)
+	case paneSignIns:
+		desc := "failures only"
+		if m.signins.FailuresOnly() {
+			desc = "show all"
+		}
+		items = append([]barItem{{b: k.Detail, desc: "detail", enabled: m.signins.Len() > 0},
+			{b: k.Failures, desc: desc, enabled: true}}, acts...)
+	default:
+		items = append(acts, barItem{b: k.Mark, enabled: have})
+	}
+	return append(items, barItem{b: k.Bulk, desc: fmt.Sprintf("bulk (%d)", m.marks.Len()), enabled: m.marks.Len() > 0})
+}
+
+func (m Model) actionBar() string {
+	t := m.theme
+	items := m.barItems()
+	// The reason shown is the one that stops the main actions (read-only,
+	// protected, a missing role); other items say why when pressed.
+	why := ""
+	for _, it := range items {
+		if !it.enabled && it.why != "" && it.main {
+			why = it.why
+			break
+		}
+	}
+	whyStr := ""
+	if why != "" {
+		whyStr = t.BarWhy.Render(draw.Trunc("⊘ "+why, max(m.w/3, 20))) + " "
+	}
+	avail := m.w - 1 - draw.Width(whyStr)
+	var b strings.Builder
+	b.WriteByte(' ')
+	used := 1
+	for _, it := range items {
+		desc := it.desc
+		if desc == "" {
+			desc = it.b.Help().Desc
+		}
+		plain := it.b.Help().Key + " " + desc
+		w := draw.Width(plain) + 2
+		if used+w > avail {
+			break
+		}
+		if it.enabled {
+			b.WriteString(t.BarKey.Render(it.b.Help().Key) + " " + t.BarDesc.Render(desc) + "  ")
+		} else {
+			b.WriteString(t.BarDisabled.Render(plain) + "  ")
+		}
+		used += w
+	}
+	line := b.String()
+	pad := max(m.w-draw.Width(line)-draw.Width(whyStr), 0)
+	return line + strings.Repeat(" ", pad) + whyStr
+}
+
+func (m Model) footer() string {
+	t := m.theme
+	if m.flash != "" {
+		s := t.Flash
+		if m.flashErr {
+			s = t.FlashErr
+		}
+		return draw.Fit(" "+s.Render(draw.Trunc(graph.CleanText(m.flash), m.w-1)), m.w)
+	}
+	var parts []string
+	for _, b := range m.keys.ShortHelp() {
+		desc := b.Help().Desc
+		if b.Help().Key == m.keys.SwitchView.Help().Key {
+			desc = "report"
+			if m.view == viewReport {
+				desc = "users"
+			}
+		}
+		parts = append(parts, t.FootKey.Render(b.Help().Key)+" "+t.FootDesc.Render(desc))
+	}
+	return draw.Fit(" "+strings.Join(parts, t.FootDesc.Render(" · ")), m.w)
+}
+
+// openHelp shows every key, from the same keymap, and the legend.
+func (m Model) openHelp() (tea.Model, tea.Cmd) {
+	st := m.theme.Actions
+	var groups [][]string
+	for i, g := range m.keys.FullHelp() {
+		lines := []string{st.Section.Render(HelpGroups[i])}
+		for _, b := range g {
+			lines = append(lines, st.Key.Render(draw.Fit(b.Help().Key, 10))+" "+st.Text.Render(b.Help().Desc))
+		}
+		groups = append(groups, lines)
+	}
+	legend := []string{st.Section.Render("Marks"),
+		users.GlyphMarked + " marked for bulk   " + users.GlyphMFAOK + " MFA registered   " + users.GlyphMFAMissing + " not registered",
+		users.GlyphUnknown + " not in report yet   " + users.GlyphAdmin + " admin   " + users.GlyphDisabled + " disabled   " + users.GlyphGuest + " guest",
+		"* default method   heavy border: focused pane"}
+	inner := min(m.modalW(), 100) - 4
+	var lines []string
+	if inner >= 72 {
+		colW := (inner - 2) / 2
+		left, right := []string{}, []string{}
+		for i, g := range groups {
+			if i%2 == 0 {
+				left = append(append(left, g...), "")
+			} else {
+				right = append(append(right, g...), "")
+			}
+		}
+		for i := 0; i < max(len(left), len(right)); i++ {
+			l, r := "", ""
+			if i < len(left) {
+				l = left[i]
+			}
+			if i < len(right) {
+				r = right[i]
+			}
+			lines = append(lines, draw.Fit(l, colW)+"  "+r)
+		}
+	} else {
+		for _, g := range groups {
+			lines = append(append(lines, g...), "")
+		}
+	}
+	lines = append(lines, legend...)
+	id := m.newID()
+	info := &actions.Info{ID: id, Title: "Keys", Lines: lines, Width: 100}
+	m.setModal(id, info, pending{kind: pInfo})
+	return m, nil
+}
+
