@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // batch answers POST /$batch: up to 20 requests, each through the same
@@ -48,6 +49,37 @@ func (t *Tenant) batch(rc *reqCtx) response {
 				return rc.fail(400, "BadRequest", "Invalid batch payload format: request '"+it.ID+"' depends on unknown request '"+d+"'.")
 			}
 		}
+	}
+
+	// Graph runs independent items concurrently and dependent ones in
+	// sequence: the envelope takes one Latency per level of dependsOn.
+	memo := map[int]int{}
+	var depth func(i int, seen map[int]bool) int
+	depth = func(i int, seen map[int]bool) int {
+		if seen[i] {
+			return 0
+		}
+		if d, ok := memo[i]; ok {
+			return d
+		}
+		seen[i] = true
+		d := 0
+		for _, dep := range req.Requests[i].DependsOn {
+			d = max(d, depth(ids[dep], seen))
+		}
+		delete(seen, i)
+		memo[i] = d + 1
+		return d + 1
+	}
+	levels := 0
+	for i := range req.Requests {
+		levels = max(levels, depth(i, map[int]bool{}))
+	}
+	t.mu.Lock()
+	latency := t.latency
+	t.mu.Unlock()
+	if latency > 0 && rc.ctx != nil && !sleepCtx(rc.ctx, time.Duration(levels)*latency) {
+		return rc.fail(499, "requestCancelled", "The client closed the request.")
 	}
 
 	status := map[string]int{}

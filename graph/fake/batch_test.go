@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 )
 
 type batchItem = map[string]any
@@ -123,5 +124,23 @@ func TestBatchThrottledItems(t *testing.T) {
 	}
 	if st := s.Tenant.Stats(); st.Throttled != 3 {
 		t.Errorf("throttled %d", st.Throttled)
+	}
+}
+
+// TestBatchLatency: independent items share one latency; each dependsOn
+// level adds one.
+func TestBatchLatency(t *testing.T) {
+	s := start(t, Options{Latency: 40 * time.Millisecond})
+	item := func(id string, deps ...string) batchItem {
+		return batchItem{"id": id, "method": "GET", "url": "/users/" + AliceID, "dependsOn": deps}
+	}
+	t0 := time.Now()
+	call(t, s, "POST", "/v1.0/$batch", nil, map[string]any{"requests": []batchItem{item("1"), item("2"), item("3")}})
+	flat := time.Since(t0)
+	t0 = time.Now()
+	call(t, s, "POST", "/v1.0/$batch", nil, map[string]any{"requests": []batchItem{item("1"), item("2", "1"), item("3", "2")}})
+	chain := time.Since(t0)
+	if flat < 40*time.Millisecond || chain < 120*time.Millisecond {
+		t.Errorf("flat %v, chain %v", flat, chain)
 	}
 }

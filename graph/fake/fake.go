@@ -8,17 +8,32 @@
 //
 // It backs `mfadesk --demo`, `mfadesk demo-server`, the tests and the bulk
 // benchmarks. The tenant is generated deterministically from a seed (or
-// loaded from a TenantData JSON file) and starts with the fixed personas
-// below (AliceID, BobID, ...).
+// loaded from a TenantData JSON file) and starts with fixed personas
+// (AliceID, BobID, ... see gen.go and PersonaIDs).
 //
 // Operator identity comes from the bearer token's claims (decoded, not
 // verified: see parseToken). Without an Authorization header a request acts
 // as the demo operator, DemoOperatorUPN, a Privileged Authentication
-// Administrator.
+// Administrator. What each scope, app role and directory role allows is the
+// Permissions table (auth.go).
+//
+// Inspection for tests (all return copies, all safe concurrently):
+//
+//	User(idOrUPN) / Users() / UserIDs()   directory state (no sign-ins)
+//	Methods(idOrUPN), DefaultMethodID(id) current methods, default method
+//	SignIns(idOrUPN)                      the user's sign-in log
+//	PerUserMFA(idOrUPN)                   disabled | enabled | enforced
+//	Audits() / AuditsFor(userID)          the directory audit log
+//	SentMail()                            messages accepted by sendMail
+//	Stats() / ResetStats()                requests per "METHOD pattern",
+//	                                      injected 429/503/drops, deletes, ...
+//	Export()                              the whole tenant as TenantData
+//	Update(idOrUPN, f) / AddUser(d)       arrange state no Graph call makes
 package fake
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -37,7 +52,7 @@ import (
 // Options configure a fake tenant. The zero value is a 250-user tenant from
 // seed 1 with every fault off.
 type Options struct {
-	Users      int              // generated users when TenantFile == "" (default 250)
+	Users      int              // users to generate, personas included, when no tenant is loaded (default 250)
 	Seed       int64            // generator seed (default 1); same seed => same tenant
 	TenantFile string           // load tenant JSON (TenantData format) instead of generating
 	Data       *TenantData      // use this tenant instead of generating (wins over TenantFile); copied
@@ -255,6 +270,7 @@ type reqCtx struct {
 	ip      string
 	now     time.Time
 	inBatch bool
+	ctx     context.Context
 }
 
 type response struct {
@@ -334,15 +350,15 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		dropConnection(w)
 		return
 	}
-	if latency > 0 {
-		select {
-		case <-time.After(latency):
-		case <-r.Context().Done():
+	isBatch := pattern == "/$batch" && rc.method == "POST"
+	if latency > 0 && !isBatch { // a batch waits per dependency level (see batch)
+		if !sleepCtx(r.Context(), latency) {
 			return
 		}
 	}
+	rc.ctx = r.Context()
 	var resp response
-	if pattern == "/$batch" && rc.method == "POST" {
+	if isBatch {
 		// batch items pass the fault gate one by one
 		if r := t.authenticate(rc); r != nil {
 			resp = *r
@@ -355,6 +371,18 @@ func (t *Tenant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp = t.run(rc, h)
 	}
 	t.write(w, rc, resp)
+}
+
+// sleepCtx waits d or until ctx ends (false).
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // prepare parses the URL into rc and finds the handler.

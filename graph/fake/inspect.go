@@ -201,8 +201,9 @@ func (t *Tenant) TenantIDValue() string {
 	return t.tenantID
 }
 
-// Update runs f on the stored user (a test hook to arrange state that no
-// Graph call creates, e.g. an expired TAP). f must not keep the pointer.
+// Update runs f on the stored user: a test hook to arrange state no Graph
+// call creates (an expired TAP, a new role). f must not keep the pointer.
+// Changing the id or UPN re-indexes the user.
 func (t *Tenant) Update(idOrUPN string, f func(u *UserData)) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -210,12 +211,33 @@ func (t *Tenant) Update(idOrUPN string, f func(u *UserData)) bool {
 	if u == nil {
 		return false
 	}
-	oldUPN := strings.ToLower(u.UserPrincipalName)
+	oldID, oldUPN := strings.ToLower(u.ID), strings.ToLower(u.UserPrincipalName)
 	f(&u.UserData)
-	if n := strings.ToLower(u.UserPrincipalName); n != oldUPN {
-		delete(t.byUPN, oldUPN)
-		t.byUPN[n] = u
+	delete(t.byID, oldID)
+	delete(t.byUPN, oldUPN)
+	t.byID[strings.ToLower(u.ID)] = u
+	t.byUPN[strings.ToLower(u.UserPrincipalName)] = u
+	return true
+}
+
+// AddUser adds a user (a test hook); false if the id or UPN is taken.
+func (t *Tenant) AddUser(d UserData) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.lookup(d.ID) != nil || t.lookup(d.UserPrincipalName) != nil {
+		return false
 	}
+	u := &user{UserData: d}
+	if u.UserType == "" {
+		u.UserType = "Member"
+	}
+	if u.PerUserMFAState == "" {
+		u.PerUserMFAState = "disabled"
+	}
+	if u.PreferredMethod == "" {
+		u.PreferredMethod = "none"
+	}
+	t.addUser(u)
 	return true
 }
 
