@@ -134,9 +134,9 @@ var requirements = []Requirement{
 		Action: ActionReadMethods, Label: "read authentication methods",
 		Delegated:   []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"},
 		Application: []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"},
-		Roles:       []string{RoleGlobalReader, RoleAuthAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
-		AdminRoles:  []string{RoleGlobalReader, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
-		Note:        "an Authentication Administrator sees masked phone numbers",
+		// Reading is not limited by the target's roles (writing is).
+		Roles: []string{RoleGlobalReader, RoleAuthAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
+		Note:  "an Authentication Administrator sees masked phone numbers",
 	},
 	{
 		Action: ActionDeleteMethod, Label: "delete a method", Write: true,
@@ -202,8 +202,8 @@ var requirements = []Requirement{
 	},
 	{
 		Action: ActionReport, Label: "registration report",
-		Delegated:   []string{"AuditLog.Read.All"},
-		Application: []string{"AuditLog.Read.All"},
+		Delegated:   []string{"AuditLog.Read.All", "UserAuthenticationMethod.Read.All"},
+		Application: []string{"AuditLog.Read.All", "UserAuthenticationMethod.Read.All"},
 		Roles:       reportRoles,
 	},
 	{
