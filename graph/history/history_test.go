@@ -1,0 +1,390 @@
+package history_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/history"
+)
+
+const (
+	tapValue = "Xy7!SECRET-TAP-q9"
+	jwt      = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+)
+
+var alice = graph.User{ID: "11111111-1111-1111-1111-111111111111", UserPrincipalName: "alice@contoso.com"}
+
+// double is a graph.Client whose writes succeed unless err is set. When
+// http is set, each write makes one request through it (to exercise
+// Transport).
+type double struct {
+	graph.Client
+	err    error
+	http   *http.Client
+	url    string
+	mu     sync.Mutex
+	writes int
+}
+
+func (d *double) write(ctx context.Context) error {
+	d.mu.Lock()
+	d.writes++
+	d.mu.Unlock()
+	if d.http != nil {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, d.url, nil)
+		resp, err := d.http.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+	}
+	return d.err
+}
+
+func (d *double) ResolveUser(context.Context, string) (graph.User, error) { return alice, nil }
+func (d *double) DeleteMethod(ctx context.Context, _ string, _ graph.Method) error {
+	return d.write(ctx)
+}
+func (d *double) RevokeSessions(ctx context.Context, _ string) error { return d.write(ctx) }
+func (d *double) SetPerUserMFA(ctx context.Context, _ string, _ graph.PerUserMFAState) error {
+	return d.write(ctx)
+}
+func (d *double) SendMail(ctx context.Context, _ graph.Mail) error { return d.write(ctx) }
+func (d *double) CreateTAP(ctx context.Context, _ string, req graph.TAPRequest) (graph.TAP, error) {
+	if err := d.write(ctx); err != nil {
+		// A hostile or buggy layer below that puts the value in its error.
+		return graph.TAP{Value: tapValue}, errors.New("created but then failed: pass " + tapValue + " Authorization: Bearer " + jwt)
+	}
+	return graph.TAP{ID: "tap-method-id", Value: tapValue, LifetimeMinutes: req.LifetimeMinutes}, nil
+}
+
+func openLog(t *testing.T) (*history.Log, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state", "mfadesk", "history.jsonl")
+	l, err := history.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l, path
+}
+
+func meta(context.Context) history.Meta {
+	return history.Meta{Tenant: "contoso.onmicrosoft.com", Operator: "tech@contoso.com", Via: "test"}
+}
+
+func TestWrapRecordsEveryWrite(t *testing.T) {
+	l, path := openLog(t)
+	d := &double{}
+	c := history.Wrap(d, l, meta)
+	ctx := history.WithTicket(context.Background(), "INC-4711", []string{"verified the caller by phone callback"})
+
+	if _, err := c.ResolveUser(ctx, alice.UserPrincipalName); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteMethod(ctx, alice.ID, graph.Method{ID: "m-phone", Kind: graph.KindPhone, Detail: "mobile +1 XXXXXXX890", IsDefault: true}); err != nil {
+		t.Fatal(err)
+	}
+	c.RevokeSessions(ctx, alice.ID)
+	tap, err := c.CreateTAP(ctx, alice.ID, graph.TAPRequest{LifetimeMinutes: 60, IsUsableOnce: true})
+	if err != nil || tap.Value != tapValue {
+		t.Fatalf("CreateTAP = %+v, %v: the caller must still get the pass", tap, err)
+	}
+	c.SetPerUserMFA(ctx, alice.ID, graph.PerUserMFAEnforced)
+	c.SendMail(ctx, graph.Mail{From: "helpdesk@contoso.com", To: []string{"alice@contoso.com"}, Subject: "Your sign-in methods were reset", Body: "body text"})
+
+	es, err := l.Read(history.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOps := []graph.WriteKind{graph.WriteDeleteMethod, graph.WriteRevokeSessions, graph.WriteCreateTAP, graph.WriteSetPerUserMFA, graph.WriteSendMail}
+	if len(es) != len(wantOps) {
+		t.Fatalf("got %d entries, want %d: %+v", len(es), len(wantOps), es)
+	}
+	for i, e := range es {
+		if e.Op != wantOps[i] || e.Result != history.ResultOK {
+			t.Errorf("entry %d = %s %s, want %s ok", i, e.Op, e.Result, wantOps[i])
+		}
+		if e.Tenant != "contoso.onmicrosoft.com" || e.Operator != "tech@contoso.com" || e.Via != "test" {
+			t.Errorf("entry %d meta = %q %q %q", i, e.Tenant, e.Operator, e.Via)
+		}
+		if e.Ticket != "INC-4711" || len(e.Checklist) != 1 || e.Checklist[0] != "verified the caller by phone callback" {
+			t.Errorf("entry %d ticket/checklist = %q %q", i, e.Ticket, e.Checklist)
+		}
+		if e.UPN != "alice@contoso.com" {
+			t.Errorf("entry %d UPN = %q, want alice@contoso.com (remembered from ResolveUser)", i, e.UPN)
+		}
+		if time.Since(e.Time) > time.Minute || e.Time.Location() != time.UTC {
+			t.Errorf("entry %d time = %v", i, e.Time)
+		}
+	}
+	if es[0].UserID != alice.ID || !strings.Contains(es[0].Detail, "phone method m-phone (mobile +1 XXXXXXX890), default") {
+		t.Errorf("delete entry = %+v", es[0])
+	}
+	if !strings.Contains(es[2].Detail, "lifetime 60 min, one-time; TAP method tap-method-id") {
+		t.Errorf("TAP entry detail = %q", es[2].Detail)
+	}
+	if es[3].Detail != "per-user MFA -> enforced" {
+		t.Errorf("MFA entry detail = %q", es[3].Detail)
+	}
+	if es[4].Detail != "from helpdesk@contoso.com to alice@contoso.com: Your sign-in methods were reset" {
+		t.Errorf("mail entry detail = %q", es[4].Detail)
+	}
+	raw, _ := os.ReadFile(path)
+	if bytes.Contains(raw, []byte(tapValue)) || bytes.Contains(raw, []byte("body text")) {
+		t.Errorf("history holds the TAP value or a mail body:\n%s", raw)
+	}
+}
+
+func TestNeverASecret(t *testing.T) {
+	l, path := openLog(t)
+	d := &double{err: errors.New("boom")}
+	c := history.Wrap(d, l, meta)
+	ctx := context.Background()
+	tap, err := c.CreateTAP(ctx, alice.ID, graph.TAPRequest{})
+	if err == nil || !strings.Contains(err.Error(), tapValue) || tap.Value != tapValue {
+		t.Fatalf("the caller's error and TAP must be untouched: %+v, %v", tap, err)
+	}
+	// Token-shaped text in any field, from any source.
+	c.RecordChange(ctx, graph.Change{Kind: graph.WriteRevokeSessions, UserID: alice.ID,
+		Detail: "cached token " + jwt + " access_token=" + jwt + "&x=1 client_secret: s3cr3tv4lue password=hunter2 temporaryAccessPass\":\"" + tapValue,
+		Err:    errors.New("GET https://graph.microsoft.com?access_token=abc failed; bearer " + jwt)})
+
+	raw, _ := os.ReadFile(path)
+	for _, secret := range []string{tapValue, jwt, "eyJ0eXAi", "s3cr3tv4lue", "hunter2", "access_token=abc"} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("history holds %q:\n%s", secret, raw)
+		}
+	}
+	es, _ := l.Read(history.Filter{})
+	if len(es) != 2 || es[0].Result != history.ResultError || !strings.Contains(es[0].Error, "[redacted]") {
+		t.Errorf("entries = %+v", es)
+	}
+}
+
+func TestRefusalsAreRecorded(t *testing.T) {
+	l, _ := openLog(t)
+	d := &double{}
+	guarded := graph.Guard(d, graph.GuardOptions{ReadOnly: true, ReadOnlyWhy: "--read-only"})
+	c := history.Wrap(guarded, l, meta)
+	err := c.RevokeSessions(context.Background(), alice.ID)
+	if !errors.Is(err, graph.ErrReadOnly) {
+		t.Fatalf("err = %v", err)
+	}
+	if err := graph.CheckWrite(context.Background(), c, graph.WriteRevokeSessions, alice.ID); !errors.Is(err, graph.ErrReadOnly) {
+		t.Errorf("CheckWrite through history = %v, want the guard's ErrReadOnly", err)
+	}
+	es, _ := l.Read(history.Filter{})
+	if len(es) != 1 || es[0].Result != history.ResultRefused || !strings.Contains(es[0].Error, "read-only") {
+		t.Errorf("entries = %+v", es)
+	}
+	if d.writes != 0 {
+		t.Errorf("%d writes reached the client", d.writes)
+	}
+}
+
+func TestRequireTicket(t *testing.T) {
+	l, _ := openLog(t)
+	d := &double{}
+	c := history.Wrap(d, l, func(context.Context) history.Meta { return history.Meta{RequireTicket: true} })
+	err := c.RevokeSessions(context.Background(), alice.ID)
+	if err == nil || !strings.Contains(err.Error(), "ticket") {
+		t.Fatalf("err = %v, want a refusal naming the ticket", err)
+	}
+	if d.writes != 0 {
+		t.Fatalf("change made without a ticket")
+	}
+	if err := c.CheckWrite(context.Background(), graph.WriteRevokeSessions, alice.ID); err != nil {
+		t.Errorf("CheckWrite must not ask for the ticket (it is asked before one is given): %v", err)
+	}
+	ctx := history.WithTicket(context.Background(), "  CHG-1 ", nil)
+	if err := c.RevokeSessions(ctx, alice.ID); err != nil || d.writes != 1 {
+		t.Fatalf("with ticket: %v (writes %d)", err, d.writes)
+	}
+	es, _ := l.Read(history.Filter{})
+	if len(es) != 2 || es[0].Result != history.ResultRefused || es[1].Ticket != "CHG-1" {
+		t.Errorf("entries = %+v", es)
+	}
+}
+
+func TestBrokenLogRefusesChanges(t *testing.T) {
+	l, _ := openLog(t)
+	d := &double{}
+	c := history.Wrap(d, l, meta)
+	l.Close()
+	err := c.RevokeSessions(context.Background(), alice.ID)
+	if err == nil || !strings.Contains(err.Error(), "change history cannot be written") {
+		t.Fatalf("err = %v", err)
+	}
+	if d.writes != 0 {
+		t.Errorf("an unrecordable change was made")
+	}
+}
+
+func TestRequestIDs(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("request-id", "req-ok-123")
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	l, _ := openLog(t)
+	d := &double{http: &http.Client{Transport: history.Transport(nil)}, url: srv.URL}
+	c := history.Wrap(d, l, meta)
+	ctx := context.Background()
+	if err := c.RevokeSessions(ctx, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A classified error's request-id wins.
+	d.http = nil
+	d.err = &graph.Error{Kind: graph.ErrDenied, Op: "revoke", Status: 403, RequestID: "req-err-456"}
+	c.RevokeSessions(ctx, alice.ID)
+	es, _ := l.Read(history.Filter{})
+	if len(es) != 2 || es[0].RequestID != "req-ok-123" || es[1].RequestID != "req-err-456" {
+		t.Errorf("request ids = %+v", es)
+	}
+}
+
+func TestFilePermissionsAndPath(t *testing.T) {
+	_, path := openLog(t)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode = %v, want 0600", fi.Mode().Perm())
+	}
+	di, _ := os.Stat(filepath.Dir(path))
+	if di.Mode().Perm() != 0o700 {
+		t.Errorf("history dir mode = %v, want 0700", di.Mode().Perm())
+	}
+
+	loose := filepath.Join(t.TempDir(), "h.jsonl")
+	os.WriteFile(loose, nil, 0o644)
+	l, err := history.Open(loose)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if fi, _ := os.Stat(loose); fi.Mode().Perm() != 0o600 {
+		t.Errorf("existing world-readable history left %v", fi.Mode().Perm())
+	}
+
+	t.Setenv("XDG_STATE_HOME", "/xdg/state")
+	if p, _ := history.DefaultPath(); p != "/xdg/state/mfadesk/history.jsonl" {
+		t.Errorf("DefaultPath with XDG_STATE_HOME = %q", p)
+	}
+	t.Setenv("XDG_STATE_HOME", "")
+	t.Setenv("HOME", "/home/tech")
+	if p, _ := history.DefaultPath(); p != "/home/tech/.local/state/mfadesk/history.jsonl" {
+		t.Errorf("DefaultPath = %q", p)
+	}
+}
+
+func TestTornLines(t *testing.T) {
+	l, path := openLog(t)
+	l.Append(history.Entry{Op: graph.WriteRevokeSessions, UserID: "a", Result: "ok"})
+	l.Close()
+	// A crash mid-write leaves half a line.
+	f, _ := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	f.WriteString(`{"time":"2026-01-02T03:04:05Z","op":"revokeSess`)
+	f.Close()
+
+	es, skipped, err := history.ReadFile(path, history.Filter{})
+	if err != nil || len(es) != 1 || skipped != 1 {
+		t.Fatalf("ReadFile with torn tail = %d entries, %d skipped, %v", len(es), skipped, err)
+	}
+	// Reopening ends the torn line, so the next entry is whole.
+	l2, err := history.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Close()
+	if err := l2.Append(history.Entry{Op: graph.WriteDeleteMethod, UserID: "b", Result: "ok"}); err != nil {
+		t.Fatal(err)
+	}
+	es, skipped, err = history.ReadFile(path, history.Filter{})
+	if err != nil || len(es) != 2 || skipped != 1 || es[1].UserID != "b" {
+		t.Fatalf("after reopen: %+v, %d skipped, %v", es, skipped, err)
+	}
+	if es, _, err := history.ReadFile(filepath.Join(t.TempDir(), "none.jsonl"), history.Filter{}); err != nil || len(es) != 0 {
+		t.Errorf("missing file = %v, %v; want empty", es, err)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	l, _ := openLog(t)
+	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for i, e := range []history.Entry{
+		{UserID: alice.ID, UPN: "alice@contoso.com"},
+		{UserID: "22222222-2222-2222-2222-222222222222", UPN: "bob@contoso.com"},
+		{UserID: alice.ID, UPN: "Alice@Contoso.com"},
+		{UPN: "alice@fabrikam.com"},
+	} {
+		e.Time = base.Add(time.Duration(i) * time.Hour)
+		e.Op, e.Result = graph.WriteRevokeSessions, history.ResultOK
+		if err := l.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		f    history.Filter
+		want int
+	}{
+		{history.Filter{}, 4},
+		{history.Filter{User: "alice@contoso.com"}, 2},
+		{history.Filter{User: strings.ToUpper(alice.ID)}, 2},
+		{history.Filter{User: "alice"}, 3},
+		{history.Filter{User: "bob@contoso.com"}, 1},
+		{history.Filter{User: "nobody"}, 0},
+		{history.Filter{Since: base.Add(90 * time.Minute)}, 2},
+		{history.Filter{User: "alice", Last: 1}, 1},
+	}
+	for _, tt := range tests {
+		es, err := l.Read(tt.f)
+		if err != nil || len(es) != tt.want {
+			t.Errorf("Read(%+v) = %d entries, %v; want %d", tt.f, len(es), err, tt.want)
+		}
+	}
+	if es, _ := l.Read(history.Filter{Last: 1}); len(es) != 1 || es[0].UPN != "alice@fabrikam.com" {
+		t.Errorf("Last keeps the newest: %+v", es)
+	}
+}
+
+func TestConcurrentAppends(t *testing.T) {
+	l, path := openLog(t)
+	c := history.Wrap(&double{}, l, meta)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			for range 10 {
+				c.RevokeSessions(context.Background(), alice.ID)
+			}
+		})
+	}
+	wg.Wait()
+	es, skipped, err := history.ReadFile(path, history.Filter{})
+	if err != nil || skipped != 0 || len(es) != 200 {
+		t.Errorf("after 200 concurrent changes: %d entries, %d skipped, %v", len(es), skipped, err)
+	}
+}
+
+func TestHostileTextIsCleaned(t *testing.T) {
+	l, path := openLog(t)
+	c := history.Wrap(&double{err: errors.New("Mallory\x1b]52;c;cm0gLXJmCg==\x07 \x1b[2J failed")}, l, meta)
+	ctx := history.WithTicket(context.Background(), "INC-1\x1b[31m", []string{"\u202Echecked"})
+	c.RevokeSessions(ctx, alice.ID)
+	raw, _ := os.ReadFile(path)
+	if bytes.Contains(raw, []byte("\x1b")) || bytes.Contains(raw, []byte(`\u001b`)) || bytes.Contains(raw, []byte("\u202E")) || bytes.Contains(raw, []byte(`\u202e`)) {
+		t.Errorf("escape sequences reached the history: %s", raw)
+	}
+}
