@@ -41,7 +41,7 @@ func fakeClient(t *testing.T, srv *fake.Server, token string) *MSGraph {
 
 func operatorToken(oid, upn string, wids []string) string {
 	return makeJWT(map[string]any{"tid": fake.TenantID, "oid": oid, "upn": upn, "appid": "mfadesk-test", "name": upn,
-		"scp": "User.Read.All UserAuthenticationMethod.ReadWrite.All User.RevokeSessions.All AuditLog.Read.All Policy.ReadWrite.AuthenticationMethod Mail.Send",
+		"scp":  "User.Read.All UserAuthenticationMethod.ReadWrite.All User.RevokeSessions.All AuditLog.Read.All Policy.ReadWrite.AuthenticationMethod Mail.Send",
 		"wids": wids, "exp": time.Now().Add(time.Hour).Unix()})
 }
 
