@@ -1,0 +1,1048 @@
+package graph
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The bulk runner: one operation applied to many users, as fast as Graph
+// allows and no faster, every step journaled so a killed run can be resumed.
+//
+//	sum, err := graph.RunBulk(ctx, client, graph.Operation{Kind: graph.OpReset},
+//		targets, graph.BulkOptions{Journal: path, OnEvent: show})
+//	sum, err = graph.ResumeBulk(ctx, client, path, graph.BulkOptions{OnEvent: show})
+//
+// Users are worked on concurrently (BulkOptions.Concurrency); one user's
+// requests go in the order Graph requires (methods listed, then deleted with
+// alternate mobile before mobile and the default method last, then sessions
+// revoked, then a TAP issued). Every request passes the run's Pacer.
+// Retries are only made where repeating is safe; a TAP is never re-issued
+// without first checking that the earlier attempt did not create one.
+
+// OpKind names a bulk operation.
+type OpKind string
+
+const (
+	// OpReset deletes every method but the password (minus Keep).
+	OpReset OpKind = "reset"
+	// OpReregister is the portal's "Require re-register MFA": reset, then
+	// revoke sign-in sessions, then optionally issue a TAP.
+	OpReregister OpKind = "reregister"
+	// OpRevoke revokes sign-in sessions.
+	OpRevoke OpKind = "revoke"
+	// OpSetMFA sets the per-user MFA state.
+	OpSetMFA OpKind = "mfa-state"
+	// OpDeleteMethods deletes the methods of the kinds in Kinds.
+	OpDeleteMethods OpKind = "delete-methods"
+)
+
+// PortalReregisterKinds are the kinds the admin portal's "Require
+// re-register MFA" deletes (it also deactivates hardware OATH tokens, which
+// Graph offers no call for); FIDO2 keys, Windows Hello, passkeys, email and
+// TAP stay.
+var PortalReregisterKinds = []MethodKind{KindPhone, KindAuthenticator, KindSoftwareOath}
+
+// Operation is what a bulk run does to each user. It is written to the
+// journal's header, so a resumed run does exactly the same.
+type Operation struct {
+	Kind OpKind `json:"kind"`
+	// Keep lists kinds a reset / reregister leaves in place (e.g. fido2).
+	Keep []MethodKind `json:"keep,omitempty"`
+	// Kinds, when set, limits the deletion to these kinds: required for
+	// delete-methods; for reset / reregister it replaces "everything but
+	// Keep" (PortalReregisterKinds gives the portal's behaviour).
+	Kinds []MethodKind `json:"kinds,omitempty"`
+	// TAP, for reregister, also issues a Temporary Access Pass.
+	TAP *BulkTAP `json:"tap,omitempty"`
+	// MFAState is the per-user MFA state mfa-state sets.
+	MFAState PerUserMFAState `json:"mfaState,omitempty"`
+}
+
+// BulkTAP is the pass a reregister issues (TAPRequest with JSON names, for
+// the journal).
+type BulkTAP struct {
+	LifetimeMinutes int  `json:"lifetimeInMinutes,omitempty"`
+	IsUsableOnce    bool `json:"isUsableOnce,omitempty"`
+}
+
+// Validate checks op before anything is sent.
+func (op Operation) Validate() error {
+	known := func(ks []MethodKind) error {
+		for _, k := range ks {
+			if !slices.Contains(AllKinds, k) || k == KindPassword {
+				return fmt.Errorf("unknown or undeletable method kind %q", k)
+			}
+		}
+		return nil
+	}
+	if err := known(op.Keep); err != nil {
+		return err
+	}
+	if err := known(op.Kinds); err != nil {
+		return err
+	}
+	switch op.Kind {
+	case OpReset, OpReregister:
+	case OpDeleteMethods:
+		if len(op.Kinds) == 0 {
+			return errors.New("delete-methods needs the kinds to delete")
+		}
+	case OpRevoke:
+	case OpSetMFA:
+		if _, err := ParsePerUserMFAState(string(op.MFAState)); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("unknown bulk operation %q", op.Kind)
+	}
+	if op.TAP != nil {
+		if op.Kind != OpReregister {
+			return errors.New("a TAP can only be issued by reregister")
+		}
+		if l := op.TAP.LifetimeMinutes; l != 0 && (l < MinTAPLifetime || l > MaxTAPLifetime) {
+			return fmt.Errorf("TAP lifetime %d minutes is outside %d..%d", l, MinTAPLifetime, MaxTAPLifetime)
+		}
+	}
+	return nil
+}
+
+func (op Operation) deletes() bool {
+	return op.Kind == OpReset || op.Kind == OpReregister || op.Kind == OpDeleteMethods
+}
+
+// selects reports whether the operation deletes a method of kind k.
+func (op Operation) selects(k MethodKind) bool {
+	if len(op.Kinds) > 0 {
+		return slices.Contains(op.Kinds, k) && !slices.Contains(op.Keep, k)
+	}
+	return !slices.Contains(op.Keep, k)
+}
+
+// Defaults for BulkOptions.
+const (
+	// DefaultConcurrency is how many users are worked on at once.
+	DefaultConcurrency = 64
+	// DefaultMaxRPS is the ceiling on requests per second (each request
+	// inside a $batch counts, as Graph counts it).
+	DefaultMaxRPS = 500
+	// DefaultMaxAttempts bounds tries of one request that failed with a
+	// dropped connection / 5xx / timeout (where repeating is safe).
+	DefaultMaxAttempts = 5
+	// DefaultMaxThrottleWait bounds the total Retry-After waited for one
+	// request before its user is failed as throttled.
+	DefaultMaxThrottleWait = 10 * time.Minute
+)
+
+// BulkOptions tunes a run. The zero value works (no journal, defaults).
+type BulkOptions struct {
+	// Journal is the JSONL journal's path. RunBulk creates it (it must not
+	// exist); empty keeps the journal in memory only (no resume).
+	Journal string
+	// Concurrency is how many users are worked on at once.
+	Concurrency int
+	// MaxRPS is the ceiling on requests per second.
+	MaxRPS float64
+	// Pacer, when set, is shared (e.g. with the client's OnThrottle, or
+	// across runs); MaxRPS is then ignored.
+	Pacer *Pacer
+	// Batch sends requests in JSON batches ($batch, up to 20 each) when the
+	// client supports it (the msgraph client does).
+	Batch bool
+	// MaxAttempts and MaxThrottleWait: see the defaults.
+	MaxAttempts     int
+	MaxThrottleWait time.Duration
+	// OnEvent receives progress. Calls are serialised (never concurrent)
+	// and should return quickly; a slow callback slows the run.
+	OnEvent func(Event)
+	// Tenant, Operator and Reason are recorded in the journal header.
+	Tenant, Operator, Reason string
+
+	// now and sleep are replaced in tests.
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
+}
+
+// UserState is where a user ended.
+type UserState string
+
+const (
+	StateDone    UserState = "done"
+	StateSkipped UserState = "skipped"
+	StateFailed  UserState = "failed"
+	// StatePending: not finished (the run was interrupted; resume it).
+	StatePending UserState = "pending"
+)
+
+// EventKind names a progress event.
+type EventKind string
+
+const (
+	EventPlanned   EventKind = "planned"   // the run's targets are known (Counts.Total)
+	EventStarted   EventKind = "started"   // work on a user began
+	EventStep      EventKind = "step"      // one of a user's requests finished
+	EventDone      EventKind = "done"      // a user is done
+	EventSkipped   EventKind = "skipped"   // a user needed nothing (Why)
+	EventFailed    EventKind = "failed"    // a user failed (Why, RequestID)
+	EventThrottled EventKind = "throttled" // Graph answered 429 (RetryAfter)
+	EventFinished  EventKind = "finished"  // the run ended (or was interrupted)
+)
+
+// Event is one progress report. Counts is a snapshot taken as it was sent.
+type Event struct {
+	Kind      EventKind
+	Time      time.Time
+	User      string // the target as given
+	UserID    string
+	Step      string // what was done: "deleted phone method (mobile)", "revoked sessions"
+	Why       string
+	RequestID string
+	// RetryAfter is Graph's Retry-After on a throttled event.
+	RetryAfter time.Duration
+	// TAP is the pass issued for this user, on its done event only: show it
+	// once. It is never written to the journal or the report.
+	TAP    *TAP
+	Counts Counts
+}
+
+// Counts summarises a run's progress.
+type Counts struct {
+	Total, Done, Skipped, Failed int
+	// InFlight is the number of users being worked on.
+	InFlight int
+	// Requests sent so far (each request inside a $batch counts), and how
+	// many of them Graph throttled.
+	Requests, Throttled int
+	// Rate is the pacer's current request rate (per second).
+	Rate float64
+}
+
+// Finished is how many users reached a final state.
+func (c Counts) Finished() int { return c.Done + c.Skipped + c.Failed }
+
+// UserResult is one row of the final report, derived from the journal.
+type UserResult struct {
+	User      string    `json:"user"`
+	UserID    string    `json:"userId,omitempty"`
+	State     UserState `json:"state"`
+	Why       string    `json:"why,omitempty"`
+	Status    int       `json:"status,omitempty"`
+	RequestID string    `json:"requestId,omitempty"`
+	// Deleted lists the deleted methods ("phone:<id>").
+	Deleted []string `json:"deleted,omitempty"`
+	Kept    []string `json:"kept,omitempty"`
+	// SessionsRevoked, TAPIssued (never the value), PerUserMFA.
+	SessionsRevoked bool      `json:"sessionsRevoked,omitempty"`
+	TAPIssued       bool      `json:"tapIssued,omitempty"`
+	PerUserMFA      string    `json:"perUserMfaState,omitempty"`
+	Time            time.Time `json:"time,omitzero"`
+}
+
+// BulkSummary is what a run (or resume) ends with.
+type BulkSummary struct {
+	Journal string
+	Op      Operation
+	Counts  Counts
+	// Pending users have no final state (the run was interrupted).
+	Pending int
+	Elapsed time.Duration
+	// Results has one row per target, in target order, from the journal.
+	Results []UserResult
+}
+
+// ErrBulkInterrupted is returned (wrapped around ctx's error) when a run
+// stopped before every user was finished; resume it from its journal.
+var ErrBulkInterrupted = errors.New("bulk run interrupted")
+
+// RunBulk applies op to every target (object ids or UPNs; duplicates are
+// dropped). It returns when every target is done, skipped or failed, or
+// when ctx ends (ErrBulkInterrupted: the journal can be resumed).
+func RunBulk(ctx context.Context, c Client, op Operation, targets []string, opts BulkOptions) (*BulkSummary, error) {
+	if err := op.Validate(); err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(targets))
+	uniq := make([]string, 0, len(targets))
+	for _, t := range targets {
+		t = strings.TrimSpace(t)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		uniq = append(uniq, t)
+	}
+	hdr := JournalRun{Version: JournalVersion, ID: newRunID(), Op: op, Targets: uniq,
+		Tenant: opts.Tenant, Operator: opts.Operator, Reason: opts.Reason}
+	var sink journalSink
+	if opts.Journal != "" {
+		j, err := CreateJournal(opts.Journal, hdr)
+		if err != nil {
+			return nil, err
+		}
+		sink = j
+	} else {
+		sink = newMemJournal(hdr)
+	}
+	defer sink.Close()
+	st, _, err := parseJournal(mustHeaderLine(hdr))
+	if err != nil {
+		return nil, err
+	}
+	return runBulk(ctx, c, st, sink, opts)
+}
+
+// ResumeBulk finishes the run recorded in the journal at path: users already
+// done, skipped or failed are left alone; the others are worked on again
+// from what the journal says (nothing is repeated that must not be: a TAP
+// already issued is recorded, not re-issued).
+func ResumeBulk(ctx context.Context, c Client, path string, opts BulkOptions) (*BulkSummary, error) {
+	j, st, err := OpenJournal(path)
+	if err != nil {
+		return nil, err
+	}
+	defer j.Close()
+	if err := st.Run.Op.Validate(); err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	if err := j.Append(JournalEntry{Event: evResume}); err != nil {
+		return nil, err
+	}
+	opts.Journal = path
+	return runBulk(ctx, c, st, j, opts)
+}
+
+// BulkResults derives the report rows from a journal's state.
+func BulkResults(st *JournalState) []UserResult {
+	out := make([]UserResult, 0, len(st.Users))
+	for _, u := range st.Users {
+		r := UserResult{User: u.User, UserID: u.UserID, State: StatePending}
+		for _, k := range u.Kept {
+			r.Kept = append(r.Kept, string(k))
+		}
+		for _, s := range u.Steps {
+			switch s.Do {
+			case stepDelete:
+				r.Deleted = append(r.Deleted, string(s.Kind)+":"+s.Method)
+			case stepRevoke:
+				r.SessionsRevoked = true
+			case stepTAP:
+				r.TAPIssued = true
+			case stepMFA:
+				r.PerUserMFA = s.Result
+			}
+		}
+		if f := u.Final; f != nil {
+			r.State = UserState(f.Event)
+			r.Why, r.Status, r.RequestID, r.Time = f.Why, f.Status, f.RequestID, f.Time
+		} else {
+			r.Why = "not finished: resume the run"
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Step names (the journal's "do").
+const (
+	stepResolve = "resolve"
+	stepList    = "list"
+	stepDelete  = "delete"
+	stepRevoke  = "revoke"
+	stepTAP     = "tap"
+	stepMFA     = "mfa"
+)
+
+// journalSink is a Journal or its in-memory stand-in.
+type journalSink interface {
+	Append(JournalEntry) error
+	Close() error
+	// state reads back everything appended (the report's source).
+	state() (*JournalState, error)
+}
+
+// memJournal keeps entries in memory (no journal file asked for).
+type memJournal struct {
+	mu sync.Mutex
+	st *JournalState
+}
+
+func newMemJournal(hdr JournalRun) *memJournal {
+	st, _, _ := parseJournal(mustHeaderLine(hdr))
+	return &memJournal{st: st}
+}
+
+func (m *memJournal) Append(e JournalEntry) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e.Time.IsZero() {
+		e.Time = time.Now().UTC()
+	}
+	return m.st.apply(e)
+}
+
+func (m *memJournal) Close() error { return nil }
+
+func (m *memJournal) state() (*JournalState, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.st, nil
+}
+
+func mustHeaderLine(hdr JournalRun) []byte {
+	b, err := jsonLine(JournalEntry{Event: evRun, Run: &hdr})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func newRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// runner is one run (or resume) in progress.
+type runner struct {
+	c     Client
+	ops   bulkOps
+	op    Operation
+	st    *JournalState // state at start (resume info); read-only during the run
+	j     journalSink
+	pacer *Pacer
+	opts  BulkOptions
+
+	evMu                  sync.Mutex
+	done, skipped, failed int
+	inFlight              atomic.Int64
+	requests              atomic.Int64
+	throttled             atomic.Int64
+
+	fatalOnce sync.Once
+	fatal     error
+	cancel    context.CancelFunc
+}
+
+func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opts BulkOptions) (*BulkSummary, error) {
+	start := time.Now()
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.MaxThrottleWait <= 0 {
+		opts.MaxThrottleWait = DefaultMaxThrottleWait
+	}
+	if opts.now == nil {
+		opts.now = time.Now
+	}
+	if opts.sleep == nil {
+		opts.sleep = func(ctx context.Context, d time.Duration) error {
+			return sleepUntil(ctx, time.Now, time.Now().Add(d))
+		}
+	}
+	p := opts.Pacer
+	if p == nil {
+		p = NewPacer(opts.MaxRPS)
+	}
+	ctx, cancel := context.WithCancel(WithPriority(ctx, PriorityLow))
+	defer cancel()
+	r := &runner{c: c, op: st.Run.Op, st: st, j: j, pacer: p, opts: opts, cancel: cancel}
+	r.ops = newBulkOps(c, opts.Batch, p)
+	defer r.ops.close()
+
+	var todo []*UserJournal
+	for _, u := range st.Users {
+		if u.Final == nil {
+			todo = append(todo, u)
+			continue
+		}
+		switch u.Final.Event {
+		case evDone:
+			r.done++
+		case evSkipped:
+			r.skipped++
+		case evFailed:
+			r.failed++
+		}
+	}
+	r.emit(Event{Kind: EventPlanned})
+
+	work := make(chan *UserJournal)
+	var wg sync.WaitGroup
+	for range min(opts.Concurrency, max(len(todo), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range work {
+				r.runUser(ctx, u)
+			}
+		}()
+	}
+feed:
+	for _, u := range todo {
+		select {
+		case work <- u:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+
+	var runErr error
+	switch {
+	case r.fatal != nil:
+		runErr = r.fatal
+	case ctx.Err() != nil:
+		runErr = fmt.Errorf("%w: %w", ErrBulkInterrupted, context.Cause(ctx))
+	}
+	if runErr == nil {
+		if err := j.Append(JournalEntry{Event: evEnd}); err != nil {
+			runErr = err
+		}
+	}
+	sum := &BulkSummary{Journal: opts.Journal, Op: st.Run.Op, Elapsed: time.Since(start)}
+	// The report comes from the journal, not from memory: what it says is
+	// what a resume or a later `report` would say.
+	final, err := j.state()
+	if err != nil {
+		if runErr == nil {
+			runErr = err
+		}
+		final = st
+	}
+	sum.Results = BulkResults(final)
+	for _, res := range sum.Results {
+		if res.State == StatePending {
+			sum.Pending++
+		}
+	}
+	sum.Counts = r.counts()
+	r.emit(Event{Kind: EventFinished})
+	return sum, runErr
+}
+
+func (r *runner) counts() Counts {
+	return Counts{Total: len(r.st.Users), Done: r.done, Skipped: r.skipped, Failed: r.failed,
+		InFlight: int(r.inFlight.Load()), Requests: int(r.requests.Load()),
+		Throttled: int(r.throttled.Load()), Rate: r.pacer.Rate()}
+}
+
+// emit sends ev with fresh counts; final events update the counts first.
+func (r *runner) emit(ev Event) {
+	r.evMu.Lock()
+	defer r.evMu.Unlock()
+	switch ev.Kind {
+	case EventDone:
+		r.done++
+	case EventSkipped:
+		r.skipped++
+	case EventFailed:
+		r.failed++
+	}
+	if r.opts.OnEvent == nil {
+		return
+	}
+	ev.Time = r.opts.now()
+	ev.Counts = r.counts()
+	r.opts.OnEvent(ev)
+}
+
+// append journals e; a journal that cannot be written stops the run (a run
+// that cannot record what it did must not go on changing things).
+func (r *runner) append(e JournalEntry) error {
+	if err := r.j.Append(e); err != nil {
+		r.fatalOnce.Do(func() {
+			r.fatal = err
+			r.cancel()
+		})
+		return err
+	}
+	return nil
+}
+
+// userRun carries one user's work.
+type userRun struct {
+	r      *runner
+	u      *UserJournal // the journal's record at the start of this run
+	key    string
+	id     string
+	result []PlannedStep
+	tap    *TAP
+	notes  []string
+}
+
+// outcome is a user's final state. A nil outcome means the run was
+// interrupted while the user was in progress (no final state is written).
+type outcome struct {
+	state UserState
+	why   string
+	err   error
+}
+
+func (r *runner) runUser(ctx context.Context, u *UserJournal) {
+	if ctx.Err() != nil {
+		return
+	}
+	r.inFlight.Add(1)
+	defer r.inFlight.Add(-1)
+	ur := &userRun{r: r, u: u, key: u.User, id: u.UserID}
+	r.emit(Event{Kind: EventStarted, User: u.User, UserID: u.UserID})
+	out := ur.run(ctx)
+	if out == nil {
+		return // interrupted: left pending for a resume
+	}
+	e := JournalEntry{User: ur.key, UserID: ur.id, Why: out.why}
+	ev := Event{User: ur.key, UserID: ur.id, Why: out.why}
+	switch out.state {
+	case StateDone:
+		e.Event, ev.Kind = evDone, EventDone
+		ev.TAP = ur.tap
+	case StateSkipped:
+		e.Event, ev.Kind = evSkipped, EventSkipped
+	default:
+		e.Event, ev.Kind = evFailed, EventFailed
+		if ge, ok := AsError(out.err); ok {
+			e.Status, e.RequestID = ge.Status, ge.RequestID
+			ev.RequestID = ge.RequestID
+		}
+	}
+	if r.append(e) != nil {
+		return
+	}
+	r.emit(ev)
+}
+
+// run does one user's operation and says how it ended.
+func (ur *userRun) run(ctx context.Context) *outcome {
+	r := ur.r
+	if ur.id == "" {
+		if IsGUID(ur.key) {
+			ur.id = ur.key
+		} else {
+			var usr User
+			err := r.call(ctx, ur, stepResolve, func(ctx context.Context) error {
+				var err error
+				usr, err = r.ops.resolve(ctx, ur.key)
+				return err
+			})
+			if err != nil {
+				return ur.fail(ctx, err)
+			}
+			ur.id = usr.ID
+		}
+	}
+
+	var plan []PlannedStep
+	var stages [][]Method
+	var kept []MethodKind
+	// On a resume, a user whose later steps had begun finished deleting
+	// before the interruption: re-listing now would find the pass this run
+	// issued and delete it.
+	deletesDone := len(ur.u.Intents) > 0 || slices.ContainsFunc(ur.u.Steps, func(e JournalEntry) bool { return e.Do != stepDelete })
+	if r.op.deletes() && !deletesDone {
+		var methods []Method
+		err := r.call(ctx, ur, stepList, func(ctx context.Context) error {
+			var err error
+			methods, err = r.ops.list(ctx, ur.id)
+			return err
+		})
+		if err != nil {
+			return ur.fail(ctx, err)
+		}
+		// Never delete a pass this run issued (belt and braces: see above).
+		methods = slices.DeleteFunc(methods, func(m Method) bool {
+			return slices.ContainsFunc(ur.u.Steps, func(e JournalEntry) bool { return e.TAPID != "" && e.TAPID == m.ID })
+		})
+		var keptMs []Method
+		stages, keptMs = bulkDeleteStages(methods, r.op)
+		for _, s := range stages {
+			for _, m := range s {
+				plan = append(plan, PlannedStep{Do: stepDelete, Method: m.ID, Kind: m.Kind})
+			}
+		}
+		for _, m := range keptMs {
+			if !slices.Contains(kept, m.Kind) {
+				kept = append(kept, m.Kind)
+			}
+		}
+	}
+	switch r.op.Kind {
+	case OpReregister:
+		plan = append(plan, PlannedStep{Do: stepRevoke})
+		if r.op.TAP != nil {
+			plan = append(plan, PlannedStep{Do: stepTAP})
+		}
+	case OpRevoke:
+		plan = append(plan, PlannedStep{Do: stepRevoke})
+	case OpSetMFA:
+		plan = append(plan, PlannedStep{Do: stepMFA, Detail: string(r.op.MFAState)})
+	}
+	// Deletions an interrupted run already made (a resume re-lists, so
+	// they are no longer in the plan).
+	earlier := 0
+	for _, s := range ur.u.Steps {
+		if s.Do == stepDelete {
+			earlier++
+		}
+	}
+	if len(plan) == 0 && earlier > 0 {
+		return &outcome{state: StateDone, why: fmt.Sprintf("deleted %d method(s)", earlier)}
+	}
+	if len(plan) == 0 {
+		why := "no methods to delete"
+		if len(kept) > 0 {
+			why = "only kept methods: " + joinKinds(kept)
+		}
+		return &outcome{state: StateSkipped, why: why}
+	}
+	if err := r.append(JournalEntry{Event: evPlan, User: ur.key, UserID: ur.id, Steps: plan, Kept: kept}); err != nil {
+		return nil
+	}
+
+	deleted := earlier
+	for _, stage := range stages {
+		n, err := ur.deleteStage(ctx, stage)
+		deleted += n
+		if err != nil {
+			return ur.fail(ctx, err)
+		}
+	}
+	if deleted > 0 {
+		ur.notes = append(ur.notes, fmt.Sprintf("deleted %d method(s)", deleted))
+	}
+	if len(kept) > 0 {
+		ur.notes = append(ur.notes, "kept "+joinKinds(kept))
+	}
+
+	for _, s := range plan {
+		var err error
+		switch s.Do {
+		case stepRevoke:
+			err = ur.revoke(ctx)
+		case stepTAP:
+			if o, ok := ur.issueTAP(ctx); !ok {
+				return o
+			}
+		case stepMFA:
+			err = ur.setMFA(ctx)
+		}
+		if err != nil {
+			return ur.fail(ctx, err)
+		}
+	}
+	return &outcome{state: StateDone, why: strings.Join(ur.notes, "; ")}
+}
+
+// fail turns err into the user's failed outcome, or nil when the run is
+// being interrupted (the user stays pending).
+func (ur *userRun) fail(ctx context.Context, err error) *outcome {
+	if ctx.Err() != nil || ur.r.fatal != nil {
+		return nil
+	}
+	why := err.Error()
+	if ge, ok := AsError(err); ok {
+		why = ge.Kind.Error()
+		if ge.Message != "" {
+			why = ge.Message
+		}
+		if ge.Op != "" {
+			why = ge.Op + ": " + why
+		}
+		if ge.Needs != "" {
+			why += " (needs " + ge.Needs + ")"
+		}
+	}
+	return &outcome{state: StateFailed, why: CleanText(why), err: err}
+}
+
+// deleteStage deletes methods that do not depend on each other
+// concurrently. It returns how many were deleted (or already gone) and the
+// first error.
+func (ur *userRun) deleteStage(ctx context.Context, ms []Method) (int, error) {
+	r := ur.r
+	errs := make([]error, len(ms))
+	var wg sync.WaitGroup
+	for i, m := range ms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			gone := false
+			err := r.call(ctx, ur, stepDelete, func(ctx context.Context) error {
+				err := r.ops.del(ctx, ur.id, m)
+				if errors.Is(err, ErrNotFound) {
+					gone = true // deleted by an earlier attempt or run
+					return nil
+				}
+				return err
+			})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			res := "deleted"
+			if gone {
+				res = "gone"
+			}
+			if err := r.append(JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepDelete,
+				Method: m.ID, Kind: m.Kind, Result: res}); err != nil {
+				errs[i] = err
+				return
+			}
+			r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id,
+				Step: fmt.Sprintf("%s %s method", res, KindLabel(m.Kind))})
+		}()
+	}
+	wg.Wait()
+	n := 0
+	var first error
+	for _, err := range errs {
+		if err == nil {
+			n++
+		} else if first == nil {
+			first = err
+		}
+	}
+	return n, first
+}
+
+func (ur *userRun) revoke(ctx context.Context) error {
+	r := ur.r
+	if _, ok := ur.u.stepDone(stepRevoke); ok {
+		ur.notes = append(ur.notes, "sessions revoked")
+		return nil
+	}
+	if err := r.call(ctx, ur, stepRevoke, func(ctx context.Context) error { return r.ops.revoke(ctx, ur.id) }); err != nil {
+		return err
+	}
+	if err := r.append(JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepRevoke, Result: "revoked"}); err != nil {
+		return err
+	}
+	r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id, Step: "revoked sessions"})
+	ur.notes = append(ur.notes, "sessions revoked")
+	return nil
+}
+
+func (ur *userRun) setMFA(ctx context.Context) error {
+	r := ur.r
+	s := r.op.MFAState
+	if err := r.call(ctx, ur, stepMFA, func(ctx context.Context) error { return r.ops.setMFA(ctx, ur.id, s) }); err != nil {
+		return err
+	}
+	if err := r.append(JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepMFA, Result: string(s)}); err != nil {
+		return err
+	}
+	r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id, Step: "per-user MFA set to " + string(s)})
+	ur.notes = append(ur.notes, "per-user MFA "+string(s))
+	return nil
+}
+
+// tapSkew is how much older than the journaled intent a pass may look (the
+// operator's clock against Graph's) and still count as ours.
+const tapSkew = 2 * time.Minute
+
+// issueTAP issues the pass, never twice: an earlier run that recorded the
+// pass as issued is believed; an earlier attempt whose answer was lost
+// (intent journaled, no result) is checked against the user's methods
+// first. ok is false when the user ends here, with outcome o (nil when the
+// run is being interrupted).
+func (ur *userRun) issueTAP(ctx context.Context) (o *outcome, ok bool) {
+	r := ur.r
+	if s, ok := ur.u.stepDone(stepTAP); ok {
+		ur.notes = append(ur.notes, fmt.Sprintf("TAP issued by the interrupted run at %s, not re-issued", s.Time.Format(time.RFC3339)))
+		return nil, true
+	}
+	if at, ok := ur.u.Intents[stepTAP]; ok {
+		if o := ur.checkTAP(ctx, at, "the interrupted run"); o != nil || ctx.Err() != nil {
+			return o, false
+		}
+	}
+	for attempt := 1; ; attempt++ {
+		at := r.opts.now().UTC()
+		if err := r.append(JournalEntry{Time: at, Event: evIntent, User: ur.key, UserID: ur.id, Do: stepTAP}); err != nil {
+			return nil, false
+		}
+		var tap TAP
+		err := r.call(ctx, ur, stepTAP, func(ctx context.Context) error {
+			var err error
+			tap, err = r.ops.tap(ctx, ur.id, TAPRequest{LifetimeMinutes: r.op.TAP.LifetimeMinutes, IsUsableOnce: r.op.TAP.IsUsableOnce})
+			return err
+		})
+		if err == nil {
+			if err := r.append(JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepTAP,
+				Result: "issued", TAPID: tap.ID}); err != nil {
+				return nil, false
+			}
+			ur.tap = &tap
+			ur.notes = append(ur.notes, "TAP issued")
+			r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id, Step: "issued a Temporary Access Pass"})
+			return nil, true
+		}
+		// Only a lost answer is worth a second look: anything Graph
+		// refused outright (policy, guest, denied) is final.
+		if !errors.Is(err, ErrUnavailable) || attempt >= r.opts.MaxAttempts || ctx.Err() != nil {
+			return ur.fail(ctx, err), false
+		}
+		if o := ur.checkTAP(ctx, at, "an attempt whose answer was lost"); o != nil || ctx.Err() != nil {
+			return o, false
+		}
+		if err := r.opts.sleep(ctx, faultBackoff(attempt)); err != nil {
+			return nil, false
+		}
+	}
+}
+
+// checkTAP looks for a pass created since the intent at: if there is one,
+// the earlier attempt went through but its value never reached the operator,
+// so the user is failed with that said (a new pass is the operator's call).
+func (ur *userRun) checkTAP(ctx context.Context, at time.Time, by string) *outcome {
+	r := ur.r
+	var methods []Method
+	err := r.call(ctx, ur, stepList, func(ctx context.Context) error {
+		var err error
+		methods, err = r.ops.list(ctx, ur.id)
+		return err
+	})
+	if err != nil {
+		return ur.fail(ctx, err)
+	}
+	for _, m := range methods {
+		if m.Kind == KindTAP && !m.Created.Before(at.Add(-tapSkew)) {
+			return &outcome{state: StateFailed, why: "a Temporary Access Pass was created by " + by +
+				" but its value was never shown; it was not re-issued: issue a new one for this user if needed"}
+		}
+	}
+	return nil
+}
+
+// call sends one request through the pacer, retrying what is safe to
+// retry: 429 always (after its Retry-After, bounded by MaxThrottleWait);
+// dropped connections / 5xx / timeouts for every step but a TAP (bounded by
+// MaxAttempts); the default-method and alternate-mobile conflicts of a
+// delete a few times (Graph's list lags behind its deletes).
+func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(context.Context) error) error {
+	var throttleWait time.Duration
+	faults, conflicts := 0, 0
+	for {
+		n := r.ops.cost(step)
+		if !r.ops.paced() {
+			if err := r.pacer.Wait(ctx, n); err != nil {
+				return err
+			}
+		}
+		r.requests.Add(int64(n))
+		err := f(ctx)
+		if err == nil {
+			r.pacer.Success(r.ops.limitPct())
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		ge, _ := AsError(err)
+		switch {
+		case errors.Is(err, ErrThrottled):
+			ra := time.Second
+			if ge != nil && ge.RetryAfter > 0 {
+				ra = ge.RetryAfter
+			}
+			r.throttled.Add(1)
+			r.pacer.Throttled(ra)
+			r.emit(Event{Kind: EventThrottled, User: ur.key, UserID: ur.id, RetryAfter: ra})
+			if throttleWait+ra > r.opts.MaxThrottleWait {
+				return err
+			}
+			throttleWait += ra
+			if err := r.opts.sleep(ctx, ra); err != nil {
+				return err
+			}
+		case errors.Is(err, ErrUnavailable) && step != stepTAP:
+			r.pacer.Success(0) // not a throttle: keep the rate
+			faults++
+			if faults >= r.opts.MaxAttempts {
+				return err
+			}
+			wait := faultBackoff(faults)
+			if ge != nil && ge.RetryAfter > 0 {
+				wait = ge.RetryAfter
+			}
+			if err := r.opts.sleep(ctx, wait); err != nil {
+				return err
+			}
+		case errors.Is(err, ErrConflict) && step == stepDelete && conflicts < 4:
+			r.pacer.Success(0)
+			conflicts++
+			if err := r.opts.sleep(ctx, time.Duration(conflicts)*500*time.Millisecond); err != nil {
+				return err
+			}
+		default:
+			r.pacer.Success(0)
+			return err
+		}
+	}
+}
+
+// faultBackoff is the wait before retry n (from 1) of a failed request:
+// 200ms, 400ms, 800ms ... capped at 10s.
+func faultBackoff(n int) time.Duration {
+	d := 200 * time.Millisecond << min(n-1, 6)
+	return min(d, 10*time.Second)
+}
+
+// bulkDeleteStages picks the methods op deletes and orders them into
+// stages: the methods in a stage do not depend on each other (sent
+// together); a stage starts when the one before it is done. An alternate
+// mobile goes before the mobile number; the default method goes last, once
+// the others are gone.
+func bulkDeleteStages(methods []Method, op Operation) (stages [][]Method, kept []Method) {
+	var del []Method
+	for _, m := range methods {
+		if m.Kind == KindPassword || m.ID == PasswordMethodID {
+			continue
+		}
+		if !m.Deletable() || !op.selects(m.Kind) {
+			kept = append(kept, m)
+			continue
+		}
+		del = append(del, m)
+	}
+	hasAlt := slices.ContainsFunc(del, func(m Method) bool {
+		return m.Kind == KindPhone && strings.EqualFold(m.PhoneType, "alternateMobile")
+	})
+	var first, second, last []Method
+	for _, m := range del {
+		switch {
+		case m.IsDefault:
+			last = append(last, m)
+		case hasAlt && m.Kind == KindPhone && strings.EqualFold(m.PhoneType, "mobile"):
+			second = append(second, m)
+		default:
+			first = append(first, m)
+		}
+	}
+	// A default mobile number with an alternate mobile: the alternate goes
+	// in the first stage, the default mobile last, which keeps both rules.
+	for _, s := range [][]Method{first, second, last} {
+		if len(s) > 0 {
+			stages = append(stages, s)
+		}
+	}
+	return stages, kept
+}
+
+func joinKinds(ks []MethodKind) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}

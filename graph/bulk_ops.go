@@ -1,0 +1,78 @@
+package graph
+
+import "context"
+
+// bulkOps is how the runner sends a user's requests: straight through the
+// Client (one HTTP request each, many users concurrently), or coalesced
+// into JSON batches (batch.go). The runner's logic (ordering, retries,
+// journal) is the same for both.
+type bulkOps interface {
+	resolve(ctx context.Context, idOrUPN string) (User, error)
+	list(ctx context.Context, userID string) ([]Method, error)
+	del(ctx context.Context, userID string, m Method) error
+	revoke(ctx context.Context, userID string) error
+	tap(ctx context.Context, userID string, req TAPRequest) (TAP, error)
+	setMFA(ctx context.Context, userID string, s PerUserMFAState) error
+	// cost is how many Graph requests one call of step sends (the pacer
+	// books that many).
+	cost(step string) int
+	// paced reports that the ops book the pacer themselves (per batch);
+	// otherwise the runner books it per call.
+	paced() bool
+	// limitPct is the latest x-ms-throttle-limit-percentage (0 if none).
+	limitPct() float64
+	close()
+}
+
+// throttleGauge is implemented by clients that expose Graph's
+// x-ms-throttle-limit-percentage (MSGraph does).
+type throttleGauge interface{ ThrottleLimitPercentage() float64 }
+
+func newBulkOps(c Client, batch bool, p *Pacer) bulkOps {
+	if batch {
+		if g, ok := c.(*MSGraph); ok {
+			return newBatchOps(g, p)
+		}
+	}
+	return directOps{c}
+}
+
+// directOps sends each call as its own request through the Client.
+type directOps struct{ c Client }
+
+func (d directOps) resolve(ctx context.Context, k string) (User, error) {
+	return d.c.ResolveUser(ctx, k)
+}
+func (d directOps) list(ctx context.Context, id string) ([]Method, error) {
+	return d.c.ListMethods(ctx, id)
+}
+func (d directOps) del(ctx context.Context, id string, m Method) error {
+	return d.c.DeleteMethod(ctx, id, m)
+}
+func (d directOps) revoke(ctx context.Context, id string) error { return d.c.RevokeSessions(ctx, id) }
+func (d directOps) tap(ctx context.Context, id string, r TAPRequest) (TAP, error) {
+	return d.c.CreateTAP(ctx, id, r)
+}
+func (d directOps) setMFA(ctx context.Context, id string, s PerUserMFAState) error {
+	return d.c.SetPerUserMFA(ctx, id, s)
+}
+
+func (d directOps) cost(step string) int {
+	// MSGraph's ListMethods also reads the beta sign-in preferences (which
+	// method is the default): two requests.
+	if _, ok := d.c.(*MSGraph); ok && step == stepList {
+		return 2
+	}
+	return 1
+}
+
+func (d directOps) limitPct() float64 {
+	if g, ok := d.c.(throttleGauge); ok {
+		return g.ThrottleLimitPercentage()
+	}
+	return 0
+}
+
+func (directOps) paced() bool { return false }
+
+func (directOps) close() {}
