@@ -224,8 +224,8 @@ func (t *memTenant) AuditEvents(context.Context, string, AuditQuery) ([]AuditEve
 	return nil, nil
 }
 func (t *memTenant) PerUserMFA(context.Context, string) (PerUserMFAState, error) { return "", nil }
-func (t *memTenant) SendMail(context.Context, Mail) error                       { return nil }
-func (t *memTenant) Me(context.Context) (Operator, error)                       { return Operator{}, nil }
+func (t *memTenant) SendMail(context.Context, Mail) error                        { return nil }
+func (t *memTenant) Me(context.Context) (Operator, error)                        { return Operator{}, nil }
 
 var _ Client = (*memTenant)(nil)
 

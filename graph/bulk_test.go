@@ -590,7 +590,7 @@ func (f *failingSink) Append(e JournalEntry) error {
 	}
 	return f.mem.Append(e)
 }
-func (f *failingSink) Close() error { return nil }
+func (f *failingSink) Close() error                  { return nil }
 func (f *failingSink) state() (*JournalState, error) { return f.mem.state() }
 
 func runBulkWithSink(c Client, targets []string, opts BulkOptions, f *failingSink) (*BulkSummary, error) {
