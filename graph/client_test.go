@@ -3,9 +3,12 @@ package graph
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -550,4 +553,57 @@ func TestTokenFailure(t *testing.T) {
 	if len(cred.scopes) == 0 || cred.scopes[0][0] != srv.URL+"/.default" {
 		t.Errorf("scopes %v", cred.scopes)
 	}
+}
+
+// FuzzGraphAnswer: whatever bytes and status come back, a call ends in a
+// result or a classified error, never a panic or an unclassified error.
+func FuzzGraphAnswer(f *testing.F) {
+	f.Add(200, "application/json", `{"value":[{"@odata.type":"#microsoft.graph.phoneAuthenticationMethod","id":"x","phoneNumber":"+1 5551234567","phoneType":"mobile"}]}`)
+	f.Add(400, "application/json", `{"error":{"code":"badRequest","message":"Cannot delete default method"}}`)
+	f.Add(502, "text/html", "<html>bad gateway</html>")
+	f.Add(200, "application/json", `{"value":[{"@odata.type":7}]}`)
+	f.Add(200, "application/json", `{"value":{"a":[]}}`)
+	f.Add(429, "application/json", `{"error":{"code":"TooManyRequests"}}`)
+	f.Add(200, "application/json;odata.metadata=minimal", `{"value":[{"id":null,"createdDateTime":"not a date"}]}`)
+	var mu sync.Mutex
+	var status int
+	var ctype, body string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		st, ct, b := status, ctype, body
+		mu.Unlock()
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(st)
+		io.WriteString(w, b)
+	}))
+	defer srv.Close()
+	c, err := NewClient(ClientOptions{Endpoint: srv.URL, MaxRetries: -1})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, st int, ct, b string) {
+		if st < 200 || st > 599 || st == 304 {
+			t.Skip()
+		}
+		if strings.ContainsAny(ct, "\r\n\x00") {
+			t.Skip()
+		}
+		mu.Lock()
+		status, ctype, body = st, ct, b
+		mu.Unlock()
+		ms, err := c.ListMethods(context.Background(), aliceID)
+		if err != nil {
+			if _, ok := AsError(err); !ok {
+				t.Fatalf("unclassified error %T %v", err, err)
+			}
+			return
+		}
+		for _, m := range ms {
+			for _, s := range []string{m.ID, m.Detail, m.DisplayName, m.ODataType, m.PhoneNumber, m.Device} {
+				if CleanText(s) != s {
+					t.Fatalf("unclean %q", s)
+				}
+			}
+		}
+	})
 }

@@ -458,3 +458,23 @@ func TestE2EThrottleAndFaults(t *testing.T) {
 		t.Errorf("no connection was dropped")
 	}
 }
+
+// BenchmarkE2EListMethods is one interactive "open a user" call (methods +
+// sign-in preferences) over loopback against the fake tenant.
+func BenchmarkE2EListMethods(b *testing.B) {
+	srv, err := fake.Start(fake.Options{Users: 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := NewClient(ClientOptions{Endpoint: srv.URL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := c.ListMethods(ctx, fake.AliceID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
