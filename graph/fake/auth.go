@@ -18,6 +18,7 @@ const (
 	RoleReportsReader                = "4a5d8f65-41da-4de4-8968-e035b65339cf"
 	RoleSecurityReader               = "5d6b6bb7-de71-4623-b4af-96380a352509"
 	RoleSecurityAdmin                = "194ae4cb-b126-40b2-bd5b-6091b380977d"
+	RoleSecurityOperator             = "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f"
 	RoleHelpdeskAdmin                = "729827e3-9c14-49f7-bb1b-9608f156bbb8"
 	RoleUserAdmin                    = "fe930be7-5e62-47db-91af-98c3a49a38b1"
 	RoleDirectoryReaders             = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
@@ -40,6 +41,7 @@ var RoleNames = map[string]string{
 	RoleReportsReader:       "Reports Reader",
 	RoleSecurityReader:      "Security Reader",
 	RoleSecurityAdmin:       "Security Administrator",
+	RoleSecurityOperator:    "Security Operator",
 	RoleHelpdeskAdmin:       "Helpdesk Administrator",
 	RoleUserAdmin:           "User Administrator",
 	RoleDirectoryReaders:    "Directory Readers",
@@ -100,30 +102,51 @@ var (
 	userReadApp   = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 	methodsRead   = []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}
 	methodsWrite  = []string{"UserAuthenticationMethod.ReadWrite.All"}
-	auditRead     = []string{"AuditLog.Read.All"}
-	logReaders    = []string{RoleGlobalAdmin, RoleGlobalReader, RoleReportsReader, RoleSecurityReader, RoleSecurityAdmin}
+	logRead       = []string{"AuditLog.Read.All", "Directory.Read.All"}
+	regRead       = []string{"AuditLog.Read.All", "Reports.Read.All", "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}
+	perUserRead   = []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"}
+	perUserWrite  = []string{"Policy.ReadWrite.AuthenticationMethod"}
+	revokeScopes  = []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
+	logReaders    = []string{RoleGlobalAdmin, RoleGlobalReader, RoleReportsReader, RoleSecurityReader, RoleSecurityOperator, RoleSecurityAdmin}
 	methodReaders = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleGlobalReader}
 	methodWriters = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin}
 	privileged    = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin}
 )
 
-// Permissions is the fake's authorization table (the auth helper mirrors it
-// for `mfadesk doctor`).
+// Permissions is the fake's authorization table, from Microsoft's Graph
+// API permission pages (the auth helper's graph/permissions.go mirrors it
+// for `mfadesk doctor`):
+//
+//	users.read          User.Read.All (or ReadBasic / ReadWrite / Directory.*); any member
+//	methods.read        UserAuthenticationMethod.Read(Write).All; GA, PAA, AA, Global Reader
+//	methods.write       UserAuthenticationMethod.ReadWrite.All; GA, PAA, AA (AA: non-admins only)
+//	signins.read, audit AuditLog.Read.All or Directory.Read.All; GA, Global Reader, Reports Reader,
+//	                    Security Reader/Operator/Administrator
+//	registration.read   AuditLog.Read.All, Reports.Read.All or UserAuthenticationMethod.Read(Write).All; same roles
+//	sessions.revoke     User.RevokeSessions.All, User.ReadWrite.All, Directory.ReadWrite.All;
+//	                    GA, PAA, AA, Helpdesk, User Administrator (admins: GA, PAA)
+//	perusermfa.read     Policy.Read.All, Policy.ReadWrite.AuthenticationMethod; GA, PAA, AA,
+//	                    Authentication Policy Administrator, Global Reader
+//	perusermfa.write    Policy.ReadWrite.AuthenticationMethod; GA, PAA, AA, Authentication
+//	                    Policy Administrator (admins: GA, PAA, Authentication Policy Administrator)
+//	mail.send           Mail.Send (delegated also Mail.Send.Shared)
+//	me.read, org        User.Read (or wider)
+//
+// A user may always read their own methods and per-user MFA state.
 var Permissions = []Permission{
 	{Op: OpReadUsers, Scopes: userRead, AppRoles: userReadApp},
-	{Op: OpReadMethods, Scopes: methodsRead, AppRoles: methodsRead, Roles: methodReaders, PrivilegedRoles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleGlobalReader}},
+	{Op: OpReadMethods, Scopes: methodsRead, AppRoles: methodsRead, Roles: methodReaders, PrivilegedRoles: methodReaders},
 	{Op: OpWriteMethods, Scopes: methodsWrite, AppRoles: methodsWrite, Roles: methodWriters, PrivilegedRoles: privileged},
-	{Op: OpReadSignIns, Scopes: auditRead, AppRoles: auditRead, Roles: logReaders},
-	{Op: OpReadAudit, Scopes: auditRead, AppRoles: auditRead, Roles: logReaders},
-	{Op: OpReadRegistration, Scopes: []string{"AuditLog.Read.All", "Reports.Read.All"}, AppRoles: []string{"AuditLog.Read.All", "Reports.Read.All"},
-		Roles: []string{RoleGlobalAdmin, RoleGlobalReader, RoleReportsReader, RoleSecurityReader, RoleSecurityAdmin, RoleAuthPolicyAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin}},
-	{Op: OpRevokeSessions, Scopes: []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}, AppRoles: []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
+	{Op: OpReadSignIns, Scopes: logRead, AppRoles: logRead, Roles: logReaders},
+	{Op: OpReadAudit, Scopes: logRead, AppRoles: logRead, Roles: logReaders},
+	{Op: OpReadRegistration, Scopes: regRead, AppRoles: regRead, Roles: logReaders},
+	{Op: OpRevokeSessions, Scopes: revokeScopes, AppRoles: revokeScopes,
 		Roles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleHelpdeskAdmin, RoleUserAdmin}, PrivilegedRoles: privileged},
-	{Op: OpReadPerUserMFA, Scopes: []string{"Policy.ReadWrite.AuthenticationMethod", "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}, AppRoles: []string{"Policy.ReadWrite.AuthenticationMethod", "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"},
-		Roles: methodReaders, PrivilegedRoles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleGlobalReader}},
-	{Op: OpWritePerUserMFA, Scopes: []string{"Policy.ReadWrite.AuthenticationMethod", "UserAuthenticationMethod.ReadWrite.All"}, AppRoles: []string{"Policy.ReadWrite.AuthenticationMethod", "UserAuthenticationMethod.ReadWrite.All"},
+	{Op: OpReadPerUserMFA, Scopes: perUserRead, AppRoles: perUserRead,
+		Roles: append([]string{RoleAuthPolicyAdmin}, methodReaders...), PrivilegedRoles: append([]string{RoleAuthPolicyAdmin}, methodReaders...)},
+	{Op: OpWritePerUserMFA, Scopes: perUserWrite, AppRoles: perUserWrite,
 		Roles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleAuthPolicyAdmin}, PrivilegedRoles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthPolicyAdmin}},
-	{Op: OpSendMail, Scopes: []string{"Mail.Send"}, AppRoles: []string{"Mail.Send"}},
+	{Op: OpSendMail, Scopes: []string{"Mail.Send", "Mail.Send.Shared"}, AppRoles: []string{"Mail.Send"}},
 	{Op: OpReadMe, Scopes: []string{"User.Read", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
 	{Op: OpReadOrganization, Scopes: []string{"User.Read", "Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}, AppRoles: []string{"Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
 }
@@ -159,7 +182,7 @@ const DemoOperatorUPN = "demo.admin@contoso.com"
 // demoScopes are the demo operator's delegated scopes.
 var demoScopes = []string{"User.Read", "User.Read.All", "UserAuthenticationMethod.ReadWrite.All",
 	"AuditLog.Read.All", "Reports.Read.All", "User.RevokeSessions.All", "Policy.ReadWrite.AuthenticationMethod",
-	"Mail.Send", "Directory.Read.All"}
+	"Mail.Send", "Directory.Read.All", "Policy.Read.All"}
 
 type claims struct {
 	OID               string   `json:"oid"`

@@ -414,3 +414,60 @@ func TestSendMail(t *testing.T) {
 		t.Errorf("sent: %+v", sent)
 	}
 }
+
+// TestPermissionTable: one request per row of the Permissions table, with
+// just enough (or just too little) scope and role.
+func TestPermissionTable(t *testing.T) {
+	s := start(t, Options{})
+	tok := func(scp string, wids ...string) map[string]string {
+		return bearer(map[string]any{"oid": KarenID, "upn": KarenUPN, "scp": scp, "wids": wids})
+	}
+	reqs := "/beta/users/" + BobID + "/authentication/requirements"
+	tests := []struct {
+		name, method, path string
+		hdr                map[string]string
+		body               any
+		want               int
+	}{
+		{"users basic", "GET", "/v1.0/users?$top=1", tok("User.ReadBasic.All"), nil, 200},
+		{"users none", "GET", "/v1.0/users?$top=1", tok("Mail.Send"), nil, 403},
+		{"methods GR", "GET", methodsPath(BobID) + "methods", tok("UserAuthenticationMethod.Read.All", RoleGlobalReader), nil, 200},
+		{"methods helpdesk", "GET", methodsPath(BobID) + "methods", tok("UserAuthenticationMethod.Read.All", RoleHelpdeskAdmin), nil, 403},
+		{"signins Directory.Read.All", "GET", "/v1.0/auditLogs/signIns?$top=1", tok("Directory.Read.All", RoleReportsReader), nil, 200},
+		{"signins security operator", "GET", "/v1.0/auditLogs/signIns?$top=1", tok("AuditLog.Read.All", RoleSecurityOperator), nil, 200},
+		{"audit GA", "GET", "/v1.0/auditLogs/directoryAudits?$top=1", tok("AuditLog.Read.All", RoleGlobalAdmin), nil, 200},
+		{"audit no role", "GET", "/v1.0/auditLogs/directoryAudits?$top=1", tok("AuditLog.Read.All", roleDefaultUserTemplate), nil, 403},
+		// no wids claim: the directory's own roles count (Karen is a Security Reader)
+		{"audit roles from directory", "GET", "/v1.0/auditLogs/directoryAudits?$top=1", bearer(map[string]any{"oid": KarenID, "scp": "AuditLog.Read.All"}), nil, 200},
+		{"audit no role in directory", "GET", "/v1.0/auditLogs/directoryAudits?$top=1", bearer(map[string]any{"oid": DaveID, "scp": "AuditLog.Read.All"}), nil, 403},
+		{"report UAM scope", "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=1", tok("UserAuthenticationMethod.Read.All", RoleReportsReader), nil, 200},
+		{"report Reports.Read.All", "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=1", tok("Reports.Read.All", RoleSecurityReader), nil, 200},
+		{"report AA", "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=1", tok("AuditLog.Read.All", RoleAuthAdmin), nil, 403},
+		{"per-user read Policy.Read.All", "GET", reqs, tok("Policy.Read.All", RoleGlobalReader), nil, 200},
+		{"per-user read policy admin", "GET", reqs, tok("Policy.Read.All", RoleAuthPolicyAdmin), nil, 200},
+		{"per-user read UAM scope", "GET", reqs, tok("UserAuthenticationMethod.Read.All", RoleGlobalReader), nil, 403},
+		{"per-user write policy admin", "PATCH", reqs, tok("Policy.ReadWrite.AuthenticationMethod", RoleAuthPolicyAdmin), map[string]any{"perUserMfaState": "enforced"}, 204},
+		{"per-user write UAM scope", "PATCH", reqs, tok("UserAuthenticationMethod.ReadWrite.All", RolePrivilegedAuthAdmin), map[string]any{"perUserMfaState": "enforced"}, 403},
+		{"per-user write GR", "PATCH", reqs, tok("Policy.ReadWrite.AuthenticationMethod", RoleGlobalReader), map[string]any{"perUserMfaState": "enforced"}, 403},
+		{"revoke helpdesk", "POST", "/v1.0/users/" + BobID + "/revokeSignInSessions", tok("User.RevokeSessions.All", RoleHelpdeskAdmin), map[string]any{}, 200},
+		{"revoke helpdesk on admin", "POST", "/v1.0/users/" + CarolID + "/revokeSignInSessions", tok("User.RevokeSessions.All", RoleHelpdeskAdmin), map[string]any{}, 403},
+		{"revoke no scope", "POST", "/v1.0/users/" + BobID + "/revokeSignInSessions", tok("User.Read.All", RoleGlobalAdmin), map[string]any{}, 403},
+		{"org", "GET", "/v1.0/organization", tok("User.Read"), nil, 200},
+		{"app org", "GET", "/v1.0/organization", appOnly("Organization.Read.All"), nil, 200},
+		{"app users without role", "GET", "/v1.0/users?$top=1", appOnly("AuditLog.Read.All"), nil, 403},
+		{"app signins", "GET", "/v1.0/auditLogs/signIns?$top=1", appOnly("AuditLog.Read.All"), nil, 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := call(t, s, tc.method, tc.path, tc.hdr, tc.body)
+			if r.status != tc.want {
+				t.Fatalf("%d %s", r.status, r.raw)
+			}
+		})
+	}
+	for _, p := range Permissions {
+		if len(p.Scopes) == 0 {
+			t.Errorf("%s: no scopes", p.Op)
+		}
+	}
+}
