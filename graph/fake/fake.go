@@ -65,6 +65,11 @@ type Options struct {
 	FaultRate    float64       // fraction answered 503 (Graph error body, sometimes Retry-After)
 	DropRate     float64       // fraction of connections closed without any response
 
+	// StaleLists models Graph's replication lag: after a method is deleted,
+	// this many following method lists of that user still show it (a
+	// second delete of it gives 404). 0 = off.
+	StaleLists int
+
 	NoP1        bool // tenant lacks Entra ID P1: sign-in log requests fail with 403 as Graph does
 	TAPDisabled bool // Temporary Access Pass policy off: creating a TAP fails with 400
 }
@@ -103,9 +108,15 @@ type Tenant struct {
 // user is a tenant user plus what is needed to generate its sign-ins lazily.
 type user struct {
 	UserData
+	ghosts         []ghost // deleted methods still visible to lists (StaleLists)
 	signInsPending bool
 	signInSeed     uint64
 	signInBase     time.Time
+}
+
+type ghost struct {
+	m    MethodData
+	left int
 }
 
 // New builds a tenant from opts.
@@ -414,7 +425,7 @@ func (t *Tenant) gate(rc *reqCtx) (response, bool) {
 	defer t.mu.Unlock()
 	if t.throttleRate > 0 && t.rng.Float64() < t.throttleRate {
 		t.stats.Throttled++
-		return t.throttled(rc, t.retryAfter, "Application"), true
+		return t.throttled(rc, t.retryAfter), true
 	}
 	if t.budget > 0 {
 		now := time.Now()
@@ -424,7 +435,7 @@ func (t *Tenant) gate(rc *reqCtx) (response, bool) {
 		if t.tokens < 1 {
 			t.stats.BudgetThrottled++
 			wait := time.Duration((1 - t.tokens) / rate * float64(time.Second))
-			return t.throttled(rc, wait, "Application"), true
+			return t.throttled(rc, wait), true
 		}
 		t.tokens--
 	}
@@ -439,11 +450,22 @@ func (t *Tenant) gate(rc *reqCtx) (response, bool) {
 	return response{}, false
 }
 
-func (t *Tenant) throttled(rc *reqCtx, wait time.Duration, scope string) response {
+func (t *Tenant) throttled(rc *reqCtx, wait time.Duration) response {
 	resp := rc.fail(429, "TooManyRequests", "Too many requests. Please retry after the time specified in the Retry-After header.")
+	appID := defaultOperatorAppID
+	if rc.op != nil && rc.op.AppID != "" {
+		appID = rc.op.AppID
+	} else if op, _ := parseToken(rc.h.Get("Authorization"), rc.now); op != nil && op.AppID != "" {
+		appID = op.AppID
+	}
+	// the identity service's documented form: {scope}/{limit}/{appId}/{tenantId}
+	kind := "Read"
+	if rc.method != "GET" {
+		kind = "Write"
+	}
 	resp.header = http.Header{
 		"Retry-After":               {formatRetryAfter(wait)},
-		"X-Ms-Throttle-Scope":       {scope + "/" + t.tenantID},
+		"X-Ms-Throttle-Scope":       {"Tenant_Application/" + kind + "/" + appID + "/" + t.tenantID},
 		"X-Ms-Throttle-Information": {"ResourceUnitLimitExceeded"},
 	}
 	return resp

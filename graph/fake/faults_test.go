@@ -3,6 +3,7 @@ package fake
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ func TestThrottleRate(t *testing.T) {
 	s := start(t, Options{ThrottleRate: 1, RetryAfter: 2 * time.Second})
 	r := get(t, s, "/v1.0/users/"+AliceID, map[string]string{"x-ms-throttle-priority": "Low"})
 	expect(t, r, 429, "TooManyRequests")
-	if r.header.Get("Retry-After") != "2" || r.header.Get("x-ms-throttle-scope") == "" || r.header.Get("request-id") == "" {
+	if r.header.Get("Retry-After") != "2" || !strings.HasPrefix(r.header.Get("x-ms-throttle-scope"), "Tenant_Application/Read/") || r.header.Get("request-id") == "" {
 		t.Errorf("headers %v", r.header)
 	}
 	s.Tenant.SetFaults(0, 0, 0, 0)
@@ -141,5 +142,21 @@ func TestConcurrentDeletes(t *testing.T) {
 	st := s.Tenant.Stats()
 	if want == 0 || st.Deletes+st.Statuses[400] != want || st.Statuses[404] != want {
 		t.Errorf("%d jobs: deletes %d, statuses %v", want, st.Deletes, st.Statuses)
+	}
+}
+
+// TestStaleLists: with replication lag on, a deleted method still shows in
+// the next lists, but deleting it again is a 404 and the state is right.
+func TestStaleLists(t *testing.T) {
+	s := start(t, Options{StaleLists: 2})
+	expect(t, call(t, s, "DELETE", methodsPath(AliceID)+"phoneMethods/"+AlternateMobilePhoneID, nil, nil), 204, "")
+	for i, want := range []int{5, 5, 4} {
+		if n := len(get(t, s, methodsPath(AliceID)+"methods", nil).values()); n != want {
+			t.Errorf("list %d: %d methods, want %d", i, n, want)
+		}
+	}
+	expect(t, call(t, s, "DELETE", methodsPath(AliceID)+"phoneMethods/"+AlternateMobilePhoneID, nil, nil), 404, "itemNotFound")
+	if len(s.Tenant.Methods(AliceID)) != 4 {
+		t.Error("inspection shows the ghost")
 	}
 }

@@ -197,6 +197,17 @@ func (t *Tenant) listMethods(rc *reqCtx, target func(*reqCtx) (*user, *response)
 		withType := kind == "" || kind != KindPhone
 		vals = append(vals, methodJSON(m, withType, mask, rc.now, ""))
 	}
+	live := u.ghosts[:0]
+	for _, g := range u.ghosts {
+		if kind == "" || g.m.Kind == kind {
+			vals = append(vals, methodJSON(&g.m, kind == "" || kind != KindPhone, mask, rc.now, ""))
+			g.left--
+		}
+		if g.left > 0 {
+			live = append(live, g)
+		}
+	}
+	u.ghosts = live
 	return response{status: 200, body: obj{{"@odata.context", rc.context(methodsContext(rc, u, seg))}, {"value", vals}}}
 }
 
@@ -267,6 +278,9 @@ func (t *Tenant) deleteMethod(rc *reqCtx, target func(*reqCtx) (*user, *response
 		u.PreferredMethod = "none"
 	}
 	u.Methods = slices.Delete(u.Methods, idx, idx+1)
+	if t.opts.StaleLists > 0 {
+		u.ghosts = append(u.ghosts, ghost{m: m, left: t.opts.StaleLists})
+	}
 	u.RegistrationUpdated = rc.now
 	t.stats.Deletes++
 	t.stats.DeletesByKind[kind]++

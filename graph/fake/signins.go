@@ -162,7 +162,10 @@ func (s *siGen) event(at time.Time, a app, code int, extra string) SignInData {
 	}
 	if s.devID != "" {
 		si.Device.DisplayName = strings.ToUpper(asciiName(s.u.GivenName)) + "-" + map[bool]string{true: "PC", false: "PHONE"}[strings.HasPrefix(dev.os, "Windows") || dev.os == "MacOs"]
-		si.Device.TrustType = "Azure AD joined"
+		si.Device.TrustType = "Azure AD registered"
+		if strings.HasPrefix(dev.os, "Windows") {
+			si.Device.TrustType = "Azure AD joined"
+		}
 		si.Device.IsCompliant = true
 		si.Device.IsManaged = true
 	}
