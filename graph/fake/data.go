@@ -80,26 +80,25 @@ const (
 
 // Fixed method ids Graph uses.
 const (
-	PasswordMethodID        = "28c10230-6103-485e-b985-444c60001490"
-	MobilePhoneID           = "3179e48a-750b-4051-897c-87b9720928f7"
-	AlternateMobilePhoneID  = "b6332ec1-7057-4abe-9331-3d72feddfe41"
-	OfficePhoneID           = "e37fc753-ff3b-4958-9484-eaa9425c82bc"
-	EmailMethodID           = "3ddfcfc8-9383-446f-83cc-3ab9be4be18f"
-	microsoftGraphAppID     = "00000003-0000-0000-c000-000000000000"
-	graphExplorerAppID      = "de8bc8b5-d9f9-48b1-a8ad-b748da725064"
-	defaultOperatorAppID    = "14d82eec-204b-4c2f-b7e8-296a70dab67e" // Microsoft Graph Command Line Tools
-	defaultOperatorAppName  = "Microsoft Graph Command Line Tools"
-	defaultOperatorSPID     = "5d9a3c43-1b52-4e4d-9a53-2f5f0e9a6c11"
-	authMethodsServiceName  = "Authentication Methods"
-	coreDirectoryService    = "Core Directory"
-	categoryUserManagement  = "UserManagement"
-	activityUpdateUser      = "Update user"
-	activityRevoke          = "Invalidate all refresh tokens for user"
-	activityTAPRegistered   = "Admin registered temporary access pass method for user"
-	activityPerUserMFA      = "Update per-user MFA state"
-	activityDefaultMethod   = "Admin updated security info"
-	activityUserRegistered  = "User registered security info"
-	activityUserDeletedInfo = "User deleted security info"
+	PasswordMethodID       = "28c10230-6103-485e-b985-444c60001490"
+	MobilePhoneID          = "3179e48a-750b-4051-897c-87b9720928f7"
+	AlternateMobilePhoneID = "b6332ec1-7057-4abe-9331-3d72feddfe41"
+	OfficePhoneID          = "e37fc753-ff3b-4958-9484-eaa9425c82bc"
+	EmailMethodID          = "3ddfcfc8-9383-446f-83cc-3ab9be4be18f"
+	microsoftGraphAppID    = "00000003-0000-0000-c000-000000000000"
+	graphExplorerAppID     = "de8bc8b5-d9f9-48b1-a8ad-b748da725064"
+	defaultOperatorAppID   = "14d82eec-204b-4c2f-b7e8-296a70dab67e" // Microsoft Graph Command Line Tools
+	defaultOperatorAppName = "Microsoft Graph Command Line Tools"
+	defaultOperatorSPID    = "5d9a3c43-1b52-4e4d-9a53-2f5f0e9a6c11"
+	authMethodsServiceName = "Authentication Methods"
+	coreDirectoryService   = "Core Directory"
+	categoryUserManagement = "UserManagement"
+	activityUpdateUser     = "Update user"
+	activityRevoke         = "Invalidate all refresh tokens for user"
+	activityTAPRegistered  = "Admin registered temporary access pass method for user"
+	activityPerUserMFA     = "Update per-user MFA state"
+	activityDefaultMethod  = "Admin updated security info"
+	activityUserRegistered = "User registered security info"
 )
 
 // MethodData is one registered authentication method. Which fields matter

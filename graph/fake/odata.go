@@ -549,10 +549,6 @@ func canonProp(s *schema, name string) string {
 	return name
 }
 
-type evalEnv struct {
-	vars map[string]any
-}
-
 func (n *node) eval(e entity, s *schema, env map[string]any) bool {
 	switch n.op {
 	case "and":

@@ -3,7 +3,6 @@ package fake
 import (
 	"sort"
 	"strings"
-	"time"
 )
 
 // mfaKinds are the kinds that count as a registered second factor.
@@ -578,5 +577,3 @@ func (t *Tenant) getAudit(rc *reqCtx, id string) response {
 	}
 	return rc.fail(404, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
 }
-
-var _ = time.Now
