@@ -1,0 +1,121 @@
+package auth
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/mfadesk/mfadesk/config"
+	"github.com/mfadesk/mfadesk/graph"
+)
+
+// Delegated permissions by feature, least privileged that the features
+// need (graph.Requirements has the whole table). User.Read is for signing
+// in and /me.
+var (
+	readScopes = []string{
+		"User.Read",
+		"User.Read.All",                     // search and open users
+		"UserAuthenticationMethod.Read.All", // methods
+		"AuditLog.Read.All",                 // sign-ins, audit, registration report
+		"Policy.Read.All",                   // per-user MFA state (beta)
+	}
+	writeScopes = []string{
+		"User.Read",
+		"User.Read.All",
+		"UserAuthenticationMethod.ReadWrite.All", // methods, reset, TAP
+		"User.RevokeSessions.All",                // revoke sessions
+		"AuditLog.Read.All",
+		"Policy.ReadWrite.AuthenticationMethod", // per-user MFA state, read and write
+	}
+)
+
+// DelegatedPermissions lists the delegated permission names mfadesk asks
+// for: read-only asks only for reads; notification mail adds Mail.Send (and
+// Mail.Send.Shared when a shared sender mailbox is configured).
+func DelegatedPermissions(readOnly, notify bool, sharedSender bool) []string {
+	if readOnly {
+		return slices.Clone(readScopes)
+	}
+	out := slices.Clone(writeScopes)
+	if notify {
+		out = append(out, "Mail.Send")
+		if sharedSender {
+			out = append(out, "Mail.Send.Shared")
+		}
+	}
+	return out
+}
+
+// Scopes are the delegated scopes for the cloud's Graph resource, e.g.
+// "https://graph.microsoft.com/User.Read.All" (read-only: read scopes only).
+func Scopes(readOnly bool, c config.Cloud) []string {
+	return qualify(c.Endpoints().Graph, DelegatedPermissions(readOnly, false, false))
+}
+
+// ScopesFor is what a profile's credential and Graph client must ask for:
+// the cloud's "/.default" for app-only sign-in (an app gets the
+// application permissions granted to it, and cannot ask for fewer),
+// otherwise the delegated scopes of the enabled features.
+func ScopesFor(p config.Profile) []string {
+	resource := p.Cloud.Endpoints().Graph
+	if AppOnly(p) {
+		return []string{resource + "/.default"}
+	}
+	notify := p.Notify.Enabled && !p.ReadOnly
+	return qualify(resource, DelegatedPermissions(p.ReadOnly, notify, p.Notify.Sender != ""))
+}
+
+func qualify(resource string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = resource + "/" + n
+	}
+	return out
+}
+
+// RequiredPermissions lists, for the README and doctor, every delegated and
+// application permission the enabled features could use.
+func RequiredPermissions(readOnly bool) (delegated, application []string) {
+	for _, r := range graph.Requirements() {
+		if readOnly && r.Write {
+			continue
+		}
+		delegated = appendNew(delegated, r.Delegated[0])
+		application = appendNew(application, r.Application[0])
+	}
+	return delegated, application
+}
+
+func appendNew(xs []string, x string) []string {
+	if slices.Contains(xs, x) {
+		return xs
+	}
+	return append(xs, x)
+}
+
+// defaultScope adapts credentials that only take a resource's "/.default"
+// (app-only, managed identity, Azure CLI) to callers asking for delegated
+// scopes: it asks for <resource>/.default instead.
+type defaultScope struct{ azcore.TokenCredential }
+
+func (d defaultScope) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	o.Scopes = toDefault(o.Scopes)
+	return d.TokenCredential.GetToken(ctx, o)
+}
+
+// toDefault maps ["https://graph.microsoft.com/User.Read", ...] to
+// ["https://graph.microsoft.com/.default"].
+func toDefault(scopes []string) []string {
+	if len(scopes) == 0 {
+		return scopes
+	}
+	s := scopes[0]
+	if i := strings.LastIndex(s, "/"); i > len("https://") {
+		return []string{s[:i] + "/.default"}
+	}
+	return []string{"https://graph.microsoft.com/.default"}
+}
