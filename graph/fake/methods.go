@@ -239,8 +239,8 @@ func methodNotFound(rc *reqCtx, id string) response {
 }
 
 // deleteMethod enforces Graph's delete rules: the password stays; a mobile
-// phone waits for the alternate mobile; the default method waits until it
-// is the last non-password method.
+// phone waits for the alternate mobile; the default method waits until no
+// other method that could be the default is left.
 func (t *Tenant) deleteMethod(rc *reqCtx, target func(*reqCtx) (*user, *response), kind, id string) response {
 	u, bad := target(rc)
 	if bad != nil {
@@ -271,7 +271,7 @@ func (t *Tenant) deleteMethod(rc *reqCtx, target func(*reqCtx) (*user, *response
 	}
 	if def := defaultMethod(&u.UserData); def != nil && def.ID == m.ID && def.Kind == m.Kind {
 		for _, o := range u.Methods {
-			if o.Kind != KindPassword && !(o.ID == m.ID && o.Kind == m.Kind) {
+			if canBeDefault(o.Kind) && !(o.ID == m.ID && o.Kind == m.Kind) {
 				return rc.fail(400, "badRequest", "Cannot delete default method with other methods configured. Please change default method before deletion.")
 			}
 		}
@@ -287,6 +287,19 @@ func (t *Tenant) deleteMethod(rc *reqCtx, target func(*reqCtx) (*user, *response
 	t.audit(rc, u, deleteActivity(kind), authMethodsServiceName, "Delete",
 		ModifiedProperty{DisplayName: "StrongAuthenticationMethod", OldValue: `["` + methodLabel(&m) + `"]`, NewValue: "[]"})
 	return response{status: 204}
+}
+
+// canBeDefault reports whether a method of this kind can back the default
+// MFA method (signInPreferences offers push, oath, sms and voice only), so
+// whether it blocks deleting the current default. FIDO2 keys, Windows Hello,
+// passkeys, email and TAP never do: the portal's "require re-register"
+// deletes the default Authenticator while keeping a FIDO2 key.
+func canBeDefault(kind string) bool {
+	switch kind {
+	case KindPhone, KindAuthenticator, KindSoftwareOath, KindHardwareOath:
+		return true
+	}
+	return false
 }
 
 // deleteActivity names the audit activity Entra logs for an admin deleting a
