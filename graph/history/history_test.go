@@ -279,6 +279,7 @@ func TestFilePermissionsAndPath(t *testing.T) {
 		t.Errorf("existing world-readable history left %v", fi.Mode().Perm())
 	}
 
+	t.Setenv("MFADESK_HISTORY_FILE", "")
 	t.Setenv("XDG_STATE_HOME", "/xdg/state")
 	if p, _ := history.DefaultPath(); p != "/xdg/state/mfadesk/history.jsonl" {
 		t.Errorf("DefaultPath with XDG_STATE_HOME = %q", p)
@@ -287,6 +288,10 @@ func TestFilePermissionsAndPath(t *testing.T) {
 	t.Setenv("HOME", "/home/tech")
 	if p, _ := history.DefaultPath(); p != "/home/tech/.local/state/mfadesk/history.jsonl" {
 		t.Errorf("DefaultPath = %q", p)
+	}
+	t.Setenv("MFADESK_HISTORY_FILE", "/tmp/h.jsonl")
+	if p, _ := history.DefaultPath(); p != "/tmp/h.jsonl" {
+		t.Errorf("DefaultPath with MFADESK_HISTORY_FILE = %q", p)
 	}
 }
 

@@ -62,21 +62,32 @@ type Entry struct {
 	RequestID string `json:"requestId,omitempty"`
 }
 
-// DefaultPath is $XDG_STATE_HOME/mfadesk/history.jsonl, falling back to
+// DefaultPath is where the history lives: $MFADESK_HISTORY_FILE when set,
+// else $XDG_STATE_HOME/mfadesk/history.jsonl, falling back to
 // ~/.local/state/mfadesk/history.jsonl (%LocalAppData%\mfadesk\history.jsonl
 // on Windows).
-func DefaultPath() (string, error) {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+func DefaultPath() (string, error) { return PathFrom(os.Getenv) }
+
+// PathFrom is DefaultPath reading the environment through getenv (tests,
+// and the CLI's Env).
+func PathFrom(getenv func(string) string) (string, error) {
+	if p := getenv("MFADESK_HISTORY_FILE"); p != "" {
+		return p, nil
+	}
+	if d := getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
 		return filepath.Join(d, "mfadesk", "history.jsonl"), nil
 	}
 	if runtime.GOOS == "windows" {
-		if d := os.Getenv("LocalAppData"); d != "" {
+		if d := getenv("LocalAppData"); d != "" {
 			return filepath.Join(d, "mfadesk", "history.jsonl"), nil
 		}
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("finding the state directory for the change history: %w", err)
+	home := getenv("HOME")
+	if home == "" {
+		var err error
+		if home, err = os.UserHomeDir(); err != nil {
+			return "", fmt.Errorf("finding the state directory for the change history: %w", err)
+		}
 	}
 	return filepath.Join(home, ".local", "state", "mfadesk", "history.jsonl"), nil
 }
