@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/fake"
 	"github.com/mfadesk/mfadesk/graph/history"
 )
 
@@ -391,5 +392,84 @@ func TestHostileTextIsCleaned(t *testing.T) {
 	raw, _ := os.ReadFile(path)
 	if bytes.Contains(raw, []byte("\x1b")) || bytes.Contains(raw, []byte(`\u001b`)) || bytes.Contains(raw, []byte("\u202E")) || bytes.Contains(raw, []byte(`\u202e`)) {
 		t.Errorf("escape sequences reached the history: %s", raw)
+	}
+}
+
+// The whole stack as the TUI and CLI build it: history.Wrap(graph.Guard(the
+// real client)), against the fake tenant.
+func TestEndToEndWithFake(t *testing.T) {
+	srv, err := fake.Start(fake.Options{Users: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	real, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL,
+		HTTPClient: &http.Client{Transport: history.Transport(nil)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, path := openLog(t)
+	c := history.Wrap(graph.Guard(real, graph.GuardOptions{ProtectedUsers: []string{fake.CarolUPN}}), l, meta)
+	ctx := history.WithTicket(context.Background(), "INC-500", []string{"verified the caller by phone callback"})
+
+	u, err := c.ResolveUser(ctx, fake.AliceUPN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := c.ListMethods(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var victim graph.Method
+	for _, m := range ms {
+		if m.Deletable() && !m.IsDefault && m.Kind != graph.KindPhone {
+			victim = m
+			break
+		}
+	}
+	if victim.ID == "" {
+		t.Fatalf("no deletable method in %+v", ms)
+	}
+	if err := c.DeleteMethod(ctx, u.ID, victim); err != nil {
+		t.Fatal(err)
+	}
+	tap, err := c.CreateTAP(ctx, u.ID, graph.TAPRequest{LifetimeMinutes: 60})
+	if err != nil || tap.Value == "" {
+		t.Fatalf("CreateTAP = %+v, %v", tap, err)
+	}
+	carol, ok := srv.Tenant.User(fake.CarolUPN)
+	if !ok {
+		t.Fatal("no Carol in the fake")
+	}
+	before := len(carol.Methods)
+	if err := c.RevokeSessions(ctx, carol.ID); !errors.Is(err, graph.ErrProtected) {
+		t.Fatalf("revoke of a protected user = %v", err)
+	}
+	if _, err := c.CreateTAP(ctx, carol.ID, graph.TAPRequest{}); !errors.Is(err, graph.ErrProtected) {
+		t.Fatalf("TAP for a protected user = %v", err)
+	}
+	if after, _ := srv.Tenant.User(fake.CarolUPN); len(after.Methods) != before {
+		t.Errorf("the protected user's methods changed")
+	}
+
+	es, err := l.Read(history.Filter{})
+	if err != nil || len(es) != 4 {
+		t.Fatalf("entries = %+v, %v", es, err)
+	}
+	for i, want := range []struct {
+		op     graph.WriteKind
+		result string
+	}{{graph.WriteDeleteMethod, "ok"}, {graph.WriteCreateTAP, "ok"}, {graph.WriteRevokeSessions, "refused"}, {graph.WriteCreateTAP, "refused"}} {
+		e := es[i]
+		if e.Op != want.op || e.Result != want.result || e.Ticket != "INC-500" {
+			t.Errorf("entry %d = %+v, want %s %s", i, e, want.op, want.result)
+		}
+		if want.result == "ok" && (e.RequestID == "" || e.UPN != fake.AliceUPN) {
+			t.Errorf("entry %d lacks Graph's request-id or the UPN: %+v", i, e)
+		}
+	}
+	raw, _ := os.ReadFile(path)
+	if bytes.Contains(raw, []byte(tap.Value)) {
+		t.Errorf("the TAP value is in the history:\n%s", raw)
 	}
 }
