@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
@@ -64,6 +65,30 @@ func (c *MSGraph) classify(ctx context.Context, op string, kind opKind, ci *call
 	if err == nil {
 		return nil
 	}
+	out := c.classifyErr(ctx, op, kind, ci, err)
+	if e, ok := out.(*Error); ok {
+		// A gateway may reflect the request's Authorization header in its
+		// error text: never let a token reach a screen or a log.
+		e.Message = redactTokens(e.Message)
+	}
+	return out
+}
+
+var (
+	bearerRE = regexp.MustCompile(`(?i)bearer\s+[A-Za-z0-9\-._~+/]+=*`)
+	jwtRE    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
+)
+
+// redactTokens replaces bearer tokens and JWT-shaped strings with a marker.
+func redactTokens(s string) string {
+	if !strings.Contains(s, "eyJ") && !strings.Contains(strings.ToLower(s), "bearer") {
+		return s
+	}
+	s = bearerRE.ReplaceAllString(s, "Bearer [redacted]")
+	return jwtRE.ReplaceAllString(s, "[redacted token]")
+}
+
+func (c *MSGraph) classifyErr(ctx context.Context, op string, kind opKind, ci *callInfo, err error) error {
 	if ge, ok := AsError(err); ok {
 		return ge
 	}
@@ -154,6 +179,13 @@ func (c *MSGraph) emptyAnswer(op string, ci *callInfo) error {
 	}
 	return &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
 		Message: fmt.Sprintf("Graph answered %d with an empty body", info.status)}
+}
+
+// noObject is the error for a 2xx whose body is not the object asked for.
+func (c *MSGraph) noObject(op string, ci *callInfo, what string) error {
+	info := ci.snapshot()
+	return &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+		Message: fmt.Sprintf("unreadable answer from Graph (%d, %s): no %s in it", info.status, describeType(info.contentType), what)}
 }
 
 // noValue is the error for a collection answer without its "value" list

@@ -373,6 +373,11 @@ func (c *MSGraph) getUser(ctx context.Context, op, key string, sel []string) (Us
 	if u == nil {
 		return User{}, c.emptyAnswer(op, ci)
 	}
+	if u.GetId() == nil || *u.GetId() == "" {
+		// A 200 whose body is no user (a proxy's page, another API's JSON):
+		// acting on an id-less user would go wrong later, so say it here.
+		return User{}, c.noObject(op, ci, "user")
+	}
 	return userFrom(u), nil
 }
 

@@ -82,6 +82,10 @@ func (ci *callInfo) snapshot() callInfo {
 // than the endpoint.
 var errRefusedHost = errors.New("refused to send a request to another host")
 
+// errRedirect is returned by the transport for a 3xx answer; classify turns
+// it into ErrUnavailable naming the Location.
+var errRedirect = errors.New("graph answered with a redirect")
+
 // maxBody bounds how much of one response is buffered.
 const maxBody = 64 << 20
 
@@ -179,6 +183,11 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request
 		}
 		if resp.StatusCode == http.StatusTooManyRequests && c.onThrottle != nil {
 			c.onThrottle(ra)
+		}
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			// Redirects are not followed (the token would go along), and a
+			// write answered with one changed nothing: never success.
+			return nil, errRedirect
 		}
 		if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
 			return resp, nil
