@@ -293,12 +293,13 @@ func TestSignInsFailuresWithHints(t *testing.T) {
 		if st["errorCode"].(float64) == 0 {
 			t.Errorf("success in --failures: %v", s)
 		}
-		if _, _, ok := signInHint(50074); ok && s["hint"] == nil { // TODO: unconditional once graph.SignInHint lands
-			t.Errorf("no hint for %v", st["errorCode"])
+		h, _ := s["hint"].(map[string]any)
+		if h == nil || h["meaning"] == "" || h["code"] != st["errorCode"] {
+			t.Errorf("no hint for %v: %v", st["errorCode"], s["hint"])
 		}
 	}
 	r = runCLI(t, o, "signins", "alice@contoso.com", "--since", "30d")
-	if r.code != 0 || !strings.Contains(r.stdout, "500121") || !strings.Contains(r.stdout, "50126") {
+	if r.code != 0 || !strings.Contains(r.stdout, "500121") || !strings.Contains(r.stdout, "50126") || !strings.Contains(r.stdout, "Hint") || !strings.Contains(r.stdout, "Next") {
 		t.Fatal(r)
 	}
 	r = runCLI(t, o, "signins", "alice@contoso.com", "--since", "yesterday-ish")
@@ -336,7 +337,10 @@ func TestResetDryRunChangesNothing(t *testing.T) {
 		t.Fatalf("json plan: %v", r)
 	}
 	b, _ := json.Marshal(plans[0].Plan)
-	var p userPlan
+	var p struct {
+		Delete []graph.Method
+		Keep   []graph.KeptMethod
+	}
 	_ = json.Unmarshal(b, &p)
 	if len(p.Delete) != 3 || len(p.Keep) != 2 {
 		t.Errorf("plan with --keep fido2: delete %d keep %d\n%s", len(p.Delete), len(p.Keep), b)
@@ -674,6 +678,14 @@ func TestParseSince(t *testing.T) {
 	for _, in := range []string{"-3h", "soon", "d"} {
 		if _, err := parseSince(in, now); err == nil {
 			t.Errorf("parseSince(%q) accepted", in)
+		}
+	}
+}
+
+func TestFmtMinutes(t *testing.T) {
+	for m, want := range map[int]string{1: "1 minute", 90: "90 minutes", 60: "1 hour", 120: "2 hours", 1440: "1 day", 43200: "30 days"} {
+		if got := fmtMinutes(m); got != want {
+			t.Errorf("fmtMinutes(%d) = %q, want %q", m, got, want)
 		}
 	}
 }

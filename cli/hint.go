@@ -1,9 +1,21 @@
 package cli
 
-// signInHint returns the hint for a sign-in error code: the JSON form and
-// a one-line text. TEMPORARY: returns nothing until graph.SignInHint lands
-// (client helper); then this wraps it.
-func signInHint(code int) (any, string, bool) {
-	_ = code
-	return nil, "", false
+import "github.com/mfadesk/mfadesk/graph"
+
+// signInHint returns graph's hint for a sign-in error code and a one-line
+// text of it for tables.
+func signInHint(code int) (*graph.Hint, string, bool) {
+	h, ok := graph.SignInHint(code)
+	if !ok {
+		return nil, "", false
+	}
+	return &h, hintText(h), true
+}
+
+func hintText(h graph.Hint) string {
+	s := h.Meaning
+	if h.Next != "" {
+		s += " Next: " + h.Next
+	}
+	return s
 }

@@ -67,9 +67,6 @@ func TestDeniedExitCodes(t *testing.T) {
 }
 
 func TestReregister(t *testing.T) {
-	if provisionalReset {
-		t.Skip("needs graph.Reregister: keeping FIDO2 means the default Authenticator can only go after the default changes")
-	}
 	srv := startTenant(t)
 	before, _ := srv.Tenant.User(aliceID)
 	r := runCLI(t, runOpts{endpoint: srv.URL}, "reregister", "alice@contoso.com", "--dry-run")

@@ -215,8 +215,8 @@ func (e *Env) emitPlans(verb string, jobs []*job, spec resetSpec) error {
 		for i, m := range p.Delete {
 			v.Rows = append(v.Rows, []string{j.name(), fmt.Sprint(i + 1), "delete", methodKindName(m), m.Detail, m.ID})
 		}
-		for _, m := range p.Keep {
-			v.Rows = append(v.Rows, []string{j.name(), "", "keep", methodKindName(m), m.Detail, m.ID})
+		for _, k := range p.Keep {
+			v.Rows = append(v.Rows, []string{j.name(), "", "keep", methodKindName(k.Method), k.Method.Detail + " · " + k.Reason, k.Method.ID})
 		}
 		if p.Revoke {
 			v.Rows = append(v.Rows, []string{j.name(), fmt.Sprint(len(p.Delete) + 1), "revoke sessions", "", "", ""})
@@ -284,8 +284,8 @@ func (e *Env) writePlans(w io.Writer, jobs []*job, limit int) {
 		if len(rows) == 0 {
 			rows = append(rows, []string{"", "nothing", "", "no method to delete"})
 		}
-		for _, m := range p.Keep {
-			rows = append(rows, []string{"", "keep", methodKindName(m), m.Detail})
+		for _, k := range p.Keep {
+			rows = append(rows, []string{"", "keep", methodKindName(k.Method), k.Method.Detail + " · " + k.Reason})
 		}
 		e.writeTableIndented(w, rows)
 	}

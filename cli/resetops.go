@@ -1,33 +1,23 @@
 package cli
 
 // The reset seam: the plan and execution of reset / re-register for one
-// user. PROVISIONAL: graph.PlanReset, graph.Reset and graph.Reregister (the
-// "client" helper's) replace the bodies below once they land; nothing else
-// in cli depends on how these work.
+// user, on graph.PlanReset, graph.Reset and graph.Reregister.
 
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph"
 )
 
-// provisionalReset is true while the bodies below are the stand-ins.
-const provisionalReset = true
-
-// reregisterKinds are what the portal's "Require re-register MFA" removes.
-var reregisterKinds = []graph.MethodKind{graph.KindPhone, graph.KindAuthenticator, graph.KindSoftwareOath, graph.KindHardwareOath}
-
-// userPlan is one user's plan, as --dry-run and the confirmation show it.
+// userPlan is one user's plan, as --dry-run and the confirmation show it:
+// graph's reset plan, plus re-register's revoke and pass.
 type userPlan struct {
-	// Delete is in the order the deletions are sent.
-	Delete []graph.Method `json:"delete"`
-	Keep   []graph.Method `json:"keep"`
-	Revoke bool           `json:"revokeSessions,omitempty"`
-	TAP    *planTAP       `json:"temporaryAccessPass,omitempty"`
+	graph.ResetPlan
+	Revoke bool     `json:"revokeSessions,omitempty"`
+	TAP    *planTAP `json:"temporaryAccessPass,omitempty"`
 }
 
 type planTAP struct {
@@ -40,155 +30,88 @@ func (p planTAP) request() graph.TAPRequest {
 	return graph.TAPRequest{LifetimeMinutes: p.LifetimeInMinutes, IsUsableOnce: p.IsUsableOnce, Start: p.StartDateTime}
 }
 
+// keepKinds is what spec leaves in place.
+func (spec resetSpec) keepKinds() []graph.MethodKind {
+	if spec.reregister {
+		return graph.ReregisterKeep
+	}
+	return spec.keep
+}
+
 // plan says what spec does to a user who has methods.
 func (spec resetSpec) plan(methods []graph.Method) userPlan {
-	var p userPlan
-	p.Delete, p.Keep = orderDeletes(methods, func(m graph.Method) bool {
-		if spec.reregister {
-			return slices.Contains(reregisterKinds, m.Kind)
-		}
-		return !slices.Contains(spec.keep, m.Kind)
-	})
+	p := userPlan{ResetPlan: graph.PlanReset(methods, graph.ResetOptions{Keep: spec.keepKinds()})}
 	if spec.reregister {
 		p.Revoke = true
 		if spec.tap != nil {
 			p.TAP = &planTAP{LifetimeInMinutes: spec.tap.LifetimeMinutes, IsUsableOnce: spec.tap.IsUsableOnce, StartDateTime: spec.tap.Start}
 		}
 	}
-	if p.Delete == nil {
-		p.Delete = []graph.Method{}
-	}
-	if p.Keep == nil {
-		p.Keep = []graph.Method{}
-	}
 	return p
 }
 
-// orderDeletes splits methods into those to delete, in an order Graph
-// accepts, and those kept. The default method goes last (Graph refuses it
-// while others exist); an alternate or office phone goes before the mobile
-// (Graph refuses the mobile while an alternate exists).
-func orderDeletes(methods []graph.Method, remove func(graph.Method) bool) (del, keep []graph.Method) {
-	for _, m := range methods {
-		if m.Deletable() && remove(m) {
-			del = append(del, m)
-		} else {
-			keep = append(keep, m)
-		}
-	}
-	rank := func(m graph.Method) int {
-		r := 0
-		if m.Kind == graph.KindPhone && m.PhoneType == "mobile" {
-			r = 1
-		}
-		if m.IsDefault {
-			r = 2
-		}
-		return r
-	}
-	slices.SortStableFunc(del, func(a, b graph.Method) int { return rank(a) - rank(b) })
-	return del, keep
-}
-
-// methodOutcome is what happened to one planned deletion.
-type methodOutcome struct {
-	Method graph.Method `json:"method"`
-	Status string       `json:"status"` // deleted, failed
-	Error  *errorJSON   `json:"error,omitempty"`
-}
-
-// userResult is one user's result of reset / re-register.
-type userResult struct {
-	Methods         []methodOutcome `json:"methods"`
-	Kept            []graph.Method  `json:"kept"`
-	SessionsRevoked bool            `json:"sessionsRevoked,omitempty"`
-	// TAP is set when re-register issued one; printed once.
-	TAP *graph.TAP `json:"temporaryAccessPass,omitempty"`
-}
-
-// run carries out spec for one user: re-reads the methods (the plan shown
-// may be minutes old), deletes in order, then for re-register revokes and
-// issues the pass. Every deletion is attempted; the error is the first
-// failure.
+// run carries out spec for one user. graph re-lists the methods first (the
+// plan shown may be minutes old) and reports per method.
 func (spec resetSpec) run(ctx context.Context, c graph.Client, userID string) (any, error) {
-	methods, err := c.ListMethods(ctx, userID)
-	if err != nil {
-		return nil, err
+	if spec.reregister {
+		res, err := graph.Reregister(ctx, c, userID, graph.ReregisterOptions{Keep: spec.keepKinds(), TAP: spec.tap})
+		return &res, err
 	}
-	p := spec.plan(methods)
-	res := &userResult{Kept: p.Keep, Methods: []methodOutcome{}}
-	var errs []error
-	for _, m := range p.Delete {
-		o := methodOutcome{Method: m, Status: "deleted"}
-		if err := c.DeleteMethod(ctx, userID, m); err != nil {
-			o.Status, o.Error = "failed", toErrorJSON(err)
-			errs = append(errs, err)
-		}
-		res.Methods = append(res.Methods, o)
-	}
-	if len(errs) > 0 {
-		return res, errs[0]
-	}
-	if p.Revoke {
-		if err := c.RevokeSessions(ctx, userID); err != nil {
-			return res, err
-		}
-		res.SessionsRevoked = true
-	}
-	if p.TAP != nil {
-		tap, err := c.CreateTAP(ctx, userID, p.TAP.request())
-		if err != nil {
-			return res, err
-		}
-		res.TAP = &tap
-	}
-	return res, nil
+	res, err := graph.Reset(ctx, c, userID, graph.ResetOptions{Keep: spec.keepKinds()})
+	return &res, err
 }
 
 // resultLine sums up a user's result for the table (never the pass value).
 func resultLine(r any) string {
-	res, ok := r.(*userResult)
-	if !ok || res == nil {
+	var (
+		reset *graph.ResetResult
+		rr    *graph.ReregisterResult
+	)
+	switch v := r.(type) {
+	case *graph.ResetResult:
+		reset = v
+	case *graph.ReregisterResult:
+		rr, reset = v, &v.Reset
+	default:
 		return ""
 	}
-	var deleted, failed []string
-	for _, o := range res.Methods {
-		if o.Status == "deleted" {
-			deleted = append(deleted, methodKindName(o.Method))
-		} else {
-			failed = append(failed, methodKindName(o.Method))
-		}
+	by := map[string][]string{}
+	for _, o := range reset.Methods {
+		by[o.Outcome] = append(by[o.Outcome], methodKindName(o.Method))
 	}
 	var parts []string
-	switch {
-	case len(deleted) > 0:
-		parts = append(parts, "deleted "+strings.Join(deleted, ", "))
-	case len(failed) == 0:
-		parts = append(parts, "nothing to delete")
-	}
-	if len(failed) > 0 {
-		parts = append(parts, "not deleted "+strings.Join(failed, ", "))
-	}
-	if len(res.Kept) > 0 {
-		var kept []string
-		for _, m := range res.Kept {
-			kept = append(kept, methodKindName(m))
+	for _, oc := range []struct{ outcome, label string }{
+		{graph.OutcomeDeleted, "deleted"}, {graph.OutcomePending, "deleted (still listed for a few minutes)"},
+		{graph.OutcomeFailed, "not deleted"}, {graph.OutcomeKept, "kept"},
+	} {
+		if len(by[oc.outcome]) > 0 {
+			parts = append(parts, oc.label+" "+strings.Join(by[oc.outcome], ", "))
 		}
-		parts = append(parts, "kept "+strings.Join(kept, ", "))
 	}
-	if res.SessionsRevoked {
-		parts = append(parts, "sessions revoked")
+	if len(reset.Plan.Delete) == 0 {
+		parts = append([]string{"nothing to delete"}, parts...)
 	}
-	if res.TAP != nil {
-		parts = append(parts, fmt.Sprintf("pass issued (until %s)", fmtTime(res.TAP.Expires())))
+	if rr != nil {
+		switch {
+		case rr.Revoked:
+			parts = append(parts, "sessions revoked")
+		case rr.RevokeError != "":
+			parts = append(parts, "sessions NOT revoked: "+graph.CleanText(rr.RevokeError))
+		}
+		switch {
+		case rr.TAP != nil:
+			parts = append(parts, fmt.Sprintf("pass issued (until %s)", fmtTime(rr.TAP.Expires())))
+		case rr.TAPError != "":
+			parts = append(parts, "pass NOT issued: "+graph.CleanText(rr.TAPError))
+		}
 	}
 	return strings.Join(parts, "; ")
 }
 
 // passOf returns the pass a result carries.
 func passOf(r any) (graph.TAP, bool) {
-	if res, ok := r.(*userResult); ok && res != nil && res.TAP != nil {
-		return *res.TAP, true
+	if rr, ok := r.(*graph.ReregisterResult); ok && rr != nil && rr.TAP != nil {
+		return *rr.TAP, true
 	}
 	return graph.TAP{}, false
 }

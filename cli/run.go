@@ -306,10 +306,12 @@ func (e *Env) emitResults(verb string, jobs []*job, dryRun bool, detail func(j *
 		st := j.status(dryRun)
 		counts[st]++
 		d := ""
-		if j.Err != nil {
-			d = oneLine(j.Err)
-		} else if detail != nil {
+		if detail != nil && (j.Err == nil || j.Result != nil) {
 			d = detail(j)
+		}
+		if j.Err != nil {
+			// What failed first, then what did get done.
+			d = strings.TrimSuffix(oneLine(j.Err)+"; "+d, "; ")
 		}
 		v.Rows = append(v.Rows, []string{j.name(), st, d})
 		docs = append(docs, resultJSON{Target: j.Target.Value, ID: j.User.ID,

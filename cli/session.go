@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/mfadesk/mfadesk/config"
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/auth"
 	"github.com/mfadesk/mfadesk/graph/fake"
 )
 
@@ -167,19 +169,49 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 // two functions (config.Load, auth.NewCredential); keep them small.
 
 // applyConfig merges the config file's profile into st. Flags win over the
-// profile; the profile wins over defaults.
+// profile; the profile wins over defaults. (Helpers: cli/configcmd.go.)
 func (e *Env) applyConfig(ctx context.Context, st *settings) error {
 	_ = ctx
-	if e.Flags.Config != "" || st.Profile != "" {
-		return Usagef("config files and profiles are not supported by this build yet; use --graph-endpoint and --auth")
+	l, err := e.LoadConfig()
+	if errors.Is(err, config.ErrNoConfig) && e.Flags.Config == "" && e.Flags.Profile == "" {
+		return nil // first launch: flags and defaults only
 	}
+	if err != nil {
+		return Usage(err)
+	}
+	for _, w := range l.Warnings {
+		fmt.Fprintln(e.Stderr, "mfadesk: warning: "+w)
+	}
+	p := l.Profile
+	st.Profile, st.TenantName = p.Name, p.Tenant
+	if st.Endpoint == "" {
+		st.Endpoint = p.Endpoints().Graph
+	}
+	if st.Auth == "" && l.SourceOf("auth").Kind != config.FromDefault {
+		st.Auth = string(p.Auth) // unset: loopback endpoints keep sending no token
+	}
+	if p.ReadOnly && !st.ReadOnly {
+		st.ReadOnly, st.ReadOnlyWhy = true, fmt.Sprintf("profile %q is read-only (%s)", p.Name, l.SourceOf("readOnly"))
+	}
+	st.Guard.ProtectedUsers, st.Guard.ProtectedGroups = p.Protected.Users, p.Protected.Groups
+	st.Guard.ProtectedWhy = fmt.Sprintf("break-glass list in profile %q", p.Name)
 	return nil
 }
 
-// credential returns the token source for st.Auth (never "none").
+// credential returns the token source for st.Auth (never "none") and sets
+// the scopes the enabled features need.
 func (e *Env) credential(ctx context.Context, st *settings) (azcore.TokenCredential, error) {
-	_ = ctx
-	return nil, Denied(fmt.Errorf("sign-in with --auth %s is not available in this build yet; use --demo or a loopback --graph-endpoint", st.Auth))
+	p, recordPath, err := e.signInProfile(st.Auth, st.ReadOnly)
+	if err != nil {
+		return nil, Usage(err)
+	}
+	cred, err := auth.NewCredential(ctx, p, e.showDeviceCode, auth.WithRecordPath(recordPath),
+		auth.WithWarn(func(s string) { fmt.Fprintln(e.Stderr, "mfadesk: "+s) }))
+	if err != nil {
+		return nil, Usage(err)
+	}
+	st.Scopes = auth.ScopesFor(p)
+	return cred, nil
 }
 
 // ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import (
 // for its error code.
 type signInJSON struct {
 	graph.SignIn
-	Hint any `json:"hint,omitempty"`
+	Hint *graph.Hint `json:"hint,omitempty"`
 }
 
 func signinsCmd(env *Env) *cobra.Command {
@@ -114,8 +114,11 @@ func (e *Env) signInsText(w io.Writer, docs []signInJSON) {
 		if si.Status.AdditionalDetails != "" {
 			pairs = append(pairs, [2]string{"  Details", si.Status.AdditionalDetails})
 		}
-		if _, text, ok := signInHint(si.Status.ErrorCode); ok && si.Failed() {
-			pairs = append(pairs, [2]string{"  Hint", text})
+		if h := d.Hint; h != nil {
+			pairs = append(pairs, [2]string{"  Hint", h.Meaning})
+			if h.Next != "" {
+				pairs = append(pairs, [2]string{"  Next", h.Next})
+			}
 		}
 		where := si.IPAddress
 		if l := location(si.Location); l != "" {

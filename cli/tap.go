@@ -127,7 +127,7 @@ func tapRequest(lifetime time.Duration, oneTime bool, start string) (graph.TAPRe
 }
 
 func describeTAP(r graph.TAPRequest) string {
-	s := fmt.Sprintf("valid %s", time.Duration(r.LifetimeMinutes)*time.Minute)
+	s := "valid " + fmtMinutes(r.LifetimeMinutes)
 	if r.Start.IsZero() {
 		s += " from now"
 	} else {
@@ -139,6 +139,23 @@ func describeTAP(r graph.TAPRequest) string {
 		s += ", reusable within its lifetime"
 	}
 	return s
+}
+
+// fmtMinutes says a lifetime the way people do: 90 minutes, 2 hours, 3 days.
+func fmtMinutes(m int) string {
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case m%(24*60) == 0:
+		return plural(m/(24*60), "day")
+	case m%60 == 0:
+		return plural(m/60, "hour")
+	}
+	return plural(m, "minute")
 }
 
 func tapStart(t graph.TAP) time.Time {
