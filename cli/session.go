@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -14,6 +15,7 @@ import (
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/auth"
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/graph/history"
 )
 
 // Session is what commands and the TUI act through: the Graph client built
@@ -34,6 +36,8 @@ type Session struct {
 	TenantName string
 	// Demo is the in-process fake tenant behind --demo (nil otherwise).
 	Demo *fake.Server
+	// RequireTicket: changes need a ticket or reason (config).
+	RequireTicket bool
 }
 
 const authModesHelp = "none, devicecode, browser, secret, certificate, azcli, managedidentity or default"
@@ -58,6 +62,9 @@ type settings struct {
 	TenantName string
 	// Guard holds the profile's guard rails (protected accounts).
 	Guard graph.GuardOptions
+	// RequireTicket: every change needs a ticket or reason (--ticket, or
+	// asked on the terminal).
+	RequireTicket bool
 }
 
 // Session builds the session on first use and returns the same one after.
@@ -215,6 +222,42 @@ func (e *Env) credential(ctx context.Context, st *settings) (azcore.TokenCredent
 }
 
 // ---------------------------------------------------------------------------
+
+// recordChanges wraps client so every change is appended to the change
+// history. A history that cannot be opened stops the command: a change that
+// cannot be recorded is not made.
+func (e *Env) recordChanges(client, inner graph.Client, st settings) (graph.Client, error) {
+	path, err := history.PathFrom(e.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	log, err := history.Open(path)
+	if err != nil {
+		return nil, Failed(fmt.Errorf("%w (set MFADESK_HISTORY_FILE to record elsewhere); nothing was changed", err))
+	}
+	e.closers = append(e.closers, func() { _ = log.Close() })
+	tenant := st.TenantName
+	if tenant == "" {
+		tenant = st.Endpoint
+	}
+	var (
+		once     sync.Once
+		operator string
+	)
+	meta := func(ctx context.Context) history.Meta {
+		once.Do(func() {
+			// Who is acting: asked once, on the first change.
+			if op, err := inner.Me(ctx); err == nil {
+				operator = op.UserPrincipalName
+				if op.IsApp || operator == "" {
+					operator = op.AppID
+				}
+			}
+		})
+		return history.Meta{Tenant: tenant, Operator: operator, Via: "cli " + e.command, RequireTicket: st.RequireTicket}
+	}
+	return history.Wrap(client, log, meta), nil
+}
 
 // checkEndpoint refuses endpoints that would leak a token or skip TLS: plain
 // http and sending no token are for loopback (the fake tenant) only.

@@ -428,3 +428,18 @@ func TestNames(t *testing.T) {
 	}
 	_ = graph.KindFIDO2
 }
+
+func TestCheck(t *testing.T) {
+	if err := Check("graphEndpoint", "http://127.0.0.1:8080"); err != nil {
+		t.Error(err)
+	}
+	if err := Check("graphEndpoint", "http://graph.example.com"); err == nil {
+		t.Error("plain http accepted")
+	}
+	if err := Check("protected.users", "a@contoso.com,b@contoso.com"); err != nil {
+		t.Error(err)
+	}
+	if err := Check("nope", "x"); err == nil {
+		t.Error("unknown key accepted")
+	}
+}

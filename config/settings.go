@@ -84,6 +84,20 @@ func FlagName(key string) string { return kebab(key) }
 // EnvName is the MFADESK_ variable for a setting key.
 func EnvName(key string) string { return "MFADESK_" + snake(key) }
 
+// Check reports whether v is a valid value for the setting key (as given in
+// the environment or a flag: lists comma-separated).
+func Check(key, v string) error {
+	s, ok := lookupSetting(key)
+	if !ok {
+		return fmt.Errorf("no setting %q", key)
+	}
+	p := Defaults()
+	if err := s.setString(&p, v); err != nil {
+		return valueError(key, s, v)
+	}
+	return nil
+}
+
 func lookupSetting(key string) (setting, bool) {
 	for _, s := range settings {
 		if s.Key == key {

@@ -63,18 +63,25 @@ func (l *Loaded) WriteText(w io.Writer) error {
 	return tw.Flush()
 }
 
+// ShowDoc is `config show --output json`.
+type ShowDoc struct {
+	Path      string    `json:"path"`
+	FileFound bool      `json:"fileFound"`
+	Profile   string    `json:"profile"`
+	Profiles  []string  `json:"profiles"`
+	Endpoints Endpoints `json:"endpoints"`
+	Settings  []Entry   `json:"settings"`
+	Warnings  []string  `json:"warnings"`
+}
+
+// Doc is the effective configuration as a document, secrets redacted.
+func (l *Loaded) Doc() ShowDoc {
+	return ShowDoc{l.Path, l.FileFound, l.Profile.Name, l.Profiles, l.Profile.Endpoints(), l.Entries(), l.Warnings}
+}
+
 // WriteJSON prints the effective configuration for scripts.
 func (l *Loaded) WriteJSON(w io.Writer) error {
-	out := struct {
-		Path      string    `json:"path"`
-		FileFound bool      `json:"fileFound"`
-		Profile   string    `json:"profile"`
-		Profiles  []string  `json:"profiles"`
-		Endpoints Endpoints `json:"endpoints"`
-		Settings  []Entry   `json:"settings"`
-		Warnings  []string  `json:"warnings"`
-	}{l.Path, l.FileFound, l.Profile.Name, l.Profiles, l.Profile.Endpoints(), l.Entries(), l.Warnings}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(l.Doc())
 }
