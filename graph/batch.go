@@ -147,15 +147,35 @@ func itemError(op string, kind opKind, r batchResponse, now time.Time) error {
 }
 
 // batchOps sends the runner's requests in coalesced $batch requests. A TAP
-// (never repeated blindly) and a UPN lookup go as plain calls.
+// (never repeated blindly) and a UPN lookup go as plain calls through the
+// outer client. The outer client may wrap the MSGraph (graph.Guard,
+// history.Wrap): every change sent in a batch is first checked with its
+// WriteChecker and afterwards reported to its ChangeRecorder, so guard
+// rails and the change history see batched changes as they see direct ones.
 type batchOps struct {
+	outer    Client
 	c        *MSGraph
 	v1, beta *coalescer
 	pct      atomic.Uint64 // float64 bits: highest limit percentage in the last batch
 }
 
-func newBatchOps(c *MSGraph, p *Pacer) *batchOps {
-	b := &batchOps{c: c}
+// unwrapMSGraph finds the MSGraph inside wrappers that expose Unwrap.
+func unwrapMSGraph(c Client) *MSGraph {
+	for range 10 {
+		switch v := c.(type) {
+		case *MSGraph:
+			return v
+		case interface{ Unwrap() Client }:
+			c = v.Unwrap()
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+func newBatchOps(outer Client, c *MSGraph, p *Pacer) *batchOps {
+	b := &batchOps{outer: outer, c: c}
 	b.v1 = &coalescer{send: func(ctx context.Context, r []batchRequest) (map[string]batchResponse, error) {
 		return c.sendBatch(ctx, c.v1, r)
 	}, pacer: p, gauge: &b.pct}
@@ -166,11 +186,33 @@ func newBatchOps(c *MSGraph, p *Pacer) *batchOps {
 }
 
 func (b *batchOps) resolve(ctx context.Context, k string) (User, error) {
-	return b.c.ResolveUser(ctx, k)
+	return b.outer.ResolveUser(ctx, k)
 }
 
 func (b *batchOps) tap(ctx context.Context, id string, r TAPRequest) (TAP, error) {
-	return b.c.CreateTAP(ctx, id, r)
+	return b.outer.CreateTAP(ctx, id, r)
+}
+
+// write sends one change in a batch: checked first, recorded after.
+func (b *batchOps) write(ctx context.Context, q *coalescer, kind WriteKind, kindOp opKind, userID, op, detail string, req batchRequest) error {
+	if err := CheckWrite(ctx, b.outer, kind, userID); err != nil {
+		return err
+	}
+	r, err := q.do(ctx, req)
+	if err == nil {
+		err = itemError(op, kindOp, r, b.c.now())
+	}
+	err = b.opErr(op, err)
+	if ctx.Err() != nil && err != nil {
+		return err // interrupted: whether it was sent is unknown; a resume re-lists
+	}
+	if rec, ok := b.outer.(ChangeRecorder); ok {
+		ch := Change{Kind: kind, UserID: userID, Detail: detail, Err: err, RequestID: CleanText(r.header("request-id"))}
+		if rerr := rec.RecordChange(ctx, ch); rerr != nil && err == nil {
+			return &Error{Kind: ErrReadOnly, Op: op, Message: "the change was made but could not be recorded in the change history: " + rerr.Error()}
+		}
+	}
+	return err
 }
 
 func (b *batchOps) list(ctx context.Context, userID string) ([]Method, error) {
@@ -237,18 +279,21 @@ func (b *batchOps) del(ctx context.Context, userID string, m Method) error {
 	}
 	seg, ok := kindSegment[m.Kind]
 	if !ok || !m.Deletable() {
-		return b.c.DeleteMethod(ctx, userID, m) // refused locally, with the client's words
+		return b.outer.DeleteMethod(ctx, userID, m) // refused locally, with the client's words
 	}
 	q := b.v1
 	if m.Kind == KindHardwareOath {
 		q = b.beta
 	}
-	r, err := q.do(ctx, batchRequest{Method: http.MethodDelete,
-		URL: "/users/" + pathSeg(userID) + "/authentication/" + seg + "/" + pathSeg(m.ID)})
-	if err == nil {
-		err = itemError(op, opMethodsWrite, r, b.c.now())
+	detail := fmt.Sprintf("%s method %s", m.Kind, m.ID)
+	if d := strings.TrimSpace(m.Detail); d != "" {
+		detail += " (" + d + ")"
 	}
-	return b.opErr(op, err)
+	if m.IsDefault {
+		detail += ", default"
+	}
+	return b.write(ctx, q, WriteDeleteMethod, opMethodsWrite, userID, op, detail, batchRequest{Method: http.MethodDelete,
+		URL: "/users/" + pathSeg(userID) + "/authentication/" + seg + "/" + pathSeg(m.ID)})
 }
 
 func (b *batchOps) revoke(ctx context.Context, userID string) error {
@@ -257,13 +302,9 @@ func (b *batchOps) revoke(ctx context.Context, userID string) error {
 		return err
 	}
 	// A body-less POST inside a batch still needs a Content-Type and {}.
-	r, err := b.v1.do(ctx, batchRequest{Method: http.MethodPost,
+	return b.write(ctx, b.v1, WriteRevokeSessions, opRevoke, userID, op, "", batchRequest{Method: http.MethodPost,
 		URL:     "/users/" + pathSeg(userID) + "/revokeSignInSessions",
 		Headers: map[string]string{"Content-Type": "application/json"}, Body: json.RawMessage(`{}`)})
-	if err == nil {
-		err = itemError(op, opRevoke, r, b.c.now())
-	}
-	return b.opErr(op, err)
 }
 
 func (b *batchOps) setMFA(ctx context.Context, userID string, s PerUserMFAState) error {
@@ -275,12 +316,9 @@ func (b *batchOps) setMFA(ctx context.Context, userID string, s PerUserMFAState)
 		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	body, _ := json.Marshal(map[string]string{"perUserMfaState": string(s)})
-	r, err := b.beta.do(ctx, batchRequest{Method: http.MethodPatch, URL: requirementsPath(userID),
-		Headers: map[string]string{"Content-Type": "application/json"}, Body: body})
-	if err == nil {
-		err = itemError(op, opPerUserMFAWrite, r, b.c.now())
-	}
-	return b.opErr(op, err)
+	return b.write(ctx, b.beta, WriteSetPerUserMFA, opPerUserMFAWrite, userID, op, "per-user MFA -> "+string(s),
+		batchRequest{Method: http.MethodPatch, URL: requirementsPath(userID),
+			Headers: map[string]string{"Content-Type": "application/json"}, Body: body})
 }
 
 // opErr names the operation in an envelope-level error.

@@ -44,21 +44,15 @@ const (
 	OpDeleteMethods OpKind = "delete-methods"
 )
 
-// PortalReregisterKinds are the kinds the admin portal's "Require
-// re-register MFA" deletes (it also deactivates hardware OATH tokens, which
-// Graph offers no call for); FIDO2 keys, Windows Hello, passkeys, email and
-// TAP stay.
-var PortalReregisterKinds = []MethodKind{KindPhone, KindAuthenticator, KindSoftwareOath}
-
 // Operation is what a bulk run does to each user. It is written to the
 // journal's header, so a resumed run does exactly the same.
 type Operation struct {
 	Kind OpKind `json:"kind"`
 	// Keep lists kinds a reset / reregister leaves in place (e.g. fido2).
+	// For reregister, nil means ReregisterKeep (the portal's behaviour), as
+	// for one user; RunBulk writes the resolved list to the journal.
 	Keep []MethodKind `json:"keep,omitempty"`
-	// Kinds, when set, limits the deletion to these kinds: required for
-	// delete-methods; for reset / reregister it replaces "everything but
-	// Keep" (PortalReregisterKinds gives the portal's behaviour).
+	// Kinds are the kinds delete-methods deletes.
 	Kinds []MethodKind `json:"kinds,omitempty"`
 	// TAP, for reregister, also issues a Temporary Access Pass.
 	TAP *BulkTAP `json:"tap,omitempty"`
@@ -89,6 +83,9 @@ func (op Operation) Validate() error {
 	if err := known(op.Kinds); err != nil {
 		return err
 	}
+	if len(op.Kinds) > 0 && op.Kind != OpDeleteMethods {
+		return errors.New("only delete-methods takes method kinds to delete (use keep)")
+	}
 	switch op.Kind {
 	case OpReset, OpReregister:
 	case OpDeleteMethods:
@@ -118,12 +115,12 @@ func (op Operation) deletes() bool {
 	return op.Kind == OpReset || op.Kind == OpReregister || op.Kind == OpDeleteMethods
 }
 
-// selects reports whether the operation deletes a method of kind k.
-func (op Operation) selects(k MethodKind) bool {
-	if len(op.Kinds) > 0 {
-		return slices.Contains(op.Kinds, k) && !slices.Contains(op.Keep, k)
+// withDefaults resolves what a zero field means, before it is journaled.
+func (op Operation) withDefaults() Operation {
+	if op.Kind == OpReregister && op.Keep == nil {
+		op.Keep = slices.Clone(ReregisterKeep)
 	}
-	return !slices.Contains(op.Keep, k)
+	return op
 }
 
 // Defaults for BulkOptions.
@@ -206,8 +203,9 @@ type Event struct {
 	RequestID string
 	// RetryAfter is Graph's Retry-After on a throttled event.
 	RetryAfter time.Duration
-	// TAP is the pass issued for this user, on its done event only: show it
-	// once. It is never written to the journal or the report.
+	// TAP is the pass issued for this user, on its final event (done, or
+	// failed when a reregister's delete failed but the pass was issued):
+	// show it once. It is never written to the journal or the report.
 	TAP    *TAP
 	Counts Counts
 }
@@ -268,6 +266,7 @@ func RunBulk(ctx context.Context, c Client, op Operation, targets []string, opts
 	if err := op.Validate(); err != nil {
 		return nil, err
 	}
+	op = op.withDefaults()
 	seen := make(map[string]bool, len(targets))
 	uniq := make([]string, 0, len(targets))
 	for _, t := range targets {
@@ -329,7 +328,9 @@ func BulkResults(st *JournalState) []UserResult {
 		for _, s := range u.Steps {
 			switch s.Do {
 			case stepDelete:
-				r.Deleted = append(r.Deleted, string(s.Kind)+":"+s.Method)
+				if d := string(s.Kind) + ":" + s.Method; s.Result != "failed" && !slices.Contains(r.Deleted, d) {
+					r.Deleted = append(r.Deleted, d)
+				}
 			case stepRevoke:
 				r.SessionsRevoked = true
 			case stepTAP:
@@ -354,6 +355,9 @@ const (
 	stepResolve = "resolve"
 	stepList    = "list"
 	stepDelete  = "delete"
+	// stepDeleteLast is a delete of the last pass (see deleteStage); it is
+	// journaled as a delete.
+	stepDeleteLast = "delete-last"
 	stepRevoke  = "revoke"
 	stepTAP     = "tap"
 	stepMFA     = "mfa"
@@ -606,7 +610,6 @@ func (r *runner) runUser(ctx context.Context, u *UserJournal) {
 	switch out.state {
 	case StateDone:
 		e.Event, ev.Kind = evDone, EventDone
-		ev.TAP = ur.tap
 	case StateSkipped:
 		e.Event, ev.Kind = evSkipped, EventSkipped
 	default:
@@ -616,6 +619,9 @@ func (r *runner) runUser(ctx context.Context, u *UserJournal) {
 			ev.RequestID = ge.RequestID
 		}
 	}
+	// The pass goes with the user's final event, whatever it is: a
+	// reregister whose delete failed still issued it.
+	ev.TAP = ur.tap
 	if r.append(e) != nil {
 		return
 	}
@@ -648,7 +654,9 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 	// On a resume, a user whose later steps had begun finished deleting
 	// before the interruption: re-listing now would find the pass this run
 	// issued and delete it.
-	deletesDone := len(ur.u.Intents) > 0 || slices.ContainsFunc(ur.u.Steps, func(e JournalEntry) bool { return e.Do != stepDelete })
+	deletesDone := len(ur.u.Intents) > 0 || slices.ContainsFunc(ur.u.Steps, func(e JournalEntry) bool {
+		return e.Do != stepDelete || e.Result == "failed"
+	})
 	if r.op.deletes() && !deletesDone {
 		var methods []Method
 		err := r.call(ctx, ur, stepList, func(ctx context.Context) error {
@@ -691,7 +699,7 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 	// they are no longer in the plan).
 	earlier := 0
 	for _, s := range ur.u.Steps {
-		if s.Do == stepDelete {
+		if s.Do == stepDelete && s.Result != "failed" {
 			earlier++
 		}
 	}
@@ -709,12 +717,33 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 		return nil
 	}
 
+	// A reregister goes on to revoke (and issue the pass) when a delete
+	// fails, as it does for one user: both help and harm nothing. The user
+	// then ends failed, naming the delete.
+	var deleteErr error
+	if f, ok := ur.u.failedDelete(); ok {
+		deleteErr = &Error{Kind: ErrBadRequest, Status: f.Status, RequestID: f.RequestID, Message: f.Why}
+	}
 	deleted := earlier
-	for _, stage := range stages {
-		n, err := ur.deleteStage(ctx, stage)
+	// A delete Graph refuses for ordering (the default method, a mobile
+	// with an alternate) although the plan put it in order, e.g. because
+	// the default was not known or Graph's list lagged, is deferred to a
+	// last pass after every other stage.
+	var deferred []Method
+	for _, stage := range append(stages, nil) {
+		final := stage == nil
+		if final {
+			stage = deferred
+		}
+		n, d, err := ur.deleteStage(ctx, stage, final)
 		deleted += n
+		deferred = append(deferred, d...)
 		if err != nil {
-			return ur.fail(ctx, err)
+			if r.op.Kind != OpReregister || ctx.Err() != nil || r.fatal != nil {
+				return ur.fail(ctx, err)
+			}
+			deleteErr = err
+			break
 		}
 	}
 	if deleted > 0 {
@@ -740,6 +769,13 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 			return ur.fail(ctx, err)
 		}
 	}
+	if deleteErr != nil {
+		o := ur.fail(ctx, deleteErr)
+		if o != nil && len(ur.notes) > 0 {
+			o.why += " (" + strings.Join(ur.notes, "; ") + ")"
+		}
+		return o
+	}
 	return &outcome{state: StateDone, why: strings.Join(ur.notes, "; ")}
 }
 
@@ -749,6 +785,16 @@ func (ur *userRun) fail(ctx context.Context, err error) *outcome {
 	if ctx.Err() != nil || ur.r.fatal != nil {
 		return nil
 	}
+	state := StateFailed
+	if errors.Is(err, ErrProtected) {
+		state = StateSkipped // mfadesk's own guard refused: nothing was sent
+	}
+	return &outcome{state: state, why: bulkWhy(err), err: err}
+}
+
+// bulkWhy says what went wrong in words, without the request-id (the
+// report has a column for it).
+func bulkWhy(err error) string {
 	why := err.Error()
 	if ge, ok := AsError(err); ok {
 		why = ge.Kind.Error()
@@ -762,22 +808,30 @@ func (ur *userRun) fail(ctx context.Context, err error) *outcome {
 			why += " (needs " + ge.Needs + ")"
 		}
 	}
-	return &outcome{state: StateFailed, why: CleanText(why), err: err}
+	return CleanText(why)
 }
 
 // deleteStage deletes methods that do not depend on each other
-// concurrently. It returns how many were deleted (or already gone) and the
-// first error.
-func (ur *userRun) deleteStage(ctx context.Context, ms []Method) (int, error) {
+// concurrently. It returns how many were deleted (or already gone), the
+// ones Graph refused for ordering (deferred, unless final), and the first
+// error. The final pass (the deferred ones) goes one at a time, in plan
+// order, retrying ordering refusals a few times (Graph's lag).
+func (ur *userRun) deleteStage(ctx context.Context, ms []Method, final bool) (int, []Method, error) {
 	r := ur.r
 	errs := make([]error, len(ms))
+	later := make([]bool, len(ms))
+	ok := make([]bool, len(ms))
+	step := stepDelete
+	if final {
+		step = stepDeleteLast
+	}
 	var wg sync.WaitGroup
 	for i, m := range ms {
 		wg.Add(1)
-		go func() {
+		work := func() {
 			defer wg.Done()
 			gone := false
-			err := r.call(ctx, ur, stepDelete, func(ctx context.Context) error {
+			err := r.call(ctx, ur, step, func(ctx context.Context) error {
 				err := r.ops.del(ctx, ur.id, m)
 				if errors.Is(err, ErrNotFound) {
 					gone = true // deleted by an earlier attempt or run
@@ -785,8 +839,21 @@ func (ur *userRun) deleteStage(ctx context.Context, ms []Method) (int, error) {
 				}
 				return err
 			})
+			if err != nil && !final && errors.Is(err, ErrConflict) {
+				later[i] = true
+				return
+			}
 			if err != nil {
 				errs[i] = err
+				if ctx.Err() == nil && !errors.Is(err, ErrProtected) {
+					// Journaled so a resume knows this user cannot end done.
+					e := JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepDelete,
+						Method: m.ID, Kind: m.Kind, Result: "failed", Why: bulkWhy(err)}
+					if ge, ok := AsError(err); ok {
+						e.Status, e.RequestID = ge.Status, ge.RequestID
+					}
+					r.append(e)
+				}
 				return
 			}
 			res := "deleted"
@@ -798,21 +865,34 @@ func (ur *userRun) deleteStage(ctx context.Context, ms []Method) (int, error) {
 				errs[i] = err
 				return
 			}
+			ok[i] = true
 			r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id,
 				Step: fmt.Sprintf("%s %s method", res, KindLabel(m.Kind))})
-		}()
+		}
+		if final {
+			work()
+			if errs[i] != nil {
+				break
+			}
+		} else {
+			go work()
+		}
 	}
 	wg.Wait()
 	n := 0
 	var first error
-	for _, err := range errs {
-		if err == nil {
+	var deferred []Method
+	for i, err := range errs {
+		switch {
+		case later[i]:
+			deferred = append(deferred, ms[i])
+		case ok[i]:
 			n++
-		} else if first == nil {
+		case err != nil && first == nil:
 			first = err
 		}
 	}
-	return n, first
+	return n, deferred, first
 }
 
 func (ur *userRun) revoke(ctx context.Context) error {
@@ -978,7 +1058,7 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 			if err := r.opts.sleep(ctx, wait); err != nil {
 				return err
 			}
-		case errors.Is(err, ErrConflict) && step == stepDelete && conflicts < 4:
+		case errors.Is(err, ErrConflict) && step == stepDeleteLast && conflicts < 4:
 			r.pacer.Success(0)
 			conflicts++
 			if err := r.opts.sleep(ctx, time.Duration(conflicts)*500*time.Millisecond); err != nil {
@@ -998,18 +1078,22 @@ func faultBackoff(n int) time.Duration {
 	return min(d, 10*time.Second)
 }
 
-// bulkDeleteStages picks the methods op deletes and orders them into
-// stages: the methods in a stage do not depend on each other (sent
-// together); a stage starts when the one before it is done. An alternate
-// mobile goes before the mobile number; the default method goes last, once
-// the others are gone.
+// bulkDeleteStages picks the methods op deletes (PlanReset's choice and
+// order, the same as for one user) and groups them into stages: the methods
+// in a stage do not depend on each other and are sent together; a stage
+// starts when the one before it is done. An alternate mobile goes before
+// the mobile number; the default method goes last, once the others are
+// gone.
 func bulkDeleteStages(methods []Method, op Operation) (stages [][]Method, kept []Method) {
-	var del []Method
-	for _, m := range methods {
-		if m.Kind == KindPassword || m.ID == PasswordMethodID {
-			continue
+	plan := PlanReset(methods, ResetOptions{Keep: op.Keep})
+	for _, k := range plan.Keep {
+		if k.Method.Kind != KindPassword && k.Method.ID != PasswordMethodID {
+			kept = append(kept, k.Method)
 		}
-		if !m.Deletable() || !op.selects(m.Kind) {
+	}
+	var del []Method
+	for _, m := range plan.Delete {
+		if op.Kind == OpDeleteMethods && !slices.Contains(op.Kinds, m.Kind) {
 			kept = append(kept, m)
 			continue
 		}

@@ -29,16 +29,18 @@ type bulkOps interface {
 type throttleGauge interface{ ThrottleLimitPercentage() float64 }
 
 func newBulkOps(c Client, batch bool, p *Pacer) bulkOps {
-	if batch {
-		if g, ok := c.(*MSGraph); ok {
-			return newBatchOps(g, p)
-		}
+	g := unwrapMSGraph(c)
+	if batch && g != nil {
+		return newBatchOps(c, g, p)
 	}
-	return directOps{c}
+	return directOps{c: c, g: g}
 }
 
 // directOps sends each call as its own request through the Client.
-type directOps struct{ c Client }
+type directOps struct {
+	c Client
+	g *MSGraph // inside c, when it is one
+}
 
 func (d directOps) resolve(ctx context.Context, k string) (User, error) {
 	return d.c.ResolveUser(ctx, k)
@@ -60,13 +62,16 @@ func (d directOps) setMFA(ctx context.Context, id string, s PerUserMFAState) err
 func (d directOps) cost(step string) int {
 	// MSGraph's ListMethods also reads the beta sign-in preferences (which
 	// method is the default): two requests.
-	if _, ok := d.c.(*MSGraph); ok && step == stepList {
+	if d.g != nil && step == stepList {
 		return 2
 	}
 	return 1
 }
 
 func (d directOps) limitPct() float64 {
+	if d.g != nil {
+		return d.g.ThrottleLimitPercentage()
+	}
 	if g, ok := d.c.(throttleGauge); ok {
 		return g.ThrottleLimitPercentage()
 	}

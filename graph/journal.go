@@ -279,7 +279,17 @@ type UserJournal struct {
 // stepDone reports a finished step of kind do with a successful result.
 func (u *UserJournal) stepDone(do string) (JournalEntry, bool) {
 	for _, s := range u.Steps {
-		if s.Do == do {
+		if s.Do == do && s.Result != "failed" {
+			return s, true
+		}
+	}
+	return JournalEntry{}, false
+}
+
+// failedDelete returns a journaled failed delete, if any.
+func (u *UserJournal) failedDelete() (JournalEntry, bool) {
+	for _, s := range u.Steps {
+		if s.Do == stepDelete && s.Result == "failed" {
 			return s, true
 		}
 	}
