@@ -358,9 +358,9 @@ const (
 	// stepDeleteLast is a delete of the last pass (see deleteStage); it is
 	// journaled as a delete.
 	stepDeleteLast = "delete-last"
-	stepRevoke  = "revoke"
-	stepTAP     = "tap"
-	stepMFA     = "mfa"
+	stepRevoke     = "revoke"
+	stepTAP        = "tap"
+	stepMFA        = "mfa"
 )
 
 // journalSink is a Journal or its in-memory stand-in.
