@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/graph/history"
 )
 
 // Test tenant: exact users, so the tests say what they expect.
@@ -102,6 +103,7 @@ type result struct {
 
 type runOpts struct {
 	endpoint string // MFADESK_GRAPH_ENDPOINT
+	history  string // MFADESK_HISTORY_FILE (default: a file in the test's temp dir)
 	stdin    string
 	terminal bool // stdin is a terminal (confirmation possible)
 }
@@ -109,12 +111,18 @@ type runOpts struct {
 func runCLI(t *testing.T, o runOpts, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
+	if o.history == "" {
+		o.history = filepath.Join(t.TempDir(), "history.jsonl")
+	}
 	env := &Env{
 		Stdin: strings.NewReader(o.stdin), Stdout: &out, Stderr: &errb,
 		InTerminal: o.terminal,
 		Getenv: func(k string) string {
-			if k == "MFADESK_GRAPH_ENDPOINT" {
+			switch k {
+			case "MFADESK_GRAPH_ENDPOINT":
 				return o.endpoint
+			case "MFADESK_HISTORY_FILE":
+				return o.history
 			}
 			return ""
 		},
@@ -401,29 +409,39 @@ func TestNoTerminalNeedsYes(t *testing.T) {
 
 func TestConfirmOnTerminal(t *testing.T) {
 	srv := startTenant(t)
-	// "n" cancels.
-	r := runCLI(t, runOpts{endpoint: srv.URL, terminal: true, stdin: "n\n"}, "reset", "alice@contoso.com")
+	hist := filepath.Join(t.TempDir(), "history.jsonl")
+	// No ticket, "n": cancelled.
+	r := runCLI(t, runOpts{endpoint: srv.URL, terminal: true, stdin: "\nn\n", history: hist}, "reset", "alice@contoso.com")
 	if r.code != ExitFailed || !strings.Contains(r.stderr, "nothing was changed") || len(srv.Tenant.Methods(aliceID)) != 5 {
 		t.Fatalf("declined: %v", r)
 	}
-	// "y" goes ahead.
-	r = runCLI(t, runOpts{endpoint: srv.URL, terminal: true, stdin: "y\n"}, "reset", "alice@contoso.com")
-	if r.code != 0 || len(srv.Tenant.Methods(aliceID)) != 1 || !strings.Contains(r.stderr, "[y/N]") {
+	// A ticket, then "y": done, and recorded with the ticket.
+	r = runCLI(t, runOpts{endpoint: srv.URL, terminal: true, stdin: "INC-4711\ny\n", history: hist}, "reset", "alice@contoso.com")
+	if r.code != 0 || len(srv.Tenant.Methods(aliceID)) != 1 || !strings.Contains(r.stderr, "[y/N]") || !strings.Contains(r.stderr, "Ticket or reason") {
 		t.Fatalf("accepted: %v", r)
+	}
+	entries, _, err := history.ReadFile(hist, history.Filter{User: "alice@contoso.com"})
+	if err != nil || len(entries) != 4 {
+		t.Fatalf("history: %d entries, %v", len(entries), err)
+	}
+	for _, e := range entries {
+		if e.Ticket != "INC-4711" || e.Via != "cli reset" || e.Op != graph.WriteDeleteMethod || e.Result != history.ResultOK || e.Operator == "" {
+			t.Errorf("history entry: %+v", e)
+		}
 	}
 	// Above 10 users a y is not enough: the count must be typed.
 	var users []string
 	for i := range 12 {
 		users = append(users, fmt.Sprintf("bulk%02d@contoso.com", i+1))
 	}
-	r = runCLI(t, runOpts{endpoint: srv.URL, terminal: true, stdin: "y\n"}, append([]string{"revoke"}, users...)...)
+	r = runCLI(t, runOpts{endpoint: srv.URL, terminal: true, stdin: "\ny\n"}, append([]string{"revoke"}, users...)...)
 	if r.code != ExitFailed || !strings.Contains(r.stderr, "Type 12 to confirm") {
 		t.Fatalf("y for 12 users: %v", r)
 	}
 	if n := len(srv.Tenant.AuditsFor("00000000-0000-4000-8000-000000000001")); n != 0 {
 		t.Fatal("revoked without typed confirmation")
 	}
-	r = runCLI(t, runOpts{endpoint: srv.URL, terminal: true, stdin: "12\n"}, append([]string{"revoke"}, users...)...)
+	r = runCLI(t, runOpts{endpoint: srv.URL, terminal: true, stdin: "\n12\n"}, append([]string{"revoke"}, users...)...)
 	if r.code != 0 || !strings.Contains(r.stderr, "12 done") {
 		t.Fatalf("typed 12: %v", r)
 	}

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/spf13/cobra"
 
 	"github.com/mfadesk/mfadesk/config"
@@ -66,6 +68,42 @@ func (e *Env) signInProfile(mode string, readOnly bool) (config.Profile, string,
 	p.Auth = config.AuthMode(mode)
 	p.ReadOnly = p.ReadOnly || readOnly
 	return p, config.AuthRecordPath(l.Path, p.Name), nil
+}
+
+// authTestOptions are added to every credential (tests: the fake
+// authority's TLS client, an in-memory token cache).
+var authTestOptions []auth.Option
+
+// sessionCreds remembers the credential and scopes each Env's session signs
+// in with, so doctor's direct checks reuse the one sign-in.
+var sessionCreds sync.Map // *Env -> signedIn
+
+type signedIn struct {
+	cred   azcore.TokenCredential
+	scopes []string
+}
+
+// newCredential builds the session's credential (see credential in
+// session.go).
+func (e *Env) newCredential(ctx context.Context, p config.Profile, recordPath string, scopes []string) (azcore.TokenCredential, error) {
+	opts := append([]auth.Option{auth.WithRecordPath(recordPath),
+		auth.WithWarn(func(s string) { fmt.Fprintln(e.Stderr, "mfadesk: "+s) })}, authTestOptions...)
+	cred, err := auth.NewCredential(ctx, p, e.showDeviceCode, opts...)
+	if err != nil {
+		return nil, Usage(err)
+	}
+	sessionCreds.Store(e, signedIn{cred, scopes})
+	return cred, nil
+}
+
+// sessionCredential is the credential the session signed in with (nil for
+// the demo tenant and --auth none).
+func (e *Env) sessionCredential() (azcore.TokenCredential, []string) {
+	if v, ok := sessionCreds.Load(e); ok {
+		s := v.(signedIn)
+		return s.cred, s.scopes
+	}
+	return nil, nil
 }
 
 var deviceCodeMu sync.Mutex

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mfadesk/mfadesk/graph/history"
+	"github.com/spf13/cobra"
 )
 
 // typedConfirmAbove is the number of users above which a y is not enough:
@@ -14,35 +17,93 @@ import (
 // start a large run.
 const typedConfirmAbove = 10
 
-// canConfirm fails early, before anything is read from Graph, when a change
-// could not be confirmed: off a terminal only --yes confirms.
-func (e *Env) canConfirm(yes bool, what string) error {
-	if yes || e.InTerminal {
-		return nil
+// approval is what every change command takes to go ahead.
+type approval struct {
+	Yes    bool
+	Ticket string
+}
+
+func addApprovalFlags(cmd *cobra.Command, a *approval) {
+	cmd.Flags().BoolVarP(&a.Yes, "yes", "y", false, "do it without asking (required when not on a terminal)")
+	cmd.Flags().StringVar(&a.Ticket, "ticket", "", "ticket number or reason, recorded in the change history with every change")
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
 	}
-	return Usagef("%s changes the tenant and there is no terminal to confirm on: pass --yes to go ahead (or --dry-run to see the plan)", what)
+	cmd.Annotations[annotWrites] = "true"
+}
+
+// canApprove fails early, before anything is read from Graph, when a change
+// could not be approved: off a terminal only --yes confirms, and a required
+// ticket must come with --ticket.
+func (e *Env) canApprove(s *Session, a approval, what string) error {
+	if !a.Yes && !e.InTerminal {
+		return Usagef("%s changes the tenant and there is no terminal to confirm on: pass --yes to go ahead (or --dry-run to see the plan)", what)
+	}
+	if s.RequireTicket && strings.TrimSpace(a.Ticket) == "" && (a.Yes || !e.InTerminal) {
+		return Usagef("this profile requires a ticket or reason for every change: pass --ticket")
+	}
+	return nil
 }
 
 var errCancelled = errors.New("cancelled; nothing was changed")
 
-// confirm asks on the terminal before a change to n users. The plan has
-// already been printed. --yes skips the question.
-func (e *Env) confirm(ctx context.Context, yes bool, n int, what string) error {
-	if yes {
-		return nil
+// approve asks on the terminal before a change to n users (the plan has
+// been printed): the ticket or reason, then y/N, or the typed count above
+// typedConfirmAbove users. --yes skips the questions. The returned context
+// carries the ticket into the change history.
+func (e *Env) approve(ctx context.Context, s *Session, a approval, n int, what string) (context.Context, error) {
+	if err := e.canApprove(s, a, what); err != nil {
+		return ctx, err
 	}
-	if err := e.canConfirm(false, what); err != nil {
-		return err
+	ticket := strings.TrimSpace(a.Ticket)
+	if !a.Yes {
+		if ticket == "" {
+			q := "Ticket or reason (blank for none): "
+			if s.RequireTicket {
+				q = "Ticket or reason (required): "
+			}
+			line, err := e.prompt(ctx, q)
+			if err != nil {
+				return ctx, err
+			}
+			if ticket = strings.TrimSpace(line); ticket == "" && s.RequireTicket {
+				return ctx, Usagef("a ticket or reason is required; nothing was changed")
+			}
+		}
+		var q string
+		if n > typedConfirmAbove {
+			q = fmt.Sprintf("%s for %d users. Type %d to confirm: ", what, n, n)
+		} else {
+			q = what + "? [y/N] "
+		}
+		line, err := e.prompt(ctx, q)
+		if err != nil {
+			return ctx, err
+		}
+		typed := strings.TrimSpace(line)
+		ok := false
+		if n > typedConfirmAbove {
+			ok = typed == strconv.Itoa(n)
+		} else {
+			ok = strings.EqualFold(typed, "y") || strings.EqualFold(typed, "yes")
+		}
+		if !ok {
+			return ctx, Failed(errCancelled)
+		}
 	}
+	if ticket == "" {
+		return ctx, nil
+	}
+	return history.WithTicket(ctx, ticket, nil), nil
+}
+
+// prompt asks a question on stderr and reads one line from stdin. Reading
+// happens in the background so Ctrl-C (ctx) still ends the wait.
+func (e *Env) prompt(ctx context.Context, question string) (string, error) {
 	if e.stdinReader == nil {
 		e.stdinReader = bufio.NewReader(e.Stdin)
 	}
-	if n > typedConfirmAbove {
-		fmt.Fprintf(e.Stderr, "%s for %d users. Type %d to confirm: ", what, n, n)
-	} else {
-		fmt.Fprintf(e.Stderr, "%s? [y/N] ", what)
-	}
-	// Read in the background so Ctrl-C (ctx) still ends the wait.
+	fmt.Fprint(e.Stderr, question)
 	type answer struct {
 		line string
 		err  error
@@ -52,27 +113,15 @@ func (e *Env) confirm(ctx context.Context, yes bool, n int, what string) error {
 		line, err := e.stdinReader.ReadString('\n')
 		got <- answer{line, err}
 	}()
-	var line string
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(e.Stderr)
-		return Failed(errCancelled)
+		return "", Failed(errCancelled)
 	case a := <-got:
 		if a.err != nil && a.line == "" {
 			fmt.Fprintln(e.Stderr)
-			return Failed(errCancelled)
+			return "", Failed(errCancelled)
 		}
-		line = a.line
+		return a.line, nil
 	}
-	typed := strings.TrimSpace(line)
-	ok := false
-	if n > typedConfirmAbove {
-		ok = typed == strconv.Itoa(n)
-	} else {
-		ok = strings.EqualFold(typed, "y") || strings.EqualFold(typed, "yes")
-	}
-	if !ok {
-		return Failed(errCancelled)
-	}
-	return nil
 }

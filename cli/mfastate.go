@@ -18,7 +18,10 @@ type mfaStateJSON struct {
 }
 
 func mfaStateCmd(env *Env) *cobra.Command {
-	var yes, dryRun bool
+	var (
+		a      approval
+		dryRun bool
+	)
 	cmd := &cobra.Command{
 		Use:   "mfa-state USER [disabled|enabled|enforced]",
 		Short: "Show or set a user's legacy per-user MFA state",
@@ -56,7 +59,7 @@ func mfaStateCmd(env *Env) *cobra.Command {
 				if err := env.requireWrite(s, "mfa-state "+string(want)); err != nil {
 					return err
 				}
-				if err := env.canConfirm(yes, what); err != nil {
+				if err := env.canApprove(s, a, what); err != nil {
 					return err
 				}
 			}
@@ -90,7 +93,7 @@ func mfaStateCmd(env *Env) *cobra.Command {
 				return emit()
 			}
 			env.note(plan)
-			if err := env.confirm(ctx, yes, 1, what+" of "+name+" to "+string(want)); err != nil {
+			if ctx, err = env.approve(ctx, s, a, 1, what+" of "+name+" to "+string(want)); err != nil {
 				return err
 			}
 			if err := s.Client.SetPerUserMFA(ctx, u.ID, want); err != nil {
@@ -108,7 +111,7 @@ func mfaStateCmd(env *Env) *cobra.Command {
 			return emit()
 		},
 	}
-	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do it without asking (required when not on a terminal)")
+	addApprovalFlags(cmd, &a)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the change and make none")
 	return cmd
 }

@@ -29,7 +29,14 @@ func (d denyAdmins) DeleteMethod(ctx context.Context, userID string, m graph.Met
 func runWithClient(t *testing.T, c graph.Client, args ...string) result {
 	t.Helper()
 	var out, errb strings.Builder
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Client: c}
+	hist := filepath.Join(t.TempDir(), "history.jsonl")
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Client: c,
+		Getenv: func(k string) string {
+			if k == "MFADESK_HISTORY_FILE" {
+				return hist
+			}
+			return ""
+		}}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	code := Run(ctx, env, append([]string{"--graph-endpoint", "http://127.0.0.1:1"}, args...))
@@ -150,5 +157,27 @@ func TestBinaryDemoServer(t *testing.T) {
 	}
 	if out, code := mfadesk("show", fake.AliceUPN, "-o", "json"); code != 0 || strings.Contains(out, "microsoftAuthenticator") {
 		t.Fatalf("show after reset: %d\n%s", code, out)
+	}
+}
+
+func TestCanApprove(t *testing.T) {
+	for _, tc := range []struct {
+		terminal, required, yes bool
+		ticket                  string
+		ok                      bool
+	}{
+		{terminal: false, yes: false, ok: false},
+		{terminal: false, yes: true, ok: true},
+		{terminal: true, yes: false, ok: true},
+		{terminal: false, yes: true, required: true, ok: false},
+		{terminal: false, yes: true, required: true, ticket: "INC-1", ok: true},
+		{terminal: true, yes: false, required: true, ok: true}, // asked on the terminal
+		{terminal: true, yes: true, required: true, ok: false},
+	} {
+		e := &Env{InTerminal: tc.terminal}
+		err := e.canApprove(&Session{RequireTicket: tc.required}, approval{Yes: tc.yes, Ticket: tc.ticket}, "Reset MFA")
+		if (err == nil) != tc.ok || (err != nil && ExitCode(err) != ExitUsage) {
+			t.Errorf("%+v: %v", tc, err)
+		}
 	}
 }

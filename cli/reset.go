@@ -147,7 +147,7 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 		if err := e.requireWrite(s, strings.ToLower(verb)); err != nil {
 			return err
 		}
-		if err := e.canConfirm(o.Yes, verb); err != nil {
+		if err := e.canApprove(s, o.approval, verb); err != nil {
 			return err
 		}
 	}
@@ -182,7 +182,8 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 	}
 	e.note(fmt.Sprintf("Plan: %s for %d user(s):", strings.ToLower(verb), planned))
 	e.writePlans(e.Stderr, jobs, planPreview)
-	if err := e.confirm(ctx, o.Yes, planned, verb); err != nil {
+	ctx, err = e.approve(ctx, s, o.approval, planned, verb)
+	if err != nil {
 		return err
 	}
 	e.forEach(ctx, strings.ToLower(verb), jobs, true, func(ctx context.Context, j *job) error {

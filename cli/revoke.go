@@ -31,7 +31,7 @@ func revokeCmd(env *Env) *cobra.Command {
 				if err := env.requireWrite(s, "revoke"); err != nil {
 					return err
 				}
-				if err := env.canConfirm(o.Yes, what); err != nil {
+				if err := env.canApprove(s, o.approval, what); err != nil {
 					return err
 				}
 			}
@@ -55,7 +55,7 @@ func revokeCmd(env *Env) *cobra.Command {
 			}
 			env.note(fmt.Sprintf("Plan: revoke the sign-in sessions of %d user(s):", planned))
 			env.listPlanned(jobs, func(j *job) string { return j.Plan.(string) })
-			if err := env.confirm(ctx, o.Yes, planned, what); err != nil {
+			if ctx, err = env.approve(ctx, s, o.approval, planned, what); err != nil {
 				return err
 			}
 			env.forEach(ctx, "revoking", jobs, true, func(ctx context.Context, j *job) error {

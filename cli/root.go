@@ -38,6 +38,11 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// annotWrites marks a command that can change the tenant: its session
+// records changes in the change history. Set it on registered commands too:
+// Annotations: map[string]string{annotWrites: "true"}.
+const annotWrites = "mfadesk/writes"
+
 // Version is set at build time: go build -ldflags "-X github.com/mfadesk/mfadesk/cli.Version=v1.2.3".
 var Version = "dev"
 
@@ -83,6 +88,10 @@ type Env struct {
 
 	Flags GlobalFlags
 
+	// command is the running command's name; writing is set for commands
+	// that can change the tenant (annotated with annotWrites).
+	command     string
+	writing     bool
 	session     *Session
 	closers     []func()
 	stdinReader *bufio.Reader
@@ -166,6 +175,8 @@ func NewRoot(env *Env) *cobra.Command {
 	pf.DurationVar(&f.Timeout, "timeout", 0, "give up after this long, e.g. 2m (0: no limit)")
 
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		env.command = cmd.Name()
+		env.writing = cmd == root || cmd.Annotations[annotWrites] == "true"
 		switch f.Output {
 		case "table", "json", "csv":
 		default:

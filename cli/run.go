@@ -14,14 +14,14 @@ import (
 
 // targetOptions are the flags every multi-user change takes.
 type targetOptions struct {
+	approval
 	CSV    string
-	Yes    bool
 	DryRun bool
 }
 
 func addTargetFlags(cmd *cobra.Command, o *targetOptions) {
 	cmd.Flags().StringVar(&o.CSV, "csv", "", "read the users from a CSV file with an ObjectId, Id or UserPrincipalName column (- for stdin)")
-	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "do it without asking (required when not on a terminal)")
+	addApprovalFlags(cmd, &o.approval)
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "print the plan and change nothing")
 }
 

@@ -157,17 +157,28 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 	if st.ReadOnly && guard.ReadOnlyWhy == "" {
 		guard.ReadOnlyWhy = st.ReadOnlyWhy
 	}
+	// Every change goes through the guard: read-only mode and protected
+	// accounts are enforced below the commands, not only by them.
+	client := graph.Guard(c, guard)
+	if e.writing && demo == nil {
+		// ...and is recorded in the local change history (outside the
+		// guard, so refusals are recorded too). The in-process demo
+		// tenant vanishes on exit; its changes are not recorded.
+		var err error
+		if client, err = e.recordChanges(client, c, st); err != nil {
+			return nil, err
+		}
+	}
 	return &Session{
-		// Every change goes through the guard: read-only mode and protected
-		// accounts are enforced below the commands, not only by them.
-		Client:      graph.Guard(c, guard),
-		Endpoint:    strings.TrimRight(st.Endpoint, "/"),
-		Auth:        st.Auth,
-		Profile:     st.Profile,
-		ReadOnly:    guard.ReadOnly,
-		ReadOnlyWhy: guard.ReadOnlyWhy,
-		TenantName:  st.TenantName,
-		Demo:        demo,
+		Client:        client,
+		RequireTicket: st.RequireTicket,
+		Endpoint:      strings.TrimRight(st.Endpoint, "/"),
+		Auth:          st.Auth,
+		Profile:       st.Profile,
+		ReadOnly:      guard.ReadOnly,
+		ReadOnlyWhy:   guard.ReadOnlyWhy,
+		TenantName:    st.TenantName,
+		Demo:          demo,
 	}, nil
 }
 
@@ -212,13 +223,8 @@ func (e *Env) credential(ctx context.Context, st *settings) (azcore.TokenCredent
 	if err != nil {
 		return nil, Usage(err)
 	}
-	cred, err := auth.NewCredential(ctx, p, e.showDeviceCode, auth.WithRecordPath(recordPath),
-		auth.WithWarn(func(s string) { fmt.Fprintln(e.Stderr, "mfadesk: "+s) }))
-	if err != nil {
-		return nil, Usage(err)
-	}
 	st.Scopes = auth.ScopesFor(p)
-	return cred, nil
+	return e.newCredential(ctx, p, recordPath, st.Scopes)
 }
 
 // ---------------------------------------------------------------------------

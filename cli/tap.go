@@ -22,7 +22,7 @@ func tapCmd(env *Env) *cobra.Command {
 		lifetime time.Duration
 		oneTime  bool
 		start    string
-		yes      bool
+		a        approval
 		dryRun   bool
 	)
 	cmd := &cobra.Command{
@@ -51,7 +51,7 @@ func tapCmd(env *Env) *cobra.Command {
 				if err := env.requireWrite(s, "tap"); err != nil {
 					return err
 				}
-				if err := env.canConfirm(yes, what); err != nil {
+				if err := env.canApprove(s, a, what); err != nil {
 					return err
 				}
 			}
@@ -79,7 +79,7 @@ func tapCmd(env *Env) *cobra.Command {
 				return nil
 			}
 			env.note(plan)
-			if err := env.confirm(ctx, yes, 1, what+" for "+name); err != nil {
+			if ctx, err = env.approve(ctx, s, a, 1, what+" for "+name); err != nil {
 				return err
 			}
 			tap, err := s.Client.CreateTAP(ctx, u.ID, req)
@@ -98,7 +98,7 @@ func tapCmd(env *Env) *cobra.Command {
 	fl.DurationVar(&lifetime, "lifetime", time.Hour, "how long the pass works (10m to 720h)")
 	fl.BoolVar(&oneTime, "one-time", false, "the pass works for one sign-in only")
 	fl.StringVar(&start, "start", "", "when the pass starts working (RFC 3339 or 2006-01-02 15:04; default now)")
-	fl.BoolVarP(&yes, "yes", "y", false, "do it without asking (required when not on a terminal)")
+	addApprovalFlags(cmd, &a)
 	fl.BoolVar(&dryRun, "dry-run", false, "print the plan and change nothing")
 	return cmd
 }
