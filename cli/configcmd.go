@@ -67,6 +67,9 @@ func (e *Env) signInProfile(mode string, readOnly bool) (config.Profile, string,
 	p := l.Profile
 	p.Auth = config.AuthMode(mode)
 	p.ReadOnly = p.ReadOnly || readOnly
+	if err := p.Validate(); err != nil {
+		return config.Profile{}, "", err
+	}
 	return p, config.AuthRecordPath(l.Path, p.Name), nil
 }
 

@@ -21,11 +21,18 @@ const typedConfirmAbove = 10
 type approval struct {
 	Yes    bool
 	Ticket string
+	// Verified: with --yes, the operator states the profile's
+	// identity-verification checklist was done.
+	Verified bool
+	// checklist: this change needs the profile's verification checklist
+	// (reset, re-register, TAP).
+	checklist bool
 }
 
 func addApprovalFlags(cmd *cobra.Command, a *approval) {
 	cmd.Flags().BoolVarP(&a.Yes, "yes", "y", false, "do it without asking (required when not on a terminal)")
 	cmd.Flags().StringVar(&a.Ticket, "ticket", "", "ticket number or reason, recorded in the change history with every change")
+	cmd.Flags().BoolVar(&a.Verified, "verified", false, "with --yes: the profile's identity-verification checklist was done (recorded)")
 	if cmd.Annotations == nil {
 		cmd.Annotations = map[string]string{}
 	}
@@ -42,7 +49,18 @@ func (e *Env) canApprove(s *Session, a approval, what string) error {
 	if s.RequireTicket && strings.TrimSpace(a.Ticket) == "" && (a.Yes || !e.InTerminal) {
 		return Usagef("this profile requires a ticket or reason for every change: pass --ticket")
 	}
+	if lines := a.checklistLines(s); len(lines) > 0 && a.Yes && !a.Verified {
+		return Usagef("this profile asks for an identity check before this change:\n  - %s\nDo it, then pass --verified with --yes (it is recorded)", strings.Join(lines, "\n  - "))
+	}
 	return nil
+}
+
+// checklistLines are the verification lines this change must be preceded by.
+func (a approval) checklistLines(s *Session) []string {
+	if !a.checklist || s.Prof == nil {
+		return nil
+	}
+	return s.Prof.VerificationChecklist
 }
 
 var errCancelled = errors.New("cancelled; nothing was changed")
@@ -56,7 +74,21 @@ func (e *Env) approve(ctx context.Context, s *Session, a approval, n int, what s
 		return ctx, err
 	}
 	ticket := strings.TrimSpace(a.Ticket)
+	checklist := a.checklistLines(s)
 	if !a.Yes {
+		if len(checklist) > 0 {
+			fmt.Fprintln(e.Stderr, "Before this change, check:")
+			for _, l := range checklist {
+				fmt.Fprintln(e.Stderr, "  - "+cleanLines(l))
+			}
+			line, err := e.prompt(ctx, "Done all of the above? [y/N] ")
+			if err != nil {
+				return ctx, err
+			}
+			if t := strings.TrimSpace(line); !strings.EqualFold(t, "y") && !strings.EqualFold(t, "yes") {
+				return ctx, Failed(errCancelled)
+			}
+		}
 		if ticket == "" {
 			q := "Ticket or reason (blank for none): "
 			if s.RequireTicket {
@@ -91,10 +123,10 @@ func (e *Env) approve(ctx context.Context, s *Session, a approval, n int, what s
 			return ctx, Failed(errCancelled)
 		}
 	}
-	if ticket == "" {
+	if ticket == "" && len(checklist) == 0 {
 		return ctx, nil
 	}
-	return history.WithTicket(ctx, ticket, nil), nil
+	return history.WithTicket(ctx, ticket, checklist), nil
 }
 
 // prompt asks a question on stderr and reads one line from stdin. Reading

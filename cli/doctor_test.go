@@ -305,9 +305,9 @@ func TestDoctorSignInFails(t *testing.T) {
 	s := setupDoctor(t, nil, nil, false, fake.Options{})
 	r := runWithEnv(t, map[string]string{"AZURE_CLIENT_ID": "99999999-2222-3333-4444-555555555555", "MFADESK_CLIENT_ID": ""},
 		"--config", s.cfg, "doctor")
-	// The file's clientId wins over AZURE_CLIENT_ID? No: env wins over the
-	// file, so the authority does not know this app.
-	if r.code == 0 || !strings.Contains(r.stdout, "Sign-in failed") || !strings.Contains(r.stdout+r.stderr, "AADSTS700016") {
+	// The environment wins over the file: the authority does not know this
+	// app, and Entra's reason and what to do come first.
+	if r.code == 0 || !strings.Contains(r.stdout, "check clientId and tenant") || !strings.Contains(r.stdout, "Sign-in failed") || !strings.Contains(r.stdout+r.stderr, "AADSTS700016") {
 		t.Fatalf("%s", r)
 	}
 	if !strings.Contains(r.stdout, "profile helpdesk") {

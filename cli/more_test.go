@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/graph/history"
 )
 
 // denyAdmins acts like an Authentication Administrator: Graph refuses to
@@ -179,5 +181,74 @@ func TestCanApprove(t *testing.T) {
 		if (err == nil) != tc.ok || (err != nil && ExitCode(err) != ExitUsage) {
 			t.Errorf("%+v: %v", tc, err)
 		}
+	}
+}
+
+// TestProfileGuardRails drives the commands with a config profile against the
+// fake tenant: protected accounts refused before the confirmation,
+// keepOnReset as the default --keep, a required ticket, the verification
+// checklist.
+func TestProfileGuardRails(t *testing.T) {
+	srv := startTenant(t)
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte(`defaultProfile: lab
+profiles:
+  lab:
+    tenant: contoso.com
+    clientId: 11111111-2222-3333-4444-555555555555
+    keepOnReset: [fido2]
+    ticketRequired: true
+    verificationChecklist:
+      - Called the user back on the number on file
+    protected:
+      users:
+        - carol.admin@contoso.com
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hist := filepath.Join(t.TempDir(), "history.jsonl")
+	run := func(stdin string, terminal bool, args ...string) result {
+		return runCLI(t, runOpts{endpoint: srv.URL, history: hist, stdin: stdin, terminal: terminal}, append([]string{"--config", cfg}, args...)...)
+	}
+
+	// --yes without --ticket / --verified: refused before anything is read.
+	if r := run("", false, "reset", "alice@contoso.com", "--yes"); r.code != ExitUsage || !strings.Contains(r.stderr, "--ticket") {
+		t.Fatalf("no ticket: %v", r)
+	}
+	if r := run("", false, "reset", "alice@contoso.com", "--yes", "--ticket", "INC-1"); r.code != ExitUsage || !strings.Contains(r.stderr, "Called the user back") {
+		t.Fatalf("no --verified: %v", r)
+	}
+	// The protected admin fails in the plan; alice is reset keeping FIDO2.
+	r := run("", false, "reset", "alice@contoso.com", "carol.admin@contoso.com", "--yes", "--ticket", "INC-1", "--verified", "-o", "json")
+	if r.code != ExitFailed {
+		t.Fatalf("protected: %v", r)
+	}
+	res := mustJSON[[]resultJSON](t, r)
+	if res[0].Status != "done" || res[1].Status != "failed" || res[1].Error.Kind != "protected" {
+		t.Errorf("results: %v", r)
+	}
+	if len(srv.Tenant.Methods(adminID)) != 5 {
+		t.Error("protected admin changed")
+	}
+	kinds := map[string]int{}
+	for _, m := range srv.Tenant.Methods(aliceID) {
+		kinds[m.Kind]++
+	}
+	if len(kinds) != 2 || kinds[fake.KindFIDO2] != 1 {
+		t.Errorf("keepOnReset not applied: %v", kinds)
+	}
+	entries, _, err := history.ReadFile(hist, history.Filter{User: "alice@contoso.com"})
+	if err != nil || len(entries) == 0 || entries[0].Ticket != "INC-1" || len(entries[0].Checklist) != 1 {
+		t.Errorf("history: %+v %v", entries, err)
+	}
+
+	// On a terminal: the checklist and the ticket are asked for.
+	r = run("y\n\n", true, "tap", "bob@contoso.com")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "Done all of the above") || !strings.Contains(r.stderr, "required") {
+		t.Fatalf("blank required ticket: %v", r)
+	}
+	r = run("y\nINC-2\ny\n", true, "tap", "bob@contoso.com")
+	if r.code != 0 || !strings.Contains(r.stdout, "Temporary Access Pass for bob@contoso.com") {
+		t.Fatalf("tap on terminal: %v", r)
 	}
 }

@@ -52,6 +52,14 @@ func parseKinds(s string) ([]graph.MethodKind, error) {
 	return out, nil
 }
 
+func joinKinds(ks []graph.MethodKind) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}
+
 func resetCmd(env *Env) *cobra.Command {
 	var (
 		o    targetOptions
@@ -73,7 +81,8 @@ func resetCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return Usage(err)
 			}
-			return env.runReset(cmd.Context(), args, o, resetSpec{keep: keepKinds})
+			o.checklist = true
+			return env.runReset(cmd.Context(), args, o, resetSpec{keep: keepKinds, keepSet: cmd.Flags().Changed("keep")})
 		},
 	}
 	addTargetFlags(cmd, &o)
@@ -99,6 +108,7 @@ func reregisterCmd(env *Env) *cobra.Command {
 		Example: "  mfadesk reregister alice@contoso.com --tap --tap-lifetime 2h\n" +
 			"  mfadesk reregister --csv users.csv --dry-run",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.checklist = true
 			spec := resetSpec{reregister: true}
 			if tap {
 				req, err := tapRequest(lifetime, oneTime, "")
@@ -120,6 +130,7 @@ func reregisterCmd(env *Env) *cobra.Command {
 // resetSpec says which of the two reset flavours runs.
 type resetSpec struct {
 	keep       []graph.MethodKind // reset: kinds to keep
+	keepSet    bool               // --keep was given (else the profile's keepOnReset)
 	reregister bool               // re-register: portal semantics + revoke
 	tap        *graph.TAPRequest  // re-register: issue a pass afterwards
 }
@@ -143,6 +154,10 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 		return err
 	}
 	verb := spec.verb()
+	if !spec.reregister && !spec.keepSet && s.Prof != nil && len(s.Prof.KeepOnReset) > 0 {
+		spec.keep = s.Prof.KeepOnReset
+		e.note(fmt.Sprintf("Keeping %s (keepOnReset in profile %q; --keep overrides).", joinKinds(spec.keep), s.Prof.Name))
+	}
 	if !o.DryRun {
 		if err := e.requireWrite(s, strings.ToLower(verb)); err != nil {
 			return err

@@ -38,6 +38,8 @@ type Session struct {
 	Demo *fake.Server
 	// RequireTicket: changes need a ticket or reason (config).
 	RequireTicket bool
+	// Prof is the config profile in use (nil without a config file).
+	Prof *config.Profile
 }
 
 const authModesHelp = "none, devicecode, browser, secret, certificate, azcli, managedidentity or default"
@@ -65,6 +67,9 @@ type settings struct {
 	// RequireTicket: every change needs a ticket or reason (--ticket, or
 	// asked on the terminal).
 	RequireTicket bool
+	// Profile is the loaded config profile (nil without a config file):
+	// the commands' defaults (keep on reset, sign-in window, checklist).
+	Prof *config.Profile
 }
 
 // Session builds the session on first use and returns the same one after.
@@ -172,6 +177,7 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 	return &Session{
 		Client:        client,
 		RequireTicket: st.RequireTicket,
+		Prof:          st.Prof,
 		Endpoint:      strings.TrimRight(st.Endpoint, "/"),
 		Auth:          st.Auth,
 		Profile:       st.Profile,
@@ -213,6 +219,7 @@ func (e *Env) applyConfig(ctx context.Context, st *settings) error {
 	}
 	st.Guard.ProtectedUsers, st.Guard.ProtectedGroups = p.Protected.Users, p.Protected.Groups
 	st.Guard.ProtectedWhy = fmt.Sprintf("break-glass list in profile %q", p.Name)
+	st.RequireTicket, st.Prof = p.TicketRequired, &p
 	return nil
 }
 

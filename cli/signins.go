@@ -32,8 +32,7 @@ func signinsCmd(env *Env) *cobra.Command {
 			"  mfadesk signins alice@contoso.com --since 7d -o json | jq '.[] | {createdDateTime, code: .status.errorCode, hint: .hint}'",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			from, err := parseSince(since, time.Now())
-			if err != nil {
+			if _, err := parseSince(since, time.Now()); err != nil {
 				return Usagef("--since %w", err)
 			}
 			if top < 1 || top > 1000 {
@@ -47,6 +46,10 @@ func signinsCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !cmd.Flags().Changed("since") && s.Prof != nil && s.Prof.SignInWindow.Duration > 0 {
+				since = s.Prof.SignInWindow.Duration.String()
+			}
+			from, _ := parseSince(since, time.Now())
 			u, err := resolveUser(ctx, s.Client, args[0])
 			if err != nil {
 				return err

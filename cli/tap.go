@@ -34,6 +34,7 @@ func tapCmd(env *Env) *cobra.Command {
 		Example: "  mfadesk tap alice@contoso.com --lifetime 2h --one-time",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			a.checklist = true
 			req, err := tapRequest(lifetime, oneTime, start)
 			if err != nil {
 				return err
