@@ -214,10 +214,6 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"MFADESK_TENANT: tenant: bad value; expected"}},
 		{"bad flag value", "profiles:\n  a: {}\n", nil, map[string]string{"bulk.concurrency": "0"}, "",
 			[]string{"--bulk-concurrency: bulk.concurrency: bad value \"0\""}},
-		{"secret mode without secret", "profiles:\n  a:\n    tenant: contoso.com\n    clientId: 11111111-2222-3333-4444-555555555555\n    auth: secret\n",
-			nil, nil, "", []string{"AZURE_CLIENT_SECRET", "secretCommand"}},
-		{"device code without client id", "profiles:\n  a:\n    auth: devicecode\n", nil, nil, "", []string{"devicecode needs clientId"}},
-		{"toManager without enabled", "profiles:\n  a:\n    notify:\n      toManager: true\n", nil, nil, "", []string{"notify.enabled"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -441,5 +437,28 @@ func TestCheck(t *testing.T) {
 	}
 	if err := Check("nope", "x"); err == nil {
 		t.Error("unknown key accepted")
+	}
+}
+
+func TestCrossFieldWarnings(t *testing.T) {
+	tests := []struct{ name, content, want string }{
+		{"secret mode without secret", "profiles:\n  a:\n    tenant: contoso.com\n    clientId: 11111111-2222-3333-4444-555555555555\n    auth: secret\n",
+			"AZURE_CLIENT_SECRET in the environment or secretCommand"},
+		{"device code without client id", "profiles:\n  a:\n    auth: devicecode\n", "devicecode needs clientId"},
+		{"toManager without enabled", "profiles:\n  a:\n    notify:\n      toManager: true\n", "notify.enabled"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := Load(Options{Path: writeConfig(t, tt.content), LookupEnv: env()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(l.Warnings) != 1 || !strings.Contains(l.Warnings[0], tt.want) {
+				t.Errorf("warnings = %q", l.Warnings)
+			}
+			if err := l.Profile.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate = %v", err)
+			}
+		})
 	}
 }

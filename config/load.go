@@ -185,8 +185,10 @@ func Load(opts Options) (*Loaded, error) {
 		l.Sources["certificatePassword"] = Source{FromEnv, "AZURE_CLIENT_CERTIFICATE_PASSWORD"}
 	}
 
-	if err := l.Profile.check(); err != nil {
-		return nil, err
+	// Missing pieces (a client id for device code, ...) do not stop
+	// `config show`; signing in checks them (Validate).
+	if err := l.Profile.Validate(); err != nil {
+		l.Warnings = append(l.Warnings, err.Error())
 	}
 	if !l.FileFound && l.Profile.Tenant == "" {
 		return l, fmt.Errorf("%w: no config file at %s; run `mfadesk config init` (or try `mfadesk --demo`)", ErrNoConfig, l.Path)
@@ -194,8 +196,9 @@ func Load(opts Options) (*Loaded, error) {
 	return l, nil
 }
 
-// check is the cross-field validation that no single key can do.
-func (p Profile) check() error {
+// Validate is the cross-field check no single key can do: what the sign-in
+// mode needs. Load reports it as a warning; signing in refuses it.
+func (p Profile) Validate() error {
 	switch p.Auth {
 	case AuthSecret:
 		if p.ClientID == "" || p.Tenant == "" {

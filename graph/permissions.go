@@ -250,16 +250,17 @@ func (a Action) IsWrite() bool {
 // admin: needs the Privileged Authentication Administrator or Global
 // Administrator role`. Read-only mode is the caller's business.
 //
-// An operator whose token carried neither scp nor roles (the in-process demo
-// runs without a token) is not refused for permissions: only roles are
-// checked. A real Graph token always carries one of them.
+// A delegated operator known without a token (the in-process demo sends
+// none, so neither scopes nor app roles are known) is not refused for
+// permissions: only roles are checked. A real user token always has scp.
 func (o Operator) Allows(a Action, target *Registration) (ok bool, why string) {
 	r, known := RequirementFor(a)
 	if !known {
 		return false, "unknown action " + string(a)
 	}
 	if o.IsApp {
-		if len(o.AppRoles) > 0 && !hasAny(o.AppRoles, r.Application) {
+		// An app always has a token; no roles claim means no permissions.
+		if !hasAny(o.AppRoles, r.Application) {
 			return false, "needs application permission " + orList(r.Application)
 		}
 		return true, ""

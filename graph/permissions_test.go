@@ -53,6 +53,7 @@ func TestAllows(t *testing.T) {
 		{"app without AuditLog", app, ActionSignIns, nil, false, "needs application permission AuditLog.Read.All"},
 		{"app report via methods permission", Operator{IsApp: true, AppRoles: []string{"UserAuthenticationMethod.Read.All"}}, ActionReport, nil, true, ""},
 		{"app cannot mail", app, ActionSendMail, nil, false, "application permission Mail.Send"},
+		{"app without any role", Operator{IsApp: true}, ActionReadUsers, nil, false, "application permission User.Read.All"},
 		{"demo without token: roles only", demo, ActionReset, admin, true, ""},
 		{"demo without token: report needs a reports role", demo, ActionReport, nil, false, "Reports Reader"},
 		{"unknown action", paa, Action("nope"), nil, false, "unknown action"},

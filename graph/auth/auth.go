@@ -83,7 +83,15 @@ func NewCredential(ctx context.Context, p config.Profile, prompt func(DeviceCode
 		prompt = func(d DeviceCodePrompt) { fmt.Fprintln(os.Stderr, d.Message) }
 	}
 	b := &builder{ctx: ctx, p: p, o: o, prompt: prompt}
-	switch p.Auth {
+	cred, err := b.build()
+	if err != nil {
+		return nil, err
+	}
+	return explained{cred}, nil
+}
+
+func (b *builder) build() (azcore.TokenCredential, error) {
+	switch b.p.Auth {
 	case config.AuthDeviceCode:
 		return b.deviceCode()
 	case config.AuthBrowser:
@@ -99,7 +107,7 @@ func NewCredential(ctx context.Context, p config.Profile, prompt func(DeviceCode
 	case config.AuthDefault, "":
 		return b.chain()
 	}
-	return nil, fmt.Errorf("auth: unknown mode %q", p.Auth)
+	return nil, fmt.Errorf("auth: unknown mode %q", b.p.Auth)
 }
 
 type builder struct {

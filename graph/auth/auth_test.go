@@ -471,3 +471,35 @@ func TestPersistentCacheRestart(t *testing.T) {
 		t.Errorf("prompts = %d, grants = %v; the restart should have been silent", prompts, a.Grants())
 	}
 }
+
+func TestExplain(t *testing.T) {
+	a := authtest.Start(authtest.Options{})
+	defer a.Close()
+	p := profileFor(a, config.AuthDeviceCode)
+	p.ClientID = "99999999-2222-3333-4444-555555555555"
+	cred, err := NewCredential(ctxT(t), p, func(DeviceCodePrompt) {}, WithHTTPClient(a.Client), WithMemoryCache())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cred.GetToken(ctxT(t), policy.TokenRequestOptions{Scopes: ScopesFor(p)})
+	var se *SignInError
+	if !errors.As(err, &se) || se.Code != "700016" {
+		t.Fatalf("err = %v", err)
+	}
+	first, _, _ := strings.Cut(err.Error(), "\n")
+	if !strings.HasPrefix(first, "sign-in failed: AADSTS700016: Application with identifier") ||
+		!strings.Contains(first, "check clientId and tenant") {
+		t.Errorf("first line = %q", first)
+	}
+	// Errors without an AADSTS code pass through unchanged.
+	plain := errors.New("DeviceCodeCredential authentication failed")
+	if explain(context.Background(), plain) != plain {
+		t.Error("a plain error was rewritten")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	withCode := errors.New("AADSTS50076: MFA")
+	if explain(ctx, withCode) != withCode {
+		t.Error("a cancelled sign-in was rewritten")
+	}
+}
