@@ -473,3 +473,56 @@ func TestEndToEndWithFake(t *testing.T) {
 		t.Errorf("the TAP value is in the history:\n%s", raw)
 	}
 }
+
+// FuzzScrub: whatever text surrounds a token (escape sequences, letters
+// glued to it, other tokens), no part of it survives Scrub.
+func FuzzScrub(f *testing.F) {
+	for _, s := range [][2]string{{"", ""}, {"\x1b", ""}, {"Bearer ", "\x07"}, {"xx", "yy"}, {"eyJa.", ".b"}, {"access_token=", "&x"}, {"\x1b]52;c;", "\x1b\\"}, {"\u009b", "m"}} {
+		f.Add(s[0], s[1])
+	}
+	payload, sig := strings.Split(jwt, ".")[1], strings.Split(jwt, ".")[2]
+	f.Fuzz(func(t *testing.T, prefix, suffix string) {
+		out := history.Scrub(prefix + jwt + suffix)
+		for _, part := range []string{payload[:12], sig[:12]} {
+			if strings.Contains(out, part) && !strings.Contains(graph.CleanText(prefix+suffix), part) {
+				t.Fatalf("Scrub(%q + token + %q) = %q keeps %q", prefix, suffix, out, part)
+			}
+		}
+		if graph.CleanText(out) != out {
+			t.Fatalf("Scrub output %q is not clean", out)
+		}
+	})
+}
+
+// FuzzReadFile: any file content reads without panic; every line is either
+// an entry or counted as skipped.
+func FuzzReadFile(f *testing.F) {
+	f.Add([]byte(`{"time":"2026-01-01T00:00:00Z","op":"revokeSessions","result":"ok","upn":"a@b.c"}` + "\n"))
+	f.Add([]byte(`{"time":"2026-01-01T00:00:00Z","op":"revokeSess`))
+	f.Add([]byte("\n\n{}\n[]\nnull\n\xff\xfe"))
+	dir := f.TempDir()
+	path := filepath.Join(dir, "h.jsonl")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		es, skipped, err := history.ReadFile(path, history.Filter{User: "a@b.c", Last: 3})
+		if err != nil {
+			t.Fatalf("ReadFile: %v", err)
+		}
+		lines := 0
+		for _, l := range bytes.Split(data, []byte("\n")) {
+			if len(bytes.TrimSpace(l)) > 0 {
+				lines++
+			}
+		}
+		if len(es) > 3 || skipped > lines || len(es)+skipped > lines {
+			t.Fatalf("%d entries + %d skipped from %d lines", len(es), skipped, lines)
+		}
+		for _, e := range es {
+			if !strings.EqualFold(e.UPN, "a@b.c") && !strings.EqualFold(e.UserID, "a@b.c") {
+				t.Fatalf("filter let through %+v", e)
+			}
+		}
+	})
+}

@@ -286,17 +286,24 @@ func ReadFile(path string, f Filter) (entries []Entry, skipped int, err error) {
 }
 
 // Token-shaped text: JWTs (every Entra access token), bearer headers, and
-// secret-looking query or form parameters.
+// secret-looking query or form parameters. The JWT pattern takes the whole
+// dotted run around an "eyJ" segment, so text glued to a token cannot make
+// it match only part of one.
 var (
-	jwtRE    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
+	jwtRE    = regexp.MustCompile(`[A-Za-z0-9_-]*eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)+`)
 	bearerRE = regexp.MustCompile(`(?i)\bbearer\s+[^\s"',;]+`)
 	paramRE  = regexp.MustCompile(`(?i)\b(access_token|refresh_token|id_token|client_secret|client_assertion|password|temporaryAccessPass)(["']?\s*[=:]\s*["']?)[^\s"'&,;}]+`)
 )
 
-// Scrub cleans free text for the history: control sequences out (the file
-// is printed by `mfadesk history`), anything token-shaped redacted.
+// Scrub cleans free text for the history: anything token-shaped redacted,
+// control sequences out (the file is printed by `mfadesk history`).
+// Redaction runs before cleaning too, so an escape sequence glued to a
+// token cannot eat its first letters and hide it from the patterns.
 func Scrub(s string) string {
-	s = graph.CleanText(s)
+	return redact(graph.CleanText(redact(s)))
+}
+
+func redact(s string) string {
 	s = jwtRE.ReplaceAllString(s, "[redacted token]")
 	s = bearerRE.ReplaceAllString(s, "Bearer [redacted]")
 	s = paramRE.ReplaceAllString(s, "$1$2[redacted]")
