@@ -1,4 +1,6 @@
 // Command mfadesk: find a user, see why they can't sign in, reset their MFA.
+// main wires the command line (cli) to the full-screen app (tui); cli
+// builds the session (config -> sign-in -> Graph client) for both.
 package main
 
 import (
@@ -8,11 +10,37 @@ import (
 	"syscall"
 
 	"github.com/mfadesk/mfadesk/cli"
+	"github.com/mfadesk/mfadesk/tui"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, os.Args[1:], nil)
+	code := cli.Main(ctx, os.Args[1:], runTUI)
 	stop()
 	os.Exit(code)
+}
+
+// runTUI starts the app on the session the flags and profile describe.
+func runTUI(ctx context.Context, s *cli.Session) error {
+	o := tui.Options{
+		Client:      s.Client,
+		ReadOnly:    s.ReadOnly,
+		ReadOnlyWhy: s.ReadOnlyWhy,
+		Profile:     s.Profile,
+		TenantName:  s.TenantName,
+	}
+	if s.NoColor {
+		o.NoColor = &s.NoColor
+	}
+	if p := s.Prof; p != nil {
+		o.KeepKinds = p.KeepOnReset
+		o.BulkConfirmThreshold = p.Bulk.ConfirmThreshold
+		o.BulkWorkers = p.Bulk.Concurrency
+		o.SignInWindow = p.SignInWindow.Duration
+		o.Protected = p.Protected.Users
+		if p.Notify.Enabled {
+			o.NotifyFrom, o.NotifySubject, o.NotifyBody = p.Notify.Sender, p.Notify.Subject, p.Notify.Body
+		}
+	}
+	return tui.Run(ctx, o)
 }

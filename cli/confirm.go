@@ -14,7 +14,7 @@ import (
 
 // typedConfirmAbove is the number of users above which a y is not enough:
 // the operator types the count, so a held-down key or a stray paste cannot
-// start a large run.
+// start a large run. A profile's bulk.confirmThreshold replaces it.
 const typedConfirmAbove = 10
 
 // approval is what every change command takes to go ahead.
@@ -102,8 +102,12 @@ func (e *Env) approve(ctx context.Context, s *Session, a approval, n int, what s
 				return ctx, Usagef("a ticket or reason is required; nothing was changed")
 			}
 		}
+		above := typedConfirmAbove
+		if s.Prof != nil && s.Prof.Bulk.ConfirmThreshold > 0 {
+			above = s.Prof.Bulk.ConfirmThreshold
+		}
 		var q string
-		if n > typedConfirmAbove {
+		if n > above {
 			q = fmt.Sprintf("%s for %d users. Type %d to confirm: ", what, n, n)
 		} else {
 			q = what + "? [y/N] "
@@ -114,7 +118,7 @@ func (e *Env) approve(ctx context.Context, s *Session, a approval, n int, what s
 		}
 		typed := strings.TrimSpace(line)
 		ok := false
-		if n > typedConfirmAbove {
+		if n > above {
 			ok = typed == strconv.Itoa(n)
 		} else {
 			ok = strings.EqualFold(typed, "y") || strings.EqualFold(typed, "yes")

@@ -83,9 +83,9 @@ func (j *job) name() string {
 	return j.Target.Value
 }
 
-// workers bounds how many users are worked on at once. The bulk runner
-// (graph/bulk.go) will take over pacing; until then a small pool keeps
-// Graph's budgets in mind.
+// workers bounds how many users are worked on at once (a profile's
+// bulk.concurrency replaces it). The bulk runner (graph/bulk.go) will take
+// over pacing; until then a small pool keeps Graph's budgets in mind.
 const workers = 8
 
 // forEach runs op for every job that has not failed, a few at a time, and
@@ -141,7 +141,11 @@ func (e *Env) forEach(ctx context.Context, verb string, jobs []*job, logLines bo
 			fmt.Fprintf(e.Stderr, "[%d/%d] %s %s: %s\n", done, len(todo), verb, j.name(), status)
 		}
 	}
-	for range min(workers, len(todo)) {
+	n := workers
+	if e.session != nil && e.session.Prof != nil && e.session.Prof.Bulk.Concurrency > 0 {
+		n = e.session.Prof.Bulk.Concurrency
+	}
+	for range min(n, len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

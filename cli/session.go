@@ -38,6 +38,8 @@ type Session struct {
 	Demo *fake.Server
 	// RequireTicket: changes need a ticket or reason (config).
 	RequireTicket bool
+	// NoColor: --no-color was given.
+	NoColor bool
 	// Prof is the config profile in use (nil without a config file).
 	Prof *config.Profile
 }
@@ -178,6 +180,7 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		Client:        client,
 		RequireTicket: st.RequireTicket,
 		Prof:          st.Prof,
+		NoColor:       e.Flags.NoColor,
 		Endpoint:      strings.TrimRight(st.Endpoint, "/"),
 		Auth:          st.Auth,
 		Profile:       st.Profile,
