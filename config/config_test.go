@@ -462,3 +462,30 @@ func TestCrossFieldWarnings(t *testing.T) {
 		})
 	}
 }
+
+// The README's config reference names every key (keeps docs and code together).
+func TestREADMEListsEveryKey(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Skip("no README")
+	}
+	readme := string(data)
+	start := strings.Index(readme, "### Config file")
+	if start < 0 {
+		t.Fatal("README has no \"### Config file\" section")
+	}
+	section := readme[start:]
+	if end := strings.Index(section, "\n## "); end >= 0 {
+		section = section[:end]
+	}
+	for _, k := range Keys() {
+		if !strings.Contains(section, "`"+k+"`") {
+			t.Errorf("README's config reference does not list `%s`", k)
+		}
+	}
+	for _, m := range AuthModes {
+		if !strings.Contains(readme, "| `"+string(m)+"` |") {
+			t.Errorf("README's sign-in modes do not list `%s`", m)
+		}
+	}
+}

@@ -133,7 +133,6 @@ var (
 	guidRE   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	domainRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$`)
 	upnRE    = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+$`)
-	themeRE  = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
 )
 
 // rules returns what a value of key must look like and a check for one
@@ -228,12 +227,7 @@ func rules(key string, t reflect.Type) (string, func(string) error) {
 			return errors.New("not an address")
 		}
 	case "theme":
-		return "a theme name (lower-case letters, digits, dashes)", func(v string) error {
-			if themeRE.MatchString(v) {
-				return nil
-			}
-			return errors.New("bad theme")
-		}
+		return oneOf("auto", "dark", "light")
 	}
 	switch t.Kind() {
 	case reflect.Bool:

@@ -503,3 +503,43 @@ func TestExplain(t *testing.T) {
 		t.Error("a cancelled sign-in was rewritten")
 	}
 }
+
+// The README's permission table names the least privileged permission of
+// every action, delegated and application.
+func TestREADMEPermissionTable(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Skip("no README")
+	}
+	readme := string(data)
+	start := strings.Index(readme, "## Permissions")
+	if start < 0 {
+		t.Fatal("README has no Permissions section")
+	}
+	section := readme[start:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
+	for _, r := range graph.Requirements() {
+		for _, p := range []string{r.Delegated[0], r.Application[0]} {
+			if !strings.Contains(section, "`"+p+"`") {
+				t.Errorf("README's Permissions section lacks `%s` (%s)", p, r.Label)
+			}
+		}
+		for _, id := range r.Roles {
+			if n := graph.RoleName(id); n != "Global Administrator" && !strings.Contains(section, n) {
+				t.Errorf("README's Permissions section lacks the role %s (%s)", n, r.Label)
+			}
+		}
+	}
+	for _, s := range DelegatedPermissions(false, true, false) {
+		if !strings.Contains(readme, "`"+s+"`") {
+			t.Errorf("README does not mention the scope `%s` mfadesk asks for", s)
+		}
+	}
+	for _, s := range DelegatedPermissions(true, false, false) {
+		if !strings.Contains(readme, "`"+s+"`") {
+			t.Errorf("README does not mention the read-only scope `%s`", s)
+		}
+	}
+}
