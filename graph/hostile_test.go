@@ -96,6 +96,12 @@ func newHostile(t *testing.T, h http.HandlerFunc) *hostileServer {
 	return s
 }
 
+func (s *hostileServer) authedCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.authed
+}
+
 func hostileClient(t *testing.T, endpoint string) graph.Client {
 	t.Helper()
 	c, err := graph.NewClient(graph.ClientOptions{
@@ -244,7 +250,7 @@ func TestHostileAnswers(t *testing.T) {
 				checkErr(t, err, kind, tt.mentions...)
 			}()
 			wit.check(t)
-			if srv.authed == 0 {
+			if srv.authedCount() == 0 {
 				t.Errorf("the endpoint never got the token: the test proves nothing")
 			}
 		})
