@@ -282,9 +282,9 @@ func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
 		if shown != nil {
 			p.Ops, p.Keeps = actions.ReregisterOps(shown)
 		} else {
-			p.Ops = []string{"delete phones, Authenticator apps and software OATH tokens (as the portal's \"Require re-register MFA\")",
+			p.Ops = []string{"delete every method except the password, FIDO2 keys / passkeys, Windows Hello and platform credentials (as the portal's \"Require re-register MFA\")",
 				"revoke all sign-in sessions"}
-			p.Keeps = []string{"Password, FIDO2 keys, Windows Hello, passkeys, email"}
+			p.Keeps = []string{"Password, FIDO2 keys / passkeys, Windows Hello, platform credentials"}
 		}
 		if op.WithTAP {
 			p.Ops = append(p.Ops, fmt.Sprintf("issue a Temporary Access Pass (%s, one-time) and show it once",
@@ -533,11 +533,9 @@ func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 	name := graph.CleanText(r.Target.DisplayName)
 	if r.Status != actions.Done {
 		what, todo := explain.Err(r.Kind.Label()+" for "+name, r.Err)
-		lines := []string{}
-		lines = append(lines, draw.Wrap(what, 60)...)
-		lines = append(lines, draw.Wrap(todo, 60)...)
-		if len(r.Deleted) > 0 {
-			lines = append(lines, "", "Done before the failure: "+strings.TrimPrefix(r.Detail, "; "))
+		lines := append(draw.Wrap(what, 64), draw.Wrap(todo, 64)...)
+		if len(r.Outcomes) > 0 {
+			lines = append(append(lines, "", "Per method:"), outcomeLines(r.Outcomes)...)
 		}
 		info := &actions.Info{Title: r.Kind.Label() + " failed", Lines: lines, Danger: true}
 		id := m.newID()
@@ -557,12 +555,7 @@ func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 	switch r.Kind {
 	case actions.Reset, actions.Reregister:
 		lines := []string{"For " + actions.UserLabel(r.Target) + ":"}
-		for _, x := range r.Deleted {
-			lines = append(lines, "  ✓ deleted "+actions.MethodLabel(x))
-		}
-		if len(r.Deleted) == 0 {
-			lines = append(lines, "  nothing to delete")
-		}
+		lines = append(lines, outcomeLines(r.Outcomes)...)
 		if r.Kind == actions.Reregister {
 			lines = append(lines, "  ✓ sign-in sessions revoked")
 		}
@@ -577,6 +570,31 @@ func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.setFlash("✓ "+name+": "+r.Detail, false))
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// outcomeLines says what happened to each method of a reset.
+func outcomeLines(os []graph.MethodOutcome) []string {
+	var out []string
+	for _, o := range os {
+		label := actions.MethodLabel(o.Method)
+		switch o.Outcome {
+		case graph.OutcomeDeleted:
+			out = append(out, "  ✓ deleted "+label)
+		case graph.OutcomePending:
+			out = append(out, "  ✓ deleted "+label+" (still listed for a few minutes)")
+		case graph.OutcomeKept:
+			out = append(out, "  = kept "+label)
+		case graph.OutcomeFailed:
+			out = append(out, "  ✗ not deleted "+label+": "+explain.Short(o.Err))
+			if o.Reason != "" {
+				out = append(out, draw.Wrap("    "+graph.CleanText(o.Reason), 64)...)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "  nothing to delete")
+	}
+	return out
 }
 
 // Bulk.

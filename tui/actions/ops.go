@@ -116,7 +116,10 @@ type Result struct {
 	RequestID string
 	At        time.Time
 	Deleted   []graph.Method
-	TAP       *graph.TAP
+	// Outcomes are a reset's per-method outcomes (deleted, pending, kept,
+	// failed), for the result view.
+	Outcomes []graph.MethodOutcome
+	TAP      *graph.TAP
 }
 
 // Execute runs op for one user: the per-user step shared by single actions

@@ -2,46 +2,41 @@ package actions
 
 import (
 	"context"
-	"fmt"
-	"slices"
 
 	"github.com/mfadesk/mfadesk/graph"
-	"github.com/mfadesk/mfadesk/tui/internal/seam"
 )
 
 // ReregisterOps lists what "require re-registration" does to one user:
-// phones, Authenticator and OATH go (as the portal's "Require re-register
-// MFA" does), FIDO2, Windows Hello and passkeys stay, then sessions are
-// revoked so every device asks again.
+// the portal's "Require re-register MFA" deletions (graph.ReregisterKeep
+// stays: FIDO2 keys and passkeys, Windows Hello, platform credentials),
+// then a revoke so every device asks again.
 func ReregisterOps(ms []graph.Method) (ops, keeps []string) {
-	var keepKinds []graph.MethodKind
-	for _, k := range graph.AllKinds {
-		if !slices.Contains(seam.ReregisterKinds, k) {
-			keepKinds = append(keepKinds, k)
-		}
-	}
-	ops, keeps = ResetOps(ms, keepKinds)
+	ops, keeps = ResetOps(ms, graph.ReregisterKeep)
 	ops = append(ops, "revoke all sign-in sessions")
 	return ops, keeps
 }
 
 func execReregister(ctx context.Context, c graph.Client, u graph.User, op Op) (Result, error) {
-	res, err := seam.Reregister(ctx, c, u.ID)
-	r := Result{Deleted: res.Deleted}
-	if len(res.Deleted) > 0 {
-		r.Detail = fmt.Sprintf("deleted %d: %s; ", len(res.Deleted), methodNames(res.Deleted))
-	}
-	if err != nil {
-		return r, err
-	}
-	r.Detail += "sessions revoked"
+	opts := graph.ReregisterOptions{}
 	if op.WithTAP {
-		tap, err := c.CreateTAP(ctx, u.ID, op.TAP)
-		if err != nil {
-			return r, fmt.Errorf("re-registration done, but the TAP was not issued: %w", err)
-		}
-		r.TAP = &tap
-		r.Detail += "; TAP issued"
+		req := op.TAP
+		opts.TAP = &req
 	}
-	return r, nil
+	res, err := graph.Reregister(ctx, c, u.ID, opts)
+	d, deleted := resetDetail(res.Reset)
+	r := Result{Detail: d, Deleted: deleted, Outcomes: res.Reset.Methods, TAP: res.TAP}
+	if res.Revoked {
+		r.Detail = joinDetail(r.Detail, "sessions revoked")
+	}
+	if res.TAP != nil {
+		r.Detail = joinDetail(r.Detail, "TAP issued")
+	}
+	return r, err
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }

@@ -127,6 +127,7 @@ type Model struct {
 	err     error
 
 	cursor, offset, height int
+	w                      int
 }
 
 // New returns an empty report view.
@@ -151,6 +152,39 @@ func (m *Model) SetData(regs []*graph.Registration, loading bool, err error) {
 	m.apply()
 }
 
+// MethodShort names a methodsRegistered value briefly for the table.
+func MethodShort(v string) string {
+	switch v {
+	case "microsoftAuthenticatorPush":
+		return "Authenticator"
+	case "microsoftAuthenticatorPasswordless":
+		return "Auth passwordless"
+	case "mobilePhone":
+		return "mobile"
+	case "alternateMobilePhone":
+		return "alt mobile"
+	case "officePhone":
+		return "office phone"
+	case "softwareOneTimePasscode":
+		return "OATH app"
+	case "hardwareOneTimePasscode":
+		return "OATH token"
+	case "fido2SecurityKey":
+		return "FIDO2"
+	case "passKeyDeviceBound", "passKeyDeviceBoundAuthenticator", "passKeyDeviceBoundWindowsHello":
+		return "passkey"
+	case "windowsHelloForBusiness":
+		return "Windows Hello"
+	case "temporaryAccessPass":
+		return "TAP"
+	case "securityQuestion":
+		return "questions"
+	case "macOsSecureEnclaveKey":
+		return "macOS key"
+	}
+	return v
+}
+
 func tick(b bool) string {
 	if b {
 		return "✓"
@@ -166,11 +200,11 @@ func (m Model) makeRow(r *graph.Registration) row {
 	}
 	methods := make([]string, len(r.MethodsRegistered))
 	for i, x := range r.MethodsRegistered {
-		methods[i] = c(x)
+		methods[i] = MethodShort(c(x))
 	}
 	cells := []string{"", c(r.UserPrincipalName), c(r.UserDisplayName), tick(r.IsMfaRegistered),
 		tick(r.IsMfaCapable), tick(r.IsSsprRegistered), map[bool]string{true: "A", false: ""}[r.IsAdmin],
-		strings.Join(methods, ","), c(r.UserPreferredMethodForSecondaryAuthentication), upd}
+		strings.Join(methods, ", "), c(r.UserPreferredMethodForSecondaryAuthentication), upd}
 	keys := make([]string, len(cells))
 	for i, s := range cells {
 		keys[i] = strings.ToLower(s)
@@ -296,7 +330,28 @@ func (m Model) RowAt(y int) (int, bool) {
 	return i, true
 }
 
-func (m Model) headerLines() int { return 3 } // filters, blank, column header
+// headerLines: the filter line(s), a note line, the column header.
+func (m Model) headerLines() int { return len(m.filterLines(Styles{}, m.w)) + 2 }
+
+// filterLines are the filters with their counts, on one or two lines;
+// too narrow for two, only the active one.
+func (m Model) filterLines(st Styles, w int) []string {
+	var segs []string
+	for _, f := range Filters {
+		label := fmt.Sprintf("%d %s %d", int(f), f.Label(), m.counts[f])
+		if f == m.filter {
+			segs = append(segs, st.FilterActive.Render("["+label+"]"))
+		} else {
+			segs = append(segs, st.Filter.Render(" "+label+" "))
+		}
+	}
+	lines := draw.Pack(segs, " ", w)
+	if len(lines) <= 2 {
+		return lines
+	}
+	return []string{st.FilterActive.Render(draw.Trunc(fmt.Sprintf("[%d %s %d]", int(m.filter), m.filter.Label(), m.counts[m.filter]), w)) +
+		st.Muted.Render(draw.Trunc("  0-5 filter", max(w-40, 0)))}
+}
 
 // UserOf turns a report row into the user a bulk action targets.
 func UserOf(r *graph.Registration) graph.User {
@@ -323,6 +378,7 @@ func (m *Model) MarkAll() int {
 
 // SetSize tells the view its inner size.
 func (m *Model) SetSize(w, h int) {
+	m.w = w
 	m.height = max(h-m.headerLines(), 1)
 	m.offset = draw.Scroll(m.cursor, m.offset, m.height, len(m.view))
 }
@@ -341,25 +397,7 @@ func (m Model) Title() (string, string) {
 
 // View draws the inner w x h lines.
 func (m Model) View(st Styles, w, h int) []string {
-	var segs []string
-	for _, f := range Filters {
-		label := fmt.Sprintf("%d %s %d", int(f), f.Label(), m.counts[f])
-		if f == m.filter {
-			segs = append(segs, st.FilterActive.Render("["+label+"]"))
-		} else {
-			segs = append(segs, st.Filter.Render(" "+label+" "))
-		}
-	}
-	filterLine := draw.Pack(segs, " ", w)
-	lines := []string{}
-	if len(filterLine) > 0 {
-		lines = append(lines, filterLine[0])
-	}
-	if len(filterLine) > 1 {
-		// At narrow widths show the active filter only, not a second line.
-		lines[0] = st.FilterActive.Render(draw.Trunc(fmt.Sprintf("[%d %s %d]", int(m.filter), m.filter.Label(), m.counts[m.filter]), w)) +
-			st.Muted.Render(draw.Trunc("  0-5 filter", w))
-	}
+	lines := m.filterLines(st, w)
 	switch {
 	case m.err != nil && len(m.regs) == 0:
 		what, todo := explain.Err("Loading the registration report", m.err)

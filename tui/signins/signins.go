@@ -18,7 +18,6 @@ import (
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
-	"github.com/mfadesk/mfadesk/tui/internal/seam"
 )
 
 // Styles is what the pane draws with (filled by tui/theme.go).
@@ -166,7 +165,7 @@ func (m *Model) refilter() {
 	}
 	m.visible = m.visible[:0]
 	for i := range m.all {
-		if !m.failuresOnly || (m.rows[i].failed && !m.rows[i].benign) {
+		if !m.failuresOnly || m.rows[i].failed {
 			m.visible = append(m.visible, i)
 		}
 	}
@@ -180,7 +179,9 @@ func (m *Model) refilter() {
 	m.offset = draw.Scroll(m.cursor, 0, m.height, len(m.visible))
 }
 
-// ToggleFailures shows only failed sign-ins (benign interrupts hidden), or all.
+// ToggleFailures shows only failed sign-ins, or all. Interrupts Graph
+// counts as failures but that are usually benign (50074, 50140, ...) stay
+// listed, drawn quietly with "~": they are often the clue.
 func (m *Model) ToggleFailures() {
 	m.failuresOnly = !m.failuresOnly
 	m.refilter()
@@ -310,7 +311,7 @@ func (m Model) makeRow(s graph.SignIn) row {
 	}
 	if s.Failed() {
 		r.result = fmt.Sprintf("✗ %d", s.Status.ErrorCode)
-		if h, ok := seam.SignInHint(s.Status.ErrorCode); ok && h.Benign {
+		if h, ok := graph.SignInHint(s.Status.ErrorCode); ok && h.Benign {
 			r.benign = true
 			r.result = fmt.Sprintf("~ %d", s.Status.ErrorCode)
 		}
@@ -511,7 +512,7 @@ func DetailLines(st Styles, s graph.SignIn, loc *time.Location, w int) []string 
 		return lines
 	}
 	lines = append(lines, "")
-	h, ok := seam.SignInHint(s.Status.ErrorCode)
+	h, ok := graph.SignInHint(s.Status.ErrorCode)
 	if !ok {
 		lines = append(lines, st.HintTitle.Render(fmt.Sprintf("Error %d", s.Status.ErrorCode)))
 		for _, l := range draw.Wrap("No hint for this code yet: read the failure reason above, or look it up at https://login.microsoftonline.com/error?code="+fmt.Sprint(s.Status.ErrorCode), w) {
@@ -538,10 +539,8 @@ func DetailLines(st Styles, s graph.SignIn, loc *time.Location, w int) []string 
 
 func failedPolicies(s graph.SignIn) string {
 	var names []string
-	for _, p := range s.AppliedPolicies {
-		if p.Result == "failure" {
-			names = append(names, fmt.Sprintf("%q", graph.CleanText(p.DisplayName)))
-		}
+	for _, p := range graph.FailedPolicies(s) {
+		names = append(names, fmt.Sprintf("%q", graph.CleanText(p.DisplayName)))
 	}
 	if len(names) == 0 {
 		return ""

@@ -29,6 +29,13 @@ func Err(doing string, err error) (what, todo string) {
 		reqID = graph.CleanText(ge.RequestID)
 	}
 	switch {
+	case errors.Is(err, graph.ErrReadOnly):
+		what = doing + ": refused, read-only mode"
+		todo = "Nothing was sent. Start mfadesk without --read-only (or use a profile that is not read-only) to make changes."
+		msg = ""
+	case errors.Is(err, graph.ErrProtected):
+		what = doing + ": refused, protected account"
+		todo = "Nothing was sent. Protected accounts (break-glass) are listed in the config and never changed."
 	case errors.Is(err, graph.ErrDenied):
 		what = doing + ": access denied"
 		if needs != "" {

@@ -50,7 +50,7 @@ func New(n int) *Client {
 		Fail:     map[string]string{},
 		Gate:     map[string]chan struct{}{},
 		Op: graph.Operator{ID: "op", DisplayName: "Helpdesk Harry", UserPrincipalName: "harry@contoso.com",
-			DirectoryRoles: []string{"Authentication Administrator"}},
+			DirectoryRoles: []string{"Privileged Authentication Administrator"}},
 	}
 	base := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	for i := 0; i < n; i++ {

@@ -1,0 +1,196 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/actions"
+	"github.com/mfadesk/mfadesk/tui/internal/stub"
+)
+
+// driver runs the root model the way Bubble Tea does, synchronously enough
+// for Update-level tests: each command runs in a goroutine; what answers
+// within `wait` is fed back at once, what takes longer (a tick, a call held
+// by a stub gate) arrives later through settle.
+type driver struct {
+	t    *testing.T
+	m    Model
+	late chan tea.Msg
+	wait time.Duration
+}
+
+var fixedNow = time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+
+func init() {
+	detailDebounce = time.Millisecond
+	regPagePause = time.Millisecond
+	flashFor = time.Hour // flashes stay put: tests read them
+}
+
+func newDriver(t *testing.T, c graph.Client, edit func(*Options)) *driver {
+	t.Helper()
+	noColor, dark := true, true
+	opts := Options{Client: c, Now: func() time.Time { return fixedNow }, Location: time.UTC,
+		NoColor: &noColor, Dark: &dark, TenantName: "Contoso"}
+	if edit != nil {
+		edit(&opts)
+	}
+	d := &driver{t: t, m: New(opts), late: make(chan tea.Msg, 1024), wait: 200 * time.Millisecond}
+	d.m.users.Debounce = time.Millisecond
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 36})
+	d.exec(d.m.Init(), nil)
+	d.settle()
+	return d
+}
+
+// send delivers msg and everything its commands answer quickly.
+func (d *driver) send(msg tea.Msg) {
+	d.t.Helper()
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 {
+		msg := queue[0]
+		queue = queue[1:]
+		nm, cmd := d.m.Update(msg)
+		d.m = nm.(Model)
+		d.exec(cmd, &queue)
+	}
+}
+
+func (d *driver) exec(cmd tea.Cmd, queue *[]tea.Msg) {
+	if cmd == nil {
+		return
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	select {
+	case msg := <-ch:
+		d.handle(msg, queue)
+	case <-time.After(d.wait):
+		go func() {
+			if msg := <-ch; msg != nil {
+				d.late <- msg
+			}
+		}()
+	}
+}
+
+func (d *driver) handle(msg tea.Msg, queue *[]tea.Msg) {
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.exec(c, queue)
+		}
+	default:
+		if queue == nil {
+			d.send(msg)
+			return
+		}
+		*queue = append(*queue, msg)
+	}
+}
+
+// settle delivers late answers until none comes for a little while.
+func (d *driver) settle() {
+	d.t.Helper()
+	for {
+		select {
+		case msg := <-d.late:
+			d.send(msg)
+		case <-time.After(300 * time.Millisecond):
+			return
+		}
+	}
+}
+
+func (d *driver) key(keys ...string) {
+	d.t.Helper()
+	for _, k := range keys {
+		d.send(keyMsg(k))
+	}
+}
+
+func (d *driver) typeText(s string) {
+	for _, r := range s {
+		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)
+	if len(r) == 1 {
+		return tea.KeyPressMsg{Code: r[0], Text: k}
+	}
+	panic("unknown key " + k)
+}
+
+// screen is the current frame as plain text.
+func (d *driver) screen() string { return ansi.Strip(d.m.Render()) }
+
+func (d *driver) mustSee(s string) {
+	d.t.Helper()
+	if !strings.Contains(d.screen(), s) {
+		d.t.Fatalf("screen lacks %q:\n%s", s, d.screen())
+	}
+}
+
+func (d *driver) mustNotSee(s string) {
+	d.t.Helper()
+	if strings.Contains(d.screen(), s) {
+		d.t.Fatalf("screen shows %q:\n%s", s, d.screen())
+	}
+}
+
+// armNow arms an open confirmation as its timer would.
+func (d *driver) armNow() {
+	d.t.Helper()
+	if _, ok := d.m.modal.(*actions.Confirm); !ok {
+		d.t.Fatalf("no confirmation open:\n%s", d.screen())
+	}
+	old := actions.ArmDelay
+	defer func() { actions.ArmDelay = old }()
+	// The arming timer already runs (started when the dialog opened);
+	// waiting for it is the honest way to arm.
+	deadline := time.Now().Add(3 * time.Second)
+	for !d.m.modal.(*actions.Confirm).Armed() {
+		if time.Now().After(deadline) {
+			d.t.Fatal("confirmation never armed")
+		}
+		select {
+		case msg := <-d.late:
+			d.send(msg)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+func newStub(n int) *stub.Client { return stub.New(n) }
