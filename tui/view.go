@@ -351,4 +351,3 @@ func (m Model) openHelp() (tea.Model, tea.Cmd) {
 	m.setModal(id, info, pending{kind: pInfo})
 	return m, nil
 }
-
