@@ -145,6 +145,10 @@ func (r resetSpec) verb() string {
 // runReset is reset and reregister: check input, plan every user, show the
 // plan, confirm, run, report.
 func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec resetSpec) error {
+	verb := spec.verb()
+	if o.Resume != "" {
+		return e.resumeRun(ctx, args, o, verb, spec.opKind())
+	}
 	targets, err := e.readTargets(args, o.CSV)
 	if err != nil {
 		return err
@@ -153,7 +157,6 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 	if err != nil {
 		return err
 	}
-	verb := spec.verb()
 	if !spec.reregister && !spec.keepSet && s.Prof != nil && len(s.Prof.KeepOnReset) > 0 {
 		spec.keep = s.Prof.KeepOnReset
 		e.note(fmt.Sprintf("Keeping %s (keepOnReset in profile %q; --keep overrides).", joinKinds(spec.keep), s.Prof.Name))
@@ -166,25 +169,33 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 			return err
 		}
 	}
-	jobs := e.resolveJobs(ctx, s.Client, targets)
-	e.forEach(ctx, "planning", jobs, false, func(ctx context.Context, j *job) error {
-		// A protected account (config) is refused here, before the
-		// confirmation, rather than half-way through.
-		// (A dry run in read-only mode still shows its plan.)
-		if err := graph.CheckWrite(ctx, s.Client, graph.WriteDeleteMethod, j.User.ID); err != nil &&
-			!(o.DryRun && errors.Is(err, graph.ErrReadOnly)) {
-			return err
+
+	var jobs []*job
+	if len(targets) <= planFullUpTo || o.DryRun {
+		jobs = e.resolveJobs(ctx, s.Client, targets)
+		e.forEach(ctx, "planning", jobs, false, func(ctx context.Context, j *job) error {
+			// A protected account (config) is refused here, before the
+			// confirmation, rather than half-way through.
+			// (A dry run in read-only mode still shows its plan.)
+			if err := graph.CheckWrite(ctx, s.Client, graph.WriteDeleteMethod, j.User.ID); err != nil &&
+				!(o.DryRun && errors.Is(err, graph.ErrReadOnly)) {
+				return err
+			}
+			methods, err := s.Client.ListMethods(ctx, j.User.ID)
+			if err != nil {
+				return err
+			}
+			j.Plan = spec.plan(methods)
+			return nil
+		})
+		if o.DryRun {
+			return e.emitPlans(verb, jobs, spec)
 		}
-		methods, err := s.Client.ListMethods(ctx, j.User.ID)
-		if err != nil {
-			return err
+	} else {
+		// Many users: the runner looks each one up as it goes.
+		for _, t := range targets {
+			jobs = append(jobs, &job{Target: t})
 		}
-		p := spec.plan(methods)
-		j.Plan = p
-		return nil
-	})
-	if o.DryRun {
-		return e.emitPlans(verb, jobs, spec)
 	}
 	planned := 0
 	for _, j := range jobs {
@@ -195,11 +206,18 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 	if planned == 0 {
 		return e.emitResults(verb, jobs, false, nil)
 	}
-	e.note(fmt.Sprintf("Plan: %s for %d user(s):", strings.ToLower(verb), planned))
-	e.writePlans(e.Stderr, jobs, planPreview)
+	if len(targets) <= planFullUpTo {
+		e.note(fmt.Sprintf("Plan: %s for %d user(s):", strings.ToLower(verb), planned))
+		e.writePlans(e.Stderr, jobs, planPreview)
+	} else {
+		e.note(spec.summary(planned))
+	}
 	ctx, err = e.approve(ctx, s, o.approval, planned, verb)
 	if err != nil {
 		return err
+	}
+	if planned > 1 || o.Journal != "" {
+		return e.runBulk(ctx, s, verb, spec.operation(), jobs, o.bulkOptions)
 	}
 	e.forEach(ctx, strings.ToLower(verb), jobs, true, func(ctx context.Context, j *job) error {
 		res, err := spec.run(ctx, s.Client, j.User.ID)
@@ -217,6 +235,34 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 		}
 		return line
 	})
+}
+
+// resumeRun finishes an interrupted bulk run of this command from its
+// journal, after the same approval as a new run.
+func (e *Env) resumeRun(ctx context.Context, args []string, o targetOptions, verb string, kind graph.OpKind) error {
+	if len(args) > 0 || o.CSV != "" || o.DryRun {
+		return Usagef("--resume takes no users, --csv or --dry-run: the journal says what to do")
+	}
+	pending, err := resumeCheck(o.Resume, kind)
+	if err != nil {
+		return err
+	}
+	s, err := e.Session(ctx)
+	if err != nil {
+		return err
+	}
+	if err := e.requireWrite(s, strings.ToLower(verb)); err != nil {
+		return err
+	}
+	if pending == 0 {
+		e.note("Every user of that run is finished; nothing to resume.")
+	} else {
+		e.note(fmt.Sprintf("Resume: %d user(s) of %s are not finished.", pending, o.Resume))
+		if ctx, err = e.approve(ctx, s, o.approval, pending, verb); err != nil {
+			return err
+		}
+	}
+	return e.runBulk(ctx, s, verb, graph.Operation{}, nil, o.bulkOptions)
 }
 
 // emitPlans is --dry-run's output: every user's plan in the --output format.

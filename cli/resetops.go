@@ -38,6 +38,39 @@ func (spec resetSpec) keepKinds() []graph.MethodKind {
 	return spec.keep
 }
 
+// opKind is the bulk runner's name for spec.
+func (spec resetSpec) opKind() graph.OpKind {
+	if spec.reregister {
+		return graph.OpReregister
+	}
+	return graph.OpReset
+}
+
+// operation is spec for the bulk runner.
+func (spec resetSpec) operation() graph.Operation {
+	op := graph.Operation{Kind: spec.opKind(), Keep: spec.keepKinds()}
+	if spec.tap != nil {
+		op.TAP = &graph.BulkTAP{LifetimeMinutes: spec.tap.LifetimeMinutes, IsUsableOnce: spec.tap.IsUsableOnce}
+	}
+	return op
+}
+
+// summary is the plan for many users, said once instead of per user.
+func (spec resetSpec) summary(n int) string {
+	s := fmt.Sprintf("Plan: %s for %d users: delete every method but the password", strings.ToLower(spec.verb()), n)
+	if k := spec.keepKinds(); len(k) > 0 {
+		s += " and " + joinKinds(k)
+	}
+	s += ", the default method last"
+	if spec.reregister {
+		s += "; then revoke sign-in sessions"
+		if spec.tap != nil {
+			s += "; then issue a Temporary Access Pass (" + describeTAP(*spec.tap) + ")"
+		}
+	}
+	return s + ".\n(--dry-run lists every user's methods first.)"
+}
+
 // plan says what spec does to a user who has methods.
 func (spec resetSpec) plan(methods []graph.Method) userPlan {
 	p := userPlan{ResetPlan: graph.PlanReset(methods, graph.ResetOptions{Keep: spec.keepKinds()})}

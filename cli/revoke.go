@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/mfadesk/mfadesk/graph"
@@ -17,16 +18,19 @@ func revokeCmd(env *Env) *cobra.Command {
 			"app and device asks them to sign in again (within minutes). Does nothing for guests.",
 		Example: "  mfadesk revoke alice@contoso.com\n  mfadesk revoke --csv leavers.csv --yes",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			const what = "Revoke sign-in sessions"
+			ctx := cmd.Context()
+			if o.Resume != "" {
+				return env.resumeRun(ctx, args, o, what, graph.OpRevoke)
+			}
 			targets, err := env.readTargets(args, o.CSV)
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
 			s, err := env.Session(ctx)
 			if err != nil {
 				return err
 			}
-			const what = "Revoke sign-in sessions"
 			if !o.DryRun {
 				if err := env.requireWrite(s, "revoke"); err != nil {
 					return err
@@ -35,28 +39,46 @@ func revokeCmd(env *Env) *cobra.Command {
 					return err
 				}
 			}
-			jobs := env.resolveJobs(ctx, s.Client, targets)
+			plan := func(j *job) string { s, _ := j.Plan.(string); return s }
+			var jobs []*job
+			if len(targets) <= planFullUpTo || o.DryRun {
+				jobs = env.resolveJobs(ctx, s.Client, targets)
+				for _, j := range jobs {
+					if j.Err == nil {
+						if err := graph.CheckWrite(ctx, s.Client, graph.WriteRevokeSessions, j.User.ID); err != nil &&
+							!(o.DryRun && errors.Is(err, graph.ErrReadOnly)) {
+							j.Err = err
+						}
+					}
+					if j.Err != nil {
+						continue
+					}
+					j.Plan = "revoke sign-in sessions"
+					if j.User.IsGuest() {
+						j.Plan = "revoke sign-in sessions (a guest: Graph accepts it but it has no effect)"
+					}
+				}
+			} else {
+				for _, t := range targets {
+					jobs = append(jobs, &job{Target: t, Plan: "revoke sign-in sessions"})
+				}
+			}
 			planned := 0
 			for _, j := range jobs {
 				if j.Err == nil {
-					j.Err = graph.CheckWrite(ctx, s.Client, graph.WriteRevokeSessions, j.User.ID)
-				}
-				if j.Err != nil {
-					continue
-				}
-				planned++
-				j.Plan = "revoke sign-in sessions"
-				if j.User.IsGuest() {
-					j.Plan = "revoke sign-in sessions (a guest: Graph accepts it but it has no effect)"
+					planned++
 				}
 			}
 			if o.DryRun || planned == 0 {
-				return env.emitResults(what, jobs, true, func(j *job) string { return j.Plan.(string) })
+				return env.emitResults(what, jobs, o.DryRun, plan)
 			}
 			env.note(fmt.Sprintf("Plan: revoke the sign-in sessions of %d user(s):", planned))
-			env.listPlanned(jobs, func(j *job) string { return j.Plan.(string) })
+			env.listPlanned(jobs, plan)
 			if ctx, err = env.approve(ctx, s, o.approval, planned, what); err != nil {
 				return err
+			}
+			if planned > 1 || o.Journal != "" {
+				return env.runBulk(ctx, s, what, graph.Operation{Kind: graph.OpRevoke}, jobs, o.bulkOptions)
 			}
 			env.forEach(ctx, "revoking", jobs, true, func(ctx context.Context, j *job) error {
 				return s.Client.RevokeSessions(ctx, j.User.ID)

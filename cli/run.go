@@ -15,6 +15,7 @@ import (
 // targetOptions are the flags every multi-user change takes.
 type targetOptions struct {
 	approval
+	bulkOptions
 	CSV    string
 	DryRun bool
 }
@@ -22,6 +23,7 @@ type targetOptions struct {
 func addTargetFlags(cmd *cobra.Command, o *targetOptions) {
 	cmd.Flags().StringVar(&o.CSV, "csv", "", "read the users from a CSV file with an ObjectId, Id or UserPrincipalName column (- for stdin)")
 	addApprovalFlags(cmd, &o.approval)
+	addBulkFlags(cmd, &o.bulkOptions)
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "print the plan and change nothing")
 }
 
@@ -70,6 +72,8 @@ type job struct {
 	Err error
 	// Started: the current stage has begun work on this user.
 	Started bool
+	// Skipped: the user needed nothing (the bulk runner said why).
+	Skipped bool
 	// Plan and Result are the command's own (a reset plan, a TAP, ...).
 	Plan   any
 	Result any
@@ -240,6 +244,8 @@ func (j *job) status(dryRun bool) string {
 		return "failed"
 	case dryRun:
 		return "planned"
+	case j.Skipped:
+		return "skipped"
 	}
 	return "done"
 }
@@ -327,7 +333,7 @@ func (e *Env) emitResults(verb string, jobs []*job, dryRun bool, detail func(j *
 		return err
 	}
 	var parts []string
-	for _, st := range []string{"done", "planned", "failed", "not started"} {
+	for _, st := range []string{"done", "skipped", "planned", "failed", "not started"} {
 		if counts[st] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
 		}

@@ -1,0 +1,281 @@
+package cli
+
+// Multi-user changes run on graph.RunBulk: bounded concurrency, $batch,
+// pacing under throttling, and a journal synced per step so a run killed at
+// any moment is finished with --resume, without repeating or losing a user.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/history"
+	"github.com/spf13/cobra"
+)
+
+// planFullUpTo is the number of users whose methods are listed for the
+// plan shown before a confirmation. Above it the plan is summarised (listing
+// thousands of users first would double the run); --dry-run always lists.
+const planFullUpTo = 50
+
+// bulkOptions are the flags of the commands that run on the bulk runner.
+type bulkOptions struct {
+	Journal string
+	Resume  string
+}
+
+func addBulkFlags(cmd *cobra.Command, o *bulkOptions) {
+	cmd.Flags().StringVar(&o.Journal, "journal", "", "write the run's journal here (default: a new file in the state directory, printed at the start)")
+	cmd.Flags().StringVar(&o.Resume, "resume", "", "finish an interrupted run from its journal (no users or --csv)")
+}
+
+// bulkRow is one user's line of a bulk run's --output json result.
+type bulkRow struct {
+	graph.UserResult
+	// TAP is the pass issued to this user (re-register --tap), shown once.
+	TAP *graph.TAP `json:"temporaryAccessPass,omitempty"`
+}
+
+// journalPath picks where a new run's journal goes: --journal, else beside
+// the change history (runs/<time>-<op>.jsonl). The in-process demo tenant
+// keeps its journal in memory unless --journal is given.
+func (e *Env) journalPath(s *Session, o bulkOptions, op graph.OpKind) (string, error) {
+	if o.Journal != "" || s.Demo != nil {
+		return o.Journal, nil
+	}
+	hp, err := history.PathFrom(e.Getenv)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(filepath.Dir(hp), "runs")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("journal directory: %w", err)
+	}
+	return filepath.Join(dir, time.Now().UTC().Format("20060102T150405.000Z")+"-"+string(op)+".jsonl"), nil
+}
+
+// runBulk applies op to the jobs that have not failed (their resolved ids,
+// or the targets as given when they were not looked up) and fills each job
+// from the run's report. resume, when set, finishes that journal instead.
+func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Operation, jobs []*job, o bulkOptions) error {
+	var targets []string
+	byTarget := map[string]*job{}
+	for _, j := range jobs {
+		if j.Err != nil {
+			continue
+		}
+		t := j.Target.Value
+		if j.User.ID != "" {
+			t = j.User.ID
+		}
+		targets = append(targets, t)
+		byTarget[strings.ToLower(t)] = j
+	}
+	ticket, _ := history.TicketFrom(ctx)
+	opts := graph.BulkOptions{
+		Batch:  true,
+		Tenant: s.TenantName,
+		Reason: ticket,
+	}
+	if s.Prof != nil && s.Prof.Bulk.Concurrency > 0 {
+		opts.Concurrency = s.Prof.Bulk.Concurrency
+	}
+	var (
+		mu     sync.Mutex
+		passes = map[string]*graph.TAP{}
+	)
+	opts.OnEvent = func(ev graph.Event) {
+		if ev.TAP != nil {
+			mu.Lock()
+			passes[strings.ToLower(ev.User)] = ev.TAP
+			mu.Unlock()
+		}
+		e.bulkProgress(verb, ev)
+	}
+
+	var (
+		sum *graph.BulkSummary
+		err error
+	)
+	if o.Resume != "" {
+		opts.Journal = o.Resume
+		sum, err = graph.ResumeBulk(ctx, s.Client, o.Resume, opts)
+	} else {
+		if opts.Journal, err = e.journalPath(s, o, op.Kind); err != nil {
+			return err
+		}
+		if opts.Journal != "" {
+			e.note(fmt.Sprintf("Journal: %s (if interrupted: mfadesk %s --resume %s)", opts.Journal, e.command, opts.Journal))
+		}
+		sum, err = graph.RunBulk(ctx, s.Client, op, targets, opts)
+	}
+	interrupted := errors.Is(err, graph.ErrBulkInterrupted)
+	if err != nil && !interrupted {
+		return err
+	}
+	// The report, in target order, from the journal.
+	var out []*job
+	for _, j := range jobs {
+		if j.Err != nil {
+			out = append(out, j)
+		}
+	}
+	for _, r := range sum.Results {
+		row := &bulkRow{UserResult: r, TAP: passes[strings.ToLower(r.User)]}
+		j := byTarget[strings.ToLower(r.User)]
+		if j == nil { // a resumed run: the journal names the users
+			j = &job{Target: graph.Target{Value: r.User, IsID: true}}
+		}
+		if j.User.ID == "" {
+			j.User.ID = r.UserID
+		}
+		j.Result = row
+		switch r.State {
+		case graph.StateFailed:
+			j.Err = bulkError(r)
+		case graph.StateSkipped:
+			j.Skipped = true
+		case graph.StatePending:
+			j.Err = fmt.Errorf("%w: resume the run with --resume %s", errNotStarted, sum.Journal)
+		}
+		out = append(out, j)
+	}
+	if e.Flags.Output == "table" {
+		for _, j := range out {
+			if r, ok := j.Result.(*bulkRow); ok && r.TAP != nil {
+				e.tapText(e.Stdout, j.name(), *r.TAP)
+				fmt.Fprintln(e.Stdout)
+			}
+		}
+	}
+	res := e.emitResults(verb, out, false, func(j *job) string {
+		r, ok := j.Result.(*bulkRow)
+		if !ok {
+			return ""
+		}
+		d := bulkLine(r.UserResult)
+		if r.TAP != nil && e.Flags.Output == "csv" {
+			d += "; pass " + r.TAP.Value
+		}
+		return d
+	})
+	if sum.Journal != "" {
+		e.note(fmt.Sprintf("Journal: %s", sum.Journal))
+	}
+	if interrupted {
+		e.note(fmt.Sprintf("Interrupted: %d user(s) not finished. Finish with: mfadesk %s --resume %s", sum.Pending, e.command, sum.Journal))
+		return silentExit(ExitFailed)
+	}
+	return res
+}
+
+// bulkError turns a failed report row into a classified error (for the
+// exit code and the JSON error object).
+func bulkError(r graph.UserResult) error {
+	kind := graph.ErrUnavailable
+	switch {
+	case r.Status == 401 || r.Status == 403:
+		kind = graph.ErrDenied
+	case r.Status == 404:
+		kind = graph.ErrNotFound
+	case r.Status == 429:
+		kind = graph.ErrThrottled
+	case r.Status == 400 || r.Status == 409 || r.Status == 412:
+		kind = graph.ErrBadRequest
+	case r.Status == 0 && strings.Contains(strings.ToLower(r.Why), "protected"):
+		kind = graph.ErrProtected
+	case r.Status == 0 && strings.Contains(strings.ToLower(r.Why), "read-only"):
+		kind = graph.ErrReadOnly
+	}
+	return &graph.Error{Kind: kind, Status: r.Status, Message: r.Why, RequestID: r.RequestID}
+}
+
+// bulkLine sums up a report row for the table (never a pass value).
+func bulkLine(r graph.UserResult) string {
+	var parts []string
+	if r.State == graph.StateSkipped && r.Why != "" {
+		parts = append(parts, "skipped: "+r.Why)
+	}
+	if len(r.Deleted) > 0 {
+		kinds := make([]string, len(r.Deleted))
+		for i, d := range r.Deleted {
+			kinds[i], _, _ = strings.Cut(d, ":")
+		}
+		parts = append(parts, "deleted "+strings.Join(kinds, ", "))
+	}
+	if len(r.Kept) > 0 {
+		parts = append(parts, "kept "+strings.Join(r.Kept, ", "))
+	}
+	if r.SessionsRevoked {
+		parts = append(parts, "sessions revoked")
+	}
+	if r.TAPIssued {
+		parts = append(parts, "pass issued")
+	}
+	if r.PerUserMFA != "" {
+		parts = append(parts, "per-user MFA "+r.PerUserMFA)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// bulkProgress shows the run: a line updated in place on a terminal, one
+// plain line per finished user otherwise. Never a pass value.
+func (e *Env) bulkProgress(verb string, ev graph.Event) {
+	c := ev.Counts
+	if e.ErrTerminal {
+		switch ev.Kind {
+		case graph.EventDone, graph.EventSkipped, graph.EventFailed, graph.EventThrottled, graph.EventFinished:
+			s := fmt.Sprintf("\r\x1b[K%s %d/%d", verb, c.Finished(), c.Total)
+			if c.Failed > 0 {
+				s += fmt.Sprintf(" · %d failed", c.Failed)
+			}
+			if c.Skipped > 0 {
+				s += fmt.Sprintf(" · %d skipped", c.Skipped)
+			}
+			if c.Throttled > 0 {
+				s += fmt.Sprintf(" · throttled %d×", c.Throttled)
+			}
+			if c.Rate > 0 {
+				s += fmt.Sprintf(" · %.0f req/s", c.Rate)
+			}
+			fmt.Fprint(e.Stderr, s)
+			if ev.Kind == graph.EventFinished {
+				fmt.Fprintln(e.Stderr)
+			}
+		}
+		return
+	}
+	switch ev.Kind {
+	case graph.EventDone:
+		fmt.Fprintf(e.Stderr, "[%d/%d] %s %s: done\n", c.Finished(), c.Total, verb, graph.CleanText(ev.User))
+	case graph.EventSkipped:
+		fmt.Fprintf(e.Stderr, "[%d/%d] %s %s: skipped: %s\n", c.Finished(), c.Total, verb, graph.CleanText(ev.User), graph.CleanText(ev.Why))
+	case graph.EventFailed:
+		fmt.Fprintf(e.Stderr, "[%d/%d] %s %s: failed: %s\n", c.Finished(), c.Total, verb, graph.CleanText(ev.User), graph.CleanText(ev.Why))
+	}
+}
+
+// resumeCheck reads a journal before resuming it: it must be a run of this
+// command, and it says how many users are left.
+func resumeCheck(path string, kind graph.OpKind) (pending int, err error) {
+	j, st, err := graph.OpenJournal(path)
+	if err != nil {
+		return 0, Usage(err)
+	}
+	j.Close()
+	if st.Run.Op.Kind != kind {
+		return 0, Usagef("%s is the journal of a %s run; resume it with mfadesk %s --resume", path, st.Run.Op.Kind, st.Run.Op.Kind)
+	}
+	for _, u := range st.Users {
+		if u.Final == nil {
+			pending++
+		}
+	}
+	return pending, nil
+}
