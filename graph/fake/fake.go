@@ -14,8 +14,8 @@
 // Operator identity comes from the bearer token's claims (decoded, not
 // verified: see parseToken). Without an Authorization header a request acts
 // as the demo operator, DemoOperatorUPN, a Privileged Authentication
-// Administrator. What each scope, app role and directory role allows is the
-// Permissions table (auth.go).
+// Administrator and Reports Reader. What each scope, app role and directory
+// role allows is the Permissions table (auth.go).
 //
 // Inspection for tests (all return copies, all safe concurrently):
 //
@@ -531,7 +531,7 @@ func (t *Tenant) run(rc *reqCtx, h func(*reqCtx) response) response {
 func (t *Tenant) demoOperator() *operator {
 	op := &operator{UPN: DemoOperatorUPN, DisplayName: "Demo Admin", TenantID: t.tenantID,
 		AppID: defaultOperatorAppID, AppName: defaultOperatorAppName, Scopes: demoScopes,
-		Wids: []string{RolePrivilegedAuthAdmin, roleDefaultUserTemplate}, Demo: true}
+		Wids: []string{RolePrivilegedAuthAdmin, RoleReportsReader, roleDefaultUserTemplate}, Demo: true}
 	if u := t.byUPN[DemoOperatorUPN]; u != nil {
 		op.ID = u.ID
 		op.DisplayName = u.DisplayName
