@@ -66,6 +66,7 @@ const (
 	OpSendMail              Op = "mail.send"
 	OpReadMe                Op = "me.read" // /me, /me/memberOf, /organization
 	OpReadOrganization      Op = "organization.read"
+	OpReadGroups            Op = "groups.read" // /groups, /groups/{id}, its (transitive) members
 	opNone                  Op = ""
 	roleCheckNone              = 0
 	roleCheckTarget            = 1 // role limits depend on the target (admins need a privileged role)
@@ -106,6 +107,7 @@ var (
 	regRead       = []string{"AuditLog.Read.All", "Reports.Read.All", "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}
 	perUserRead   = []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"}
 	perUserWrite  = []string{"Policy.ReadWrite.AuthenticationMethod"}
+	groupRead     = []string{"GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 	revokeScopes  = []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
 	logReaders    = []string{RoleGlobalAdmin, RoleGlobalReader, RoleReportsReader, RoleSecurityReader, RoleSecurityOperator, RoleSecurityAdmin}
 	methodReaders = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleGlobalReader}
@@ -131,6 +133,7 @@ var (
 //	                    Policy Administrator (admins: GA, PAA, Authentication Policy Administrator)
 //	mail.send           Mail.Send (delegated also Mail.Send.Shared)
 //	me.read, org        User.Read (or wider)
+//	groups.read         GroupMember.Read.All, Group.Read(Write).All or Directory.Read(Write).All; any member
 //
 // A user may always read their own methods and per-user MFA state.
 var Permissions = []Permission{
@@ -148,6 +151,7 @@ var Permissions = []Permission{
 		Roles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleAuthPolicyAdmin}, PrivilegedRoles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthPolicyAdmin}},
 	{Op: OpSendMail, Scopes: []string{"Mail.Send", "Mail.Send.Shared"}, AppRoles: []string{"Mail.Send"}},
 	{Op: OpReadMe, Scopes: []string{"User.Read", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
+	{Op: OpReadGroups, Scopes: groupRead, AppRoles: groupRead},
 	{Op: OpReadOrganization, Scopes: []string{"User.Read", "Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}, AppRoles: []string{"Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
 }
 

@@ -19,8 +19,20 @@ type TenantData struct {
 	// Domain is the verified default domain, e.g. "contoso.com".
 	Domain   string      `json:"domain"`
 	Users    []UserData  `json:"users"`
+	Groups   []GroupData `json:"groups,omitempty"`
 	Audits   []AuditData `json:"directoryAudits,omitempty"`
 	SentMail []SentMail  `json:"sentMail,omitempty"`
+}
+
+// GroupData is one security group. Members are user ids or the ids of
+// nested groups; /transitiveMembers expands the nesting.
+type GroupData struct {
+	ID                 string    `json:"id"`
+	DisplayName        string    `json:"displayName"`
+	Description        string    `json:"description,omitempty"`
+	Created            time.Time `json:"createdDateTime,omitzero"`
+	IsAssignableToRole bool      `json:"isAssignableToRole,omitempty"`
+	MemberIDs          []string  `json:"memberIds"`
 }
 
 // UserData is one directory user with everything the fake serves about them.
@@ -308,7 +320,7 @@ func (td *TenantData) validate() error {
 			}
 		}
 	}
-	return nil
+	return td.validateGroups(ids)
 }
 
 func (td TenantData) clone() TenantData {

@@ -90,6 +90,7 @@ type Tenant struct {
 	users       []*user
 	byID        map[string]*user // lower-case id
 	byUPN       map[string]*user // lower-case UPN
+	groups      []GroupData      // see groups.go
 	audits      []AuditData      // oldest first
 	mail        []SentMail
 
@@ -191,6 +192,7 @@ func (t *Tenant) load(td *TenantData) {
 		}
 		t.addUser(u)
 	}
+	t.groups = cloneGroups(td.Groups)
 	t.audits = td.Audits
 	t.mail = td.SentMail
 }

@@ -181,6 +181,7 @@ func (t *Tenant) generate(n int, seed int64, now time.Time) {
 		}
 	}
 	sort.SliceStable(t.audits, func(i, j int) bool { return t.audits[i].ActivityDateTime.Before(t.audits[j].ActivityDateTime) })
+	t.generateGroups(now)
 }
 
 func (g *genCtx) password(created time.Time) MethodData {
@@ -326,7 +327,7 @@ func personas(g *genCtx) []*user {
 	out = append(out, liam)
 
 	demo := mk(DemoAdminID, "Demo", "Admin", DemoOperatorUPN, "IT", "Helpdesk Lead", "Redmond", d(1200))
-	demo.Roles = []string{RolePrivilegedAuthAdmin}
+	demo.Roles = []string{RolePrivilegedAuthAdmin, RoleReportsReader}
 	demo.Methods = []MethodData{g.password(d(90)), g.authenticator("iPhone 15", "6.8.12", d(900))}
 	demo.PreferredMethod = "push"
 	demo.PerUserMFAState = "enforced"

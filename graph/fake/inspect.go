@@ -189,6 +189,7 @@ func (t *Tenant) Export() TenantData {
 		t.signInsOf(u)
 		td.Users = append(td.Users, cloneUser(u, true))
 	}
+	td.Groups = cloneGroups(t.groups)
 	td.Audits = slices.Clone(t.audits)
 	td.SentMail = slices.Clone(t.mail)
 	return td

@@ -25,6 +25,8 @@ func (t *Tenant) route(rc *reqCtx) (string, func(*reqCtx) response) {
 		return t.routeUser(rc, "/users/{id}", s[1], s[2:])
 	case "me":
 		return t.routeUser(rc, "/me", "", s[1:])
+	case "groups":
+		return t.routeGroup(rc, s[1:])
 	case "organization":
 		if len(s) == 1 {
 			return "/organization", allow(rc, t.organization, "GET")
@@ -65,6 +67,34 @@ func (t *Tenant) route(rc *reqCtx) (string, func(*reqCtx) response) {
 		}
 	}
 	return "unknown", segmentNotFound(s[len(s)-1])
+}
+
+// routeGroup routes /groups, /groups/{id} and /groups/{id}/(transitive)members[/microsoft.graph.user].
+func (t *Tenant) routeGroup(rc *reqCtx, rest []string) (string, func(*reqCtx) response) {
+	if len(rest) == 0 {
+		return "/groups", allow(rc, t.listGroups, "GET")
+	}
+	id := rest[0]
+	if len(rest) == 1 {
+		return "/groups/{id}", allow(rc, func(rc *reqCtx) response { return t.getGroup(rc, id) }, "GET")
+	}
+	seg := strings.ToLower(rest[1])
+	if (seg == "members" || seg == "transitivemembers") && len(rest) <= 3 {
+		transitive := seg == "transitivemembers"
+		p := "/groups/{id}/members"
+		if transitive {
+			p = "/groups/{id}/transitiveMembers"
+		}
+		usersOnly := len(rest) == 3
+		if usersOnly {
+			if !strings.EqualFold(rest[2], "microsoft.graph.user") {
+				return "unknown", segmentNotFound(rest[2])
+			}
+			p += "/microsoft.graph.user"
+		}
+		return p, allow(rc, func(rc *reqCtx) response { return t.groupMembers(rc, id, transitive, usersOnly) }, "GET")
+	}
+	return "unknown", segmentNotFound(rest[len(rest)-1])
 }
 
 // routeUser routes /users/{id}/... and /me/... (ref is "" for /me).
