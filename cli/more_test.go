@@ -343,3 +343,42 @@ func TestBulkReregisterPassesShownOnce(t *testing.T) {
 		t.Error("pass on stderr")
 	}
 }
+
+func TestTenantLimits(t *testing.T) {
+	srv, err := fake.Start(fake.Options{Data: testTenant(time.Now()), NoP1: true, TAPDisabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	o := runOpts{endpoint: srv.URL}
+	r := runCLI(t, o, "signins", "alice@contoso.com")
+	if r.code != ExitFailed || !strings.Contains(r.stderr, "P1") {
+		t.Errorf("no P1: %v", r)
+	}
+	r = runCLI(t, o, "tap", "alice@contoso.com", "--yes")
+	if r.code != ExitFailed || !strings.Contains(r.stderr, "Why:") || !strings.Contains(r.stderr, "Request-id:") {
+		t.Errorf("TAP disabled: %v", r)
+	}
+}
+
+// TestDemoHostileText: the demo tenant's Mallory carries OSC 52, CSI and
+// bidi overrides in her name, title and a failure reason; nothing of it
+// reaches the terminal in any output form.
+func TestDemoHostileText(t *testing.T) {
+	for _, args := range [][]string{
+		{"show", fake.MalloryUPN},
+		{"signins", fake.MalloryUPN, "--since", "14d"},
+		{"users", "mallory"},
+		{"users", "mallory", "-o", "csv"},
+	} {
+		r := runCLI(t, runOpts{}, append([]string{"--demo"}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("%v: %v", args, r)
+		}
+		for _, bad := range []string{"\x1b", "\x07", "\u202e", "\x9b"} {
+			if strings.Contains(r.stdout+r.stderr, bad) {
+				t.Errorf("%v: output carries %q", args, bad)
+			}
+		}
+	}
+}

@@ -31,7 +31,7 @@ func reportCmd(env *Env) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "report",
-		Short: "Tenant-wide MFA / SSPR registration report",
+		Short: "Registration report: who has registered MFA and SSPR, tenant-wide",
 		Long: "List users' registration status from Graph's userRegistrationDetails report. " +
 			"Filters combine (all must hold). Without --all, only the first --top rows are fetched.",
 		Example: "  mfadesk report --admins --not-registered\n" +
