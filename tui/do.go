@@ -376,7 +376,7 @@ func (m Model) methodCensus(targets []graph.User) []string {
 			continue
 		}
 		for _, x := range r.MethodsRegistered {
-			count[graph.CleanText(x)]++
+			count[report.MethodShort(graph.CleanText(x))]++
 		}
 	}
 	if len(count) == 0 && unknown == 0 {
@@ -523,6 +523,7 @@ func (m Model) runOne(op actions.Op, u graph.User) (tea.Model, tea.Cmd) {
 func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 	r := msg.Result
 	delete(m.inflight, inflightKey(r.Kind, r.Target.ID))
+	m.flash = "" // the "working on…" note is answered
 	if errors.Is(r.Err, graph.ErrThrottled) {
 		m.throttled = true
 	}
@@ -656,7 +657,10 @@ func (m Model) openBulkConfirm(op actions.Op) (tea.Model, tea.Cmd) {
 		return m, m.setFlash("None of the marked users can be changed: "+plan.Skips[0].Why+".", true)
 	}
 	c, arm := actions.NewConfirm(id, op, plan)
-	m.setModal(id, c, pending{kind: pBulkConfirm, op: op, targets: plan.Targets})
+	// Every marked user goes to the run, the refused ones too: the run
+	// reports them skipped with the reason, so each target ends in exactly
+	// one state.
+	m.setModal(id, c, pending{kind: pBulkConfirm, op: op, targets: targets})
 	return m, arm
 }
 

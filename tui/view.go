@@ -163,11 +163,11 @@ func (m Model) statusLine() string {
 		r += t.Status.Render(" ")
 	}
 	rw := draw.Width(r)
-	leftW := max(m.w-rw, 0)
+	leftW := max(m.w-rw-1, 0)
 	left := t.StatusApp.Render(" mfadesk ") + t.StatusDim.Render("│ ") + t.Status.Render(m.tenantLabel()) +
 		t.StatusDim.Render(" │ "+m.operatorLabel())
 	left = draw.Trunc(left, leftW)
-	pad := leftW - draw.Width(left)
+	pad := m.w - rw - draw.Width(left)
 	return left + t.Status.Render(strings.Repeat(" ", max(pad, 0))) + r
 }
 
@@ -197,12 +197,13 @@ func (m Model) barItems() []barItem {
 	u, have := m.currentUser()
 	if m.view == viewReport {
 		return []barItem{
-			{b: k.Filter, enabled: true}, {b: k.Sort, enabled: true},
-			{b: k.Mark, enabled: true}, {b: k.MarkAll, desc: "mark shown", enabled: true},
+			{b: k.Filter, enabled: true}, {b: k.Sort, desc: "sort", enabled: true},
+			{b: k.Mark, enabled: true},
 			{b: k.Bulk, desc: fmt.Sprintf("bulk (%d)", m.marks.Len()), enabled: m.marks.Len() > 0},
-			{b: k.Open, desc: "open user", enabled: have},
 			{b: k.Export, enabled: true},
-			{b: k.SwitchView, desc: "users", enabled: true},
+			{b: k.Open, desc: "open user", enabled: have},
+			{b: k.MarkAll, desc: "mark shown", enabled: true},
+			{b: k.SortReverse, desc: "reverse", enabled: true},
 		}
 	}
 	acts := []barItem{

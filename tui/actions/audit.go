@@ -63,12 +63,19 @@ func (v *AuditView) Update(msg tea.Msg) (Modal, tea.Cmd) {
 		v.load, v.err, v.events = false, msg.Err, msg.Events
 		v.rows = v.rows[:0]
 		for _, e := range msg.Events {
-			res := graph.CleanText(e.Result)
-			if e.ResultReason != "" {
-				res += ": " + graph.CleanText(e.ResultReason)
+			res := "✓"
+			if e.Result != "success" {
+				res = "✗"
 			}
-			v.rows = append(v.rows, []string{e.Time.In(v.loc).Format("Jan 02 15:04"),
-				graph.CleanText(e.Activity), graph.CleanText(e.InitiatedBy), res})
+			act := graph.CleanText(e.Activity)
+			if d := graph.CleanText(e.Details); d != "" {
+				act += ": " + d
+			}
+			if e.Result != "success" && e.ResultReason != "" {
+				act += " (" + graph.CleanText(e.ResultReason) + ")"
+			}
+			v.rows = append(v.rows, []string{e.Time.In(v.loc).Format("Jan 02 15:04"), res,
+				act, graph.CleanText(e.InitiatedBy)})
 		}
 	case tea.KeyPressMsg:
 		page := max(v.h-7, 1)
@@ -85,8 +92,8 @@ func (v *AuditView) Update(msg tea.Msg) (Modal, tea.Cmd) {
 	return v, nil
 }
 
-var auditCols = []draw.Column{{Title: "When", Width: 12}, {Title: "Activity", Width: 26},
-	{Title: "Initiated by", Width: 24}, {Title: "Result", Width: 8}}
+var auditCols = []draw.Column{{Title: "When", Width: 12}, {Title: "", Width: 1},
+	{Title: "Activity", Width: 26}, {Title: "Initiated by", Width: 24}}
 
 // View draws the trail.
 func (v *AuditView) View(st Styles, w, h int) []string {
@@ -108,7 +115,7 @@ func (v *AuditView) View(st Styles, w, h int) []string {
 	case len(v.rows) == 0:
 		body = []string{st.Muted.Render("No directory audit events about this user.")}
 	default:
-		cols := draw.Layout(auditCols, []int{0, 1, 2, 3}, 1, inner)
+		cols := draw.Layout(auditCols, []int{0, 1, 2, 3}, 2, inner)
 		body = append(body, st.Section.Render(draw.Header(cols)))
 		page := max(h-7, 1)
 		end := min(v.offset+page, len(v.rows))

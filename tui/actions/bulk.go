@@ -353,7 +353,7 @@ func (b *BulkRun) View(st Styles, w, h int) []string {
 	if total > 0 {
 		pct = float64(finished) / float64(total)
 	}
-	barW := max(inner-12, 10)
+	barW := max(inner-16, 10)
 	full := int(pct * float64(barW))
 	bar := st.Bar.Render(strings.Repeat("█", full)) + st.BarEmpty.Render(strings.Repeat("░", barW-full))
 	body = append(body, bar+fmt.Sprintf(" %3.0f%% ", pct*100)+st.Muted.Render(state))
@@ -390,7 +390,7 @@ func (b *BulkRun) View(st Styles, w, h int) []string {
 	if len(b.results) == 0 {
 		body = append(body, st.Muted.Render("Starting…"))
 	}
-	for len(body) < h-6 {
+	for len(body) < h-5 {
 		body = append(body, "")
 	}
 	if b.prompt != nil {

@@ -236,7 +236,10 @@ func (m *Menu) Update(msg tea.Msg) (Modal, tea.Cmd) {
 func (m *Menu) View(st Styles, w, h int) []string {
 	bw := min(w, 64)
 	inner := bw - 4
-	body := append([]string(nil), m.Intro...)
+	var body []string
+	for _, l := range m.Intro {
+		body = append(body, draw.Wrap(l, inner)...)
+	}
 	if len(body) > 0 {
 		body = append(body, "")
 	}
@@ -308,7 +311,10 @@ func (m *Prompt) Update(msg tea.Msg) (Modal, tea.Cmd) {
 func (m *Prompt) View(st Styles, w, h int) []string {
 	bw := min(w, 76)
 	inner := bw - 4
-	body := append([]string(nil), m.Intro...)
+	var body []string
+	for _, l := range m.Intro {
+		body = append(body, draw.Wrap(l, inner)...)
+	}
 	body = append(body, "", m.In.View(st.Input, inner))
 	if m.Err != "" {
 		body = append(body, st.Bad.Render(m.Err))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
+	"github.com/mfadesk/mfadesk/tui/methods"
 )
 
 // Kind names an action.
@@ -169,15 +170,12 @@ func methodNames(ms []graph.Method) string {
 	return strings.Join(names, ", ")
 }
 
-// MethodLabel names one method with its detail: "Phone (mobile +1 XXXXXXX890)".
+// MethodLabel names one method with its detail:
+// "Phone: mobile · +1 XXXXXXX890", "Authenticator: iPhone 15 · app 6.8.12".
 func MethodLabel(m graph.Method) string {
-	name := KindName(m.Kind, m.ODataType)
-	d := graph.CleanText(m.Detail)
-	if d == "" {
-		d = graph.CleanText(m.DisplayName)
-	}
-	if d != "" && !strings.EqualFold(d, name) {
-		return name + " (" + d + ")"
+	name := methods.KindLabel(m)
+	if d := methods.Summary(m); d != "" && !strings.EqualFold(d, name) {
+		return name + ": " + d
 	}
 	return name
 }

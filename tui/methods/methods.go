@@ -268,26 +268,28 @@ func (m *Model) setMethods(ms []graph.Method) {
 // PreferredLabel names a userPreferredMethodForSecondaryAuthentication
 // value for people ("push" -> "Authenticator push").
 func PreferredLabel(v string) string {
-	switch v {
+	switch strings.ToLower(v) {
 	case "", "none":
 		return ""
 	case "push":
 		return "Authenticator push"
 	case "oath":
 		return "OATH code"
-	case "voiceMobile", "voiceAlternateMobile", "voiceOffice":
+	case "voicemobile", "voicealternatemobile", "voiceoffice", "voice":
 		return "voice call"
 	case "sms":
 		return "SMS"
 	case "fido2":
 		return "FIDO2 key"
-	case "passKeyDeviceBound", "passKeyDeviceBoundAuthenticator":
+	case "temporaryaccesspass":
+		return "TAP"
+	case "passkeydevicebound", "passkeydeviceboundauthenticator":
 		return "passkey"
-	case "windowsHelloForBusiness":
+	case "windowshelloforbusiness":
 		return "Windows Hello"
-	case "microsoftAuthenticatorPush":
+	case "microsoftauthenticatorpush":
 		return "Authenticator push"
-	case "softwareOneTimePasscode":
+	case "softwareonetimepasscode":
 		return "OATH code"
 	}
 	return graph.CleanText(v)
@@ -329,6 +331,10 @@ func KindLabel(m graph.Method) string {
 	}
 }
 
+// Summary is Detail without anything that depends on the clock (a TAP's
+// expiry is given as a date): for labels in plans and results.
+func Summary(m graph.Method) string { return Detail(m, time.Time{}, time.UTC) }
+
 // Detail describes one method in a line: device and app version, masked
 // phone number, key model, TAP expiry, ...
 func Detail(m graph.Method, now time.Time, loc *time.Location) string {
@@ -361,7 +367,9 @@ func Detail(m graph.Method, now time.Time, loc *time.Location) string {
 		}
 		exp := start.Add(time.Duration(m.LifetimeMinutes) * time.Minute)
 		if m.LifetimeMinutes > 0 && !start.IsZero() {
-			if exp.Before(now) {
+			if now.IsZero() {
+				add("expires " + exp.In(loc).Format("Jan 2 15:04 MST"))
+			} else if exp.Before(now) {
 				add("expired " + exp.In(loc).Format("Jan 2 15:04"))
 			} else {
 				add("expires " + exp.In(loc).Format("Jan 2 15:04") + " (in " + draw.Until(now, exp) + ")")
@@ -436,6 +444,9 @@ func (m Model) Title() (string, string) {
 	}
 	if m.mLoading {
 		return "Status & methods", "loading…"
+	}
+	if len(m.methods) == 1 {
+		return "Status & methods", "1 method"
 	}
 	return "Status & methods", fmt.Sprintf("%d methods", len(m.methods))
 }

@@ -86,18 +86,18 @@ func (f Filter) Match(r *graph.Registration) bool {
 // Columns of the report, in display order.
 var columns = []draw.Column{
 	{Title: "", Width: 1},
-	{Title: "User principal name", Width: 28},
-	{Title: "Name", Width: 18},
+	{Title: "User principal name", Width: 26},
+	{Title: "Name", Width: 14},
 	{Title: "MFA", Width: 3},
 	{Title: "Cap", Width: 3},
 	{Title: "SSPR", Width: 4},
 	{Title: "Adm", Width: 3},
-	{Title: "Methods", Width: 24},
+	{Title: "Methods", Width: 16},
 	{Title: "Preferred", Width: 14},
 	{Title: "Updated", Width: 10},
 }
 
-var priority = []int{0, 1, 3, 4, 6, 5, 2, 7, 9, 8}
+var priority = []int{0, 1, 3, 4, 6, 5, 7, 2, 9, 8}
 
 const flexCol = 7
 

@@ -508,17 +508,24 @@ func DetailLines(st Styles, s graph.SignIn, loc *time.Location, w int) []string 
 	field("Risk", c(s.RiskLevelDuringSignIn))
 	field("Correlation id", c(s.CorrelationID))
 
+	return append(HintLines(st, s, w), lines...)
+}
+
+// HintLines are the plain-language hint for a failed sign-in's error code
+// (graph.SignInHint): what it means and what to do next, naming the
+// Conditional Access policy for 53003. Empty for a success.
+func HintLines(st Styles, s graph.SignIn, w int) []string {
 	if !s.Failed() {
-		return lines
+		return nil
 	}
-	lines = append(lines, "")
+	var lines []string
 	h, ok := graph.SignInHint(s.Status.ErrorCode)
 	if !ok {
 		lines = append(lines, st.HintTitle.Render(fmt.Sprintf("Error %d", s.Status.ErrorCode)))
-		for _, l := range draw.Wrap("No hint for this code yet: read the failure reason above, or look it up at https://login.microsoftonline.com/error?code="+fmt.Sprint(s.Status.ErrorCode), w) {
+		for _, l := range draw.Wrap("No hint for this code yet: read the failure reason below, or look it up at https://login.microsoftonline.com/error?code="+fmt.Sprint(s.Status.ErrorCode), w) {
 			lines = append(lines, st.Hint.Render(l))
 		}
-		return lines
+		return append(lines, "")
 	}
 	lines = append(lines, st.HintTitle.Render(fmt.Sprintf("What %d means", s.Status.ErrorCode)))
 	for _, l := range draw.Wrap(h.Meaning, w) {
@@ -534,7 +541,7 @@ func DetailLines(st Styles, s graph.SignIn, loc *time.Location, w int) []string 
 	for _, l := range draw.Wrap(next, w) {
 		lines = append(lines, st.Hint.Render(l))
 	}
-	return lines
+	return append(lines, "")
 }
 
 func failedPolicies(s graph.SignIn) string {
