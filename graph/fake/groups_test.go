@@ -123,7 +123,7 @@ func TestGroupTransitiveMembers(t *testing.T) {
 	}
 
 	// $filter on the user cast; not on directoryObjects
-	r = get(t, s, "/v1.0/groups/"+ITGroupID+"/transitiveMembers/microsoft.graph.user?$filter="+q("userPrincipalName eq '"+IvanUPN+"'"), nil)
+	r = get(t, s, "/v1.0/groups/"+ITGroupID+"/transitiveMembers/graph.user?$filter="+q("userPrincipalName eq '"+IvanUPN+"'"), nil)
 	if got := ids(r.values()); !slices.Equal(got, []string{IvanID}) {
 		t.Errorf("filter: %s", r.raw)
 	}

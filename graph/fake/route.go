@@ -87,7 +87,8 @@ func (t *Tenant) routeGroup(rc *reqCtx, rest []string) (string, func(*reqCtx) re
 		}
 		usersOnly := len(rest) == 3
 		if usersOnly {
-			if !strings.EqualFold(rest[2], "microsoft.graph.user") {
+			// the SDKs write the cast with Graph's namespace alias "graph."
+			if !strings.EqualFold(rest[2], "microsoft.graph.user") && !strings.EqualFold(rest[2], "graph.user") {
 				return "unknown", segmentNotFound(rest[2])
 			}
 			p += "/microsoft.graph.user"
