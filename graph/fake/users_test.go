@@ -260,7 +260,10 @@ func TestMeOrganizationRoles(t *testing.T) {
 	}
 	r = get(t, s, "/v1.0/me/memberOf/microsoft.graph.directoryRole", nil)
 	expect(t, r, 200, "")
-	if len(r.values()) != 1 || r.values()[0]["roleTemplateId"] != RolePrivilegedAuthAdmin || r.values()[0]["displayName"] != "Privileged Authentication Administrator" {
+	// Privileged Authentication Administrator to act, Reports Reader to
+	// read sign-ins, audits and the registration report
+	if vs := r.values(); len(vs) != 2 || vs[0]["roleTemplateId"] != RolePrivilegedAuthAdmin || vs[0]["displayName"] != "Privileged Authentication Administrator" ||
+		vs[1]["roleTemplateId"] != RoleReportsReader {
 		t.Errorf("roles: %s", r.raw)
 	}
 	// a token: the operator and the roles from wids
