@@ -72,7 +72,8 @@ func isHex(c byte) bool {
 }
 
 // LooksLikeUPN reports a plausible user principal name: one '@' with text on
-// both sides, no spaces, controls or URL structure characters. It is a guard
+// both sides, no spaces, controls or URL structure characters ('#' is allowed:
+// guests are name_domain#EXT#@tenant, and the path escapes it). It is a guard
 // against typos and injection, not a full validation (Graph has the last
 // word).
 func LooksLikeUPN(s string) bool {
@@ -80,11 +81,11 @@ func LooksLikeUPN(s string) bool {
 		return false
 	}
 	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || at == len(s)-1 || strings.Count(s, "@") != 1 {
+	if at <= 0 || at == len(s)-1 || strings.Count(s, "@") != 1 || strings.Contains(s[at:], "#") {
 		return false
 	}
 	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(`/\?#%"<>`, r) {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(`/\?%"<>`, r) {
 			return false
 		}
 	}

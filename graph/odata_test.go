@@ -144,18 +144,19 @@ func TestIDChecks(t *testing.T) {
 		}
 	}
 	upns := map[string]bool{
-		"alice@contoso.com":          true,
-		"o'brien@contoso.com":        true,
-		"first.last+x@contoso.co.uk": true,
-		"alice":                      false,
-		"@contoso.com":               false,
-		"alice@":                     false,
-		"a b@contoso.com":            false,
-		"a@b@c":                      false,
-		"../x@contoso.com":           false,
-		"x@contoso.com?$top=1":       false,
-		"x@contoso.com#f":            false,
-		"x\n@contoso.com":            false,
+		"alice@contoso.com":                   true,
+		"o'brien@contoso.com":                 true,
+		"first.last+x@contoso.co.uk":          true,
+		"alice":                               false,
+		"@contoso.com":                        false,
+		"alice@":                              false,
+		"a b@contoso.com":                     false,
+		"a@b@c":                               false,
+		"../x@contoso.com":                    false,
+		"x@contoso.com?$top=1":                false,
+		"x@contoso.com#f":                     false,
+		"grace_fabrikam.com#EXT#@contoso.com": true,
+		"x\n@contoso.com":                     false,
 	}
 	for s, want := range upns {
 		if LooksLikeUPN(s) != want {
