@@ -126,10 +126,10 @@ func (op Operation) withDefaults() Operation {
 // Defaults for BulkOptions.
 const (
 	// DefaultConcurrency is how many users are worked on at once.
-	DefaultConcurrency = 64
+	DefaultConcurrency = 100
 	// DefaultMaxRPS is the ceiling on requests per second (each request
 	// inside a $batch counts, as Graph counts it).
-	DefaultMaxRPS = 500
+	DefaultMaxRPS = 1000
 	// DefaultMaxAttempts bounds tries of one request that failed with a
 	// dropped connection / 5xx / timeout (where repeating is safe).
 	DefaultMaxAttempts = 5
@@ -1022,7 +1022,7 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 		r.requests.Add(int64(n))
 		err := f(ctx)
 		if err == nil {
-			r.pacer.Success(r.ops.limitPct())
+			r.pacer.Success(n, r.ops.limitPct())
 			return nil
 		}
 		if ctx.Err() != nil {
@@ -1037,6 +1037,7 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 			}
 			r.throttled.Add(1)
 			r.pacer.Throttled(ra)
+			r.pacer.Success(n-1, 0) // e.g. the sign-in preferences beside a throttled list
 			r.emit(Event{Kind: EventThrottled, User: ur.key, UserID: ur.id, RetryAfter: ra})
 			if throttleWait+ra > r.opts.MaxThrottleWait {
 				return err
@@ -1046,7 +1047,7 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 				return err
 			}
 		case errors.Is(err, ErrUnavailable) && step != stepTAP:
-			r.pacer.Success(0) // not a throttle: keep the rate
+			r.pacer.Success(n, 0) // not a throttle: keep the rate
 			faults++
 			if faults >= r.opts.MaxAttempts {
 				return err
@@ -1059,13 +1060,13 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 				return err
 			}
 		case errors.Is(err, ErrConflict) && step == stepDeleteLast && conflicts < 4:
-			r.pacer.Success(0)
+			r.pacer.Success(n, 0)
 			conflicts++
 			if err := r.opts.sleep(ctx, time.Duration(conflicts)*500*time.Millisecond); err != nil {
 				return err
 			}
 		default:
-			r.pacer.Success(0)
+			r.pacer.Success(n, 0)
 			return err
 		}
 	}

@@ -11,25 +11,28 @@ import (
 // stops, and never sends faster than a ceiling.
 //
 // Sending is spaced at the current rate (a reservation per request, so no
-// burst above the rate). The rate adapts once per window from what Graph
-// said in it:
+// burst above the rate). The rate adapts once per window (a second) from
+// what Graph said in it:
 //
-//   - a window with 429s: the rate drops to what actually got through plus a
-//     10% margin (but at most halves per window). Against a request budget
-//     this lands just above the budget's refill rate in one or two windows,
-//     keeping the budget busy; random 429s that do not depend on our rate
-//     (a few percent) leave it almost unchanged, instead of collapsing it as
-//     a per-429 halving would;
-//   - x-ms-throttle-limit-percentage at or above 1.0 (over the limit, 429s
-//     imminent): the same without waiting for the 429s; 0.9 or above: hold;
-//   - a quiet window with traffic: the rate grows by a quarter, up to the
-//     ceiling.
+//   - more than 10% of the window's answers were 429 (or
+//     x-ms-throttle-limit-percentage went over 1.0, i.e. over the limit): the rate
+//     drops to what actually got through plus a 10% margin, at most halving
+//     per window. Against a request budget this lands just above the
+//     budget's refill rate in a few windows and stays there, keeping the
+//     budget busy without hammering it;
+//   - 5% or fewer were 429: the rate grows by a quarter (doubling from the
+//     second such window in a row), up to the ceiling: speed up once it
+//     stops; or by 5% only while Graph says the limit is 90% used or more;
+//   - in between: hold.
+//
+// A few percent of 429s that do not depend on our rate (Graph shedding
+// load here and there) therefore never collapse the rate, as a
+// decrease-on-every-429 rule would: each of those requests just waits its
+// own Retry-After (the runner's job, not the pacer's).
 //
 // Several 429s in a row with no success between them mean everything is being
 // refused: then nothing is sent until the Retry-After has passed (a run-wide
 // hold), rather than every worker hammering and collecting its own 429.
-// Each throttled request also waits its own Retry-After before it is retried;
-// that is the caller's job (the runner), not the pacer's.
 type Pacer struct {
 	mu      sync.Mutex
 	ceiling float64
@@ -45,6 +48,7 @@ type Pacer struct {
 	maxPct      float64
 	consecutive int
 	throttles   int
+	quiet       int // quiet windows in a row
 
 	now func() time.Time
 }
@@ -54,8 +58,13 @@ const (
 	// pacerMargin is how far above the observed successful rate the pacer
 	// keeps sending while throttled, so a budget never sits idle.
 	pacerMargin = 1.1
-	// pacerGrowth is the per-window growth when nothing was throttled.
+	// pacerGrowth is the per-window growth when (almost) nothing was
+	// throttled.
 	pacerGrowth = 1.25
+	// pacerSlowAbove and pacerGrowBelow are the throttled shares of a
+	// window above which the rate drops and at or below which it grows.
+	pacerSlowAbove = 0.10
+	pacerGrowBelow = 0.05
 	// pacerHoldAfter is how many 429s in a row (no success between) make
 	// the pacer pause the whole run for the Retry-After.
 	pacerHoldAfter = 5
@@ -125,18 +134,23 @@ func (p *Pacer) reserve(n int) time.Time {
 	return t
 }
 
-// Success records a request Graph did not throttle. pct is the response's
+// Success records n requests Graph did not throttle. pct is the latest
 // x-ms-throttle-limit-percentage, 0 when absent.
-func (p *Pacer) Success(pct float64) {
+func (p *Pacer) Success(n int, pct float64) {
+	if n <= 0 {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.ok++
+	p.ok += n
 	p.consecutive = 0
 	p.maxPct = max(p.maxPct, pct)
 	p.roll()
 }
 
-// Throttled records a 429 (or a throttling 503) with its Retry-After.
+// Throttled records a 429 with its Retry-After. (Its signature fits
+// ClientOptions.OnThrottle, so the client can report 429s it retried
+// itself.)
 func (p *Pacer) Throttled(retryAfter time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -164,16 +178,43 @@ func (p *Pacer) roll() {
 		return
 	}
 	got := float64(p.ok) / elapsed.Seconds()
+	share := 0.0
+	if n := p.ok + p.thr; n > 0 {
+		share = float64(p.thr) / float64(n)
+	}
+	quiet := false
 	switch {
-	case p.thr > 0 || p.maxPct >= 1.0:
-		target := max(got*pacerMargin, p.rate/2)
+	case share > pacerSlowAbove || p.maxPct > 1.0:
+		target := got * pacerMargin
+		if p.maxPct > 1.0 {
+			// Over the limit by that much: come down by as much.
+			target = min(target, got/p.maxPct)
+		}
+		target = max(target, p.rate/2)
 		if target < p.rate {
 			p.rate = target
 		}
-	case p.maxPct >= 0.9:
-		// Close to the limit: hold the rate.
+	case share > pacerGrowBelow:
+		// Some throttling: hold the rate.
+	case p.ok > 0 && p.maxPct >= 0.9:
+		// Close to the limit: creep up, so a rate just under a budget
+		// still finds it.
+		p.rate *= 1.05
 	case p.ok > 0:
-		p.rate *= pacerGrowth
+		// Quiet: grow by a quarter, and double from the second quiet
+		// window in a row on, so a run slowed far down by a burst of
+		// throttling is back at full speed within seconds of it ending.
+		quiet = true
+		if p.quiet > 0 {
+			p.rate *= 2
+		} else {
+			p.rate *= pacerGrowth
+		}
+	}
+	if quiet {
+		p.quiet++
+	} else {
+		p.quiet = 0
 	}
 	p.rate = min(max(p.rate, p.floor), p.ceiling)
 	p.winStart, p.ok, p.thr, p.maxPct = now, 0, 0, 0

@@ -102,6 +102,7 @@ type Journal struct {
 
 	syncMu sync.Mutex // one fsync at a time
 	synced uint64
+	sync   func() error // f.Sync; replaced in tests
 
 	now func() time.Time
 }
@@ -116,7 +117,7 @@ func CreateJournal(path string, run JournalRun) (*Journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create journal: %w", err)
 	}
-	j := &Journal{path: path, f: f, now: time.Now}
+	j := &Journal{path: path, f: f, sync: f.Sync, now: time.Now}
 	if err := j.Append(JournalEntry{Event: evRun, Run: &run}); err != nil {
 		f.Close()
 		return nil, err
@@ -155,7 +156,7 @@ func OpenJournal(path string) (*Journal, *JournalState, error) {
 			return nil, nil, fmt.Errorf("repair journal: %w", err)
 		}
 	}
-	return &Journal{path: path, f: f, now: time.Now}, st, nil
+	return &Journal{path: path, f: f, sync: f.Sync, now: time.Now}, st, nil
 }
 
 // ReadJournal reads a journal without changing it (for reports).
@@ -211,7 +212,7 @@ func (j *Journal) Append(e JournalEntry) error {
 	j.mu.Lock()
 	upto := j.written
 	j.mu.Unlock()
-	if err := j.f.Sync(); err != nil {
+	if err := j.sync(); err != nil {
 		j.mu.Lock()
 		if j.err == nil {
 			j.err = fmt.Errorf("journal sync: %w", err)

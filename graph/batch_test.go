@@ -1,0 +1,283 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestBatchItemError(t *testing.T) {
+	now := time.Now()
+	body := func(code, msg, rid string) json.RawMessage {
+		b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": msg,
+			"innerError": map[string]string{"request-id": rid}}})
+		return b
+	}
+	tests := []struct {
+		name string
+		r    batchResponse
+		kind error
+		ra   time.Duration
+		rid  string
+	}{
+		{"ok", batchResponse{Status: 204}, nil, 0, ""},
+		{"throttled", batchResponse{Status: 429, Headers: map[string]string{"retry-after": "2.5"}, Body: body("TooManyRequests", "slow down", "r1")}, ErrThrottled, 2500 * time.Millisecond, "r1"},
+		{"throttled no body", batchResponse{Status: 429, Headers: map[string]string{"Retry-After": "3", "request-id": "h1"}}, ErrThrottled, 3 * time.Second, "h1"},
+		{"gone", batchResponse{Status: 404, Body: body("itemNotFound", "nope", "r2")}, ErrNotFound, 0, "r2"},
+		{"default rule", batchResponse{Status: 400, Body: body("badRequest", "Cannot delete default method with other methods configured.", "r3")}, ErrConflict, 0, "r3"},
+		{"denied", batchResponse{Status: 403, Body: body("accessDenied", "no", "r4")}, ErrDenied, 0, "r4"},
+		{"dependency", batchResponse{Status: 424}, ErrUnavailable, 0, ""},
+		{"unavailable", batchResponse{Status: 503, Headers: map[string]string{"Retry-After": "1"}}, ErrUnavailable, time.Second, ""},
+		{"hostile text", batchResponse{Status: 400, Body: body("x\x1b[31m", "bad\x1b]52;c;AAAA\x07 request", "r5")}, ErrBadRequest, 0, "r5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := itemError("op", opMethodsWrite, tt.r, now)
+			if tt.kind == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			ge, ok := AsError(err)
+			if !ok || !errors.Is(err, tt.kind) || ge.RetryAfter != tt.ra || ge.RequestID != tt.rid || ge.Status != tt.r.Status {
+				t.Fatalf("%#v", err)
+			}
+			if strings.ContainsAny(ge.Message+ge.Code, "\x1b\x07") {
+				t.Errorf("control characters kept: %q", ge.Message)
+			}
+		})
+	}
+}
+
+// TestCoalescer: concurrent requests share batches of at most 20, each gets
+// its own answer back although the batch answers in any order.
+func TestCoalescer(t *testing.T) {
+	var mu sync.Mutex
+	var sizes []int
+	q := &coalescer{send: func(ctx context.Context, reqs []batchRequest) (map[string]batchResponse, error) {
+		mu.Lock()
+		sizes = append(sizes, len(reqs))
+		mu.Unlock()
+		out := map[string]batchResponse{}
+		ids := map[string]bool{}
+		for _, r := range reqs {
+			if ids[r.ID] {
+				t.Errorf("duplicate id %s in one batch", r.ID)
+			}
+			ids[r.ID] = true
+			if r.Headers["x-ms-throttle-priority"] != "Low" {
+				t.Errorf("priority %q", r.Headers["x-ms-throttle-priority"])
+			}
+			// Echo the URL back so the caller can check it got its own.
+			b, _ := json.Marshal(map[string]string{"url": r.URL})
+			out[r.ID] = batchResponse{ID: r.ID, Status: 200, Body: b}
+		}
+		return out, nil
+	}}
+	ctx := WithPriority(context.Background(), PriorityLow)
+	var wg sync.WaitGroup
+	for i := range 45 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			url := fmt.Sprintf("/users/u%d/authentication/methods", i)
+			r, err := q.do(ctx, batchRequest{Method: "GET", URL: url})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			var got map[string]string
+			json.Unmarshal(r.Body, &got)
+			if got["url"] != url {
+				t.Errorf("asked %s, got the answer for %s", url, got["url"])
+			}
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for _, n := range sizes {
+		if n > maxBatch {
+			t.Errorf("batch of %d", n)
+		}
+		total += n
+	}
+	if total != 45 || len(sizes) < 3 {
+		t.Errorf("batches %v", sizes)
+	}
+}
+
+func TestCoalescerMissingAnswerAndEnvelopeFailure(t *testing.T) {
+	fail := false
+	q := &coalescer{send: func(ctx context.Context, reqs []batchRequest) (map[string]batchResponse, error) {
+		if fail {
+			return nil, &Error{Kind: ErrUnavailable, Message: "connection reset"}
+		}
+		return map[string]batchResponse{}, nil // answers nothing
+	}}
+	_, err := q.do(context.Background(), batchRequest{Method: "GET", URL: "/x"})
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("missing answer: %v", err)
+	}
+	fail = true
+	_, err = q.do(context.Background(), batchRequest{Method: "GET", URL: "/x"})
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("envelope failure: %v", err)
+	}
+}
+
+// TestBatchEnvelope checks what goes on the wire: POST /v1.0/$batch with
+// Graph's shape, a body-less POST carrying Content-Type and {}, per-item
+// answers read by id in any order, per-item 429 with its Retry-After.
+func TestBatchEnvelope(t *testing.T) {
+	var mu sync.Mutex
+	var seen []batchRequest
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/v1.0/$batch" {
+			graphErr(w, 404, "notFound", "unexpected "+r.Method+" "+r.URL.Path, "x")
+			return
+		}
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || r.Header.Get("x-ms-throttle-priority") != "Low" {
+			graphErr(w, 400, "badRequest", "headers", "x")
+			return
+		}
+		var env struct {
+			Requests []batchRequest `json:"requests"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&env); err != nil || len(env.Requests) > 20 {
+			graphErr(w, 400, "badRequest", "body", "x")
+			return
+		}
+		mu.Lock()
+		seen = append(seen, env.Requests...)
+		mu.Unlock()
+		var out []batchResponse
+		for _, it := range env.Requests {
+			switch {
+			case strings.HasSuffix(it.URL, "revokeSignInSessions"):
+				out = append(out, batchResponse{ID: it.ID, Status: 200, Body: json.RawMessage(`{"value":true}`)})
+			case strings.Contains(it.URL, "throttled"):
+				out = append(out, batchResponse{ID: it.ID, Status: 429, Headers: map[string]string{"Retry-After": "7"},
+					Body: json.RawMessage(`{"error":{"code":"TooManyRequests","message":"later"}}`)})
+			default:
+				out = append(out, batchResponse{ID: it.ID, Status: 204})
+			}
+		}
+		slices.Reverse(out)
+		b, _ := json.Marshal(map[string]any{"responses": out})
+		writeJSON(w, 200, string(b))
+	}))
+	defer srv.Close()
+	c, _ := testClient(t, srv.URL)
+	ops := newBatchOps(c, c, nil)
+	ctx := WithPriority(context.Background(), PriorityLow)
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		errs[0] = ops.revoke(ctx, "alice@contoso.com")
+	}()
+	go func() {
+		defer wg.Done()
+		errs[1] = ops.del(ctx, "alice@contoso.com", Method{ID: "3179e48a-750b-4051-897c-87b9720928f7", Kind: KindPhone})
+	}()
+	go func() {
+		defer wg.Done()
+		errs[2] = ops.del(ctx, "throttled@contoso.com", Method{ID: "m1", Kind: KindFIDO2})
+	}()
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatal(errs)
+	}
+	if ge, ok := AsError(errs[2]); !ok || !errors.Is(errs[2], ErrThrottled) || ge.RetryAfter != 7*time.Second || !strings.Contains(ge.Op, "FIDO2") {
+		t.Fatalf("throttled item: %#v", errs[2])
+	}
+	for _, it := range seen {
+		if it.Method == http.MethodPost {
+			if it.Headers["Content-Type"] != "application/json" || string(it.Body) != "{}" {
+				t.Errorf("body-less POST sent as %+v", it)
+			}
+		}
+		if it.Method == http.MethodDelete && it.URL != "/users/alice@contoso.com/authentication/phoneMethods/3179e48a-750b-4051-897c-87b9720928f7" &&
+			it.URL != "/users/throttled@contoso.com/authentication/fido2Methods/m1" {
+			t.Errorf("url %s", it.URL)
+		}
+	}
+	if len(seen) != 3 {
+		t.Errorf("%d items sent", len(seen))
+	}
+}
+
+// TestBatchGuardAndHistory: a change sent inside a batch is checked with
+// the outer client's WriteChecker first (a refusal sends nothing) and
+// reported to its ChangeRecorder after.
+func TestBatchGuardAndHistory(t *testing.T) {
+	batchesSent := 0 // read after the calls return
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet { // the guard looking up its protected user
+			writeJSON(w, 200, `{"id":"00000000-0000-0000-0000-0000000000aa","userPrincipalName":"breakglass@contoso.com"}`)
+			return
+		}
+		batchesSent++
+		var env struct {
+			Requests []batchRequest `json:"requests"`
+		}
+		json.NewDecoder(r.Body).Decode(&env)
+		var out []batchResponse
+		for _, it := range env.Requests {
+			out = append(out, batchResponse{ID: it.ID, Status: 204, Headers: map[string]string{"request-id": "rid-" + it.ID}})
+		}
+		b, _ := json.Marshal(map[string]any{"responses": out})
+		writeJSON(w, 200, string(b))
+	}))
+	defer srv.Close()
+	c, _ := testClient(t, srv.URL)
+	rec := &recordingClient{Client: Guard(c, GuardOptions{ProtectedUsers: []string{"00000000-0000-0000-0000-0000000000aa"}})}
+	ops := newBulkOps(rec, true, nil)
+	if _, ok := ops.(*batchOps); !ok {
+		t.Fatalf("wrapped MSGraph not found: %T", ops)
+	}
+	ctx := context.Background()
+	err := ops.revoke(ctx, "00000000-0000-0000-0000-0000000000aa")
+	if !errors.Is(err, ErrProtected) {
+		t.Fatalf("protected user: %v", err)
+	}
+	if batchesSent != 0 {
+		t.Fatalf("a batch was sent for a protected user")
+	}
+	if err := ops.del(ctx, "bob@contoso.com", Method{ID: "m2", Kind: KindEmail, Detail: "b***@x.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.changes) != 1 || rec.changes[0].Kind != WriteDeleteMethod || rec.changes[0].UserID != "bob@contoso.com" ||
+		!strings.HasPrefix(rec.changes[0].RequestID, "rid-") || !strings.Contains(rec.changes[0].Detail, "email method m2") {
+		t.Fatalf("recorded %+v", rec.changes)
+	}
+}
+
+// recordingClient stands in for history.Wrap: it exposes the client inside
+// and records the changes reported to it.
+type recordingClient struct {
+	Client
+	mu      sync.Mutex
+	changes []Change
+}
+
+func (r *recordingClient) Unwrap() Client { return r.Client }
+func (r *recordingClient) CheckWrite(ctx context.Context, k WriteKind, id string) error {
+	return CheckWrite(ctx, r.Client, k, id)
+}
+func (r *recordingClient) RecordChange(_ context.Context, ch Change) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.changes = append(r.changes, ch)
+	return nil
+}
