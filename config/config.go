@@ -200,7 +200,8 @@ type Bulk struct {
 type Protected struct {
 	// Users are UPNs or object ids.
 	Users []string `yaml:"users" json:"users"`
-	// Groups are group object ids; their (transitive) members are protected.
+	// Groups are group object ids or display names; their (transitive)
+	// members are protected (needs GroupMember.Read.All).
 	Groups []string `yaml:"groups" json:"groups"`
 }
 

@@ -94,7 +94,7 @@ type GuardOptions struct {
 	ReadOnlyWhy string
 	// ProtectedUsers are UPNs or object ids that are never changed.
 	ProtectedUsers []string
-	// ProtectedGroups are group object ids whose transitive members are
+	// ProtectedGroups are group object ids or display names whose transitive members are
 	// never changed. The client must implement GroupMemberLister.
 	ProtectedGroups []string
 	// ProtectedWhy is the reason shown for ProtectedUsers (default

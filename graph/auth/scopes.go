@@ -66,7 +66,13 @@ func ScopesFor(p config.Profile) []string {
 		return []string{resource + "/.default"}
 	}
 	notify := p.Notify.Enabled && !p.ReadOnly
-	return qualify(resource, DelegatedPermissions(p.ReadOnly, notify, p.Notify.Sender != ""))
+	names := DelegatedPermissions(p.ReadOnly, notify, p.Notify.Sender != "")
+	if len(p.Protected.Groups) > 0 && !p.ReadOnly {
+		// Guard resolves protected (break-glass) groups before any change
+		// and refuses every change while it cannot.
+		names = append(names, "GroupMember.Read.All")
+	}
+	return qualify(resource, names)
 }
 
 func qualify(resource string, names []string) []string {
