@@ -341,8 +341,9 @@ func (b *batchOps) cost(step string) int {
 	return 1
 }
 
-// paced: the coalescer books the pacer per batch, not the runner per call.
-func (b *batchOps) paced() bool { return true }
+// paced: the coalescer books the pacer per batch for what it sends; a
+// lookup or a TAP goes as a plain call, booked by the runner.
+func (b *batchOps) paced(step string) bool { return step != stepResolve && step != stepTAP }
 
 func (b *batchOps) limitPct() float64 {
 	return max(b.c.ThrottleLimitPercentage(), math.Float64frombits(b.pct.Load()))

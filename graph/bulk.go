@@ -1014,7 +1014,7 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 	faults, conflicts := 0, 0
 	for {
 		n := r.ops.cost(step)
-		if !r.ops.paced() {
+		if !r.ops.paced(step) {
 			if err := r.pacer.Wait(ctx, n); err != nil {
 				return err
 			}

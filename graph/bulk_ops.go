@@ -16,9 +16,9 @@ type bulkOps interface {
 	// cost is how many Graph requests one call of step sends (the pacer
 	// books that many).
 	cost(step string) int
-	// paced reports that the ops book the pacer themselves (per batch);
-	// otherwise the runner books it per call.
-	paced() bool
+	// paced reports that the ops book the pacer themselves for step (per
+	// batch); otherwise the runner books it per call.
+	paced(step string) bool
 	// limitPct is the latest x-ms-throttle-limit-percentage (0 if none).
 	limitPct() float64
 	close()
@@ -78,6 +78,6 @@ func (d directOps) limitPct() float64 {
 	return 0
 }
 
-func (directOps) paced() bool { return false }
+func (directOps) paced(string) bool { return false }
 
 func (directOps) close() {}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -212,4 +213,33 @@ func FuzzParseJournal(f *testing.F) {
 		}
 		_ = BulkResults(st)
 	})
+}
+
+func TestWriteBulkReport(t *testing.T) {
+	rows := []UserResult{
+		{User: "alice@contoso.com", UserID: "id-a", State: StateDone, Deleted: []string{"phone:m1", "fido2:m2"}, SessionsRevoked: true, TAPIssued: true},
+		{User: "=HYPERLINK(\"http://evil\")", State: StateFailed, Why: "-2+3 denied", Status: 403, RequestID: "rid"},
+	}
+	var b strings.Builder
+	if err := WriteBulkReport(&b, "csv", rows); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.HasPrefix(out, "User,ObjectId,State,") || !strings.Contains(out, "alice@contoso.com,id-a,done,,,,phone:m1 fido2:m2,,true,true,,") {
+		t.Errorf("csv:\n%s", out)
+	}
+	if !strings.Contains(out, `"'=HYPERLINK(""http://evil"")"`) || !strings.Contains(out, "'-2+3 denied") {
+		t.Errorf("formula not neutralised:\n%s", out)
+	}
+	b.Reset()
+	if err := WriteBulkReport(&b, "json", rows); err != nil {
+		t.Fatal(err)
+	}
+	var back []UserResult
+	if err := json.Unmarshal([]byte(b.String()), &back); err != nil || len(back) != 2 || back[1].RequestID != "rid" {
+		t.Errorf("json: %v %+v", err, back)
+	}
+	if WriteBulkReport(&b, "xml", rows) == nil {
+		t.Error("xml accepted")
+	}
 }
