@@ -237,13 +237,10 @@ func Defaults() Profile {
 		Cloud:        CloudGlobal,
 		SignInWindow: Duration{7 * 24 * time.Hour},
 		Bulk:         Bulk{ConfirmThreshold: 10, Concurrency: 4},
-		Notify: Notify{
-			Subject: "Your sign-in methods were reset",
-			Body: "Hello {{.DisplayName}},\n\n{{.Action}} was done on your account by the helpdesk" +
-				"{{if .Ticket}} (ticket {{.Ticket}}){{end}}.\nNext time you sign in you will be asked to " +
-				"register your sign-in methods again: https://aka.ms/mysecurityinfo\n\nIf you did not ask for this, call the helpdesk.",
-		},
-		Theme: "auto",
+		// The notification templates default to graph's, which say what was
+		// done (reset, re-registration, a pass issued) in the user's words.
+		Notify: Notify{Subject: graph.DefaultNotifySubject, Body: graph.DefaultNotifyBody},
+		Theme:  "auto",
 	}
 }
 

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/mfadesk/mfadesk/graph"
 	"io"
 	"io/fs"
 	"os"
@@ -218,6 +219,9 @@ func (p Profile) Validate() error {
 	}
 	if p.Notify.ToManager && !p.Notify.Enabled {
 		return errors.New("notify.toManager is set but notify.enabled is not")
+	}
+	if err := graph.CheckNotifyTemplates(p.Notify.Subject, p.Notify.Body, false); err != nil {
+		return fmt.Errorf("notify: %w", err)
 	}
 	return nil
 }
