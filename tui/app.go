@@ -310,8 +310,22 @@ func (m *Model) shutdown() {
 	}
 }
 
-// Update routes a message to the model that owns it.
+// Update routes a message to the model that owns it, then lays the panes
+// out again: what arrived may change how tall the methods pane wants to be.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	nm, cmd := m.update(msg)
+	mm := nm.(Model)
+	mm.layout()
+	return mm, cmd
+}
+
+// busy reports work in flight that will change the screen: tests wait for
+// it to end before taking a golden frame.
+func (m Model) busy() bool {
+	return m.regLoading || m.users.Loading() || m.methods.Busy() || m.signins.Busy() || len(m.inflight) > 0
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -326,12 +340,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.PasteMsg:
 		switch {
 		case m.modal != nil:
-			var cmd tea.Cmd
-			m.modal, cmd = m.modal.Update(msg)
-			return m, cmd
+			return m.toModal(msg)
 		case m.showBulk && m.bulk != nil:
-			_, cmd := m.bulk.Update(msg)
-			return m, cmd
+			return m.toBulk(msg)
 		case m.users.Searching():
 			return m, m.afterUsers(m.users.SearchInput(msg))
 		}
@@ -375,8 +386,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.throttled = true
 		}
 		return m, tea.Batch(cmd, m.selectionChanged())
-	case actions.CloseMsg, actions.ConfirmedMsg, actions.ChoiceMsg, actions.PromptMsg:
-		return m.onModalAnswer(msg)
 	case resultMsg:
 		return m.onResult(msg)
 	case csvLoadedMsg:
@@ -393,7 +402,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Result.Err != nil && errors.Is(msg.Result.Err, graph.ErrThrottled) {
 			m.bulk.Throttled = true
 		}
-		_, cmd := m.bulk.Update(msg)
+		_, cmd := m.bulk.Update(msg) // results never close the view
 		cmds = append(cmds, cmd)
 		if msg.Closed && !m.bulk.Running() {
 			cmds = append(cmds, m.refreshShown())
@@ -417,13 +426,31 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.users, cmd = m.users.Update(msg)
 	cmds = append(cmds, cmd, m.selectionChanged())
 	if m.modal != nil {
-		m.modal, cmd = m.modal.Update(msg)
-		cmds = append(cmds, cmd)
-	}
-	if _, ok := msg.(methods.MethodsMsg); ok {
-		m.layout()
+		nm, cmd := m.toModal(msg)
+		return nm, tea.Batch(append(cmds, cmd)...)
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// toModal gives msg to the open dialog and acts on its answer at once, so
+// the next key already meets the screen the answer leads to.
+func (m Model) toModal(msg tea.Msg) (tea.Model, tea.Cmd) {
+	ans, cmd := m.modal.Update(msg)
+	if ans == nil {
+		return m, cmd
+	}
+	nm, cmd2 := m.onModalAnswer(ans)
+	return nm, tea.Batch(cmd, cmd2)
+}
+
+// toBulk gives msg to the bulk run's view; its close answer hides it (the
+// run goes on).
+func (m Model) toBulk(msg tea.Msg) (tea.Model, tea.Cmd) {
+	ans, cmd := m.bulk.Update(msg)
+	if _, ok := ans.(actions.CloseMsg); ok {
+		m.showBulk = false
+	}
+	return m, cmd
 }
 
 func (m *Model) onRegPage(msg regPageMsg) (tea.Model, tea.Cmd) {
@@ -599,13 +626,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	m.quitArmed = m.quitArmed && (s == "q")
 
 	if m.modal != nil {
-		var cmd tea.Cmd
-		m.modal, cmd = m.modal.Update(msg)
-		return m, cmd
+		return m.toModal(msg)
 	}
 	if m.showBulk && m.bulk != nil {
-		_, cmd := m.bulk.Update(msg)
-		return m, cmd
+		return m.toBulk(msg)
 	}
 	if m.users.Searching() && m.view == viewMain {
 		switch s {
@@ -877,9 +901,7 @@ func (m Model) handleWheel(ms tea.Mouse) (tea.Model, tea.Cmd) {
 		if d < 0 {
 			key = tea.KeyPressMsg{Code: tea.KeyUp}
 		}
-		var cmd tea.Cmd
-		m.modal, cmd = m.modal.Update(key)
-		return m, cmd
+		return m.toModal(key)
 	}
 	if m.showBulk {
 		return m, nil

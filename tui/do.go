@@ -437,9 +437,6 @@ func (m Model) onModalAnswer(msg tea.Msg) (tea.Model, tea.Cmd) {
 		id = x.ID
 	}
 	if id != m.modalID {
-		if x, ok := msg.(actions.CloseMsg); ok && m.bulk != nil && x.ID == m.bulk.ID {
-			m.showBulk = false
-		}
 		return m, nil // an answer from a dialog no longer open
 	}
 	p := m.pending[id]

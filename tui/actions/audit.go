@@ -54,11 +54,11 @@ func (v *AuditView) Close() {
 func (v *AuditView) SetSize(_, h int) { v.h = h }
 
 // Update takes the answer, scrolls, closes.
-func (v *AuditView) Update(msg tea.Msg) (Modal, tea.Cmd) {
+func (v *AuditView) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	switch msg := msg.(type) {
 	case AuditMsg:
 		if msg.ID != v.ID {
-			return v, nil
+			return nil, nil
 		}
 		v.load, v.err, v.events = false, msg.Err, msg.Events
 		v.rows = v.rows[:0]
@@ -81,15 +81,15 @@ func (v *AuditView) Update(msg tea.Msg) (Modal, tea.Cmd) {
 		page := max(v.h-7, 1)
 		if o, ok := scrollBy(msg, v.offset, page); ok {
 			v.offset = draw.Clamp(o, 0, max(len(v.rows)-page, 0))
-			return v, nil
+			return nil, nil
 		}
 		switch msg.String() {
 		case "esc", "q", "enter", "a":
 			v.Close()
-			return v, send(CloseMsg{ID: v.ID})
+			return CloseMsg{ID: v.ID}, nil
 		}
 	}
-	return v, nil
+	return nil, nil
 }
 
 var auditCols = []draw.Column{{Title: "When", Width: 12}, {Title: "", Width: 1},

@@ -193,40 +193,40 @@ func (b *BulkRun) SetSize(w, h int) { b.w, b.h = w, h }
 func (b *BulkRun) listH() int { return max(b.h-10, 1) }
 
 // Update takes results and keys.
-func (b *BulkRun) Update(msg tea.Msg) (Modal, tea.Cmd) {
+func (b *BulkRun) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	switch msg := msg.(type) {
 	case BulkEventMsg:
 		if msg.Run != b.ID || msg.Gen != b.gen {
-			return b, nil
+			return nil, nil
 		}
 		if msg.Closed {
 			b.running = false
 			b.elapsed += b.now().Sub(b.started)
 			_, _, done, failed, skipped := b.Counts()
 			b.note = fmt.Sprintf("Finished: %d done, %d failed, %d skipped.", done, failed, skipped)
-			return b, nil
+			return nil, nil
 		}
 		b.record(msg.Result)
-		return b, waitBulk(b.ID, b.gen, b.ch)
+		return nil, waitBulk(b.ID, b.gen, b.ch)
 	case ExportedMsg:
 		if msg.Run != b.ID {
-			return b, nil
+			return nil, nil
 		}
 		if msg.Err != nil {
 			b.note = "Report not written: " + msg.Err.Error()
 		} else {
 			b.note = "Report written to " + msg.Path
 		}
-		return b, nil
+		return nil, nil
 	case tea.PasteMsg:
 		if b.prompt != nil {
 			b.prompt.Update(msg)
 		}
-		return b, nil
+		return nil, nil
 	case tea.KeyPressMsg:
 		return b.key(msg)
 	}
-	return b, nil
+	return nil, nil
 }
 
 func (b *BulkRun) record(r Result) {
@@ -261,7 +261,7 @@ func (b *BulkRun) record(r Result) {
 	}
 }
 
-func (b *BulkRun) key(k tea.KeyPressMsg) (Modal, tea.Cmd) {
+func (b *BulkRun) key(k tea.KeyPressMsg) (tea.Msg, tea.Cmd) {
 	s := k.String()
 	if b.prompt != nil {
 		switch s {
@@ -271,18 +271,18 @@ func (b *BulkRun) key(k tea.KeyPressMsg) (Modal, tea.Cmd) {
 			path := strings.TrimSpace(b.prompt.Value())
 			b.prompt = nil
 			if path == "" {
-				return b, nil
+				return nil, nil
 			}
 			b.note = "Writing " + path + "…"
-			return b, b.export(path)
+			return nil, b.export(path)
 		default:
 			b.prompt.Update(k)
 		}
-		return b, nil
+		return nil, nil
 	}
 	switch s {
 	case "esc", "q":
-		return b, send(CloseMsg{ID: b.ID})
+		return CloseMsg{ID: b.ID}, nil
 	case "x":
 		if b.running {
 			b.Stop()
@@ -291,13 +291,13 @@ func (b *BulkRun) key(k tea.KeyPressMsg) (Modal, tea.Cmd) {
 	case "r":
 		if b.running {
 			b.note = "Wait for the run to finish, then r retries the failures."
-			return b, nil
+			return nil, nil
 		}
-		return b, b.Retry()
+		return nil, b.Retry()
 	case "w":
 		if b.running {
 			b.note = "Wait for the run to finish, then w writes the report."
-			return b, nil
+			return nil, nil
 		}
 		in := &input.Model{Prompt: "Write report to: "}
 		in.SetValue(fmt.Sprintf("mfadesk-%s-%s.csv", b.Op.Kind, b.now().Format("20060102-150405")))
@@ -317,7 +317,7 @@ func (b *BulkRun) key(k tea.KeyPressMsg) (Modal, tea.Cmd) {
 		b.move(len(b.results))
 		b.follow = true
 	}
-	return b, nil
+	return nil, nil
 }
 
 func (b *BulkRun) move(d int) {

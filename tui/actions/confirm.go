@@ -81,62 +81,62 @@ func (c *Confirm) maxOffset() int {
 }
 
 // Update handles arming, the confirm key, typing and cancel.
-func (c *Confirm) Update(msg tea.Msg) (Modal, tea.Cmd) {
+func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	switch msg := msg.(type) {
 	case armMsg:
 		if msg.id == c.ID {
 			c.armed = true
 		}
-		return c, nil
+		return nil, nil
 	case tea.PasteMsg:
 		if c.Plan.Phrase != "" {
 			c.note = "Pasting is not accepted here: type the phrase."
 		}
-		return c, nil
+		return nil, nil
 	case tea.KeyPressMsg:
 		if c.done {
-			return c, nil
+			return nil, nil
 		}
 		s := msg.String()
 		if s == "esc" || (c.Plan.Phrase == "" && (s == "n" || s == "q")) {
 			c.done = true
-			return c, send(CloseMsg{ID: c.ID})
+			return CloseMsg{ID: c.ID}, nil
 		}
 		if o, ok := scrollBy(msg, c.offset, max(c.h-8, 1)); ok && (c.Plan.Phrase == "" || s == "up" || s == "down" || s == "pgup" || s == "pgdown") {
 			c.offset = draw.Clamp(o, 0, c.maxOffset())
-			return c, nil
+			return nil, nil
 		}
 		if c.Plan.Phrase != "" {
 			if s == "enter" {
 				if !c.armed {
-					return c, nil
+					return nil, nil
 				}
 				if strings.TrimSpace(c.in.Value()) != c.Plan.Phrase {
 					c.note = fmt.Sprintf("Type exactly %q to confirm, or esc to cancel.", c.Plan.Phrase)
-					return c, nil
+					return nil, nil
 				}
 				c.done = true
-				return c, send(ConfirmedMsg{ID: c.ID, Op: c.Op})
+				return ConfirmedMsg{ID: c.ID, Op: c.Op}, nil
 			}
 			c.in.Update(msg)
 			c.note = ""
-			return c, nil
+			return nil, nil
 		}
 		if c.Options != nil {
 			if p, ok := c.Options(&c.Op, s); ok {
 				c.Plan = p
-				return c, nil
+				return nil, nil
 			}
 		}
 		if s == "y" || s == "Y" {
 			if !c.armed || msg.IsRepeat {
-				return c, nil // too soon after opening, or a held key
+				return nil, nil // too soon after opening, or a held key
 			}
 			c.done = true
-			return c, send(ConfirmedMsg{ID: c.ID, Op: c.Op})
+			return ConfirmedMsg{ID: c.ID, Op: c.Op}, nil
 		}
 	}
-	return c, nil
+	return nil, nil
 }
 
 // Body is the plan as lines (exported for tests).
@@ -189,8 +189,17 @@ func (c *Confirm) Body(st Styles, w int) []string {
 			item(st.Warn.Render, UserLabel(s.User)+": "+s.Why)
 		}
 	}
+	if len(p.Warnings) > 0 {
+		b = append(b, "")
+	}
 	for _, wn := range p.Warnings {
-		item(st.Warn.Render, "! "+wn)
+		for i, l := range draw.Wrap(wn, w-2) {
+			pre := "! "
+			if i > 0 {
+				pre = "  "
+			}
+			b = append(b, st.Warn.Render(pre+l))
+		}
 	}
 	return b
 }

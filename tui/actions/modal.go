@@ -23,14 +23,16 @@ type Styles struct {
 }
 
 // Modal is a dialog drawn over the main view. It receives every key while
-// open and says what happened with the messages below.
+// open. Update answers at once (not through a command, so a key typed
+// right after never reaches a dialog that already closed): nil while it
+// stays open, or one of the answers below.
 type Modal interface {
-	Update(msg tea.Msg) (Modal, tea.Cmd)
+	Update(msg tea.Msg) (answer tea.Msg, cmd tea.Cmd)
 	// View draws the whole dialog (frame included) in at most w x h cells.
 	View(st Styles, w, h int) []string
 }
 
-// Messages a modal sends to the root model. ID is the modal's id, so the
+// Answers a modal gives the root model. ID is the modal's id, so the
 // root knows which pending action or question is answered.
 type (
 	CloseMsg     struct{ ID int }
@@ -47,8 +49,6 @@ type (
 		Value string
 	}
 )
-
-func send(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }
 
 // KeyHelp is one "key description" pair in a modal's footer.
 type KeyHelp struct{ Key, Desc string }
@@ -146,24 +146,24 @@ func (m *Info) SetSize(_, h int) { m.h = h }
 func (m *Info) page() int { return max(m.h-4, 1) }
 
 // Update scrolls, answers a choice, or closes on esc / q / enter.
-func (m *Info) Update(msg tea.Msg) (Modal, tea.Cmd) {
+func (m *Info) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil
+		return nil, nil
 	}
 	for _, c := range m.Choices {
 		if k.String() == c.Key {
-			return m, send(ChoiceMsg{ID: m.ID, Value: c.Key})
+			return ChoiceMsg{ID: m.ID, Value: c.Key}, nil
 		}
 	}
 	if o, ok := scrollBy(k, m.offset, m.page()); ok {
 		m.offset = draw.Clamp(o, 0, max(len(m.Lines)-m.page(), 0))
-		return m, nil
+		return nil, nil
 	}
 	if key.Matches(k, keyClose) || k.String() == "enter" {
-		return m, send(CloseMsg{ID: m.ID})
+		return CloseMsg{ID: m.ID}, nil
 	}
-	return m, nil
+	return nil, nil
 }
 
 // View draws the dialog.
@@ -199,37 +199,37 @@ type Menu struct {
 }
 
 // Update picks, moves or closes.
-func (m *Menu) Update(msg tea.Msg) (Modal, tea.Cmd) {
+func (m *Menu) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil
+		return nil, nil
 	}
-	pick := func(i int) tea.Cmd {
+	pick := func(i int) tea.Msg {
 		it := m.Items[i]
 		if it.Disabled != "" {
 			m.note = it.Label + ": " + it.Disabled
 			return nil
 		}
-		return send(ChoiceMsg{ID: m.ID, Value: it.Key})
+		return ChoiceMsg{ID: m.ID, Value: it.Key}
 	}
 	switch s := k.String(); {
 	case key.Matches(k, keyClose):
-		return m, send(CloseMsg{ID: m.ID})
+		return CloseMsg{ID: m.ID}, nil
 	case key.Matches(k, keyUp):
 		m.cursor = draw.Clamp(m.cursor-1, 0, len(m.Items)-1)
 	case key.Matches(k, keyDown):
 		m.cursor = draw.Clamp(m.cursor+1, 0, len(m.Items)-1)
 	case s == "enter":
-		return m, pick(m.cursor)
+		return pick(m.cursor), nil
 	default:
 		for i, it := range m.Items {
 			if it.Key == s {
 				m.cursor = i
-				return m, pick(i)
+				return pick(i), nil
 			}
 		}
 	}
-	return m, nil
+	return nil, nil
 }
 
 // View draws the menu.
@@ -287,24 +287,24 @@ func NewPrompt(id int, title string, intro []string, label, value string) *Promp
 }
 
 // Update edits, submits on enter, closes on esc.
-func (m *Prompt) Update(msg tea.Msg) (Modal, tea.Cmd) {
+func (m *Prompt) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch k.String() {
 		case "esc":
-			return m, send(CloseMsg{ID: m.ID})
+			return CloseMsg{ID: m.ID}, nil
 		case "enter":
 			v := strings.TrimSpace(m.In.Value())
 			if v == "" {
 				m.Err = "Type a path first."
-				return m, nil
+				return nil, nil
 			}
-			return m, send(PromptMsg{ID: m.ID, Value: v})
+			return PromptMsg{ID: m.ID, Value: v}, nil
 		}
 	}
 	if m.In.Update(msg) {
 		m.Err = ""
 	}
-	return m, nil
+	return nil, nil
 }
 
 // View draws the prompt.

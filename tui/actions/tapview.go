@@ -30,24 +30,24 @@ func NewTAPView(id int, u graph.User, tap graph.TAP, now time.Time, loc *time.Lo
 }
 
 // Update copies on c and closes on esc / enter / q.
-func (m *TAPView) Update(msg tea.Msg) (Modal, tea.Cmd) {
+func (m *TAPView) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil
+		return nil, nil
 	}
 	for _, o := range m.Offer {
 		if k.String() == o.Key {
-			return m, send(ChoiceMsg{ID: m.ID, Value: o.Key})
+			return ChoiceMsg{ID: m.ID, Value: o.Key}, nil
 		}
 	}
 	switch k.String() {
 	case "c", "y":
 		m.copied = true
-		return m, tea.SetClipboard(m.tap.Value)
+		return nil, tea.SetClipboard(m.tap.Value)
 	case "esc", "enter", "q":
-		return m, send(CloseMsg{ID: m.ID})
+		return CloseMsg{ID: m.ID}, nil
 	}
-	return m, nil
+	return nil, nil
 }
 
 // Spaced puts a space between the characters of s so a pass is easy to

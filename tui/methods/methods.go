@@ -203,6 +203,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
+// Busy reports a load in flight.
+func (m Model) Busy() bool { return m.mLoading || m.regLoading || m.mfaLoading }
+
 // Registration is the shown user's registration, when known.
 func (m Model) Registration() *graph.Registration { return m.reg }
 

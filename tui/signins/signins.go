@@ -187,6 +187,9 @@ func (m *Model) ToggleFailures() {
 	m.refilter()
 }
 
+// Busy reports a load in flight.
+func (m Model) Busy() bool { return m.loading }
+
 // FailuresOnly reports the filter state.
 func (m Model) FailuresOnly() bool { return m.failuresOnly }
 
