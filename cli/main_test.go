@@ -13,7 +13,9 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"} {
+	// Not HOME or XDG_CACHE_HOME: the binary end-to-end test runs
+	// `go build`, which must keep the machine's build and module caches.
+	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME"} {
 		os.Setenv(k, home)
 	}
 	for _, k := range []string{"MFADESK_CONFIG", "MFADESK_PROFILE", "MFADESK_GRAPH_ENDPOINT", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"} {
