@@ -24,13 +24,13 @@ import (
 type Theme struct {
 	Dark, NoColor bool
 
-	Status, StatusApp, StatusDim, ReadOnly, Throttle, Marks lipgloss.Style
-	Flash, FlashErr                                         lipgloss.Style
+	Status, StatusApp, StatusDim, ReadOnly, Throttle, Marks draw.Painter
+	Flash, FlashErr                                         draw.Painter
 
 	Pane, PaneFocused draw.BoxStyle
 
-	BarKey, BarDesc, BarDisabled, BarWhy lipgloss.Style
-	FootKey, FootDesc                    lipgloss.Style
+	BarKey, BarDesc, BarDisabled, BarWhy draw.Painter
+	FootKey, FootDesc                    draw.Painter
 
 	Users   users.Styles
 	Methods methods.Styles
@@ -75,72 +75,72 @@ func NewTheme(dark, noColor bool) Theme {
 		cursorBlur = s().Underline(true)
 	}
 
-	t.Status = s().Foreground(text).Background(barBg)
-	t.StatusApp = s().Foreground(accent).Background(barBg).Bold(true)
-	t.StatusDim = s().Foreground(muted).Background(barBg)
-	t.ReadOnly = s().Foreground(c("#FFFFFF", "#0D1117")).Background(warn).Bold(true)
-	t.Throttle = s().Foreground(warn).Background(barBg)
-	t.Marks = s().Foreground(mark).Background(barBg).Bold(true)
-	t.Flash = s().Foreground(ok)
-	t.FlashErr = s().Foreground(bad).Bold(true)
+	t.Status = draw.P(s().Foreground(text).Background(barBg))
+	t.StatusApp = draw.P(s().Foreground(accent).Background(barBg).Bold(true))
+	t.StatusDim = draw.P(s().Foreground(muted).Background(barBg))
+	t.ReadOnly = draw.P(s().Foreground(c("#FFFFFF", "#0D1117")).Background(warn).Bold(true))
+	t.Throttle = draw.P(s().Foreground(warn).Background(barBg))
+	t.Marks = draw.P(s().Foreground(mark).Background(barBg).Bold(true))
+	t.Flash = draw.P(s().Foreground(ok))
+	t.FlashErr = draw.P(s().Foreground(bad).Bold(true))
 	if noColor {
-		t.ReadOnly = s().Reverse(true).Bold(true)
-		t.Status, t.StatusApp, t.StatusDim, t.Throttle, t.Marks = s(), s().Bold(true), s(), s(), s().Bold(true)
+		t.ReadOnly = draw.P(s().Reverse(true).Bold(true))
+		t.Status, t.StatusApp, t.StatusDim, t.Throttle, t.Marks = draw.P(s()), draw.P(s().Bold(true)), draw.P(s()), draw.P(s()), draw.P(s().Bold(true))
 	}
 
-	t.Pane = draw.BoxStyle{Border: lipgloss.RoundedBorder(), Frame: s().Foreground(border),
-		Title: s().Foreground(muted).Bold(true), RightStyle: s().Foreground(muted)}
-	t.PaneFocused = draw.BoxStyle{Border: lipgloss.ThickBorder(), Frame: s().Foreground(accent),
-		Title: s().Foreground(accent).Bold(true), RightStyle: s().Foreground(muted)}
+	t.Pane = draw.BoxStyle{Border: lipgloss.RoundedBorder(), Frame: draw.P(s().Foreground(border)),
+		Title: draw.P(s().Foreground(muted).Bold(true)), RightStyle: draw.P(s().Foreground(muted))}
+	t.PaneFocused = draw.BoxStyle{Border: lipgloss.ThickBorder(), Frame: draw.P(s().Foreground(accent)),
+		Title: draw.P(s().Foreground(accent).Bold(true)), RightStyle: draw.P(s().Foreground(muted))}
 
-	t.BarKey = s().Foreground(accent).Bold(true)
-	t.BarDesc = s().Foreground(text)
-	t.BarDisabled = s().Foreground(muted).Faint(true).Strikethrough(true)
-	t.BarWhy = s().Foreground(warn)
-	t.FootKey = s().Foreground(muted).Bold(true)
-	t.FootDesc = s().Foreground(muted)
+	t.BarKey = draw.P(s().Foreground(accent).Bold(true))
+	t.BarDesc = draw.P(s().Foreground(text))
+	t.BarDisabled = draw.P(s().Foreground(muted).Faint(true).Strikethrough(true))
+	t.BarWhy = draw.P(s().Foreground(warn))
+	t.FootKey = draw.P(s().Foreground(muted).Bold(true))
+	t.FootDesc = draw.P(s().Foreground(muted))
 
-	in := input.Styles{Prompt: s().Foreground(accent).Bold(true), Text: s().Foreground(text),
-		Placeholder: s().Foreground(muted), Cursor: s().Reverse(true)}
+	in := input.Styles{Prompt: draw.P(s().Foreground(accent).Bold(true)), Text: draw.P(s().Foreground(text)),
+		Placeholder: draw.P(s().Foreground(muted)), Cursor: draw.P(s().Reverse(true))}
 
 	t.Users = users.Styles{
-		Row: s().Foreground(text), Cursor: cursor, CursorBlurred: cursorBlur,
-		Marked: s().Foreground(mark).Bold(true), MFAOK: s().Foreground(ok), MFAMissing: s().Foreground(bad),
-		Unknown: s().Foreground(muted), Admin: s().Foreground(warn).Bold(true), Disabled: s().Foreground(muted).Strikethrough(!noColor),
-		Guest: s().Foreground(accent), UPN: s().Foreground(muted), Muted: s().Foreground(muted),
-		Error: s().Foreground(bad), Header: s().Foreground(muted).Bold(true), Input: in,
+		Row: draw.P(s().Foreground(text)), Cursor: draw.P(cursor), CursorBlurred: draw.P(cursorBlur),
+		Marked: draw.P(s().Foreground(mark).Bold(true)), MFAOK: draw.P(s().Foreground(ok)), MFAMissing: draw.P(s().Foreground(bad)),
+		Unknown: draw.P(s().Foreground(muted)), Admin: draw.P(s().Foreground(warn).Bold(true)), Disabled: draw.P(s().Foreground(muted).Strikethrough(!noColor)),
+		Guest: draw.P(s().Foreground(accent)), UPN: draw.P(s().Foreground(muted)), Muted: draw.P(s().Foreground(muted)),
+		Error: draw.P(s().Foreground(bad)), Header: draw.P(s().Foreground(muted).Bold(true)), Input: in,
 	}
 	t.Methods = methods.Styles{
-		Name: s().Foreground(text).Bold(true), Label: s().Foreground(muted), Value: s().Foreground(text),
-		OK: s().Foreground(ok).Bold(true), Bad: s().Foreground(bad).Bold(true), Warn: s().Foreground(warn),
-		Muted: s().Foreground(muted), Error: s().Foreground(bad), Kind: s().Foreground(text),
-		Default: s().Foreground(accent).Bold(true), Cursor: cursor, CursorBlurred: cursorBlur,
-		Header: s().Foreground(muted).Bold(true),
+		Name: draw.P(s().Foreground(text).Bold(true)), Label: draw.P(s().Foreground(muted)), Value: draw.P(s().Foreground(text)),
+		OK: draw.P(s().Foreground(ok).Bold(true)), Bad: draw.P(s().Foreground(bad).Bold(true)), Warn: draw.P(s().Foreground(warn)),
+		Muted: draw.P(s().Foreground(muted)), Error: draw.P(s().Foreground(bad)), Kind: draw.P(s().Foreground(text)),
+		Default: draw.P(s().Foreground(accent).Bold(true)), Cursor: draw.P(cursor), CursorBlurred: draw.P(cursorBlur),
+		Header: draw.P(s().Foreground(muted).Bold(true)),
 	}
 	t.SignIns = signins.Styles{
-		Header: s().Foreground(muted).Bold(true), Row: s().Foreground(text), Cursor: cursor, CursorBlurred: cursorBlur,
-		OK: s().Foreground(ok), Bad: s().Foreground(bad), Benign: s().Foreground(muted), Muted: s().Foreground(muted),
-		Error: s().Foreground(bad), Label: s().Foreground(muted), Value: s().Foreground(text),
-		HintTitle: s().Foreground(accent).Bold(true), Hint: s().Foreground(text),
+		Header: draw.P(s().Foreground(muted).Bold(true)), Row: draw.P(s().Foreground(text)), Cursor: draw.P(cursor), CursorBlurred: draw.P(cursorBlur),
+		OK: draw.P(s().Foreground(ok)), Bad: draw.P(s().Foreground(bad)), Benign: draw.P(s().Foreground(muted)), Muted: draw.P(s().Foreground(muted)),
+		Error: draw.P(s().Foreground(bad)), Label: draw.P(s().Foreground(muted)), Value: draw.P(s().Foreground(text)),
+		HintTitle: draw.P(s().Foreground(accent).Bold(true)), Hint: draw.P(s().Foreground(text)),
 	}
 	t.Actions = actions.Styles{
-		Border: lipgloss.RoundedBorder(), Frame: s().Foreground(accent), DangerFrame: s().Foreground(warn),
-		Title: s().Foreground(text).Bold(true), Text: s().Foreground(text), Muted: s().Foreground(muted),
-		OK: s().Foreground(ok), Bad: s().Foreground(bad), Warn: s().Foreground(warn), Hint: s().Foreground(text),
-		Section: s().Foreground(accent).Bold(true), Key: s().Foreground(accent).Bold(true),
-		KeyDisabled: s().Foreground(muted).Strikethrough(true), Cursor: cursor,
-		TAP: s().Foreground(text).Bold(true), TAPFrame: s().Foreground(ok).Bold(true),
-		Bar: s().Foreground(accent), BarEmpty: s().Foreground(border), Input: in,
+		Border: lipgloss.RoundedBorder(), Frame: draw.P(s().Foreground(accent)), DangerFrame: draw.P(s().Foreground(warn)),
+		Title: draw.P(s().Foreground(text).Bold(true)), Text: draw.P(s().Foreground(text)), Muted: draw.P(s().Foreground(muted)),
+		OK: draw.P(s().Foreground(ok)), Bad: draw.P(s().Foreground(bad)), Warn: draw.P(s().Foreground(warn)), Hint: draw.P(s().Foreground(text)),
+		Section: draw.P(s().Foreground(accent).Bold(true)), Key: draw.P(s().Foreground(accent).Bold(true)),
+		KeyDisabled: draw.P(s().Foreground(muted).Strikethrough(true)), Cursor: draw.P(cursor),
+		TAP: draw.P(s().Foreground(text).Bold(true)), TAPFrame: draw.P(s().Foreground(ok).Bold(true)),
+		Bar: draw.P(s().Foreground(accent)), BarEmpty: draw.P(s().Foreground(border)), Input: in,
 	}
 	if noColor {
-		t.Actions.DangerFrame = s().Bold(true)
-		t.Actions.TAP = s().Bold(true).Reverse(true)
+		t.Actions.DangerFrame = draw.P(s().Bold(true))
+		t.Actions.TAP = draw.P(s().Bold(true).Reverse(true))
 	}
 	t.Report = report.Styles{
-		Row: s().Foreground(text), Cursor: cursor, Header: s().Foreground(muted).Bold(true),
-		Muted: s().Foreground(muted), Error: s().Foreground(bad), OK: s().Foreground(ok), Bad: s().Foreground(bad),
-		Warn: s().Foreground(warn), Filter: s().Foreground(muted), FilterActive: s().Foreground(accent).Bold(true),
-		Count: s().Foreground(text), Marked: s().Foreground(mark),
+		Row: draw.P(s().Foreground(text)), Cursor: draw.P(cursor), Header: draw.P(s().Foreground(muted).Bold(true)),
+		Muted: draw.P(s().Foreground(muted)), Error: draw.P(s().Foreground(bad)), OK: draw.P(s().Foreground(ok)), Bad: draw.P(s().Foreground(bad)),
+		Warn: draw.P(s().Foreground(warn)), Filter: draw.P(s().Foreground(muted)), FilterActive: draw.P(s().Foreground(accent).Bold(true)),
+		Count: draw.P(s().Foreground(text)), Marked: draw.P(s().Foreground(mark)),
 	}
 	return t
 }

@@ -14,11 +14,11 @@ import (
 // Styles is what the modals draw with (filled by tui/theme.go).
 type Styles struct {
 	Border                           lipgloss.Border
-	Frame, DangerFrame, Title        lipgloss.Style
-	Text, Muted, OK, Bad, Warn, Hint lipgloss.Style
-	Section, Key, KeyDisabled        lipgloss.Style
-	Cursor, TAP, TAPFrame            lipgloss.Style
-	Bar, BarEmpty                    lipgloss.Style
+	Frame, DangerFrame, Title        draw.Painter
+	Text, Muted, OK, Bad, Warn, Hint draw.Painter
+	Section, Key, KeyDisabled        draw.Painter
+	Cursor, TAP, TAPFrame            draw.Painter
+	Bar, BarEmpty                    draw.Painter
 	Input                            input.Styles
 }
 

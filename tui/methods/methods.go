@@ -12,7 +12,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
@@ -21,8 +20,8 @@ import (
 
 // Styles is what the pane draws with (filled by tui/theme.go).
 type Styles struct {
-	Name, Label, Value, OK, Bad, Warn, Muted, Error lipgloss.Style
-	Kind, Default, Cursor, CursorBlurred, Header    lipgloss.Style
+	Name, Label, Value, OK, Bad, Warn, Muted, Error draw.Painter
+	Kind, Default, Cursor, CursorBlurred, Header    draw.Painter
 }
 
 // Model is the pane's state.

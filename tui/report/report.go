@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/lipgloss/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
@@ -23,8 +22,8 @@ import (
 
 // Styles is what the view draws with (filled by tui/theme.go).
 type Styles struct {
-	Row, Cursor, Header, Muted, Error, OK, Bad, Warn lipgloss.Style
-	Filter, FilterActive, Count, Marked              lipgloss.Style
+	Row, Cursor, Header, Muted, Error, OK, Bad, Warn draw.Painter
+	Filter, FilterActive, Count, Marked              draw.Painter
 }
 
 // Filter selects report rows.

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
@@ -22,9 +21,9 @@ import (
 
 // Styles is what the pane draws with (filled by tui/theme.go).
 type Styles struct {
-	Header, Row, Cursor, CursorBlurred lipgloss.Style
-	OK, Bad, Benign, Muted, Error      lipgloss.Style
-	Label, Value, HintTitle, Hint      lipgloss.Style
+	Header, Row, Cursor, CursorBlurred draw.Painter
+	OK, Bad, Benign, Muted, Error      draw.Painter
+	Label, Value, HintTitle, Hint      draw.Painter
 }
 
 // DefaultWindow is how far back sign-ins are listed when not configured:
@@ -59,8 +58,9 @@ type Model struct {
 }
 
 type row struct {
-	when, result, reason, app, mfa, ca, loc, ip, client string
-	failed, benign                                      bool
+	cells          []string // one per column, in columns order
+	widths         []int    // their display widths, measured once
+	failed, benign bool
 }
 
 // LoadedMsg answers Load.
@@ -301,28 +301,24 @@ func MFAText(s graph.SignIn) string {
 }
 
 func (m Model) makeRow(s graph.SignIn) row {
-	r := row{
-		when:   s.CreatedDateTime.In(m.loc).Format("Jan 02 15:04"),
-		reason: graph.CleanText(s.Status.FailureReason),
-		app:    graph.CleanText(s.AppDisplayName),
-		mfa:    MFAText(s),
-		ca:     graph.CleanText(s.ConditionalAccessStatus),
-		loc:    locationText(s.Location),
-		ip:     graph.CleanText(s.IPAddress),
-		client: graph.CleanText(s.ClientAppUsed),
-		failed: s.Failed(),
-	}
+	r := row{failed: s.Failed()}
+	result, reason := "✓ ok", graph.CleanText(s.Status.FailureReason)
 	if s.Failed() {
-		r.result = fmt.Sprintf("✗ %d", s.Status.ErrorCode)
+		result = fmt.Sprintf("✗ %d", s.Status.ErrorCode)
 		if h, ok := graph.SignInHint(s.Status.ErrorCode); ok && h.Benign {
 			r.benign = true
-			r.result = fmt.Sprintf("~ %d", s.Status.ErrorCode)
+			result = fmt.Sprintf("~ %d", s.Status.ErrorCode)
 		}
-	} else {
-		r.result = "✓ ok"
-		if r.reason == "" || strings.EqualFold(r.reason, "other") {
-			r.reason = ""
-		}
+	} else if strings.EqualFold(reason, "other") {
+		reason = ""
+	}
+	// In the order of columns.
+	r.cells = []string{s.CreatedDateTime.In(m.loc).Format("Jan 02 15:04"), result, reason,
+		graph.CleanText(s.AppDisplayName), MFAText(s), graph.CleanText(s.ConditionalAccessStatus),
+		locationText(s.Location), graph.CleanText(s.IPAddress), graph.CleanText(s.ClientAppUsed)}
+	r.widths = make([]int, len(r.cells))
+	for i, c := range r.cells {
+		r.widths[i] = draw.Width(c)
 	}
 	return r
 }
@@ -354,10 +350,6 @@ var priority = []int{0, 1, 2, 3, 4, 5, 6, 7, 8}
 
 const flexColumn = 2 // Reason takes the spare width
 
-func (r row) cells() []string {
-	return []string{r.when, r.result, r.reason, r.app, r.mfa, r.ca, r.loc, r.ip, r.client}
-}
-
 // View draws the pane's inner w x h lines.
 func (m Model) View(st Styles, w, h int, focused bool) []string {
 	if m.user == nil {
@@ -386,17 +378,17 @@ func (m Model) View(st Styles, w, h int, focused bool) []string {
 	lines = append(lines, st.Header.Render(draw.Fit(draw.Header(cols), w)))
 	idx := chosenIndexes(cols)
 	end := min(m.offset+h-1, len(m.visible))
+	cells := make([]string, len(idx))
+	widths := make([]int, len(idx))
 	for vi := m.offset; vi < end; vi++ {
 		r := m.rows[m.visible[vi]]
-		all := r.cells()
-		cells := make([]string, len(idx))
 		for j, ci := range idx {
-			cells[j] = all[ci]
+			cells[j], widths[j] = r.cells[ci], r.widths[ci]
 		}
-		line := draw.Row(cols, cells)
+		line := draw.RowW(cols, cells, widths)
 		switch {
 		case vi == m.cursor && focused:
-			lines = append(lines, st.Cursor.Render(draw.Fit(line, w)))
+			lines = append(lines, st.Cursor.Render(line))
 		case r.failed && !r.benign:
 			lines = append(lines, st.Bad.Render(line))
 		case r.benign:

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
@@ -37,10 +36,10 @@ const (
 
 // Styles is what the pane draws with (filled by tui/theme.go).
 type Styles struct {
-	Row, Cursor, CursorBlurred         lipgloss.Style
-	Marked, MFAOK, MFAMissing, Unknown lipgloss.Style
-	Admin, Disabled, Guest             lipgloss.Style
-	UPN, Muted, Error, Header          lipgloss.Style
+	Row, Cursor, CursorBlurred         draw.Painter
+	Marked, MFAOK, MFAMissing, Unknown draw.Painter
+	Admin, Disabled, Guest             draw.Painter
+	UPN, Muted, Error, Header          draw.Painter
 	Input                              input.Styles
 }
 
@@ -81,7 +80,8 @@ type Model struct {
 }
 
 type row struct {
-	name, upn, dept string
+	name, upn, dept    string
+	nameW, upnW, deptW int // display widths, measured once
 }
 
 // debounceMsg fires when typing paused; seq says which keystroke it is for.
@@ -225,8 +225,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 func makeRow(u graph.User) row {
-	return row{name: graph.CleanText(u.DisplayName), upn: graph.CleanText(u.UserPrincipalName),
+	r := row{name: graph.CleanText(u.DisplayName), upn: graph.CleanText(u.UserPrincipalName),
 		dept: graph.CleanText(u.Department)}
+	r.nameW, r.upnW, r.deptW = draw.Width(r.name), draw.Width(r.upn), draw.Width(r.dept)
+	return r
 }
 
 func (m *Model) maybeMore() tea.Cmd {
@@ -392,11 +394,11 @@ func (m Model) rowView(st Styles, i, w int, focused bool) string {
 		flag, flagSt = GlyphGuest, st.Guest
 	}
 	nw, uw, dw := m.widths(w)
-	name := draw.Fit(r.name, nw)
-	upn := draw.Fit(r.upn, uw)
+	name := draw.FitW(r.name, r.nameW, nw)
+	upn := draw.FitW(r.upn, r.upnW, uw)
 	dept := ""
 	if dw > 0 {
-		dept = " " + draw.Fit(r.dept, dw)
+		dept = " " + draw.FitW(r.dept, r.deptW, dw)
 	}
 	if i == m.cursor {
 		// One style for the whole row: nested styles would reset it midway.
@@ -404,7 +406,11 @@ func (m Model) rowView(st Styles, i, w int, focused bool) string {
 		if focused {
 			s = st.Cursor
 		}
-		return s.Render(draw.Fit(mark+mfa+flag+" "+name+" "+upn+dept, w))
+		lw := 4 + nw + 1 + uw // three one-cell glyphs and a space, then name and UPN
+		if dw > 0 {
+			lw += 1 + dw
+		}
+		return s.Render(draw.FitW(mark+mfa+flag+" "+name+" "+upn+dept, lw, w))
 	}
 	nameSt := st.Row
 	if !u.AccountEnabled {

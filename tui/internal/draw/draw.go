@@ -83,10 +83,10 @@ func Wrap(s string, w int) []string {
 // BoxStyle is how a Box draws its frame.
 type BoxStyle struct {
 	Border lipgloss.Border
-	Frame  lipgloss.Style // applied to border runes
-	Title  lipgloss.Style // applied to the title text
+	Frame  Painter // applied to border runes
+	Title  Painter // applied to the title text
 	// Right is optional text drawn at the right of the top border (counts).
-	RightStyle lipgloss.Style
+	RightStyle Painter
 }
 
 // Box draws a w x h frame with title (and right) in its top border and the
@@ -362,4 +362,70 @@ func Until(now, t time.Time) string {
 	default:
 		return fmt.Sprintf("%dd", int(d.Hours()/24))
 	}
+}
+
+// Painter draws text in one style. It is a lipgloss style compiled once to
+// its escape sequences: Style.Render re-derives them on every call, which
+// dominated the frame time with thousands of rows loaded. Only colours and
+// attributes survive compiling (no padding, width or borders), which is
+// all the panes use.
+type Painter struct{ pre, post string }
+
+// P compiles st.
+func P(st lipgloss.Style) Painter {
+	out := st.Render("\x00")
+	i := strings.IndexByte(out, 0)
+	if i < 0 {
+		return Painter{}
+	}
+	return Painter{pre: out[:i], post: out[i+1:]}
+}
+
+// Render paints the strings joined (the same signature as lipgloss's).
+func (p Painter) Render(strs ...string) string {
+	s := strings.Join(strs, "")
+	if p.pre == "" || s == "" {
+		return s
+	}
+	return p.pre + s + p.post
+}
+
+// FitW is Fit for a string whose width sw is already known.
+func FitW(s string, sw, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if sw == w {
+		return s
+	}
+	if sw < w {
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return Fit(s, w)
+}
+
+// RowW is Row with the cells' widths known (-1: measure).
+func RowW(cols []Column, cells []string, widths []int) string {
+	var b strings.Builder
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		v, sw := "", 0
+		if i < len(cells) {
+			v, sw = cells[i], widths[i]
+		}
+		if sw < 0 {
+			sw = Width(v)
+		}
+		switch {
+		case c.Right && sw <= c.Width:
+			b.WriteString(strings.Repeat(" ", c.Width-sw) + v)
+		case c.Right:
+			b.WriteString(FitRight(v, c.Width))
+		default:
+			b.WriteString(FitW(v, sw, c.Width))
+		}
+	}
+	return b.String()
 }

@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 )
@@ -114,7 +113,7 @@ func clean(s string) string {
 
 // Styles for View.
 type Styles struct {
-	Prompt, Text, Placeholder, Cursor lipgloss.Style
+	Prompt, Text, Placeholder, Cursor draw.Painter
 }
 
 // View draws the field in w cells: prompt, the tail of the text that fits,
