@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
