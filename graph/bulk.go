@@ -576,13 +576,15 @@ func (r *runner) append(e JournalEntry) error {
 
 // userRun carries one user's work.
 type userRun struct {
-	r      *runner
-	u      *UserJournal // the journal's record at the start of this run
-	key    string
-	id     string
-	result []PlannedStep
-	tap    *TAP
-	notes  []string
+	r     *runner
+	u     *UserJournal // the journal's record at the start of this run
+	key   string
+	id    string
+	tap   *TAP
+	notes []string
+
+	mu      sync.Mutex
+	deleted map[string]bool // method ids deleted (or found gone), this run or before
 }
 
 // outcome is a user's final state. A nil outcome means the run was
@@ -599,7 +601,12 @@ func (r *runner) runUser(ctx context.Context, u *UserJournal) {
 	}
 	r.inFlight.Add(1)
 	defer r.inFlight.Add(-1)
-	ur := &userRun{r: r, u: u, key: u.User, id: u.UserID}
+	ur := &userRun{r: r, u: u, key: u.User, id: u.UserID, deleted: map[string]bool{}}
+	for _, s := range u.Steps {
+		if s.Do == stepDelete && s.Result != "failed" {
+			ur.deleted[s.Method] = true
+		}
+	}
 	r.emit(Event{Kind: EventStarted, User: u.User, UserID: u.UserID})
 	out := ur.run(ctx)
 	if out == nil {
@@ -657,6 +664,9 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 	deletesDone := len(ur.u.Intents) > 0 || slices.ContainsFunc(ur.u.Steps, func(e JournalEntry) bool {
 		return e.Do != stepDelete || e.Result == "failed"
 	})
+	if deletesDone {
+		kept = ur.u.Kept
+	}
 	if r.op.deletes() && !deletesDone {
 		var methods []Method
 		err := r.call(ctx, ur, stepList, func(ctx context.Context) error {
@@ -697,14 +707,8 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 	}
 	// Deletions an interrupted run already made (a resume re-lists, so
 	// they are no longer in the plan).
-	earlier := 0
-	for _, s := range ur.u.Steps {
-		if s.Do == stepDelete && s.Result != "failed" {
-			earlier++
-		}
-	}
-	if len(plan) == 0 && earlier > 0 {
-		return &outcome{state: StateDone, why: fmt.Sprintf("deleted %d method(s)", earlier)}
+	if len(plan) == 0 && len(ur.deleted) > 0 {
+		return &outcome{state: StateDone, why: fmt.Sprintf("deleted %d method(s)", len(ur.deleted))}
 	}
 	if len(plan) == 0 {
 		why := "no methods to delete"
@@ -724,7 +728,6 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 	if f, ok := ur.u.failedDelete(); ok {
 		deleteErr = &Error{Kind: ErrBadRequest, Status: f.Status, RequestID: f.RequestID, Message: f.Why}
 	}
-	deleted := earlier
 	// A delete Graph refuses for ordering (the default method, a mobile
 	// with an alternate) although the plan put it in order, e.g. because
 	// the default was not known or Graph's list lagged, is deferred to a
@@ -735,19 +738,18 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 		if final {
 			stage = deferred
 		}
-		n, d, err := ur.deleteStage(ctx, stage, final)
-		deleted += n
+		d, err := ur.deleteStage(ctx, stage, final)
 		deferred = append(deferred, d...)
 		if err != nil {
-			if r.op.Kind != OpReregister || ctx.Err() != nil || r.fatal != nil {
+			if r.op.Kind != OpReregister || ctx.Err() != nil {
 				return ur.fail(ctx, err)
 			}
 			deleteErr = err
 			break
 		}
 	}
-	if deleted > 0 {
-		ur.notes = append(ur.notes, fmt.Sprintf("deleted %d method(s)", deleted))
+	if len(ur.deleted) > 0 {
+		ur.notes = append(ur.notes, fmt.Sprintf("deleted %d method(s)", len(ur.deleted)))
 	}
 	if len(kept) > 0 {
 		ur.notes = append(ur.notes, "kept "+joinKinds(kept))
@@ -782,7 +784,7 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 // fail turns err into the user's failed outcome, or nil when the run is
 // being interrupted (the user stays pending).
 func (ur *userRun) fail(ctx context.Context, err error) *outcome {
-	if ctx.Err() != nil || ur.r.fatal != nil {
+	if ctx.Err() != nil { // interrupted, or the journal failed (it cancels)
 		return nil
 	}
 	state := StateFailed
@@ -812,15 +814,14 @@ func bulkWhy(err error) string {
 }
 
 // deleteStage deletes methods that do not depend on each other
-// concurrently. It returns how many were deleted (or already gone), the
-// ones Graph refused for ordering (deferred, unless final), and the first
-// error. The final pass (the deferred ones) goes one at a time, in plan
-// order, retrying ordering refusals a few times (Graph's lag).
-func (ur *userRun) deleteStage(ctx context.Context, ms []Method, final bool) (int, []Method, error) {
+// concurrently. It returns the ones Graph refused for ordering (deferred,
+// unless final) and the first error. The final pass (the deferred ones)
+// goes one at a time, in plan order, retrying ordering refusals a few
+// times (Graph's lag).
+func (ur *userRun) deleteStage(ctx context.Context, ms []Method, final bool) ([]Method, error) {
 	r := ur.r
 	errs := make([]error, len(ms))
 	later := make([]bool, len(ms))
-	ok := make([]bool, len(ms))
 	step := stepDelete
 	if final {
 		step = stepDeleteLast
@@ -865,7 +866,9 @@ func (ur *userRun) deleteStage(ctx context.Context, ms []Method, final bool) (in
 				errs[i] = err
 				return
 			}
-			ok[i] = true
+			ur.mu.Lock()
+			ur.deleted[m.ID] = true
+			ur.mu.Unlock()
 			r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id,
 				Step: fmt.Sprintf("%s %s method", res, KindLabel(m.Kind))})
 		}
@@ -879,20 +882,17 @@ func (ur *userRun) deleteStage(ctx context.Context, ms []Method, final bool) (in
 		}
 	}
 	wg.Wait()
-	n := 0
 	var first error
 	var deferred []Method
 	for i, err := range errs {
 		switch {
 		case later[i]:
 			deferred = append(deferred, ms[i])
-		case ok[i]:
-			n++
 		case err != nil && first == nil:
 			first = err
 		}
 	}
-	return n, deferred, first
+	return deferred, first
 }
 
 func (ur *userRun) revoke(ctx context.Context) error {

@@ -11,8 +11,8 @@ import (
 // stops, and never sends faster than a ceiling.
 //
 // Sending is spaced at the current rate (a reservation per request, so no
-// burst above the rate). The rate adapts once per window (a second) from
-// what Graph said in it:
+// burst above the rate). The rate adapts once per window (half a second)
+// from what Graph said in it:
 //
 //   - more than 10% of the window's answers were 429 (or
 //     x-ms-throttle-limit-percentage went over 1.0, i.e. over the limit): the rate
@@ -70,6 +70,10 @@ const (
 	pacerHoldAfter = 5
 	// pacerFloor is the lowest rate (requests per second).
 	pacerFloor = 0.5
+	// pacerWindow is how often the rate adapts. Half a second reacts to a
+	// spent budget within a few hundred requests, yet holds enough answers
+	// (at tens of requests per second) to tell a budget from scattered 429s.
+	pacerWindow = 500 * time.Millisecond
 )
 
 // NewPacer returns a pacer that never exceeds ceiling requests per second
@@ -79,7 +83,7 @@ func NewPacer(ceiling float64) *Pacer {
 		ceiling = DefaultMaxRPS
 	}
 	return &Pacer{ceiling: ceiling, floor: min(pacerFloor, ceiling), rate: ceiling,
-		window: time.Second, now: time.Now}
+		window: pacerWindow, now: time.Now}
 }
 
 // Rate is the current rate in requests per second.

@@ -177,7 +177,7 @@ func TestPacerLimitPercentage(t *testing.T) {
 	if r := run(0); r <= 250 {
 		t.Errorf("no header: rate %.0f, want fast growth", r)
 	}
-	if r := run(0.95); r > 140 || r <= 100 {
+	if r := run(0.95); r > 200 || r <= 100 {
 		t.Errorf("at 95%% of the limit: rate %.0f, want a slow creep", r)
 	}
 	if r := run(1.3); r >= 100 {
