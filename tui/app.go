@@ -69,6 +69,9 @@ type Options struct {
 	// Dark selects the dark palette until the terminal reports its
 	// background (default true).
 	Dark *bool
+	// Throttle, when set, lights the top line's throttle indicator on every
+	// 429 the client sees (its Notify is the client's OnThrottle).
+	Throttle *ThrottleSignal
 }
 
 func (o *Options) defaults() {
@@ -191,7 +194,8 @@ type Model struct {
 	flashSeq  int
 	quitArmed bool
 
-	throttled bool
+	throttled   bool
+	throttleSeq int
 }
 
 // Timings, variables so tests can shorten them.
@@ -262,6 +266,7 @@ func (m Model) Init() tea.Cmd {
 			return operatorMsg{Op: op, Err: err}
 		},
 		m.firstRegistrations(),
+		m.opts.Throttle.wait(),
 		tea.RequestBackgroundColor,
 	)
 }
@@ -366,6 +371,13 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case guardMsg:
 		m.guard[msg.UserID] = msg.Errs
 		return m, nil
+	case throttleMsg:
+		return m, tea.Batch(m.throttledFor(msg.retryAfter), m.opts.Throttle.wait())
+	case throttleOverMsg:
+		if msg.seq == m.throttleSeq {
+			m.throttled = false
+		}
+		return m, nil
 	case flashDoneMsg:
 		if msg.seq == m.flashSeq {
 			m.flash = ""
@@ -383,7 +395,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.users, cmd = m.users.Update(msg)
 		if msg.Err != nil && errors.Is(msg.Err, graph.ErrThrottled) {
-			m.throttled = true
+			cmd = tea.Batch(cmd, m.throttledFor(retryAfter(msg.Err)))
 		}
 		return m, tea.Batch(cmd, m.selectionChanged())
 	case resultMsg:
@@ -418,6 +430,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	// Everything else belongs to a pane or the open dialog; each ignores
 	// what is not its own.
+	if err := answerErr(msg); err != nil && errors.Is(err, graph.ErrThrottled) {
+		cmds = append(cmds, m.throttledFor(retryAfter(err)))
+	}
 	var cmd tea.Cmd
 	m.methods, cmd = m.methods.Update(msg)
 	cmds = append(cmds, cmd)
@@ -456,11 +471,12 @@ func (m Model) toBulk(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) onRegPage(msg regPageMsg) (tea.Model, tea.Cmd) {
 	if msg.Err != nil {
 		m.regLoading, m.regErr = false, msg.Err
+		var cmd tea.Cmd
 		if errors.Is(msg.Err, graph.ErrThrottled) {
-			m.throttled = true
+			cmd = m.throttledFor(retryAfter(msg.Err))
 		}
 		m.report.SetData(m.regList, false, msg.Err)
-		return *m, nil
+		return *m, cmd
 	}
 	for i := range msg.Page.Items {
 		r := msg.Page.Items[i]
@@ -829,7 +845,6 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 		m.report.SetData(nil, true, nil)
 		return m, m.loadRegistrations()
 	}
-	m.throttled = false
 	switch m.focus {
 	case paneUsers:
 		return m, m.users.Refresh()
@@ -925,6 +940,31 @@ func (m Model) handleWheel(ms tea.Mouse) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m, nil
+}
+
+// answerErr is the error a pane's answer carries, if any.
+func answerErr(msg tea.Msg) error {
+	switch msg := msg.(type) {
+	case methods.MethodsMsg:
+		return msg.Err
+	case methods.RegistrationMsg:
+		return msg.Err
+	case methods.PerUserMsg:
+		return msg.Err
+	case signins.LoadedMsg:
+		return msg.Err
+	case actions.AuditMsg:
+		return msg.Err
+	}
+	return nil
+}
+
+// retryAfter is Graph's Retry-After inside err (0 when none).
+func retryAfter(err error) time.Duration {
+	if ge, ok := graph.AsError(err); ok {
+		return ge.RetryAfter
+	}
+	return 0
 }
 
 func plural(n int, what string) string {

@@ -13,8 +13,11 @@ import (
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/actions"
+	"github.com/mfadesk/mfadesk/tui/signins"
 	"github.com/mfadesk/mfadesk/tui/users"
 )
+
+func signinsErr(err error) tea.Msg { return signins.LoadedMsg{Err: err} }
 
 func TestStartShowsFirstUserAndDetail(t *testing.T) {
 	c := newStub(30)
@@ -688,6 +691,8 @@ func isQuit(cmd tea.Cmd) bool {
 func TestFramesFitEverySize(t *testing.T) {
 	c := newStub(40)
 	c.Users[3].DisplayName = "Ｗｉｄｅ　名前 ﬁ e\u0301\u0301 \x1b]52;c;ZXZpbA==\x07Mallory\x1b[2J"
+	c.Users[4].DisplayName = "Prepend\u0601"
+	c.Users[5].UserPrincipalName = "\u202eevil\u202c@contoso.com"
 	d := newDriver(t, c, nil)
 	check := func(label string) {
 		t.Helper()
@@ -747,4 +752,20 @@ func TestMouseClickFocusesAndSelects(t *testing.T) {
 	if u, _ := d.m.users.Selected(); u.ID != "u5" {
 		t.Fatalf("wheel moved to %s, want u5", u.ID)
 	}
+}
+
+func TestThrottleIndicator(t *testing.T) {
+	c := newStub(3)
+	sig := NewThrottleSignal()
+	d := newDriver(t, c, func(o *Options) { o.Throttle = sig })
+	d.mustNotSee("throttled")
+	sig.Notify(2 * time.Second)
+	d.settle()
+	d.mustSee("⚠ throttled")
+	d.send(throttleOverMsg{seq: d.m.throttleSeq})
+	d.mustNotSee("throttled")
+	// A throttled answer lights it too.
+	c.Fail["SignIns"] = ""
+	d.send(signinsErr(&graph.Error{Kind: graph.ErrThrottled, RetryAfter: time.Second}))
+	d.mustSee("⚠ throttled")
 }

@@ -521,10 +521,10 @@ func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 	r := msg.Result
 	delete(m.inflight, inflightKey(r.Kind, r.Target.ID))
 	m.flash = "" // the "working on…" note is answered
-	if errors.Is(r.Err, graph.ErrThrottled) {
-		m.throttled = true
-	}
 	var cmds []tea.Cmd
+	if errors.Is(r.Err, graph.ErrThrottled) {
+		cmds = append(cmds, m.throttledFor(retryAfter(r.Err)))
+	}
 	if m.methods.User() != nil && m.methods.User().ID == r.Target.ID && r.Kind != actions.Notify {
 		cmds = append(cmds, m.methods.Reload())
 	}

@@ -46,6 +46,10 @@ func StartBulk(ctx context.Context, c graph.Client, targets []graph.User, op Op,
 						out <- Result{Target: u, Kind: op.Kind, Status: Skipped, Detail: "stopped before it started", At: now()}
 						continue
 					}
+					if why, skip := pre(u); skip {
+						out <- Result{Target: u, Kind: op.Kind, Status: Skipped, Detail: why, At: now()}
+						continue
+					}
 					r := Execute(ctx, c, u, op, now)
 					r.TAP = nil // never kept from a bulk run
 					out <- r
@@ -53,10 +57,6 @@ func StartBulk(ctx context.Context, c graph.Client, targets []graph.User, op Op,
 			}()
 		}
 		for _, u := range targets {
-			if why, skip := pre(u); skip {
-				out <- Result{Target: u, Kind: op.Kind, Status: Skipped, Detail: why, At: now()}
-				continue
-			}
 			jobs <- u
 		}
 		close(jobs)
@@ -365,8 +365,12 @@ func (b *BulkRun) View(st Styles, w, h int) []string {
 		counts += "  " + st.Warn.Render("Graph is throttling: slowed down")
 	}
 	body = append(body, counts, "")
-	cols := []draw.Column{{Title: "", Width: 1}, {Title: "User", Width: 34}, {Title: "Result", Width: 10}, {Title: "Request id", Width: 36}}
-	cols = draw.Layout(cols, []int{0, 1, 2, 3}, 2, inner)
+	cols := []draw.Column{{Title: "", Width: 1}, {Title: "User", Width: 32}, {Title: "Result", Width: 20}}
+	if failed > 0 {
+		// Graph's request-id is what Microsoft support asks for a failure.
+		cols = append(cols, draw.Column{Title: "Request id", Width: 36})
+	}
+	cols = draw.Layout(cols, []int{0, 1, 2, 3}[:len(cols)], 2, inner)
 	body = append(body, st.Section.Render(draw.Header(cols)))
 	lh := max(h-4-len(body)-3, 1)
 	offset := draw.Scroll(b.cursor, b.offset, lh, len(b.results))

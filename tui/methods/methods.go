@@ -307,7 +307,10 @@ func KindLabel(m graph.Method) string {
 	case graph.KindPhone:
 		return "Phone"
 	case graph.KindFIDO2:
-		if strings.Contains(strings.ToLower(m.Model+m.DisplayName), "passkey") {
+		// A passkey in Microsoft Authenticator is a FIDO2 method whose
+		// model names the app.
+		md := strings.ToLower(m.Model + " " + m.DisplayName)
+		if strings.Contains(md, "passkey") || strings.Contains(md, "authenticator") {
 			return "Passkey"
 		}
 		return "FIDO2 key"
@@ -374,7 +377,7 @@ func Detail(m graph.Method, now time.Time, loc *time.Location) string {
 			} else if exp.Before(now) {
 				add("expired " + exp.In(loc).Format("Jan 2 15:04"))
 			} else {
-				add("expires " + exp.In(loc).Format("Jan 2 15:04") + " (in " + draw.Until(now, exp) + ")")
+				add("expires in " + draw.Until(now, exp))
 			}
 		}
 		if m.IsUsableOnce {

@@ -361,12 +361,15 @@ func (m Model) View(st Styles, w, h int, focused bool) []string {
 // columns: marks (3) + space + name + space + upn [+ space + dept].
 func (m Model) widths(w int) (name, upn, dept int) {
 	rest := w - 4
+	if rest < 16 {
+		return max(rest, 0), 0, 0 // too narrow for two columns: the name only
+	}
 	if rest >= 70 {
 		dept = 16
 		rest -= dept + 1
 	}
-	name = max(rest*2/5, 8)
-	upn = max(rest-name-1, 0)
+	name = rest * 2 / 5
+	upn = rest - name - 1
 	return
 }
 
@@ -395,7 +398,10 @@ func (m Model) rowView(st Styles, i, w int, focused bool) string {
 	}
 	nw, uw, dw := m.widths(w)
 	name := draw.FitW(r.name, r.nameW, nw)
-	upn := draw.FitW(r.upn, r.upnW, uw)
+	upn := ""
+	if uw > 0 {
+		upn = " " + draw.FitW(r.upn, r.upnW, uw)
+	}
 	dept := ""
 	if dw > 0 {
 		dept = " " + draw.FitW(r.dept, r.deptW, dw)
@@ -406,16 +412,19 @@ func (m Model) rowView(st Styles, i, w int, focused bool) string {
 		if focused {
 			s = st.Cursor
 		}
-		lw := 4 + nw + 1 + uw // three one-cell glyphs and a space, then name and UPN
+		lw := 4 + nw // three one-cell glyphs and a space, then the name
+		if uw > 0 {
+			lw += 1 + uw
+		}
 		if dw > 0 {
 			lw += 1 + dw
 		}
-		return s.Render(draw.FitW(mark+mfa+flag+" "+name+" "+upn+dept, lw, w))
+		return s.Render(draw.FitW(mark+mfa+flag+" "+name+upn+dept, lw, w))
 	}
 	nameSt := st.Row
 	if !u.AccountEnabled {
 		nameSt = st.Disabled
 	}
 	return markSt.Render(mark) + mfaSt.Render(mfa) + flagSt.Render(flag) + " " +
-		nameSt.Render(name) + " " + st.UPN.Render(upn) + st.Muted.Render(dept)
+		nameSt.Render(name) + st.UPN.Render(upn) + st.Muted.Render(dept)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -42,6 +43,18 @@ func Fit(s string, w int) string {
 	}
 	if sw < w {
 		s += strings.Repeat(" ", w-sw)
+		// Widths are not always additive: a prepended mark (U+0600..0605)
+		// joins the space after it into one cluster. Measure again.
+		for i := 0; i < 4; i++ {
+			got := ansi.StringWidth(s)
+			if got == w {
+				break
+			}
+			if got > w {
+				return ansi.Truncate(s, w, "")
+			}
+			s += strings.Repeat(" ", w-got)
+		}
 	}
 	return s
 }
@@ -105,7 +118,7 @@ func Box(st BoxStyle, title, right string, content []string, w, h int) []string 
 	top.WriteString(st.Frame.Render(b.TopLeft))
 	used := 0
 	if title != "" && inner >= 4 {
-		t := Trunc(title, inner-2)
+		t := Trunc(title, inner-3) // "─ " + title + " "
 		top.WriteString(st.Frame.Render(b.Top))
 		top.WriteString(st.Title.Render(" " + t + " "))
 		used = 1 + Width(t) + 2
@@ -357,8 +370,10 @@ func Until(now, t time.Time) string {
 		return "<1m"
 	case d < time.Hour:
 		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
+	case d < 2*time.Hour:
 		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
 	default:
 		return fmt.Sprintf("%dd", int(d.Hours()/24))
 	}
@@ -398,10 +413,23 @@ func FitW(s string, sw, w int) string {
 	if sw == w {
 		return s
 	}
-	if sw < w {
+	if sw < w && !endsInPrepend(s) {
 		return s + strings.Repeat(" ", w-sw)
 	}
 	return Fit(s, w)
+}
+
+// endsInPrepend reports a last rune of the grapheme class Prepend, which
+// joins the padding after it (so widths stop adding up).
+func endsInPrepend(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	switch {
+	case r >= 0x0600 && r <= 0x0605, r == 0x06DD, r == 0x070F, r == 0x0890, r == 0x0891, r == 0x08E2,
+		r == 0x110BD, r == 0x110CD, r >= 0x111C2 && r <= 0x111C3, r == 0x113D1, r == 0x1193F, r == 0x11941,
+		r == 0x11A3A, r >= 0x11A84 && r <= 0x11A89, r == 0x11D46, r == 0x11F02, r == 0x0D4E:
+		return true
+	}
+	return false
 }
 
 // RowW is Row with the cells' widths known (-1: measure).

@@ -1,0 +1,260 @@
+package actions
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/internal/stub"
+)
+
+var now = time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return now }
+
+var plain = Styles{Border: lipgloss.RoundedBorder()}
+
+func users(n int) []graph.User {
+	var us []graph.User
+	for i := 0; i < n; i++ {
+		us = append(us, graph.User{ID: fmt.Sprint("u", i), DisplayName: fmt.Sprintf("User %d", i),
+			UserPrincipalName: fmt.Sprintf("user%d@contoso.com", i)})
+	}
+	return us
+}
+
+func keyPress(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	}
+	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
+}
+
+func armed(c *Confirm) *Confirm {
+	c.Update(armMsg{id: c.ID})
+	return c
+}
+
+func TestConfirmNeedsADeliberateY(t *testing.T) {
+	c, arm := NewConfirm(7, Op{Kind: Revoke}, Plan{Title: "Revoke sessions", Targets: users(1)})
+	if arm == nil {
+		t.Fatal("no arming timer")
+	}
+	for _, k := range []string{"y", "enter", "Y"} {
+		if ans, _ := c.Update(keyPress(k)); ans != nil {
+			t.Fatalf("%s answered before arming: %v", k, ans)
+		}
+	}
+	c.Update(armMsg{id: 8}) // another dialog's timer
+	if c.Armed() {
+		t.Fatal("armed by another dialog's timer")
+	}
+	armed(c)
+	if ans, _ := c.Update(keyPress("enter")); ans != nil {
+		t.Fatal("enter confirmed")
+	}
+	if ans, _ := c.Update(tea.KeyPressMsg{Code: 'y', Text: "y", IsRepeat: true}); ans != nil {
+		t.Fatal("a key repeat confirmed")
+	}
+	ans, _ := c.Update(keyPress("y"))
+	if got, ok := ans.(ConfirmedMsg); !ok || got.ID != 7 || got.Op.Kind != Revoke {
+		t.Fatalf("answer %v", ans)
+	}
+	if ans, _ := c.Update(keyPress("y")); ans != nil {
+		t.Fatal("answered twice")
+	}
+}
+
+func TestConfirmTypedPhrase(t *testing.T) {
+	c, _ := NewConfirm(1, Op{Kind: Reset}, Plan{Title: "Bulk", Targets: users(12), Phrase: "reset 12"})
+	armed(c)
+	if ans, _ := c.Update(keyPress("y")); ans != nil {
+		t.Fatal("y confirmed a typed-phrase dialog")
+	}
+	c.Update(tea.PasteMsg{Content: "reset 12"})
+	if ans, _ := c.Update(keyPress("enter")); ans != nil {
+		t.Fatal("pasted phrase confirmed")
+	}
+	for range 10 {
+		c.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	for _, r := range "reset 12" {
+		c.Update(keyPress(string(r)))
+	}
+	if ans, _ := c.Update(keyPress("enter")); ans == nil {
+		t.Fatal("the typed phrase did not confirm")
+	}
+}
+
+func TestGoldenConfirmBulk(t *testing.T) {
+	us := users(14)
+	p := Plan{Title: "Bulk: Reset MFA", Targets: us[:12],
+		Ops:      []string{"list the user's methods, then delete every one except the password", "registered among them (report): Authenticator ×9, mobile ×4"},
+		Keeps:    []string{"Password"},
+		Skips:    []Skip{{User: us[12], Why: "protected account in config"}, {User: us[13], Why: "the target is an admin: needs the Privileged Authentication Administrator or Global Administrator role"}},
+		Warnings: []string{"The user must register MFA again at the next sign-in."},
+		Phrase:   "reset 12"}
+	c, _ := NewConfirm(1, Op{Kind: Reset}, p)
+	armed(c)
+	c.SetSize(76, 40)
+	golden.RequireEqual(t, strings.Join(c.View(plain, 76, 40), "\n"))
+}
+
+func TestGoldenTAPView(t *testing.T) {
+	tap := graph.TAP{Value: "kq7#Lp2!Wd", Start: now, LifetimeMinutes: 60, IsUsableOnce: true, IsUsable: true}
+	v := NewTAPView(1, users(1)[0], tap, now, time.UTC)
+	golden.RequireEqual(t, strings.Join(v.View(plain, 80, 30), "\n"))
+	if ans, cmd := v.Update(keyPress("c")); ans != nil || cmd == nil {
+		t.Fatal("c did not copy")
+	}
+	if !strings.Contains(strings.Join(v.View(plain, 80, 30), "\n"), "Copied") {
+		t.Fatal("copy not acknowledged")
+	}
+}
+
+// runAll drives a bulk run to its end, as the root model would.
+func runAll(t *testing.T, b *BulkRun, cmd tea.Cmd) {
+	t.Helper()
+	for cmd != nil {
+		msg := cmd()
+		ev, ok := msg.(BulkEventMsg)
+		if !ok {
+			t.Fatalf("unexpected %T", msg)
+		}
+		_, cmd = b.Update(ev)
+		if ev.Closed {
+			return
+		}
+	}
+}
+
+func TestBulkRunAccountsForEveryTarget(t *testing.T) {
+	c := stub.New(20)
+	c.Fail["RevokeSessions"] = "u3"
+	pre := func(u graph.User) (string, bool) {
+		if u.ID == "u5" {
+			return "protected account", true
+		}
+		return "", false
+	}
+	us := c.Users[:10]
+	b := NewBulkRun(1, c, "Revoke sessions", Op{Kind: Revoke}, us, 1, pre, clock) // one worker: a stable order
+	b.SetSize(100, 30)
+	runAll(t, b, b.Start())
+	total, finished, done, failed, skipped := b.Counts()
+	if total != 10 || finished != 10 || done != 8 || failed != 1 || skipped != 1 {
+		t.Fatalf("total=%d finished=%d done=%d failed=%d skipped=%d", total, finished, done, failed, skipped)
+	}
+	if c.CountCalls("RevokeSessions") != 9 {
+		t.Fatalf("%d revokes, want 9 (the protected one is never sent)", c.CountCalls("RevokeSessions"))
+	}
+	golden.RequireEqual(t, strings.Join(b.View(plain, 100, 30), "\n"))
+
+	// r retries only the failure.
+	delete(c.Fail, "RevokeSessions")
+	_, cmd := b.Update(keyPress("r"))
+	runAll(t, b, cmd)
+	_, _, done, failed, _ = b.Counts()
+	if done != 9 || failed != 0 || c.CountCalls("RevokeSessions(u3)") != 2 || c.CountCalls("RevokeSessions(u0)") != 1 {
+		t.Fatalf("after retry done=%d failed=%d calls=%v", done, failed, c.Calls())
+	}
+}
+
+func TestBulkStopSkipsTheRest(t *testing.T) {
+	c := stub.New(50)
+	gate := make(chan struct{})
+	c.Gate["RevokeSessions"] = gate
+	b := NewBulkRun(1, c, "Revoke", Op{Kind: Revoke}, c.Users, 2, func(graph.User) (string, bool) { return "", false }, clock)
+	cmd := b.Start()
+	b.Stop()
+	close(gate)
+	runAll(t, b, cmd)
+	total, finished, done, _, skipped := b.Counts()
+	if finished != total || skipped == 0 || done+skipped != total {
+		t.Fatalf("after stop: total=%d finished=%d done=%d skipped=%d", total, finished, done, skipped)
+	}
+}
+
+func TestStartBulkMarksRequestsLowPriority(t *testing.T) {
+	var seen []graph.Priority
+	c := &prioClient{Client: stub.New(3), seen: &seen}
+	for range StartBulk(context.Background(), c, c.Client.(*stub.Client).Users, Op{Kind: Revoke}, 2,
+		func(graph.User) (string, bool) { return "", false }, clock) {
+	}
+	if len(seen) != 3 {
+		t.Fatalf("%d calls", len(seen))
+	}
+	for _, p := range seen {
+		if p != graph.PriorityLow {
+			t.Fatal("a bulk request was not marked low priority")
+		}
+	}
+}
+
+type prioClient struct {
+	graph.Client
+	mu   sync.Mutex
+	seen *[]graph.Priority
+}
+
+func (p *prioClient) RevokeSessions(ctx context.Context, id string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	*p.seen = append(*p.seen, graph.PriorityFrom(ctx))
+	return nil
+}
+
+func TestWriteReportDefusesFormulasAndKeepsNoTAP(t *testing.T) {
+	dir := t.TempDir()
+	rs := []Result{{Target: graph.User{ID: "1", UserPrincipalName: "=cmd|' /C calc'!A0", DisplayName: "@SUM(1)"},
+		Kind: IssueTAP, Status: Done, Detail: "TAP issued", TAP: &graph.TAP{Value: "SECRET-TAP"}, At: now}}
+	path := filepath.Join(dir, "r.csv")
+	if err := WriteReport(path, rs); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if strings.Contains(string(data), "SECRET-TAP") {
+		t.Fatal("a TAP value reached the report")
+	}
+	rows, _ := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+	if rows[1][0] != "'=cmd|' /C calc'!A0" || rows[1][2] != "'@SUM(1)" {
+		t.Fatalf("formulas kept: %q", rows[1])
+	}
+	jpath := filepath.Join(dir, "r.json")
+	if err := WriteReport(jpath, rs); err != nil {
+		t.Fatal(err)
+	}
+	data, _ = os.ReadFile(jpath)
+	if strings.Contains(string(data), "SECRET-TAP") || !strings.Contains(string(data), `"operation": "tap"`) {
+		t.Fatalf("json report: %s", data)
+	}
+}
+
+func TestMenuShowsDisabledWithReason(t *testing.T) {
+	m := &Menu{ID: 3, Title: "Bulk", Items: []MenuItem{{Key: "r", Label: "Reset MFA", Disabled: "read-only mode"}, {Key: "o", Label: "Revoke sessions"}}}
+	if ans, _ := m.Update(keyPress("r")); ans != nil {
+		t.Fatal("a disabled item was chosen")
+	}
+	out := ansi.Strip(strings.Join(m.View(plain, 80, 20), "\n"))
+	if !strings.Contains(out, "read-only mode") {
+		t.Fatalf("reason not shown:\n%s", out)
+	}
+	if ans, _ := m.Update(keyPress("o")); ans != (ChoiceMsg{ID: 3, Value: "o"}) {
+		t.Fatalf("answer %v", ans)
+	}
+}

@@ -1,0 +1,94 @@
+package methods
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
+)
+
+// shown is the pane showing one demo persona, loaded through the real
+// client from the fake tenant.
+func shown(t *testing.T, c graph.Client, id string) Model {
+	t.Helper()
+	ctx := context.Background()
+	u, err := c.ResolveUser(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(c, tuitest.Clock, time.UTC)
+	m.Show(u, nil)
+	ms, err := c.ListMethods(ctx, id)
+	m, _ = m.Update(MethodsMsg{Seq: m.seq, UserID: id, Methods: ms, Err: err})
+	r, err := c.Registration(ctx, id)
+	m, _ = m.Update(RegistrationMsg{Seq: m.seq, UserID: id, Reg: r, Err: err})
+	s, err := c.PerUserMFA(ctx, id)
+	m, _ = m.Update(PerUserMsg{Seq: m.seq, UserID: id, State: s, Err: err})
+	return m
+}
+
+func render(m Model, w, h int) string {
+	m.SetSize(w, h)
+	return strings.Join(m.View(Styles{}, w, h, true), "\n")
+}
+
+func TestGoldenMethodsPane(t *testing.T) {
+	c, _ := tuitest.Client(t)
+	for _, p := range []struct{ name, id string }{
+		{"alice", fake.AliceID}, {"erin", fake.ErinID}, {"dave", fake.DaveID}, {"henry", fake.HenryID}, {"carol", fake.CarolID},
+	} {
+		m := shown(t, c, p.id)
+		t.Run(p.name+"-44", func(t *testing.T) { golden.RequireEqual(t, render(m, 44, 10)) })
+		t.Run(p.name+"-78", func(t *testing.T) { golden.RequireEqual(t, render(m, 78, 8)) })
+	}
+}
+
+func TestLoadingErrorAndStaleStates(t *testing.T) {
+	u := graph.User{ID: "u1", DisplayName: "Una", UserPrincipalName: "una@contoso.com", AccountEnabled: true}
+	m := New(nil, tuitest.Clock, time.UTC)
+	if s := render(m, 40, 5); !strings.Contains(s, "No user selected") {
+		t.Fatalf("empty:\n%s", s)
+	}
+	m.Show(u, nil)
+	if s := render(m, 40, 5); !strings.Contains(s, "Loading methods") || !strings.Contains(s, "registration loading") {
+		t.Fatalf("loading:\n%s", s)
+	}
+	seq := m.seq
+	m, _ = m.Update(MethodsMsg{Seq: seq, UserID: "u1", Err: &graph.Error{Kind: graph.ErrDenied, Needs: "UserAuthenticationMethod.Read.All"}})
+	if s := render(m, 60, 6); !strings.Contains(s, "access denied") || !strings.Contains(s, "UserAuthenticationMethod.Read.All") {
+		t.Fatalf("error:\n%s", s)
+	}
+	// An answer for another user, or an older load, is dropped.
+	m, _ = m.Update(MethodsMsg{Seq: seq, UserID: "u2", Methods: []graph.Method{{ID: "x", Kind: graph.KindEmail}}})
+	m, _ = m.Update(MethodsMsg{Seq: seq - 1, UserID: "u1", Methods: []graph.Method{{ID: "x", Kind: graph.KindEmail}}})
+	if len(m.Methods()) != 0 {
+		t.Fatal("a stale answer was applied")
+	}
+}
+
+func TestTAPDetailAndPreferredLabels(t *testing.T) {
+	now := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+	tap := graph.Method{Kind: graph.KindTAP, TAPStart: now.Add(-30 * time.Minute), LifetimeMinutes: 60, IsUsableOnce: true}
+	if got := Detail(tap, now, time.UTC); got != "expires in 30m · one-time" {
+		t.Fatalf("TAP detail %q", got)
+	}
+	tap.LifetimeMinutes = 10
+	if got := Detail(tap, now, time.UTC); !strings.HasPrefix(got, "expired ") {
+		t.Fatalf("expired TAP detail %q", got)
+	}
+	for in, want := range map[string]string{"push": "Authenticator push", "Fido2": "FIDO2 key", "sms": "SMS", "none": "", "weird": "weird"} {
+		if got := PreferredLabel(in); got != want {
+			t.Errorf("PreferredLabel(%q) = %q, want %q", in, got, want)
+		}
+	}
+	other := graph.Method{Kind: graph.KindOther, ODataType: "#microsoft.graph.qrCodePinAuthenticationMethod"}
+	if got := KindLabel(other); got != "qrCodePin" {
+		t.Fatalf("unknown kind label %q", got)
+	}
+}
