@@ -45,8 +45,13 @@ type Options struct {
 	// BulkConfirmThreshold: bulk runs on more users than this need a typed
 	// confirmation (default 10).
 	BulkConfirmThreshold int
-	// BulkWorkers is how many users a bulk run works on at once (default 8).
+	// BulkWorkers is how many users a bulk run works on at once (default:
+	// the bulk runner's, graph.DefaultConcurrency).
 	BulkWorkers int
+	// JournalDir, when set, keeps each bulk run's journal there
+	// (<time>-<op>.jsonl, resumable with the matching command's --resume);
+	// empty keeps it in memory.
+	JournalDir string
 	// SignInWindow is how far back sign-ins are listed (default 7 days).
 	SignInWindow time.Duration
 	// Protected are UPNs or object ids no action may touch (break-glass).
@@ -77,9 +82,6 @@ type Options struct {
 func (o *Options) defaults() {
 	if o.BulkConfirmThreshold <= 0 {
 		o.BulkConfirmThreshold = 10
-	}
-	if o.BulkWorkers <= 0 {
-		o.BulkWorkers = actions.DefaultWorkers
 	}
 	if o.SignInWindow <= 0 {
 		o.SignInWindow = signins.DefaultWindow

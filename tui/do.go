@@ -695,7 +695,12 @@ func (m Model) startBulk(op actions.Op, targets []graph.User) (tea.Model, tea.Cm
 		return "", false
 	}
 	id := m.newID()
-	b := actions.NewBulkRun(id, c, op.Kind.Label(), op, targets, m.opts.BulkWorkers, pre, m.now)
+	cfg := actions.BulkConfig{Concurrency: m.opts.BulkWorkers, Tenant: m.tenantLabel(),
+		Operator: m.operator.UserPrincipalName}
+	if m.opts.JournalDir != "" {
+		cfg.Journal = filepath.Join(m.opts.JournalDir, m.now().UTC().Format("20060102T150405.000Z")+"-"+string(op.Kind)+".jsonl")
+	}
+	b := actions.NewBulkRun(id, c, op.Kind.Label(), op, targets, cfg, pre, m.now)
 	b.SetSize(m.w, max(m.h-3, 3))
 	m.bulk, m.showBulk = b, true
 	return m, b.Start()

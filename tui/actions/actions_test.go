@@ -153,7 +153,7 @@ func TestBulkRunAccountsForEveryTarget(t *testing.T) {
 		return "", false
 	}
 	us := c.Users[:10]
-	b := NewBulkRun(1, c, "Revoke sessions", Op{Kind: Revoke}, us, 1, pre, clock) // one worker: a stable order
+	b := NewBulkRun(1, c, "Revoke sessions", Op{Kind: Revoke}, us, BulkConfig{Concurrency: 1}, pre, clock) // one at a time: a stable order
 	b.SetSize(100, 30)
 	runAll(t, b, b.Start())
 	total, finished, done, failed, skipped := b.Counts()
@@ -179,7 +179,7 @@ func TestBulkStopSkipsTheRest(t *testing.T) {
 	c := stub.New(50)
 	gate := make(chan struct{})
 	c.Gate["RevokeSessions"] = gate
-	b := NewBulkRun(1, c, "Revoke", Op{Kind: Revoke}, c.Users, 2, func(graph.User) (string, bool) { return "", false }, clock)
+	b := NewBulkRun(1, c, "Revoke", Op{Kind: Revoke}, c.Users, BulkConfig{Concurrency: 2}, func(graph.User) (string, bool) { return "", false }, clock)
 	cmd := b.Start()
 	b.Stop()
 	close(gate)
@@ -193,7 +193,7 @@ func TestBulkStopSkipsTheRest(t *testing.T) {
 func TestStartBulkMarksRequestsLowPriority(t *testing.T) {
 	var seen []graph.Priority
 	c := &prioClient{Client: stub.New(3), seen: &seen}
-	for range StartBulk(context.Background(), c, c.Client.(*stub.Client).Users, Op{Kind: Revoke}, 2,
+	for range StartBulk(context.Background(), c, c.Client.(*stub.Client).Users, Op{Kind: Revoke}, BulkConfig{Concurrency: 2},
 		func(graph.User) (string, bool) { return "", false }, clock) {
 	}
 	if len(seen) != 3 {

@@ -2,85 +2,177 @@ package actions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
+	"github.com/mfadesk/mfadesk/tui/internal/explain"
 	"github.com/mfadesk/mfadesk/tui/internal/input"
 )
 
-// DefaultWorkers is how many users a bulk run works on at once.
-const DefaultWorkers = 8
+// Progress is one event of a bulk run: a target finished (Result), or
+// Graph throttled the run (Throttled, its Retry-After).
+type Progress struct {
+	Result    *Result
+	Throttled time.Duration
+}
 
-// StartBulk runs op for every target and streams one Result per target on
-// the returned channel, closed when all are accounted for (done, failed or
-// skipped) or ctx ends (the rest are reported skipped: "stopped").
-// pre is asked first for each target and may skip it with a reason
-// (protected, read-only, not allowed for this operator).
-//
-// This is the seam for graph's bulk runner (issue 4): it is the only place
-// that knows how a bulk run is executed. It uses a small bounded worker
-// pool over Execute, with bulk requests marked low priority.
-func StartBulk(ctx context.Context, c graph.Client, targets []graph.User, op Op, workers int,
-	pre func(graph.User) (string, bool), now func() time.Time) <-chan Result {
-	if workers <= 0 {
-		workers = DefaultWorkers
-	}
-	out := make(chan Result, workers)
+// BulkConfig tunes a run.
+type BulkConfig struct {
+	// Concurrency is how many users are worked on at once (0: the
+	// runner's default).
+	Concurrency int
+	// Journal is the JSONL journal's path ("": kept in memory, no resume).
+	Journal string
+	// Tenant and Operator are written into the journal's header.
+	Tenant, Operator string
+}
+
+// StartBulk runs op for every target with graph.RunBulk (bounded
+// concurrency, $batch, pacing under throttling, journal) and streams one
+// Progress per finished target on the returned channel, closed when every
+// target is accounted for: done, failed, or skipped with why. pre is asked
+// first for each target and may skip it with a reason the runner cannot
+// know (the operator's role against an admin target, the protected list).
+// A stopped run (ctx ended) reports the targets it did not finish as
+// skipped.
+func StartBulk(ctx context.Context, c graph.Client, targets []graph.User, op Op, cfg BulkConfig,
+	pre func(graph.User) (string, bool), now func() time.Time) <-chan Progress {
+	// Room for every final event and a burst of throttle notes: the
+	// runner's callback must never wait on the screen.
+	out := make(chan Progress, len(targets)+64)
 	ctx = graph.WithPriority(ctx, graph.PriorityLow)
+	finish := func(u graph.User, st Status, detail, reqID string) {
+		out <- Progress{Result: &Result{Target: u, Kind: op.Kind, Status: st, Detail: detail, RequestID: reqID, At: now()}}
+	}
 	go func() {
 		defer close(out)
-		jobs := make(chan graph.User)
-		var wg sync.WaitGroup
-		for i := 0; i < workers; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for u := range jobs {
-					if ctx.Err() != nil {
-						out <- Result{Target: u, Kind: op.Kind, Status: Skipped, Detail: "stopped before it started", At: now()}
-						continue
-					}
-					if why, skip := pre(u); skip {
-						out <- Result{Target: u, Kind: op.Kind, Status: Skipped, Detail: why, At: now()}
-						continue
-					}
-					r := Execute(ctx, c, u, op, now)
-					r.TAP = nil // never kept from a bulk run
-					out <- r
-				}
-			}()
-		}
+		var ids []string
+		byID := map[string]graph.User{}
 		for _, u := range targets {
-			jobs <- u
+			if _, dup := byID[u.ID]; dup || u.ID == "" {
+				continue
+			}
+			if why, skip := pre(u); skip {
+				finish(u, Skipped, why, "")
+				continue
+			}
+			ids = append(ids, u.ID)
+			byID[u.ID] = u
 		}
-		close(jobs)
-		wg.Wait()
+		if len(ids) == 0 {
+			return
+		}
+		gop, err := graphOp(op)
+		if err != nil {
+			for _, id := range ids {
+				finish(byID[id], Failed, err.Error(), "")
+			}
+			return
+		}
+		// Calls to OnEvent are serialised by the runner.
+		steps := map[string][]string{}
+		final := map[string]bool{}
+		opts := graph.BulkOptions{Batch: true, Concurrency: cfg.Concurrency, Journal: cfg.Journal,
+			Tenant: cfg.Tenant, Operator: cfg.Operator}
+		opts.OnEvent = func(ev graph.Event) {
+			u, ok := byID[ev.User]
+			if !ok {
+				u = graph.User{ID: ev.UserID, UserPrincipalName: ev.User}
+			}
+			switch ev.Kind {
+			case graph.EventStep:
+				steps[ev.User] = append(steps[ev.User], graph.CleanText(ev.Step))
+			case graph.EventThrottled:
+				select {
+				case out <- Progress{Throttled: max(ev.RetryAfter, time.Second)}:
+				default: // the indicator is already on
+				}
+			case graph.EventDone:
+				final[ev.User] = true
+				d := strings.Join(steps[ev.User], ", ")
+				if d == "" {
+					d = "nothing to do"
+				}
+				finish(u, Done, d, "")
+			case graph.EventSkipped:
+				final[ev.User] = true
+				finish(u, Skipped, graph.CleanText(ev.Why), "")
+			case graph.EventFailed:
+				final[ev.User] = true
+				d := graph.CleanText(ev.Why)
+				if len(steps[ev.User]) > 0 {
+					d = strings.Join(steps[ev.User], ", ") + "; then " + d
+				}
+				finish(u, Failed, d, graph.CleanText(ev.RequestID))
+			}
+		}
+		_, err = graph.RunBulk(ctx, c, gop, ids, opts)
+		// Everyone the runner did not finish is still accounted for.
+		for _, id := range ids {
+			if final[id] {
+				continue
+			}
+			switch {
+			case errors.Is(err, graph.ErrBulkInterrupted) || ctx.Err() != nil:
+				d := "stopped before it started"
+				if len(steps[id]) > 0 {
+					d = "stopped part way: " + strings.Join(steps[id], ", ")
+				}
+				finish(byID[id], Skipped, d, "")
+			case err != nil:
+				finish(byID[id], Failed, explain.Short(err), explain.RequestID(err))
+			default:
+				finish(byID[id], Failed, "no result from the bulk runner", "")
+			}
+		}
 	}()
 	return out
 }
 
-// BulkEventMsg carries one finished target of run Run (generation Gen:
-// a retry starts a new generation). Closed marks the end of the stream.
-type BulkEventMsg struct {
-	Run, Gen int
-	Result   Result
-	Closed   bool
+// graphOp is op in the bulk runner's terms. A reset keeps the configured
+// kinds; a re-registration keeps what the portal's "Require re-register
+// MFA" keeps (graph.ReregisterKeep), as the single-user action does.
+func graphOp(op Op) (graph.Operation, error) {
+	switch op.Kind {
+	case Reset:
+		return graph.Operation{Kind: graph.OpReset, Keep: op.Keep}, nil
+	case Reregister:
+		return graph.Operation{Kind: graph.OpReregister, Keep: graph.ReregisterKeep}, nil
+	case Revoke:
+		return graph.Operation{Kind: graph.OpRevoke}, nil
+	case SetMFA:
+		return graph.Operation{Kind: graph.OpSetMFA, MFAState: op.State}, nil
+	}
+	return graph.Operation{}, fmt.Errorf("%s is not a bulk action", op.Kind.Label())
 }
 
-// waitBulk reads the next result from ch as a message.
-func waitBulk(run, gen int, ch <-chan Result) tea.Cmd {
+// BulkEventMsg carries one event of run Run (generation Gen: a retry
+// starts a new generation). Closed marks the end of the stream.
+type BulkEventMsg struct {
+	Run, Gen  int
+	Result    Result
+	Throttled time.Duration
+	Closed    bool
+}
+
+// waitBulk reads the next event from ch as a message.
+func waitBulk(run, gen int, ch <-chan Progress) tea.Cmd {
 	return func() tea.Msg {
-		r, ok := <-ch
-		if !ok {
+		p, ok := <-ch
+		switch {
+		case !ok:
 			return BulkEventMsg{Run: run, Gen: gen, Closed: true}
+		case p.Result != nil:
+			return BulkEventMsg{Run: run, Gen: gen, Result: *p.Result}
+		default:
+			return BulkEventMsg{Run: run, Gen: gen, Throttled: p.Throttled}
 		}
-		return BulkEventMsg{Run: run, Gen: gen, Result: r}
 	}
 }
 
@@ -99,7 +191,7 @@ type BulkRun struct {
 	Op      Op
 	Title   string
 	client  graph.Client
-	workers int
+	cfg     BulkConfig
 	pre     func(graph.User) (string, bool)
 	now     func() time.Time
 
@@ -107,7 +199,7 @@ type BulkRun struct {
 	results []Result       // one per target, in finishing order
 	index   map[string]int // user id -> index in results
 	gen     int
-	ch      <-chan Result
+	ch      <-chan Progress
 	running bool
 	cancel  context.CancelFunc
 	started time.Time
@@ -124,9 +216,9 @@ type BulkRun struct {
 }
 
 // NewBulkRun prepares a run; Start begins it.
-func NewBulkRun(id int, c graph.Client, title string, op Op, targets []graph.User, workers int,
+func NewBulkRun(id int, c graph.Client, title string, op Op, targets []graph.User, cfg BulkConfig,
 	pre func(graph.User) (string, bool), now func() time.Time) *BulkRun {
-	return &BulkRun{ID: id, Op: op, Title: title, client: c, workers: workers, pre: pre, now: now,
+	return &BulkRun{ID: id, Op: op, Title: title, client: c, cfg: cfg, pre: pre, now: now,
 		targets: targets, index: map[string]int{}, follow: true}
 }
 
@@ -140,7 +232,12 @@ func (b *BulkRun) run(targets []graph.User) tea.Cmd {
 	b.running = true
 	b.started = b.now()
 	b.follow = true
-	b.ch = StartBulk(ctx, b.client, targets, b.Op, b.workers, b.pre, b.now)
+	cfg := b.cfg
+	if b.gen > 1 && cfg.Journal != "" {
+		// A retry is a run of its own: it must not reuse the journal.
+		cfg.Journal = strings.TrimSuffix(cfg.Journal, ".jsonl") + fmt.Sprintf("-retry%d.jsonl", b.gen-1)
+	}
+	b.ch = StartBulk(ctx, b.client, targets, b.Op, cfg, b.pre, b.now)
 	return waitBulk(b.ID, b.gen, b.ch)
 }
 
@@ -198,6 +295,10 @@ func (b *BulkRun) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	case BulkEventMsg:
 		if msg.Run != b.ID || msg.Gen != b.gen {
 			return nil, nil
+		}
+		if msg.Throttled > 0 {
+			b.Throttled = true
+			return b, waitBulk(b.ID, b.gen, b.ch)
 		}
 		if msg.Closed {
 			b.running = false
@@ -364,7 +465,11 @@ func (b *BulkRun) View(st Styles, w, h int) []string {
 	if b.Throttled {
 		counts += "  " + st.Warn.Render("Graph is throttling: slowed down")
 	}
-	body = append(body, counts, "")
+	body = append(body, counts)
+	if b.cfg.Journal != "" {
+		body = append(body, st.Muted.Render(draw.Trunc("Journal: "+b.cfg.Journal, inner)))
+	}
+	body = append(body, "")
 	cols := []draw.Column{{Title: "", Width: 1}, {Title: "User", Width: 32}, {Title: "Result", Width: 20}}
 	if failed > 0 {
 		// Graph's request-id is what Microsoft support asks for a failure.

@@ -338,7 +338,7 @@ var columns = []draw.Column{
 	{Title: "Result", Width: 8},
 	{Title: "Reason", Width: 18},
 	{Title: "App", Width: 16},
-	{Title: "MFA", Width: 18},
+	{Title: "MFA", Width: 24},
 	{Title: "CA", Width: 10},
 	{Title: "Location", Width: 16},
 	{Title: "IP", Width: 15},
