@@ -187,13 +187,13 @@ type ExportedMsg struct {
 // results streaming in, failures kept with their reason, r to retry just
 // the failures, w to write the report (CSV or JSON).
 type BulkRun struct {
-	ID      int
-	Op      Op
-	Title   string
-	client  graph.Client
-	cfg     BulkConfig
-	pre     func(graph.User) (string, bool)
-	now     func() time.Time
+	ID     int
+	Op     Op
+	Title  string
+	client graph.Client
+	cfg    BulkConfig
+	pre    func(graph.User) (string, bool)
+	now    func() time.Time
 
 	targets []graph.User
 	results []Result       // one per target, in finishing order
