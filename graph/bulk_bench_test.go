@@ -29,6 +29,8 @@ import (
 //	                       methods, delete each, one request at a time) on a
 //	                       20-user subset; s/1000users extrapolates.
 //	BenchmarkBulkS1        1,000 users x 3 methods, 100 ms per request.
+//	BenchmarkBulkS1Wide    S1 with the ceiling at 10,000 requests/s and
+//	                       1,000 users at once (latency-bound).
 //	BenchmarkBulkS2        S1 + 5% of requests 429 with Retry-After 1 s.
 //	BenchmarkBulkS2b       500 users, the fake enforces a budget of 1,000
 //	                       requests per 10 s; x/limit is elapsed over
@@ -37,8 +39,9 @@ import (
 //	BenchmarkBulkS3        S1 killed at a random point three times and
 //	                       resumed from the journal.
 //
-// Each runs the runner with its default options, plain concurrency
-// ("direct") and JSON batching ("batch").
+// Each runs the runner with its default options (S1Wide excepted), with
+// plain concurrency ("direct") and with JSON batching ("batch"). The
+// journal is on disk and fsynced as in real use.
 
 const benchLatency = 100 * time.Millisecond
 
@@ -136,12 +139,16 @@ func benchModes(b *testing.B, f func(b *testing.B, batch bool)) {
 // benchRun does one timed run of a reset over td against srv and checks
 // the tenant afterwards. It returns the elapsed time and the summary.
 func benchRun(b *testing.B, srv *fake.Server, td *fake.TenantData, batch bool) (time.Duration, *BulkSummary) {
+	return benchRunOpts(b, srv, td, BulkOptions{Batch: batch})
+}
+
+func benchRunOpts(b *testing.B, srv *fake.Server, td *fake.TenantData, opts BulkOptions) (time.Duration, *BulkSummary) {
 	b.Helper()
 	c := bulkClient(b, srv)
-	path := filepath.Join(b.TempDir(), "journal.jsonl")
+	opts.Journal = filepath.Join(b.TempDir(), "journal.jsonl")
 	b.StartTimer()
 	start := time.Now()
-	sum, err := RunBulk(context.Background(), c, Operation{Kind: OpReset}, bulkTargets(td), BulkOptions{Journal: path, Batch: batch})
+	sum, err := RunBulk(context.Background(), c, Operation{Kind: OpReset}, bulkTargets(td), opts)
 	el := time.Since(start)
 	b.StopTimer()
 	if err != nil {
@@ -168,6 +175,22 @@ func BenchmarkBulkS1(b *testing.B) {
 			b.StopTimer()
 			srv := benchServer(b, td, fake.Options{})
 			el, sum := benchRun(b, srv, td, batch)
+			reportRun(b, el, sum, srv.Tenant.Stats())
+			srv.Close()
+		}
+	})
+}
+
+// BenchmarkBulkS1Wide is S1 with the ceiling raised to 10,000 requests per
+// second and 1,000 users at once: the latency-bound regime, where the
+// number of HTTP requests (and connections) starts to matter.
+func BenchmarkBulkS1Wide(b *testing.B) {
+	td := bulkTenantData(1000, "")
+	benchModes(b, func(b *testing.B, batch bool) {
+		for range b.N {
+			b.StopTimer()
+			srv := benchServer(b, td, fake.Options{})
+			el, sum := benchRunOpts(b, srv, td, BulkOptions{Batch: batch, Concurrency: 1000, MaxRPS: 10000})
 			reportRun(b, el, sum, srv.Tenant.Stats())
 			srv.Close()
 		}

@@ -117,6 +117,10 @@ func CreateJournal(path string, run JournalRun) (*Journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create journal: %w", err)
 	}
+	if err := lockJournal(f); err != nil {
+		f.Close()
+		return nil, err
+	}
 	j := &Journal{path: path, f: f, sync: f.Sync, now: time.Now}
 	if err := j.Append(JournalEntry{Event: evRun, Run: &run}); err != nil {
 		f.Close()
@@ -134,17 +138,24 @@ func CreateJournal(path string, run JournalRun) (*Journal, error) {
 // state, cuts off a torn last line (a write interrupted by a crash) so new
 // entries start on a clean line, and returns the journal ready to append.
 func OpenJournal(path string) (*Journal, *JournalState, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open journal: %w", err)
+	}
+	// Locked before reading, so what is read is not being appended to.
+	if err := lockJournal(f); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
+		f.Close()
 		return nil, nil, fmt.Errorf("open journal: %w", err)
 	}
 	st, good, err := parseJournal(data)
 	if err != nil {
+		f.Close()
 		return nil, nil, fmt.Errorf("journal %s: %w", path, err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open journal: %w", err)
 	}
 	if good < len(data) {
 		if err := f.Truncate(int64(good)); err != nil {

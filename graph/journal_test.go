@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -242,4 +243,23 @@ func TestWriteBulkReport(t *testing.T) {
 	if WriteBulkReport(&b, "xml", rows) == nil {
 		t.Error("xml accepted")
 	}
+}
+
+func TestJournalLockedWhileInUse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := CreateJournal(path, testRun("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := OpenJournal(path); err == nil || !strings.Contains(err.Error(), "in use") {
+		if runtime.GOOS != "windows" {
+			t.Fatalf("a second opener got in: %v", err)
+		}
+	}
+	j.Close()
+	j2, _, err := OpenJournal(path)
+	if err != nil {
+		t.Fatalf("after close: %v", err)
+	}
+	j2.Close()
 }
