@@ -417,6 +417,7 @@ func (m Model) openMFAMenu(u graph.User) (tea.Model, tea.Cmd) {
 	for i, s := range actions.PerUserStates {
 		menu.Items = append(menu.Items, actions.MenuItem{Key: fmt.Sprint(i + 1), Label: string(s), Current: s == cur})
 	}
+	menu.Start()
 	id := m.newID()
 	menu.ID = id
 	m.setModal(id, menu, pending{kind: pMFAMenu, op: actions.Op{Kind: actions.SetMFA}, targets: []graph.User{u}})
@@ -789,7 +790,13 @@ func (m Model) onCSVLoaded(msg csvLoadedMsg) (tea.Model, tea.Cmd) {
 			danger = true
 			lines = append(lines, "", fmt.Sprintf("%s not found (not marked):", plural(len(msg.NotFound), "row")))
 			for _, s := range msg.NotFound {
-				lines = append(lines, "  "+graph.CleanText(s))
+				for i, l := range draw.Wrap(graph.CleanText(s), 64) {
+					if i == 0 {
+						lines = append(lines, "  "+l)
+					} else {
+						lines = append(lines, "    "+l)
+					}
+				}
 			}
 		}
 		for _, w := range msg.Warnings {
@@ -819,6 +826,9 @@ func (m Model) exportReport(path string) tea.Cmd {
 	rows := m.report.Visible()
 	return func() tea.Msg {
 		path = expandHome(path)
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
 		return exportedMsg{Path: path, Err: report.WriteCSV(path, rows)}
 	}
 }

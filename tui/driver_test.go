@@ -102,7 +102,7 @@ func (d *driver) settle() {
 		select {
 		case msg := <-d.late:
 			d.send(msg)
-		case <-time.After(300 * time.Millisecond):
+		case <-time.After(120 * time.Millisecond):
 			return
 		}
 	}

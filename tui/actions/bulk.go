@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -434,6 +436,14 @@ func (b *BulkRun) export(path string) tea.Cmd {
 	rows := append([]Result(nil), b.results...)
 	id := b.ID
 	return func() tea.Msg {
+		if strings.HasPrefix(path, "~/") {
+			if h, err := os.UserHomeDir(); err == nil {
+				path = filepath.Join(h, path[2:])
+			}
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
 		return ExportedMsg{Run: id, Path: path, Err: WriteReport(path, rows)}
 	}
 }

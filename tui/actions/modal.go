@@ -198,6 +198,15 @@ type Menu struct {
 	note   string
 }
 
+// Start puts the cursor on the current item, if any.
+func (m *Menu) Start() {
+	for i, it := range m.Items {
+		if it.Current {
+			m.cursor = i
+		}
+	}
+}
+
 // Update picks, moves or closes.
 func (m *Menu) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
