@@ -869,6 +869,13 @@ func (m Model) handleClick(ms tea.Mouse) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.view == viewReport {
+		// The report's box starts on line 1; its inner lines on line 2.
+		if m.report.HeaderAt(ms.Y - 2) {
+			if col, ok := m.report.ColumnAt(ms.X - 1); ok {
+				m.report.SortBy(col)
+			}
+			return m, nil
+		}
 		if i, ok := m.report.RowAt(ms.Y - 2); ok {
 			m.report.Select(i)
 		}

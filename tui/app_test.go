@@ -2,6 +2,7 @@ package tui
 
 import (
 	"encoding/csv"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
@@ -727,9 +728,36 @@ func TestFramesFitEverySize(t *testing.T) {
 		check("confirm")
 		d.key("esc", "up", "up", "up")
 	}
+	// A light terminal gets the light palette; frames still fit.
+	d.send(tea.BackgroundColorMsg{Color: color.White})
+	if d.m.theme.Dark {
+		t.Fatal("a white background kept the dark palette")
+	}
+	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	check("light")
 	d.send(tea.WindowSizeMsg{Width: 30, Height: 8})
 	if !strings.Contains(d.m.Render(), "needs at least") {
 		t.Fatal("tiny terminal not explained")
+	}
+}
+
+func TestReportHeaderClickSorts(t *testing.T) {
+	c := newStub(30)
+	d := newDriver(t, c, nil)
+	d.key("v")
+	hdr, line := -1, ""
+	for i, l := range strings.Split(d.screen(), "\n") {
+		if strings.Contains(l, "User principal name") {
+			hdr, line = i, l
+		}
+	}
+	x := strings.Index(line, "Methods")
+	if hdr < 0 || x < 0 {
+		t.Fatalf("no header:\n%s", d.screen())
+	}
+	d.send(tea.MouseClickMsg{X: ansi.StringWidth(line[:x]) + 1, Y: hdr, Button: tea.MouseLeft})
+	if !strings.Contains(d.screen(), "Methods▲") {
+		t.Fatalf("click did not sort by Methods:\n%s", d.screen())
 	}
 }
 

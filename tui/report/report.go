@@ -351,6 +351,25 @@ func (m Model) filterLines(st Styles, w int) []string {
 		st.Muted.Render(draw.Trunc("  0-5 filter", max(w-40, 0)))}
 }
 
+// HeaderAt reports whether line y (0 = first inner line) is the column
+// header, and ColumnAt which column x (0 = first inner cell) falls in, for
+// sorting by a click on the header.
+func (m Model) HeaderAt(y int) bool { return y == m.headerLines()-1 }
+
+// ColumnAt maps x on the header to a column index (see SortBy).
+func (m Model) ColumnAt(x int) (int, bool) {
+	cols := draw.Layout(columns, priority, flexCol, m.w)
+	idx := chosen(cols)
+	left := 0
+	for j, c := range cols {
+		if x >= left && x < left+c.Width {
+			return idx[j], idx[j] != 0
+		}
+		left += c.Width + 1
+	}
+	return 0, false
+}
+
 // UserOf turns a report row into the user a bulk action targets.
 func UserOf(r *graph.Registration) graph.User {
 	return graph.User{ID: r.ID, UserPrincipalName: r.UserPrincipalName, DisplayName: r.UserDisplayName,
