@@ -594,7 +594,7 @@ func (m *Model) layout() {
 			m.rects[p] = rect{0, bodyY, m.w, bodyH}
 		}
 	} else {
-		leftW := min(max(m.w*21/50, 34), 60)
+		leftW := min(max(m.w*19/50, 34), 56)
 		rightW := m.w - leftW
 		// The methods pane is as tall as its content wants (status lines
 		// plus one line per method), within what leaves the sign-ins room.

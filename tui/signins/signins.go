@@ -262,7 +262,8 @@ func (m Model) Title() (string, string) {
 	return t, fmt.Sprintf("%d · last %s", len(m.visible), span)
 }
 
-// MFAText says whether MFA was required and how it was met or failed.
+// MFAText says whether MFA was required and how it was met or failed (for
+// the MFA column: "✓ Mobile app notification", "required", "single factor").
 func MFAText(s graph.SignIn) string {
 	var method string
 	ok, failed := false, false
@@ -282,20 +283,20 @@ func MFAText(s graph.SignIn) string {
 	case "multiFactorAuthentication":
 		switch {
 		case ok:
-			return "MFA ✓ " + method
+			return "✓ " + method
 		case failed:
-			return "MFA ✗ " + method
+			return "✗ " + method
 		default:
-			return "MFA required"
+			return "required"
 		}
 	case "singleFactorAuthentication":
 		return "single factor"
 	}
 	if ok {
-		return "MFA ✓ " + method
+		return "✓ " + method
 	}
 	if failed {
-		return "MFA ✗ " + method
+		return "✗ " + method
 	}
 	return ""
 }
@@ -338,7 +339,7 @@ var columns = []draw.Column{
 	{Title: "Result", Width: 8},
 	{Title: "Reason", Width: 18},
 	{Title: "App", Width: 16},
-	{Title: "MFA", Width: 24},
+	{Title: "MFA", Width: 26},
 	{Title: "CA", Width: 10},
 	{Title: "Location", Width: 16},
 	{Title: "IP", Width: 15},

@@ -84,10 +84,10 @@ func TestMFAText(t *testing.T) {
 		want string
 	}{
 		{graph.SignIn{AuthenticationRequirement: "singleFactorAuthentication"}, "single factor"},
-		{graph.SignIn{AuthenticationRequirement: "multiFactorAuthentication"}, "MFA required"},
+		{graph.SignIn{AuthenticationRequirement: "multiFactorAuthentication"}, "required"},
 		{graph.SignIn{AuthenticationRequirement: "multiFactorAuthentication", AuthDetails: []graph.AuthStep{
-			{Method: "Password", Succeeded: true}, {Method: "Mobile app notification", Succeeded: false}}}, "MFA ✗ Mobile app notification"},
-		{graph.SignIn{AuthDetails: []graph.AuthStep{{Method: "FIDO2 security key", Succeeded: true}}}, "MFA ✓ FIDO2 security key"},
+			{Method: "Password", Succeeded: true}, {Method: "Mobile app notification", Succeeded: false}}}, "✗ Mobile app notification"},
+		{graph.SignIn{AuthDetails: []graph.AuthStep{{Method: "FIDO2 security key", Succeeded: true}}}, "✓ FIDO2 security key"},
 		{graph.SignIn{}, ""},
 	}
 	for _, c := range cases {

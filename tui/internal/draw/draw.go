@@ -247,6 +247,7 @@ func Header(cols []Column) string {
 }
 
 // Layout picks, from columns in priority order, as many as fit in w cells
+// (stopping at the first that does not)
 // (one space between columns) and gives the space left to the column flex
 // (an index into cols), or to the last chosen column when flex did not fit.
 // Columns keep their original order in the result.
@@ -256,7 +257,7 @@ func Layout(cols []Column, prio []int, flex int, w int) []Column {
 	for _, i := range prio {
 		need := cols[i].Width + 1
 		if used+need > w {
-			continue
+			break // a lower priority never displaces a higher one
 		}
 		chosen[i] = true
 		used += need

@@ -82,6 +82,11 @@ func TestLayoutFillsTheWidth(t *testing.T) {
 	if len(got) != 2 || got[0].Title != "a" || got[1].Title != "c" || got[0].Width+got[1].Width+1 != 20 {
 		t.Fatalf("layout %+v", got)
 	}
+	// A column that does not fit is not skipped for a narrower one after it.
+	got = Layout(cols, []int{0, 1, 2}, 2, 15)
+	if len(got) != 1 || got[0].Title != "a" || got[0].Width != 15 {
+		t.Fatalf("layout %+v", got)
+	}
 	got = Layout(cols, []int{0, 1, 2}, 1, 40)
 	if total := got[0].Width + got[1].Width + got[2].Width + 2; total != 40 || got[1].Width != 10+15 {
 		t.Fatalf("layout %+v", got)
