@@ -204,6 +204,10 @@ func TestE2EResetAndAudit(t *testing.T) {
 	for _, e := range evs {
 		if strings.Contains(strings.ToLower(e.Activity), "delete") && e.InitiatedBy == fake.DemoOperatorUPN && e.TargetID == fake.AliceID {
 			deletes++
+			// which method went, from modifiedProperties
+			if !strings.HasPrefix(e.Details, "StrongAuthenticationMethod: ") || !strings.HasSuffix(e.Details, " → none") {
+				t.Errorf("audit details %q", e.Details)
+			}
 		}
 	}
 	if deletes != 4 {

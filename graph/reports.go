@@ -404,6 +404,7 @@ func auditFrom(a models.DirectoryAuditable, userID string) AuditEvent {
 		}
 	}
 	targets := a.GetTargetResources()
+	var changed []models.ModifiedPropertyable
 	for i, t := range targets {
 		if t == nil {
 			continue
@@ -415,9 +416,23 @@ func auditFrom(a models.DirectoryAuditable, userID string) AuditEvent {
 			if out.Target == "" {
 				out.Target = str(t.GetDisplayName())
 			}
+			changed = t.GetModifiedProperties()
 		}
 	}
+	// What changed on the target answers "which method went": Entra puts it
+	// in modifiedProperties (StrongAuthenticationMethod: ["..."] -> []).
 	var details []string
+	for _, mp := range changed {
+		if mp == nil {
+			continue
+		}
+		name := str(mp.GetDisplayName())
+		oldV, newV := auditValue(str(mp.GetOldValue())), auditValue(str(mp.GetNewValue()))
+		if name == "" || oldV == newV {
+			continue
+		}
+		details = append(details, fmt.Sprintf("%s: %s → %s", name, oldV, newV))
+	}
 	for _, kv := range a.GetAdditionalDetails() {
 		if kv == nil {
 			continue
@@ -429,4 +444,17 @@ func auditFrom(a models.DirectoryAuditable, userID string) AuditEvent {
 	}
 	out.Details = strings.Join(details, "; ")
 	return out
+}
+
+// auditValue shortens a modifiedProperties value (a JSON-encoded string or
+// array such as ["Authenticator app"]) for one line; empty is "none".
+func auditValue(v string) string {
+	v = strings.TrimSpace(v)
+	v = strings.TrimPrefix(v, "[")
+	v = strings.TrimSuffix(v, "]")
+	v = strings.ReplaceAll(v, `"`, "")
+	if v = strings.TrimSpace(v); v == "" {
+		return "none"
+	}
+	return v
 }
