@@ -274,7 +274,7 @@ func (t *Tenant) groupRef(rc *reqCtx, id string) (*GroupData, *response) {
 	if g := t.group(id); g != nil {
 		return g, nil
 	}
-	r := rc.fail(404, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+	r := resourceNotFound(rc, id)
 	return nil, &r
 }
 
@@ -382,7 +382,7 @@ func (t *Tenant) getGroup(rc *reqCtx, id string) response {
 	if sel != nil {
 		ctx = "groups(" + strings.Join(sel, ",") + ")/$entity"
 	}
-	return response{status: 200, body: append(obj{{"@odata.context", rc.context(ctx)}}, groupJSON(g).project(sel)...)}
+	return single(rc, ctx, groupJSON(g).project(sel))
 }
 
 // directoryObjectProps may be selected on a members collection: a

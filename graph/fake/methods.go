@@ -172,35 +172,54 @@ func methodsContext(rc *reqCtx, u *user, seg string) string {
 	return "users('" + u.ID + "')/authentication/" + seg
 }
 
+// kindSegment is the URL segment of a method list: "methods" for the
+// combined list (kind ""), else the kind's own collection.
+func kindSegment(kind string) string {
+	if kind == "" {
+		return "methods"
+	}
+	return kindInfo[kind].segment
+}
+
+// withODataType says whether a list of this kind carries @odata.type on
+// each method: the combined list does; per-kind lists of phones omit it, as
+// Graph does.
+func withODataType(kind string) bool {
+	return kind == "" || kind != KindPhone
+}
+
+// authorizedTarget resolves the user a per-user handler is about and checks
+// op against them: the preamble every method / settings handler shares.
+func (t *Tenant) authorizedTarget(rc *reqCtx, target func(*reqCtx) (*user, *response), op Op) (*user, *response) {
+	u, bad := target(rc)
+	if bad != nil {
+		return nil, bad
+	}
+	if r := t.authorize(rc, op, &u.UserData); r != nil {
+		return nil, r
+	}
+	return u, nil
+}
+
 // listMethods answers /authentication/methods (kind "") or a per-kind list.
 func (t *Tenant) listMethods(rc *reqCtx, target func(*reqCtx) (*user, *response), kind string) response {
-	u, bad := target(rc)
+	u, bad := t.authorizedTarget(rc, target, OpReadMethods)
 	if bad != nil {
 		return *bad
 	}
-	if r := t.authorize(rc, OpReadMethods, &u.UserData); r != nil {
-		return *r
-	}
-	seg := "methods"
-	if kind != "" {
-		seg = kindInfo[kind].segment
-	}
 	vals := []obj{}
-	mask := rc.masksPhones()
+	mask, withType := rc.masksPhones(), withODataType(kind)
 	for i := range u.Methods {
 		m := &u.Methods[i]
 		if kind != "" && m.Kind != kind {
 			continue
 		}
-		// the combined list carries @odata.type; per-kind lists of phones
-		// omit it, as Graph does.
-		withType := kind == "" || kind != KindPhone
 		vals = append(vals, methodJSON(m, withType, mask, rc.now, ""))
 	}
 	live := u.ghosts[:0]
 	for _, g := range u.ghosts {
 		if kind == "" || g.m.Kind == kind {
-			vals = append(vals, methodJSON(&g.m, kind == "" || kind != KindPhone, mask, rc.now, ""))
+			vals = append(vals, methodJSON(&g.m, withType, mask, rc.now, ""))
 			g.left--
 		}
 		if g.left > 0 {
@@ -208,27 +227,19 @@ func (t *Tenant) listMethods(rc *reqCtx, target func(*reqCtx) (*user, *response)
 		}
 	}
 	u.ghosts = live
-	return response{status: 200, body: obj{{"@odata.context", rc.context(methodsContext(rc, u, seg))}, {"value", vals}}}
+	return collection(rc, methodsContext(rc, u, kindSegment(kind)), vals)
 }
 
 func (t *Tenant) getMethod(rc *reqCtx, target func(*reqCtx) (*user, *response), kind, id string) response {
-	u, bad := target(rc)
+	u, bad := t.authorizedTarget(rc, target, OpReadMethods)
 	if bad != nil {
 		return *bad
-	}
-	if r := t.authorize(rc, OpReadMethods, &u.UserData); r != nil {
-		return *r
 	}
 	for i := range u.Methods {
 		m := &u.Methods[i]
 		if strings.EqualFold(m.ID, id) && (kind == "" || m.Kind == kind) {
-			seg := "methods"
-			if kind != "" {
-				seg = kindInfo[kind].segment
-			}
-			body := append(obj{{"@odata.context", rc.context(methodsContext(rc, u, seg) + "/$entity")}},
-				methodJSON(m, kind == "" || kind != KindPhone, rc.masksPhones(), rc.now, "")...)
-			return response{status: 200, body: body}
+			return single(rc, methodsContext(rc, u, kindSegment(kind))+"/$entity",
+				methodJSON(m, withODataType(kind), rc.masksPhones(), rc.now, ""))
 		}
 	}
 	return methodNotFound(rc, id)
@@ -242,12 +253,9 @@ func methodNotFound(rc *reqCtx, id string) response {
 // phone waits for the alternate mobile; the default method waits until no
 // other method that could be the default is left.
 func (t *Tenant) deleteMethod(rc *reqCtx, target func(*reqCtx) (*user, *response), kind, id string) response {
-	u, bad := target(rc)
+	u, bad := t.authorizedTarget(rc, target, OpWriteMethods)
 	if bad != nil {
 		return *bad
-	}
-	if r := t.authorize(rc, OpWriteMethods, &u.UserData); r != nil {
-		return *r
 	}
 	if kind == KindPassword {
 		if id == PasswordMethodID && hasKind(u.Methods, KindPassword) {
@@ -336,12 +344,9 @@ const tapAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789+-
 
 // createTAP answers POST .../temporaryAccessPassMethods.
 func (t *Tenant) createTAP(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
-	u, bad := target(rc)
+	u, bad := t.authorizedTarget(rc, target, OpWriteMethods)
 	if bad != nil {
 		return *bad
-	}
-	if r := t.authorize(rc, OpWriteMethods, &u.UserData); r != nil {
-		return *r
 	}
 	var req struct {
 		LifetimeInMinutes *int       `json:"lifetimeInMinutes"`
@@ -385,20 +390,18 @@ func (t *Tenant) createTAP(rc *reqCtx, target func(*reqCtx) (*user, *response)) 
 	t.stats.TAPsCreated++
 	t.audit(rc, u, activityTAPRegistered, authMethodsServiceName, "Add",
 		ModifiedProperty{DisplayName: "StrongAuthenticationMethod", NewValue: `["TemporaryAccessPass"]`})
-	body := append(obj{{"@odata.context", rc.context(methodsContext(rc, u, "temporaryAccessPassMethods") + "/$entity")}},
-		methodJSON(&m, true, false, rc.now, string(value))...)
-	return response{status: 201, body: body}
+	resp := single(rc, methodsContext(rc, u, "temporaryAccessPassMethods")+"/$entity",
+		methodJSON(&m, true, false, rc.now, string(value)))
+	resp.status = 201
+	return resp
 }
 
 var perUserStates = []string{"disabled", "enabled", "enforced"}
 
 func (t *Tenant) getRequirements(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
-	u, bad := target(rc)
+	u, bad := t.authorizedTarget(rc, target, OpReadPerUserMFA)
 	if bad != nil {
 		return *bad
-	}
-	if r := t.authorize(rc, OpReadPerUserMFA, &u.UserData); r != nil {
-		return *r
 	}
 	return response{status: 200, body: obj{
 		{"@odata.context", rc.context("users('" + u.ID + "')/authentication/requirements")},
@@ -407,12 +410,9 @@ func (t *Tenant) getRequirements(rc *reqCtx, target func(*reqCtx) (*user, *respo
 }
 
 func (t *Tenant) setRequirements(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
-	u, bad := target(rc)
+	u, bad := t.authorizedTarget(rc, target, OpWritePerUserMFA)
 	if bad != nil {
 		return *bad
-	}
-	if r := t.authorize(rc, OpWritePerUserMFA, &u.UserData); r != nil {
-		return *r
 	}
 	var req struct {
 		PerUserMfaState string `json:"perUserMfaState"`
@@ -457,12 +457,9 @@ func systemPreferred(ms []MethodData) string {
 }
 
 func (t *Tenant) getSignInPreferences(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
-	u, bad := target(rc)
+	u, bad := t.authorizedTarget(rc, target, OpReadMethods)
 	if bad != nil {
 		return *bad
-	}
-	if r := t.authorize(rc, OpReadMethods, &u.UserData); r != nil {
-		return *r
 	}
 	return response{status: 200, body: obj{
 		{"@odata.context", rc.context("users('" + u.ID + "')/authentication/signInPreferences")},
@@ -475,12 +472,9 @@ func (t *Tenant) getSignInPreferences(rc *reqCtx, target func(*reqCtx) (*user, *
 var preferredValues = []string{"push", "oath", "voiceMobile", "voiceAlternateMobile", "voiceOffice", "sms", "fido2", "none"}
 
 func (t *Tenant) setSignInPreferences(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
-	u, bad := target(rc)
+	u, bad := t.authorizedTarget(rc, target, OpWriteMethods)
 	if bad != nil {
 		return *bad
-	}
-	if r := t.authorize(rc, OpWriteMethods, &u.UserData); r != nil {
-		return *r
 	}
 	var req struct {
 		Preferred *string `json:"userPreferredMethodForSecondaryAuthentication"`
@@ -511,12 +505,9 @@ func (t *Tenant) setSignInPreferences(rc *reqCtx, target func(*reqCtx) (*user, *
 }
 
 func (t *Tenant) revoke(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
-	u, bad := target(rc)
+	u, bad := t.authorizedTarget(rc, target, OpRevokeSessions)
 	if bad != nil {
 		return *bad
-	}
-	if r := t.authorize(rc, OpRevokeSessions, &u.UserData); r != nil {
-		return *r
 	}
 	// Graph answers success for a B2B guest but changes nothing: their
 	// sessions live in the home tenant.

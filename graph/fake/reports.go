@@ -210,10 +210,9 @@ func (t *Tenant) getRegistration(rc *reqCtx, id string) response {
 	}
 	u := t.byID[strings.ToLower(id)]
 	if u == nil {
-		return rc.fail(404, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+		return resourceNotFound(rc, id)
 	}
-	body := append(obj{{"@odata.context", rc.context("reports/authenticationMethods/userRegistrationDetails/$entity")}}, regJSON(rc, makeReg(u))...)
-	return response{status: 200, body: body}
+	return single(rc, "reports/authenticationMethods/userRegistrationDetails/$entity", regJSON(rc, makeReg(u)))
 }
 
 // ---------------------------------------------------------------------------
@@ -431,12 +430,11 @@ func (t *Tenant) getSignIn(rc *reqCtx, id string) response {
 		ss := t.signInsOf(u)
 		for i := range ss {
 			if ss[i].ID == id {
-				body := append(obj{{"@odata.context", rc.context("auditLogs/signIns/$entity")}}, signInJSON(rc, signInRow{u, &ss[i]})...)
-				return response{status: 200, body: body}
+				return single(rc, "auditLogs/signIns/$entity", signInJSON(rc, signInRow{u, &ss[i]}))
 			}
 		}
 	}
-	return rc.fail(404, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+	return resourceNotFound(rc, id)
 }
 
 // ---------------------------------------------------------------------------
@@ -571,9 +569,8 @@ func (t *Tenant) getAudit(rc *reqCtx, id string) response {
 	}
 	for i := range t.audits {
 		if t.audits[i].ID == id {
-			body := append(obj{{"@odata.context", rc.context("auditLogs/directoryAudits/$entity")}}, auditJSON(&t.audits[i])...)
-			return response{status: 200, body: body}
+			return single(rc, "auditLogs/directoryAudits/$entity", auditJSON(&t.audits[i]))
 		}
 	}
-	return rc.fail(404, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+	return resourceNotFound(rc, id)
 }

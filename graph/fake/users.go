@@ -28,7 +28,7 @@ func (t *Tenant) target(rc *reqCtx, ref string) (*user, *response) {
 	if u := t.lookup(ref); u != nil {
 		return u, nil
 	}
-	r := rc.fail(404, "Request_ResourceNotFound", "Resource '"+ref+"' does not exist or one of its queried reference-property objects are not present.")
+	r := resourceNotFound(rc, ref)
 	return nil, &r
 }
 
@@ -231,6 +231,22 @@ func page[T any](rc *reqCtx, items []T, top int, ctx string, render func(T) obj,
 	return response{status: 200, body: body}
 }
 
+// single answers one entity: its @odata.context (ctx, e.g. "users/$entity")
+// first, then its properties.
+func single(rc *reqCtx, ctx string, o obj) response {
+	return response{status: 200, body: append(obj{{"@odata.context", rc.context(ctx)}}, o...)}
+}
+
+// collection answers an unpaged collection.
+func collection(rc *reqCtx, ctx string, vals []obj) response {
+	return response{status: 200, body: obj{{"@odata.context", rc.context(ctx)}, {"value", vals}}}
+}
+
+// resourceNotFound is Graph's 404 for a directory or report object id.
+func resourceNotFound(rc *reqCtx, id string) response {
+	return rc.fail(404, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+}
+
 var userSchema = registerSchema(&schema{typeName: "microsoft.graph.user", props: map[string]ptype{
 	"id": pString, "displayName": pString, "givenName": pString, "surname": pString, "userPrincipalName": pString,
 	"mail": pString, "jobTitle": pString, "department": pString, "accountEnabled": pBool, "userType": pString,
@@ -407,8 +423,7 @@ func userEntity(rc *reqCtx, u *user, sel []string) response {
 	} else {
 		sel = defaultUserProps
 	}
-	body := append(obj{{"@odata.context", rc.context(ctx)}}, userJSON(u).project(sel)...)
-	return response{status: 200, body: body}
+	return single(rc, ctx, userJSON(u).project(sel))
 }
 
 // me answers GET /me: the delegated operator's user object.
@@ -473,7 +488,7 @@ func (t *Tenant) memberOf(rc *reqCtx, target func(*reqCtx) (*user, *response), r
 	if rolesOnly {
 		ctx = "directoryRoles"
 	}
-	return response{status: 200, body: obj{{"@odata.context", rc.context(ctx)}, {"value", vals}}}
+	return collection(rc, ctx, vals)
 }
 
 // roleObjectID derives a stable directoryRole object id from the template id.
@@ -502,5 +517,5 @@ func (t *Tenant) organization(rc *reqCtx) response {
 			{{"capabilities", "Email, OfficeCommunicationsOnline"}, {"isDefault", false}, {"isInitial", true}, {"name", initial}, {"type", "Managed"}},
 		}},
 	}
-	return response{status: 200, body: obj{{"@odata.context", rc.context("organization")}, {"value", []obj{org}}}}
+	return collection(rc, "organization", []obj{org})
 }
