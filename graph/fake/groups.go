@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -308,15 +307,9 @@ func (t *Tenant) listGroups(rc *reqCtx) response {
 	if bad != nil {
 		return *bad
 	}
-	var sn *searchNode
-	if search := rc.q.Get("$search"); search != "" {
-		if !eventual {
-			return rc.fail(400, "Request_UnsupportedQuery", "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
-		}
-		var err error
-		if sn, err = parseSearch(search, searchableGroupProps); err != nil {
-			return rc.fail(400, "Request_UnsupportedQuery", err.Error())
-		}
+	sn, bad := searchParam(rc, eventual, searchableGroupProps)
+	if bad != nil {
+		return *bad
 	}
 	fn, bad := parseFilterFor(rc, groupSchema)
 	if bad != nil {
@@ -332,31 +325,12 @@ func (t *Tenant) listGroups(rc *reqCtx) response {
 	}
 	var out []*GroupData
 	for i := range t.groups {
-		g := &t.groups[i]
-		if fn != nil && !fn.eval(groupEnt{g}, groupSchema, nil) {
-			continue
+		if g := &t.groups[i]; matches(groupEnt{g}, groupSchema, fn, sn) {
+			out = append(out, g)
 		}
-		if sn != nil && !sn.match(func(p string) string {
-			v, _ := groupEnt{g}.field(p).(string)
-			return v
-		}) {
-			continue
-		}
-		out = append(out, g)
 	}
-	if ob := rc.q.Get("$orderby"); ob != "" {
-		field, dir, _ := strings.Cut(strings.TrimSpace(ob), " ")
-		if field != "displayName" {
-			return rc.fail(400, "Request_UnsupportedQuery", "Sorting not supported for '"+field+"'.")
-		}
-		desc := strings.EqualFold(strings.TrimSpace(dir), "desc")
-		sort.SliceStable(out, func(i, j int) bool {
-			a, b := strings.ToLower(out[i].DisplayName), strings.ToLower(out[j].DisplayName)
-			if desc {
-				return a > b
-			}
-			return a < b
-		})
+	if bad := orderBy(rc, out, []string{"displayName"}, func(g *GroupData) entity { return groupEnt{g} }); bad != nil {
+		return *bad
 	}
 	ctx := "groups"
 	if sel != nil {
@@ -443,7 +417,7 @@ func (t *Tenant) groupMembers(rc *reqCtx, id string, transitive, usersOnly bool)
 	for _, m := range t.members(g, transitive) {
 		switch {
 		case m.u != nil:
-			if fn != nil && !fn.eval(userEnt{m.u}, userSchema, nil) {
+			if !matches(userEnt{m.u}, userSchema, fn, nil) {
 				continue
 			}
 			o := userJSON(m.u).project(defaultUserProps)

@@ -186,17 +186,9 @@ func (t *Tenant) listRegistrations(rc *reqCtx) response {
 	if bad != nil {
 		return *bad
 	}
-	candidates := t.users
-	if v, ok := fn.topEq("id"); ok {
-		candidates = nil
-		if u := t.byID[strings.ToLower(v)]; u != nil {
-			candidates = []*user{u}
-		}
-	}
 	var rows []regRow
-	for _, u := range candidates {
-		r := makeReg(u)
-		if fn == nil || fn.eval(r, regSchema, nil) {
+	for _, u := range t.usersByKey(fn, "id", "") {
+		if r := makeReg(u); matches(r, regSchema, fn, nil) {
 			rows = append(rows, r)
 		}
 	}
@@ -378,12 +370,22 @@ func signInJSON(rc *reqCtx, r signInRow) obj {
 	return o
 }
 
-func (t *Tenant) listSignIns(rc *reqCtx) response {
+// authorizeSignIns checks the caller may read sign-ins and that the tenant
+// has the Entra ID P1 licence the sign-in log needs.
+func (t *Tenant) authorizeSignIns(rc *reqCtx) *response {
 	if r := t.authorize(rc, OpReadSignIns, nil); r != nil {
-		return *r
+		return r
 	}
 	if t.opts.NoP1 {
-		return rc.fail(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Tenant does not have a SKU required to complete this request.")
+		r := rc.fail(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Tenant does not have a SKU required to complete this request.")
+		return &r
+	}
+	return nil
+}
+
+func (t *Tenant) listSignIns(rc *reqCtx) response {
+	if r := t.authorizeSignIns(rc); r != nil {
+		return *r
 	}
 	fn, bad := parseFilterFor(rc, signInSchema)
 	if bad != nil {
@@ -393,24 +395,11 @@ func (t *Tenant) listSignIns(rc *reqCtx) response {
 	if bad != nil {
 		return *bad
 	}
-	candidates := t.users
-	if v, ok := fn.topEq("userId"); ok {
-		candidates = nil
-		if u := t.byID[strings.ToLower(v)]; u != nil {
-			candidates = []*user{u}
-		}
-	} else if v, ok := fn.topEq("userPrincipalName"); ok {
-		candidates = nil
-		if u := t.byUPN[strings.ToLower(v)]; u != nil {
-			candidates = []*user{u}
-		}
-	}
 	var rows []signInRow
-	for _, u := range candidates {
+	for _, u := range t.usersByKey(fn, "userId", "userPrincipalName") {
 		ss := t.signInsOf(u)
 		for i := range ss {
-			r := signInRow{u, &ss[i]}
-			if fn == nil || fn.eval(r, signInSchema, nil) {
+			if r := (signInRow{u, &ss[i]}); matches(r, signInSchema, fn, nil) {
 				rows = append(rows, r)
 			}
 		}
@@ -420,11 +409,8 @@ func (t *Tenant) listSignIns(rc *reqCtx) response {
 }
 
 func (t *Tenant) getSignIn(rc *reqCtx, id string) response {
-	if r := t.authorize(rc, OpReadSignIns, nil); r != nil {
+	if r := t.authorizeSignIns(rc); r != nil {
 		return *r
-	}
-	if t.opts.NoP1 {
-		return rc.fail(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Tenant does not have a SKU required to complete this request.")
 	}
 	for _, u := range t.users {
 		ss := t.signInsOf(u)
@@ -546,7 +532,7 @@ func (t *Tenant) listAudits(rc *reqCtx) response {
 		if byTarget && !auditTargets(a, target) {
 			continue
 		}
-		if fn == nil || fn.eval(auditRow{a}, auditSchema, nil) {
+		if matches(auditRow{a}, auditSchema, fn, nil) {
 			rows = append(rows, a)
 		}
 	}

@@ -318,25 +318,94 @@ func parseFilterFor(rc *reqCtx, s *schema) (*node, *response) {
 	return n, nil
 }
 
+// usersByKey narrows the users a list scans when its $filter pins one user
+// by id (idProp) or UPN (upnProp; "" where the collection has none): an
+// index lookup instead of a scan. The filter still runs on what it returns.
+func (t *Tenant) usersByKey(fn *node, idProp, upnProp string) []*user {
+	index, v, ok := t.byID, "", false
+	if v, ok = fn.topEq(idProp); !ok && upnProp != "" {
+		index = t.byUPN
+		v, ok = fn.topEq(upnProp)
+	}
+	if !ok {
+		return t.users
+	}
+	if u := index[strings.ToLower(v)]; u != nil {
+		return []*user{u}
+	}
+	return nil
+}
+
+// matches reports whether e passes the $filter fn (on schema s) and the
+// $search sn; a nil fn or sn passes everything.
+func matches(e entity, s *schema, fn *node, sn *searchNode) bool {
+	if fn != nil && !fn.eval(e, s, nil) {
+		return false
+	}
+	return sn == nil || sn.match(func(p string) string {
+		v, _ := e.field(p).(string)
+		return v
+	})
+}
+
+// searchParam parses $search, which directory collections accept only with
+// ConsistencyLevel: eventual.
+func searchParam(rc *reqCtx, eventual bool, props map[string]bool) (*searchNode, *response) {
+	search := rc.q.Get("$search")
+	if search == "" {
+		return nil, nil
+	}
+	if !eventual {
+		r := rc.fail(400, "Request_UnsupportedQuery", "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
+		return nil, &r
+	}
+	sn, err := parseSearch(search, props)
+	if err != nil {
+		r := rc.fail(400, "Request_UnsupportedQuery", err.Error())
+		return nil, &r
+	}
+	return sn, nil
+}
+
+// orderBy sorts items in place by $orderby ("field" or "field desc"), a
+// string property among allowed, case-insensitively and stably.
+func orderBy[T any](rc *reqCtx, items []T, allowed []string, ent func(T) entity) *response {
+	ob := rc.q.Get("$orderby")
+	if ob == "" {
+		return nil
+	}
+	field, dir, _ := strings.Cut(strings.TrimSpace(ob), " ")
+	if !slices.Contains(allowed, field) {
+		r := rc.fail(400, "Request_UnsupportedQuery", "Sorting not supported for '"+field+"'.")
+		return &r
+	}
+	desc := strings.EqualFold(strings.TrimSpace(dir), "desc")
+	sort.SliceStable(items, func(i, j int) bool {
+		a, _ := ent(items[i]).field(field).(string)
+		b, _ := ent(items[j]).field(field).(string)
+		a, b = strings.ToLower(a), strings.ToLower(b)
+		if desc {
+			return a > b
+		}
+		return a < b
+	})
+	return nil
+}
+
 func (t *Tenant) listUsers(rc *reqCtx) response {
 	if r := t.authorize(rc, OpReadUsers, nil); r != nil {
 		return *r
 	}
+	// $search is checked before $count: a bad $search without eventual
+	// consistency is the error Graph names first.
 	eventual := strings.EqualFold(strings.TrimSpace(rc.h.Get("ConsistencyLevel")), "eventual")
-	search := rc.q.Get("$search")
-	if search != "" && !eventual {
-		return rc.fail(400, "Request_UnsupportedQuery", "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
+	sn, bad := searchParam(rc, eventual, searchableUserProps)
+	if bad != nil {
+		return *bad
 	}
-	count := strings.EqualFold(rc.q.Get("$count"), "true")
-	if count && !eventual {
-		return rc.fail(400, "Request_BadRequest", "$count is not currently supported.")
-	}
-	var sn *searchNode
-	if search != "" {
-		var err error
-		if sn, err = parseSearch(search, searchableUserProps); err != nil {
-			return rc.fail(400, "Request_UnsupportedQuery", err.Error())
-		}
+	count, _, bad := countParam(rc)
+	if bad != nil {
+		return *bad
 	}
 	fn, bad := parseFilterFor(rc, userSchema)
 	if bad != nil {
@@ -350,45 +419,14 @@ func (t *Tenant) listUsers(rc *reqCtx) response {
 	if bad != nil {
 		return *bad
 	}
-	candidates := t.users
-	if v, ok := fn.topEq("id"); ok {
-		candidates = nil
-		if u := t.byID[strings.ToLower(v)]; u != nil {
-			candidates = []*user{u}
-		}
-	} else if v, ok := fn.topEq("userPrincipalName"); ok {
-		candidates = nil
-		if u := t.byUPN[strings.ToLower(v)]; u != nil {
-			candidates = []*user{u}
-		}
-	}
 	var out []*user
-	for _, u := range candidates {
-		if fn != nil && !fn.eval(userEnt{u}, userSchema, nil) {
-			continue
+	for _, u := range t.usersByKey(fn, "id", "userPrincipalName") {
+		if matches(userEnt{u}, userSchema, fn, sn) {
+			out = append(out, u)
 		}
-		if sn != nil && !sn.match(func(p string) string {
-			v, _ := userEnt{u}.field(p).(string)
-			return v
-		}) {
-			continue
-		}
-		out = append(out, u)
 	}
-	if ob := rc.q.Get("$orderby"); ob != "" {
-		field, dir, _ := strings.Cut(strings.TrimSpace(ob), " ")
-		if !slices.Contains([]string{"displayName", "userPrincipalName"}, field) {
-			return rc.fail(400, "Request_UnsupportedQuery", "Sorting not supported for '"+field+"'.")
-		}
-		desc := strings.EqualFold(strings.TrimSpace(dir), "desc")
-		sort.SliceStable(out, func(i, j int) bool {
-			a, _ := userEnt{out[i]}.field(field).(string)
-			b, _ := userEnt{out[j]}.field(field).(string)
-			if desc {
-				return strings.ToLower(a) > strings.ToLower(b)
-			}
-			return strings.ToLower(a) < strings.ToLower(b)
-		})
+	if bad := orderBy(rc, out, []string{"displayName", "userPrincipalName"}, func(u *user) entity { return userEnt{u} }); bad != nil {
+		return *bad
 	}
 	ctx := "users"
 	if sel != nil {
