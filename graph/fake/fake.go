@@ -178,15 +178,7 @@ func (t *Tenant) load(td *TenantData) {
 	t.domain = firstNonEmpty(td.Domain, "contoso.com")
 	for i := range td.Users {
 		u := &user{UserData: td.Users[i]}
-		if u.UserType == "" {
-			u.UserType = "Member"
-		}
-		if u.PerUserMFAState == "" {
-			u.PerUserMFAState = "disabled"
-		}
-		if u.PreferredMethod == "" {
-			u.PreferredMethod = "none"
-		}
+		u.setDefaults()
 		if !hasKind(u.Methods, KindPassword) && !u.IsGuest() {
 			u.Methods = append([]MethodData{{Kind: KindPassword, ID: PasswordMethodID}}, u.Methods...)
 		}
@@ -195,6 +187,19 @@ func (t *Tenant) load(td *TenantData) {
 	t.groups = cloneGroups(td.Groups)
 	t.audits = td.Audits
 	t.mail = td.SentMail
+}
+
+// setDefaults fills what Graph never leaves empty on a user.
+func (u *user) setDefaults() {
+	if u.UserType == "" {
+		u.UserType = "Member"
+	}
+	if u.PerUserMFAState == "" {
+		u.PerUserMFAState = "disabled"
+	}
+	if u.PreferredMethod == "" {
+		u.PreferredMethod = "none"
+	}
 }
 
 func (t *Tenant) addUser(u *user) {

@@ -136,24 +136,24 @@ type genCtx struct {
 	upns map[string]bool
 }
 
-func (g *genCtx) id() string {
+// rand16 draws 16 bytes from r: two Uint64s, little-endian. Every id
+// stream (generated, runtime, sign-in) draws this way, so a seed gives the
+// same ids whichever path makes them.
+func rand16(r *mrand.Rand) [16]byte {
 	var b [16]byte
-	v1, v2 := g.r.Uint64(), g.r.Uint64()
+	v1, v2 := r.Uint64(), r.Uint64()
 	for j := 0; j < 8; j++ {
 		b[j] = byte(v1 >> (8 * j))
 		b[8+j] = byte(v2 >> (8 * j))
 	}
-	return fmtUUID(b)
+	return b
 }
+
+func (g *genCtx) id() string { return fmtUUID(rand16(g.r)) }
 
 // fidoID looks like Graph's base64url FIDO2 method ids.
 func (g *genCtx) fidoID() string {
-	var b [16]byte
-	v1, v2 := g.r.Uint64(), g.r.Uint64()
-	for j := 0; j < 8; j++ {
-		b[j] = byte(v1 >> (8 * j))
-		b[8+j] = byte(v2 >> (8 * j))
-	}
+	b := rand16(g.r)
 	return base64.RawURLEncoding.EncodeToString(b[:]) + "2"
 }
 

@@ -229,15 +229,7 @@ func (t *Tenant) AddUser(d UserData) bool {
 		return false
 	}
 	u := &user{UserData: d}
-	if u.UserType == "" {
-		u.UserType = "Member"
-	}
-	if u.PerUserMFAState == "" {
-		u.PerUserMFAState = "disabled"
-	}
-	if u.PreferredMethod == "" {
-		u.PreferredMethod = "none"
-	}
+	u.setDefaults()
 	t.addUser(u)
 	return true
 }

@@ -609,13 +609,4 @@ func (t *Tenant) audit(rc *reqCtx, u *user, activity, service, opType string, pr
 }
 
 // newID returns a fresh GUID from the tenant's id stream. Called with mu held.
-func (t *Tenant) newID() string {
-	var b [16]byte
-	for i := 0; i < 16; i += 8 {
-		v := t.idRng.Uint64()
-		for j := 0; j < 8; j++ {
-			b[i+j] = byte(v >> (8 * j))
-		}
-	}
-	return fmtUUID(b)
-}
+func (t *Tenant) newID() string { return fmtUUID(rand16(t.idRng)) }

@@ -241,34 +241,23 @@ func (p *fparser) expect(k tokKind, what string) error {
 	return nil
 }
 
-func (p *fparser) or() (*node, error) {
-	l, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for p.isWord("or") {
-		p.next()
-		r, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		l = &node{op: "or", kids: []*node{l, r}}
-	}
-	return l, nil
-}
+func (p *fparser) or() (*node, error) { return p.chain("or", p.and) }
 
-func (p *fparser) and() (*node, error) {
-	l, err := p.unary()
+func (p *fparser) and() (*node, error) { return p.chain("and", p.unary) }
+
+// chain parses operand (op operand)*, left-associative.
+func (p *fparser) chain(op string, operand func() (*node, error)) (*node, error) {
+	l, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.isWord("and") {
+	for p.isWord(op) {
 		p.next()
-		r, err := p.unary()
+		r, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		l = &node{op: "and", kids: []*node{l, r}}
+		l = &node{op: op, kids: []*node{l, r}}
 	}
 	return l, nil
 }
@@ -526,17 +515,12 @@ func resolve(path []string, s *schema, vars map[string]*schema) (ptype, *schema,
 }
 
 func lookupProp(s *schema, name string) (ptype, bool) {
-	if pt, ok := s.props[name]; ok {
-		return pt, true
-	}
-	for k, pt := range s.props {
-		if strings.EqualFold(k, name) {
-			return pt, true
-		}
-	}
-	return 0, false
+	pt, ok := s.props[canonProp(s, name)]
+	return pt, ok
 }
 
+// canonProp is the schema's own spelling of a property named in any case
+// (name itself when the schema has no such property).
 func canonProp(s *schema, name string) string {
 	if _, ok := s.props[name]; ok {
 		return name

@@ -266,15 +266,7 @@ func (s *siGen) event(at time.Time, a app, code int, extra string) SignInData {
 // from the user's seed (so it is the same whenever it is first asked for).
 func genSignIns(u *user, seed uint64, base time.Time) []SignInData {
 	r := mrand.New(mrand.NewPCG(seed, 0x516e))
-	newID := func() string {
-		var b [16]byte
-		v1, v2 := r.Uint64(), r.Uint64()
-		for j := 0; j < 8; j++ {
-			b[j] = byte(v1 >> (8 * j))
-			b[8+j] = byte(v2 >> (8 * j))
-		}
-		return fmtUUID(b)
-	}
+	newID := func() string { return fmtUUID(rand16(r)) }
 	g := newSIGen(r, &u.UserData, newID)
 	n := 3 + r.IntN(18)
 	if u.IsGuest() {
