@@ -332,11 +332,7 @@ func (t *Tenant) listGroups(rc *reqCtx) response {
 	if bad := orderBy(rc, out, []string{"displayName"}, func(g *GroupData) entity { return groupEnt{g} }); bad != nil {
 		return *bad
 	}
-	ctx := "groups"
-	if sel != nil {
-		ctx = "groups(" + strings.Join(sel, ",") + ")"
-	}
-	return page(rc, out, top, ctx, func(g *GroupData) obj { return groupJSON(g).project(sel) }, count)
+	return page(rc, out, top, selectContext("groups", sel), func(g *GroupData) obj { return groupJSON(g).project(sel) }, count)
 }
 
 // getGroup answers GET /groups/{id}.
@@ -352,11 +348,7 @@ func (t *Tenant) getGroup(rc *reqCtx, id string) response {
 	if bad != nil {
 		return *bad
 	}
-	ctx := "groups/$entity"
-	if sel != nil {
-		ctx = "groups(" + strings.Join(sel, ",") + ")/$entity"
-	}
-	return single(rc, ctx, groupJSON(g).project(sel))
+	return single(rc, selectContext("groups", sel)+"/$entity", groupJSON(g).project(sel))
 }
 
 // directoryObjectProps may be selected on a members collection: a
@@ -436,10 +428,7 @@ func (t *Tenant) groupMembers(rc *reqCtx, id string, transitive, usersOnly bool)
 	if usersOnly {
 		ctx = "users"
 	}
-	if sel != nil {
-		ctx += "(" + strings.Join(sel, ",") + ")"
-	}
-	resp := page(rc, items, top, ctx, func(o obj) obj { return o }, count)
+	resp := page(rc, items, top, selectContext(ctx, sel), func(o obj) obj { return o }, count)
 	resp.units = 2
 	return resp
 }

@@ -814,7 +814,7 @@ func parseSearch(s string, props map[string]bool) (*searchNode, error) {
 	}
 	toks = append(toks, stok{0, ""})
 	pos := 0
-	var orF, andF, prim func() (*searchNode, error)
+	var orF, prim func() (*searchNode, error)
 	prim = func() (*searchNode, error) {
 		t := toks[pos]
 		switch t.kind {
@@ -842,36 +842,26 @@ func parseSearch(s string, props map[string]bool) (*searchNode, error) {
 		}
 		return nil, fmt.Errorf("Syntax error in $search at token %d.", pos)
 	}
-	andF = func() (*searchNode, error) {
-		l, err := prim()
-		if err != nil {
-			return nil, err
-		}
-		for toks[pos].kind == 2 {
-			pos++
-			r, err := prim()
+	// chain parses operand (op operand)*, left-associative; op is the
+	// token kind (2 AND, 3 OR).
+	chain := func(kind int, op string, operand func() (*searchNode, error)) func() (*searchNode, error) {
+		return func() (*searchNode, error) {
+			l, err := operand()
 			if err != nil {
 				return nil, err
 			}
-			l = &searchNode{op: "and", kids: []*searchNode{l, r}}
-		}
-		return l, nil
-	}
-	orF = func() (*searchNode, error) {
-		l, err := andF()
-		if err != nil {
-			return nil, err
-		}
-		for toks[pos].kind == 3 {
-			pos++
-			r, err := andF()
-			if err != nil {
-				return nil, err
+			for toks[pos].kind == kind {
+				pos++
+				r, err := operand()
+				if err != nil {
+					return nil, err
+				}
+				l = &searchNode{op: op, kids: []*searchNode{l, r}}
 			}
-			l = &searchNode{op: "or", kids: []*searchNode{l, r}}
+			return l, nil
 		}
-		return l, nil
 	}
+	orF = chain(3, "or", chain(2, "and", prim))
 	n, err := orF()
 	if err != nil {
 		return nil, err

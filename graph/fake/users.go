@@ -150,6 +150,15 @@ func parseSelect(rc *reqCtx, known []string, typeName string) ([]string, *respon
 	return out, nil
 }
 
+// selectContext is the @odata.context of a collection with $select: Graph
+// names the selected properties, users(id,displayName).
+func selectContext(base string, sel []string) string {
+	if sel == nil {
+		return base
+	}
+	return base + "(" + strings.Join(sel, ",") + ")"
+}
+
 // parseTop reads $top (default def, 1..max).
 func parseTop(rc *reqCtx, def, max int) (int, *response) {
 	raw := rc.q.Get("$top")
@@ -428,10 +437,8 @@ func (t *Tenant) listUsers(rc *reqCtx) response {
 	if bad := orderBy(rc, out, []string{"displayName", "userPrincipalName"}, func(u *user) entity { return userEnt{u} }); bad != nil {
 		return *bad
 	}
-	ctx := "users"
-	if sel != nil {
-		ctx = "users(" + strings.Join(sel, ",") + ")"
-	} else {
+	ctx := selectContext("users", sel)
+	if sel == nil {
 		sel = defaultUserProps
 	}
 	resp := page(rc, out, top, ctx, func(u *user) obj { return userJSON(u).project(sel) }, count)
@@ -455,10 +462,8 @@ func (t *Tenant) getUser(rc *reqCtx, ref string) response {
 }
 
 func userEntity(rc *reqCtx, u *user, sel []string) response {
-	ctx := "users/$entity"
-	if sel != nil {
-		ctx = "users(" + strings.Join(sel, ",") + ")/$entity"
-	} else {
+	ctx := selectContext("users", sel) + "/$entity"
+	if sel == nil {
 		sel = defaultUserProps
 	}
 	return single(rc, ctx, userJSON(u).project(sel))
