@@ -22,12 +22,18 @@ func main() {
 
 // runTUI starts the app on the session the flags and profile describe.
 func runTUI(ctx context.Context, s *cli.Session) error {
+	// The app owns the terminal: Graph's 429s light its indicator instead
+	// of the commands' stderr note.
+	th := tui.NewThrottleSignal()
+	s.ThrottleTo(th.Notify)
 	o := tui.Options{
 		Client:      s.Client,
 		ReadOnly:    s.ReadOnly,
 		ReadOnlyWhy: s.ReadOnlyWhy,
 		Profile:     s.Profile,
 		TenantName:  s.TenantName,
+		Throttle:    th,
+		JournalDir:  s.JournalDir,
 	}
 	if s.NoColor {
 		o.NoColor = &s.NoColor

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -42,6 +45,34 @@ type Session struct {
 	NoColor bool
 	// Prof is the config profile in use (nil without a config file).
 	Prof *config.Profile
+	// Welcome: the full-screen app's first launch with nothing configured
+	// (no config file, no tenant, endpoint or sign-in in the environment,
+	// no --demo). Client is nil then: the app shows how to configure
+	// instead of a sign-in that would fail.
+	Welcome bool
+	// HistoryPath is the change history this session records to ("" when
+	// changes are not recorded: the demo tenant, read-only commands).
+	HistoryPath string
+	// JournalDir is where the full-screen app keeps bulk run journals, the
+	// directory the commands' --resume reads them from ("" for the demo
+	// tenant: its journals stay in memory).
+	JournalDir string
+
+	throttle *throttleHook
+}
+
+// ThrottleTo sends Graph's 429 notices to fn instead of stderr (the
+// full-screen app owns the terminal; a stray write would corrupt it).
+func (s *Session) ThrottleTo(fn func(time.Duration)) {
+	if s.throttle != nil {
+		s.throttle.fn.Store(&fn)
+	}
+}
+
+// throttleHook lets the session's client, built before the app starts,
+// report 429s to whoever shows them.
+type throttleHook struct {
+	fn atomic.Pointer[func(time.Duration)]
 }
 
 const authModesHelp = "none, devicecode, browser, secret, certificate, azcli, managedidentity or default"
@@ -120,8 +151,16 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		e.closers = append(e.closers, srv.Close)
 		demo = srv
 		st.Endpoint, st.Auth, st.TenantName = srv.URL, "none", "Contoso (demo)"
-	} else if err := e.applyConfig(ctx, &st); err != nil {
-		return nil, err
+	} else {
+		noConfig, err := e.applyConfig(ctx, &st)
+		if err != nil {
+			return nil, err
+		}
+		if noConfig && e.inTUI() && e.Client == nil && f.Endpoint == "" && f.Auth == "" && !e.signInEnv() {
+			// First launch: the app explains how to configure; nothing
+			// is signed in to (the default chain would only fail).
+			return &Session{Welcome: true, NoColor: f.NoColor, Auth: "none"}, nil
+		}
 	}
 
 	if st.Endpoint == "" {
@@ -146,13 +185,20 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		st.Credential = cred
 	}
 
+	hook := &throttleHook{}
 	var c graph.Client = e.Client
 	if c == nil {
 		mc, err := graph.NewClient(graph.ClientOptions{
 			Endpoint:   st.Endpoint,
 			Credential: st.Credential,
 			Scopes:     st.Scopes,
-			OnThrottle: e.onThrottle,
+			OnThrottle: func(d time.Duration) {
+				if fn := hook.fn.Load(); fn != nil {
+					(*fn)(d)
+					return
+				}
+				e.onThrottle(d)
+			},
 		})
 		if err != nil {
 			return nil, Usage(err)
@@ -167,16 +213,28 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 	// Every change goes through the guard: read-only mode and protected
 	// accounts are enforced below the commands, not only by them.
 	client := graph.Guard(c, guard)
+	var historyPath, journalDir string
 	if e.writing && demo == nil {
 		// ...and is recorded in the local change history (outside the
 		// guard, so refusals are recorded too). The in-process demo
 		// tenant vanishes on exit; its changes are not recorded.
 		var err error
-		if client, err = e.recordChanges(client, c, st); err != nil {
+		if client, historyPath, err = e.recordChanges(client, c, st); err != nil {
 			return nil, err
+		}
+		if e.inTUI() {
+			// The app's bulk runs journal where the commands do, so
+			// `mfadesk reset --resume FILE` finishes one the app left.
+			journalDir = filepath.Join(filepath.Dir(historyPath), "runs")
+			if err := os.MkdirAll(journalDir, 0o700); err != nil {
+				return nil, Failed(fmt.Errorf("journal directory: %w", err))
+			}
 		}
 	}
 	return &Session{
+		HistoryPath:   historyPath,
+		JournalDir:    journalDir,
+		throttle:      hook,
 		Client:        client,
 		RequireTicket: st.RequireTicket,
 		Prof:          st.Prof,
@@ -197,14 +255,16 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 
 // applyConfig merges the config file's profile into st. Flags win over the
 // profile; the profile wins over defaults. (Helpers: cli/configcmd.go.)
-func (e *Env) applyConfig(ctx context.Context, st *settings) error {
+// noConfig reports a first launch: no config file and nothing in the
+// environment naming a tenant.
+func (e *Env) applyConfig(ctx context.Context, st *settings) (noConfig bool, err error) {
 	_ = ctx
 	l, err := e.LoadConfig()
 	if errors.Is(err, config.ErrNoConfig) && e.Flags.Config == "" && e.Flags.Profile == "" {
-		return nil // first launch: flags and defaults only
+		return true, nil // first launch: flags and defaults only
 	}
 	if err != nil {
-		return Usage(err)
+		return false, Usage(err)
 	}
 	for _, w := range l.Warnings {
 		fmt.Fprintln(e.Stderr, "mfadesk: warning: "+w)
@@ -223,7 +283,26 @@ func (e *Env) applyConfig(ctx context.Context, st *settings) error {
 	st.Guard.ProtectedUsers, st.Guard.ProtectedGroups = p.Protected.Users, p.Protected.Groups
 	st.Guard.ProtectedWhy = fmt.Sprintf("break-glass list in profile %q", p.Name)
 	st.RequireTicket, st.Prof = p.TicketRequired, &p
-	return nil
+	return false, nil
+}
+
+// inTUI: the session is for the full-screen app (mfadesk without a
+// command), not a command.
+func (e *Env) inTUI() bool { return e.command == "mfadesk" }
+
+// signInEnv reports sign-in settings in the environment (azidentity's
+// AZURE_* conventions or mfadesk's own MFADESK_*): someone configured this
+// machine without a file, so the app signs in rather than welcoming.
+func (e *Env) signInEnv() bool {
+	for _, k := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
+		"AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_USERNAME", "AZURE_FEDERATED_TOKEN_FILE",
+		"MFADESK_GRAPH_ENDPOINT", "MFADESK_AUTH", "MFADESK_TENANT", "MFADESK_CLIENT_ID",
+		"MFADESK_CONFIG", "MFADESK_PROFILE", "MFADESK_CLOUD"} {
+		if e.Getenv(k) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // credential returns the token source for st.Auth (never "none") and sets
@@ -242,14 +321,14 @@ func (e *Env) credential(ctx context.Context, st *settings) (azcore.TokenCredent
 // recordChanges wraps client so every change is appended to the change
 // history. A history that cannot be opened stops the command: a change that
 // cannot be recorded is not made.
-func (e *Env) recordChanges(client, inner graph.Client, st settings) (graph.Client, error) {
+func (e *Env) recordChanges(client, inner graph.Client, st settings) (graph.Client, string, error) {
 	path, err := history.PathFrom(e.Getenv)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	log, err := history.Open(path)
 	if err != nil {
-		return nil, Failed(fmt.Errorf("%w (set MFADESK_HISTORY_FILE to record elsewhere); nothing was changed", err))
+		return nil, "", Failed(fmt.Errorf("%w (set MFADESK_HISTORY_FILE to record elsewhere); nothing was changed", err))
 	}
 	e.closers = append(e.closers, func() { _ = log.Close() })
 	tenant := st.TenantName
@@ -270,9 +349,13 @@ func (e *Env) recordChanges(client, inner graph.Client, st settings) (graph.Clie
 				}
 			}
 		})
-		return history.Meta{Tenant: tenant, Operator: operator, Via: "cli " + e.command, RequireTicket: st.RequireTicket}
+		via := "cli " + e.command
+		if e.inTUI() {
+			via = "tui"
+		}
+		return history.Meta{Tenant: tenant, Operator: operator, Via: via, RequireTicket: st.RequireTicket}
 	}
-	return history.Wrap(client, log, meta), nil
+	return history.Wrap(client, log, meta), path, nil
 }
 
 // checkEndpoint refuses endpoints that would leak a token or skip TLS: plain

@@ -194,8 +194,10 @@ type BulkRun struct {
 	Title  string
 	client graph.Client
 	cfg    BulkConfig
-	pre    func(graph.User) (string, bool)
-	now    func() time.Time
+	// journal is the current run's journal (a retry writes its own).
+	journal string
+	pre     func(graph.User) (string, bool)
+	now     func() time.Time
 
 	targets []graph.User
 	results []Result       // one per target, in finishing order
@@ -239,6 +241,7 @@ func (b *BulkRun) run(targets []graph.User) tea.Cmd {
 		// A retry is a run of its own: it must not reuse the journal.
 		cfg.Journal = strings.TrimSuffix(cfg.Journal, ".jsonl") + fmt.Sprintf("-retry%d.jsonl", b.gen-1)
 	}
+	b.journal = cfg.Journal
 	b.ch = StartBulk(ctx, b.client, targets, b.Op, cfg, b.pre, b.now)
 	return waitBulk(b.ID, b.gen, b.ch)
 }
@@ -476,8 +479,11 @@ func (b *BulkRun) View(st Styles, w, h int) []string {
 		counts += "  " + st.Warn.Render("Graph is throttling: slowed down")
 	}
 	body = append(body, counts)
-	if b.cfg.Journal != "" {
-		body = append(body, st.Muted.Render(draw.Trunc("Journal: "+b.cfg.Journal, inner)))
+	if b.journal != "" {
+		body = append(body, st.Muted.Render(draw.Trunc("Journal: "+b.journal, inner)))
+		if cmd := resumeCommand(b.Op.Kind); cmd != "" && !b.running && finished < total {
+			body = append(body, st.Muted.Render(draw.Trunc("Finish it later: mfadesk "+cmd+" --resume "+b.journal, inner)))
+		}
 	}
 	body = append(body, "")
 	cols := []draw.Column{{Title: "", Width: 1}, {Title: "User", Width: 32}, {Title: "Result", Width: 20}}
@@ -533,4 +539,14 @@ func (b *BulkRun) View(st Styles, w, h int) []string {
 	}
 	out, _ := frame(st, false, "Bulk: "+b.Title, body, footer(st, keys, inner), 0, w, h)
 	return out
+}
+
+// resumeCommand is the command whose --resume finishes a journal of kind
+// ("" when no command resumes it).
+func resumeCommand(k Kind) string {
+	switch k {
+	case Reset, Reregister, Revoke:
+		return string(k)
+	}
+	return ""
 }
