@@ -84,6 +84,18 @@ func cloneUser(u *user, withSignIns bool) UserData {
 	return d
 }
 
+// withUser runs f on the user (by id or UPN) with the tenant locked; the
+// zero T for an unknown user.
+func withUser[T any](t *Tenant, idOrUPN string, f func(*user) T) T {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if u := t.lookup(idOrUPN); u != nil {
+		return f(u)
+	}
+	var zero T
+	return zero
+}
+
 // User looks a user up by object id or UPN (case-insensitive) and returns a
 // copy without sign-ins (see SignIns).
 func (t *Tenant) User(idOrUPN string) (UserData, bool) {
@@ -121,35 +133,17 @@ func (t *Tenant) UserIDs() []string {
 // Methods returns a copy of the user's current methods (password included);
 // nil for an unknown user.
 func (t *Tenant) Methods(idOrUPN string) []MethodData {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	u := t.lookup(idOrUPN)
-	if u == nil {
-		return nil
-	}
-	return cloneUser(u, false).Methods
+	return withUser(t, idOrUPN, func(u *user) []MethodData { return cloneUser(u, false).Methods })
 }
 
 // SignIns returns a copy of the user's sign-ins, newest first.
 func (t *Tenant) SignIns(idOrUPN string) []SignInData {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	u := t.lookup(idOrUPN)
-	if u == nil {
-		return nil
-	}
-	return slices.Clone(t.signInsOf(u))
+	return withUser(t, idOrUPN, func(u *user) []SignInData { return slices.Clone(t.signInsOf(u)) })
 }
 
 // PerUserMFA returns the user's per-user MFA state ("" for an unknown user).
 func (t *Tenant) PerUserMFA(idOrUPN string) string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	u := t.lookup(idOrUPN)
-	if u == nil {
-		return ""
-	}
-	return firstNonEmpty(u.PerUserMFAState, "disabled")
+	return withUser(t, idOrUPN, func(u *user) string { return firstNonEmpty(u.PerUserMFAState, "disabled") })
 }
 
 // Audits returns a copy of the directory audit log, oldest first.

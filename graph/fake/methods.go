@@ -63,16 +63,12 @@ func defaultMethod(u *UserData) *MethodData {
 // DefaultMethodID returns the id of the user's default MFA method ("" when
 // none).
 func (t *Tenant) DefaultMethodID(userID string) string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	u := t.lookup(userID)
-	if u == nil {
+	return withUser(t, userID, func(u *user) string {
+		if m := defaultMethod(&u.UserData); m != nil {
+			return m.ID
+		}
 		return ""
-	}
-	if m := defaultMethod(&u.UserData); m != nil {
-		return m.ID
-	}
-	return ""
+	})
 }
 
 // maskPhone hides all but the last two digits, as Graph shows phone numbers
