@@ -118,6 +118,9 @@ type token struct {
 	pos  int
 }
 
+// punctTokens are the one-character tokens of a filter.
+var punctTokens = map[byte]tokKind{'(': tLParen, ')': tRParen, ',': tComma, ':': tColon, '/': tSlash}
+
 func lexFilter(s string) ([]token, error) {
 	var out []token
 	i := 0
@@ -126,20 +129,8 @@ func lexFilter(s string) ([]token, error) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
-		case c == '(':
-			out = append(out, token{tLParen, "(", i})
-			i++
-		case c == ')':
-			out = append(out, token{tRParen, ")", i})
-			i++
-		case c == ',':
-			out = append(out, token{tComma, ",", i})
-			i++
-		case c == ':':
-			out = append(out, token{tColon, ":", i})
-			i++
-		case c == '/':
-			out = append(out, token{tSlash, "/", i})
+		case punctTokens[c] != tEOF:
+			out = append(out, token{punctTokens[c], string(c), i})
 			i++
 		case c == '\'':
 			start := i
