@@ -34,6 +34,7 @@ func runTUI(ctx context.Context, s *cli.Session) error {
 		TenantName:  s.TenantName,
 		Throttle:    th,
 		JournalDir:  s.JournalDir,
+		Welcome:     s.Welcome,
 	}
 	if s.NoColor {
 		o.NoColor = &s.NoColor

@@ -74,6 +74,10 @@ type Options struct {
 	// Dark selects the dark palette until the terminal reports its
 	// background (default true).
 	Dark *bool
+	// Welcome shows the first-launch screen (nothing configured yet: how
+	// to configure, --demo, doctor) and makes no Graph call; Client may be
+	// nil.
+	Welcome bool
 	// Throttle, when set, lights the top line's throttle indicator on every
 	// 429 the client sees (its Notify is the client's OnThrottle).
 	Throttle *ThrottleSignal
@@ -107,7 +111,7 @@ func (o *Options) defaults() {
 
 // Run shows the console until the technician quits or ctx ends.
 func Run(ctx context.Context, opts Options) error {
-	if opts.Client == nil {
+	if opts.Client == nil && !opts.Welcome {
 		return errors.New("tui: no Graph client")
 	}
 	m := New(opts)
@@ -260,6 +264,9 @@ type (
 
 // Init starts the first search, who-am-I and the registration report.
 func (m Model) Init() tea.Cmd {
+	if m.opts.Welcome {
+		return tea.RequestBackgroundColor
+	}
 	c := m.client
 	return tea.Batch(
 		m.users.Init(),
@@ -320,6 +327,9 @@ func (m *Model) shutdown() {
 // Update routes a message to the model that owns it, then lays the panes
 // out again: what arrived may change how tall the methods pane wants to be.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.opts.Welcome {
+		return m.updateWelcome(msg)
+	}
 	nm, cmd := m.update(msg)
 	mm := nm.(Model)
 	mm.layout()

@@ -39,6 +39,9 @@ func (m Model) Render() string {
 		lines[0] = draw.Fit(fmt.Sprintf("mfadesk needs at least %dx%d (now %dx%d).", minW, minH, m.w, m.h), m.w)
 		return strings.Join(lines, "\n")
 	}
+	if m.opts.Welcome {
+		return m.renderWelcome()
+	}
 	bodyH := m.h - 3
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.statusLine())
