@@ -33,40 +33,32 @@ func (t *Tenant) route(rc *reqCtx) (string, func(*reqCtx) response) {
 		}
 	case "reports":
 		if len(s) >= 3 && strings.EqualFold(s[1], "authenticationMethods") && strings.EqualFold(s[2], "userRegistrationDetails") {
-			switch len(s) {
-			case 3:
-				return "/reports/authenticationMethods/userRegistrationDetails", allow(rc, t.listRegistrations, "GET")
-			case 4:
-				id := s[3]
-				return "/reports/authenticationMethods/userRegistrationDetails/{id}", allow(rc, func(rc *reqCtx) response { return t.getRegistration(rc, id) }, "GET")
-			}
-		}
-		if len(s) >= 2 {
-			return "unknown", segmentNotFound(s[len(s)-1])
+			return listOrGet(rc, "/reports/authenticationMethods/userRegistrationDetails", s[3:], t.listRegistrations, t.getRegistration)
 		}
 	case "auditlogs":
 		if len(s) >= 2 {
 			switch strings.ToLower(s[1]) {
 			case "signins":
-				if len(s) == 2 {
-					return "/auditLogs/signIns", allow(rc, t.listSignIns, "GET")
-				}
-				if len(s) == 3 {
-					id := s[2]
-					return "/auditLogs/signIns/{id}", allow(rc, func(rc *reqCtx) response { return t.getSignIn(rc, id) }, "GET")
-				}
+				return listOrGet(rc, "/auditLogs/signIns", s[2:], t.listSignIns, t.getSignIn)
 			case "directoryaudits":
-				if len(s) == 2 {
-					return "/auditLogs/directoryAudits", allow(rc, t.listAudits, "GET")
-				}
-				if len(s) == 3 {
-					id := s[2]
-					return "/auditLogs/directoryAudits/{id}", allow(rc, func(rc *reqCtx) response { return t.getAudit(rc, id) }, "GET")
-				}
+				return listOrGet(rc, "/auditLogs/directoryAudits", s[2:], t.listAudits, t.getAudit)
 			}
 		}
 	}
 	return "unknown", segmentNotFound(s[len(s)-1])
+}
+
+// listOrGet routes a read-only collection at pattern: rest empty lists it,
+// one more segment gets the item with that id.
+func listOrGet(rc *reqCtx, pattern string, rest []string, list func(*reqCtx) response, get func(*reqCtx, string) response) (string, func(*reqCtx) response) {
+	switch len(rest) {
+	case 0:
+		return pattern, allow(rc, list, "GET")
+	case 1:
+		id := rest[0]
+		return pattern + "/{id}", allow(rc, func(rc *reqCtx) response { return get(rc, id) }, "GET")
+	}
+	return "unknown", segmentNotFound(rest[len(rest)-1])
 }
 
 // routeGroup routes /groups, /groups/{id} and /groups/{id}/(transitive)members[/microsoft.graph.user].
