@@ -431,7 +431,14 @@ func auditFrom(a models.DirectoryAuditable, userID string) AuditEvent {
 		if name == "" || oldV == newV {
 			continue
 		}
-		details = append(details, fmt.Sprintf("%s: %s → %s", name, oldV, newV))
+		switch {
+		case newV == "none":
+			details = append(details, "removed "+oldV)
+		case oldV == "none":
+			details = append(details, "added "+newV)
+		default:
+			details = append(details, fmt.Sprintf("%s: %s → %s", name, oldV, newV))
+		}
 	}
 	for _, kv := range a.GetAdditionalDetails() {
 		if kv == nil {
