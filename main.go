@@ -35,6 +35,9 @@ func runTUI(ctx context.Context, s *cli.Session) error {
 		Throttle:    th,
 		JournalDir:  s.JournalDir,
 		Welcome:     s.Welcome,
+		// Every change the app makes asks for a ticket (required when
+		// configured) and, before a reset or TAP, the runbook's checklist.
+		TicketRequired: s.RequireTicket,
 	}
 	if s.NoColor {
 		o.NoColor = &s.NoColor
@@ -45,6 +48,7 @@ func runTUI(ctx context.Context, s *cli.Session) error {
 		o.BulkWorkers = p.Bulk.Concurrency
 		o.SignInWindow = p.SignInWindow.Duration
 		o.Protected = p.Protected.Users
+		o.Checklist = p.VerificationChecklist
 		if p.Notify.Enabled {
 			o.NotifyFrom, o.NotifySubject, o.NotifyBody = p.Notify.Sender, p.Notify.Subject, p.Notify.Body
 		}

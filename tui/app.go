@@ -74,6 +74,12 @@ type Options struct {
 	// Dark selects the dark palette until the terminal reports its
 	// background (default true).
 	Dark *bool
+	// TicketRequired refuses a change until its confirmation has a ticket
+	// number or reason; Checklist lines (identity verification) must each
+	// be ticked before a reset, re-registration or TAP. Both are recorded
+	// with the change (history.WithTicket on its context).
+	TicketRequired bool
+	Checklist      []string
 	// Welcome shows the first-launch screen (nothing configured yet: how
 	// to configure, --demo, doctor) and makes no Graph call; Client may be
 	// nil.
@@ -190,6 +196,9 @@ type Model struct {
 	modalID  int
 	nextID   int
 	pending  map[int]pending
+	// tickets remembers the ticket given per user, offered again for a
+	// follow-up (a TAP or mail after a reset).
+	tickets map[string]string
 	inflight map[string]bool
 	bulk     *actions.BulkRun
 	showBulk bool
@@ -229,7 +238,7 @@ func New(opts Options) Model {
 		methods: methods.New(opts.Client, opts.Now, opts.Location),
 		signins: signins.New(opts.Client, opts.Now, opts.Location, opts.SignInWindow),
 		report:  report.New(mk, opts.Now, opts.Location),
-		pending: map[int]pending{}, inflight: map[string]bool{},
+		pending: map[int]pending{}, inflight: map[string]bool{}, tickets: map[string]string{},
 		guard:      map[string]map[graph.WriteKind]error{},
 		regLoading: true,
 	}

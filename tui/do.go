@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/history"
 	"github.com/mfadesk/mfadesk/tui/actions"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
@@ -211,6 +212,18 @@ func (m Model) openConfirm(op actions.Op, targets []graph.User) (tea.Model, tea.
 	id := m.newID()
 	plan := m.planFor(op, targets)
 	c, arm := actions.NewConfirm(id, op, plan)
+	var checklist []string
+	switch op.Kind {
+	case actions.Reset, actions.Reregister, actions.IssueTAP:
+		// The runbook's caller verification comes before anything that
+		// takes away or hands out a way to sign in (as the commands ask).
+		checklist = m.opts.Checklist
+	}
+	prefill := ""
+	if len(targets) == 1 {
+		prefill = m.tickets[targets[0].ID]
+	}
+	c.AskTicket(m.opts.TicketRequired, prefill, checklist)
 	switch op.Kind {
 	case actions.IssueTAP:
 		c.OptionsHelp = []actions.KeyHelp{{Key: "←→", Desc: "lifetime"}, {Key: "o", Desc: "one-time"}}
@@ -508,11 +521,15 @@ func (m Model) runOne(op actions.Op, u graph.User) (tea.Model, tea.Cmd) {
 		return m, m.setFlash(op.Kind.Label()+" is already running for "+graph.CleanText(u.DisplayName)+".", true)
 	}
 	m.inflight[k] = true
+	if op.Ticket != "" {
+		m.tickets[u.ID] = op.Ticket
+	}
 	id := m.newID()
 	c, now := m.client, m.now
 	flash := m.setFlash(op.Kind.Label()+": working on "+graph.CleanText(u.DisplayName)+"…", false)
 	return m, tea.Batch(flash, func() tea.Msg {
 		ctx := graph.WithPriority(context.Background(), graph.PriorityHigh)
+		ctx = history.WithTicket(ctx, op.Ticket, op.Checklist)
 		return resultMsg{ID: id, Result: actions.Execute(ctx, c, u, op, now)}
 	})
 }
@@ -655,6 +672,8 @@ func (m Model) openBulkConfirm(op actions.Op) (tea.Model, tea.Cmd) {
 		return m, m.setFlash("None of the marked users can be changed: "+plan.Skips[0].Why+".", true)
 	}
 	c, arm := actions.NewConfirm(id, op, plan)
+	// No caller to verify in a bulk run: the ticket only.
+	c.AskTicket(m.opts.TicketRequired, "", nil)
 	// Every marked user goes to the run, the refused ones too: the run
 	// reports them skipped with the reason, so each target ends in exactly
 	// one state.

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/history"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
 	"github.com/mfadesk/mfadesk/tui/internal/input"
@@ -230,7 +231,7 @@ func NewBulkRun(id int, c graph.Client, title string, op Op, targets []graph.Use
 func (b *BulkRun) Start() tea.Cmd { return b.run(b.targets) }
 
 func (b *BulkRun) run(targets []graph.User) tea.Cmd {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(history.WithTicket(context.Background(), b.Op.Ticket, b.Op.Checklist))
 	b.cancel = cancel
 	b.gen++
 	b.running = true

@@ -55,6 +55,67 @@ type Confirm struct {
 	offset      int
 	w, h        int
 	note        string
+
+	// Ticket or reason and the identity-verification checklist (AskTicket).
+	askTicket, ticketRequired bool
+	ticket                    input.Model
+	checklist                 []string
+	ticked                    []bool
+}
+
+// AskTicket adds a ticket-or-reason field (required: y is refused while
+// it is empty) and the verification lines that must each be ticked before
+// y runs. prefill is a ticket already given for this user.
+func (c *Confirm) AskTicket(required bool, prefill string, checklist []string) {
+	c.askTicket, c.ticketRequired = true, required
+	c.ticket = input.Model{Prompt: "> ", Limit: 200, Placeholder: "ticket number or reason"}
+	if !required {
+		c.ticket.Placeholder += " (optional)"
+	}
+	c.ticket.SetValue(prefill)
+	c.checklist = checklist
+	c.ticked = make([]bool, len(checklist))
+	if required && prefill == "" && c.Plan.Phrase == "" {
+		c.ticket.Focus() // it must be filled first anyway
+	}
+}
+
+// ready says why y cannot run yet ("" when it can).
+func (c *Confirm) ready() string {
+	if c.askTicket && c.ticketRequired && strings.TrimSpace(c.ticket.Value()) == "" {
+		return "A ticket number or reason is required: tab, type it, enter."
+	}
+	for _, t := range c.ticked {
+		if !t {
+			return fmt.Sprintf("Tick every verification line first (keys 1-%d).", len(c.ticked))
+		}
+	}
+	return ""
+}
+
+// confirmed is the answer, with what the dialog collected on the op.
+func (c *Confirm) confirmed() tea.Msg {
+	c.done = true
+	op := c.Op
+	if c.askTicket {
+		op.Ticket = strings.TrimSpace(c.ticket.Value())
+		op.Checklist = append([]string(nil), c.checklist...)
+	}
+	return ConfirmedMsg{ID: c.ID, Op: op}
+}
+
+// ticketKey handles a key while the ticket field has the focus.
+func (c *Confirm) ticketKey(msg tea.KeyPressMsg) {
+	switch msg.String() {
+	case "enter", "tab", "shift+tab":
+		c.ticket.Blur()
+		if c.Plan.Phrase != "" {
+			c.in.Focus()
+		}
+	default:
+		c.ticket.Update(msg)
+	}
+	c.note = ""
 }
 
 type armMsg struct{ id int }
@@ -76,7 +137,7 @@ func (c *Confirm) Armed() bool { return c.armed }
 func (c *Confirm) SetSize(w, h int) { c.w, c.h = w, h }
 
 func (c *Confirm) maxOffset() int {
-	n := len(c.Body(Styles{}, min(c.w, 76)-4)) + 4 // + phrase lines
+	n := len(c.Body(Styles{}, min(c.w, 76)-4)) + len(c.asked(Styles{}, min(c.w, 76)-4)) + 4 // + phrase lines
 	return max(n-max(c.h-4, 1), 0)
 }
 
@@ -89,6 +150,10 @@ func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 		}
 		return nil, nil
 	case tea.PasteMsg:
+		if c.ticket.Focused() {
+			c.ticket.Update(msg) // a ticket number may well be pasted
+			return nil, nil
+		}
 		if c.Plan.Phrase != "" {
 			c.note = "Pasting is not accepted here: type the phrase."
 		}
@@ -98,9 +163,18 @@ func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 			return nil, nil
 		}
 		s := msg.String()
-		if s == "esc" || (c.Plan.Phrase == "" && (s == "n" || s == "q")) {
+		if s == "esc" || (c.Plan.Phrase == "" && !c.ticket.Focused() && (s == "n" || s == "q")) {
 			c.done = true
 			return CloseMsg{ID: c.ID}, nil
+		}
+		if c.ticket.Focused() {
+			c.ticketKey(msg)
+			return nil, nil
+		}
+		if c.askTicket && (s == "tab" || s == "shift+tab") {
+			c.in.Blur()
+			c.ticket.Focus()
+			return nil, nil
 		}
 		if o, ok := scrollBy(msg, c.offset, max(c.h-8, 1)); ok && (c.Plan.Phrase == "" || s == "up" || s == "down" || s == "pgup" || s == "pgdown") {
 			c.offset = draw.Clamp(o, 0, c.maxOffset())
@@ -115,8 +189,11 @@ func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 					c.note = fmt.Sprintf("Type exactly %q to confirm, or esc to cancel.", c.Plan.Phrase)
 					return nil, nil
 				}
-				c.done = true
-				return ConfirmedMsg{ID: c.ID, Op: c.Op}, nil
+				if why := c.ready(); why != "" {
+					c.note = why
+					return nil, nil
+				}
+				return c.confirmed(), nil
 			}
 			c.in.Update(msg)
 			c.note = ""
@@ -128,12 +205,24 @@ func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 				return nil, nil
 			}
 		}
+		if len(s) == 1 && s[0] >= '1' && s[0] <= '9' && int(s[0]-'1') < len(c.ticked) {
+			i := int(s[0] - '1')
+			c.ticked[i] = !c.ticked[i]
+			c.note = ""
+			return nil, nil
+		}
 		if s == "y" || s == "Y" {
 			if !c.armed || msg.IsRepeat {
 				return nil, nil // too soon after opening, or a held key
 			}
-			c.done = true
-			return ConfirmedMsg{ID: c.ID, Op: c.Op}, nil
+			if why := c.ready(); why != "" {
+				c.note = why
+				if c.askTicket && c.ticketRequired && strings.TrimSpace(c.ticket.Value()) == "" {
+					c.ticket.Focus()
+				}
+				return nil, nil
+			}
+			return c.confirmed(), nil
 		}
 	}
 	return nil, nil
@@ -204,18 +293,64 @@ func (c *Confirm) Body(st Styles, w int) []string {
 	return b
 }
 
+// asked is the ticket field and the checklist, as lines.
+func (c *Confirm) asked(st Styles, w int) []string {
+	if !c.askTicket {
+		return nil
+	}
+	title := "Ticket or reason (recorded with the change)"
+	if c.ticketRequired {
+		title = "Ticket or reason (required, recorded with the change)"
+	}
+	b := []string{"", st.Section.Render(title), "  " + c.ticket.View(st.Input, w-2)}
+	if len(c.checklist) > 0 {
+		b = append(b, st.Section.Render("Verified the caller? Tick each (1-"+fmt.Sprint(len(c.checklist))+")"))
+		for i, l := range c.checklist {
+			box, style := "[ ]", st.Warn
+			if c.ticked[i] {
+				box, style = "[x]", st.OK
+			}
+			for j, wl := range draw.Wrap(l, w-10) {
+				pre := fmt.Sprintf("  %s %d ", box, i+1)
+				if j > 0 {
+					pre = strings.Repeat(" ", 8)
+				}
+				b = append(b, style.Render(pre)+st.Text.Render(wl))
+			}
+		}
+	}
+	return b
+}
+
 // View draws the dialog.
 func (c *Confirm) View(st Styles, w, h int) []string {
 	bw := min(w, 76)
 	inner := bw - 4
-	body := c.Body(st, inner)
+	body := append(c.Body(st, inner), c.asked(st, inner)...)
 	var keys []KeyHelp
-	if c.Plan.Phrase != "" {
+	switch {
+	case c.ticket.Focused():
+		keys = []KeyHelp{{"enter", "done"}, {"esc", "cancel"}}
+		if c.Plan.Phrase != "" {
+			body = append(body, "", st.Warn.Render(fmt.Sprintf("Type %q and press enter to run:", c.Plan.Phrase)),
+				c.in.View(st.Input, inner))
+		}
+	case c.Plan.Phrase != "":
 		body = append(body, "", st.Warn.Render(fmt.Sprintf("Type %q and press enter to run:", c.Plan.Phrase)),
 			c.in.View(st.Input, inner))
 		keys = []KeyHelp{{"enter", "run"}, {"esc", "cancel"}}
-	} else {
-		keys = append(append(keys, c.OptionsHelp...), KeyHelp{"y", "run"}, KeyHelp{"esc", "cancel"})
+		if c.askTicket {
+			keys = append([]KeyHelp{{"tab", "ticket"}}, keys...)
+		}
+	default:
+		keys = append(keys, c.OptionsHelp...)
+		if c.askTicket {
+			keys = append(keys, KeyHelp{"tab", "ticket"})
+		}
+		if len(c.checklist) > 0 {
+			keys = append(keys, KeyHelp{fmt.Sprintf("1-%d", len(c.checklist)), "tick"})
+		}
+		keys = append(keys, KeyHelp{"y", "run"}, KeyHelp{"esc", "cancel"})
 	}
 	if c.note != "" {
 		body = append(body, st.Bad.Render(c.note))

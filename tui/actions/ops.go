@@ -94,6 +94,11 @@ type Op struct {
 	WithTAP bool
 	// Mail is Notify's message; To is filled per target.
 	Mail graph.Mail
+	// Ticket and Checklist are what the confirmation collected: the
+	// ticket number or reason and the verification lines ticked. They go
+	// on the change's context (history.WithTicket) into the history.
+	Ticket    string
+	Checklist []string
 }
 
 // Status is how one target ended.
