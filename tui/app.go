@@ -192,13 +192,13 @@ type Model struct {
 	selID     string // user whose detail is shown
 	detailSeq int
 
-	modal    actions.Modal
-	modalID  int
-	nextID   int
-	pending  map[int]pending
+	modal   actions.Modal
+	modalID int
+	nextID  int
+	pending map[int]pending
 	// tickets remembers the ticket given per user, offered again for a
 	// follow-up (a TAP or mail after a reset).
-	tickets map[string]string
+	tickets  map[string]string
 	inflight map[string]bool
 	bulk     *actions.BulkRun
 	showBulk bool
