@@ -58,8 +58,9 @@ type Options struct {
 	Protected []string
 	// ProtectedWhy is shown for them (default "protected account in config").
 	ProtectedWhy string
-	// Notification mail after a reset: sender mailbox (empty: the signed-in
-	// user), subject and body ({name} is replaced). Empty uses defaults.
+	// Notification mail after a reset or TAP: sender mailbox (empty: the
+	// signed-in user), subject and body as Go templates over
+	// graph.NotifyData (graph.BuildNotification). Empty uses its defaults.
 	NotifyFrom, NotifySubject, NotifyBody string
 	// Input and Output replace the terminal (tests).
 	Input  io.Reader
@@ -198,7 +199,10 @@ type Model struct {
 	pending map[int]pending
 	// tickets remembers the ticket given per user, offered again for a
 	// follow-up (a TAP or mail after a reset).
-	tickets  map[string]string
+	tickets map[string]string
+	// changes remembers the last reset, re-registration or TAP per user:
+	// what a notification mail then tells them.
+	changes  map[string]userChange
 	inflight map[string]bool
 	bulk     *actions.BulkRun
 	showBulk bool
@@ -238,7 +242,7 @@ func New(opts Options) Model {
 		methods: methods.New(opts.Client, opts.Now, opts.Location),
 		signins: signins.New(opts.Client, opts.Now, opts.Location, opts.SignInWindow),
 		report:  report.New(mk, opts.Now, opts.Location),
-		pending: map[int]pending{}, inflight: map[string]bool{}, tickets: map[string]string{},
+		pending: map[int]pending{}, inflight: map[string]bool{}, tickets: map[string]string{}, changes: map[string]userChange{},
 		guard:      map[string]map[graph.WriteKind]error{},
 		regLoading: true,
 	}

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -201,7 +202,11 @@ func (m Model) startAction(kind actions.Kind) (tea.Model, tea.Cmd) {
 	case actions.IssueTAP:
 		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
 	case actions.Notify:
-		op.Mail = actions.NotifyMail(u, m.opts.NotifyFrom, m.opts.NotifySubject, m.opts.NotifyBody)
+		mail, err := m.notifyMail(u)
+		if err != nil {
+			return m, m.setFlash("No mail: "+err.Error(), true)
+		}
+		op.Mail = mail
 	case actions.Reregister:
 		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
 	}
@@ -508,9 +513,42 @@ func (m Model) startActionFor(kind actions.Kind, u graph.User) (tea.Model, tea.C
 	case actions.IssueTAP:
 		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
 	case actions.Notify:
-		op.Mail = actions.NotifyMail(u, m.opts.NotifyFrom, m.opts.NotifySubject, m.opts.NotifyBody)
+		mail, err := m.notifyMail(u)
+		if err != nil {
+			return m, m.setFlash("No mail: "+err.Error(), true)
+		}
+		op.Mail = mail
 	}
 	return m.openConfirm(op, []graph.User{u})
+}
+
+// notifyMail builds the notification for u from the profile's templates
+// (Go templates, graph.NotifyData), about the last change made to u here:
+// a reset by default.
+func (m Model) notifyMail(u graph.User) (graph.Mail, error) {
+	ev := graph.NotifyEvent{User: u, Kind: graph.NotifyReset, Ticket: m.tickets[u.ID], Time: m.now()}
+	if ch, ok := m.changes[u.ID]; ok {
+		ev.Kind, ev.Time = ch.kind, ch.at
+		if ch.tap != nil {
+			tap := *ch.tap
+			ev.TAP = &tap
+		}
+	}
+	if m.operatorOK {
+		ev.Operator = graph.CleanText(m.operator.DisplayName)
+		if ev.Operator == "" {
+			ev.Operator = m.operator.UserPrincipalName
+		}
+	}
+	return graph.BuildNotification(graph.Notification{From: m.opts.NotifyFrom,
+		Subject: m.opts.NotifySubject, Body: m.opts.NotifyBody, Location: m.loc}, ev)
+}
+
+// userChange is the last change made to a user here, for the notification.
+type userChange struct {
+	kind graph.NotifyKind
+	at   time.Time
+	tap  *graph.TAP // lifetime and expiry only: Value is never kept
 }
 
 // runOne runs a confirmed single-user action. The in-flight mark makes a
@@ -558,6 +596,20 @@ func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		info.ID = id
 		m.setModal(id, info, pending{kind: pInfo, targets: []graph.User{r.Target}})
 		return m, tea.Batch(cmds...)
+	}
+	switch r.Kind {
+	case actions.Reset:
+		m.changes[r.Target.ID] = userChange{kind: graph.NotifyReset, at: r.At}
+	case actions.Reregister:
+		m.changes[r.Target.ID] = userChange{kind: graph.NotifyReregister, at: r.At}
+	case actions.IssueTAP:
+		ch := userChange{kind: graph.NotifyTAP, at: r.At}
+		if r.TAP != nil {
+			tap := *r.TAP
+			tap.Value = "" // the pass itself is shown once and kept nowhere
+			ch.tap = &tap
+		}
+		m.changes[r.Target.ID] = ch
 	}
 	if r.TAP != nil {
 		id := m.newID()

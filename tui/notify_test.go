@@ -1,0 +1,64 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
+)
+
+// The notification uses the profile's Go templates (graph.BuildNotification)
+// about the change just made, with the ticket given at its confirmation.
+func TestNotifyUsesConfiguredTemplates(t *testing.T) {
+	c, srv := tuitest.Client(t)
+	d := newDriver(t, c, func(o *Options) {
+		o.Now = tuitest.Clock
+		o.NotifySubject = "{{.Kind}} for {{.DisplayName}}"
+		o.NotifyBody = "Hi {{.DisplayName}}, ticket {{.Ticket}}; pass works until {{.TAPExpires}}{{if .TAPOneTime}}, once{{end}}. {{.ReregisterURL}}"
+	})
+	d.key("/")
+	d.typeText("alice")
+	d.key("enter")
+	d.settle()
+	d.mustSee("Alice Wong")
+	d.key("t")
+	d.mustSee("Temporary Access Pass")
+	d.armNow()
+	d.key("tab")
+	d.typeText("INC-7")
+	d.key("enter", "y")
+	d.settle()
+	d.key("esc")
+	d.key("n")
+	d.mustSee("subject: tap for Alice Wong")
+	d.armNow()
+	d.key("y")
+	d.settle()
+	mails := srv.Tenant.SentMail()
+	if len(mails) != 1 {
+		t.Fatalf("%d mails sent:\n%s", len(mails), d.screen())
+	}
+	m := mails[0]
+	if m.Subject != "tap for Alice Wong" || len(m.To) != 1 || !strings.HasPrefix(m.To[0], "alice.wong@") {
+		t.Fatalf("mail %+v", m)
+	}
+	for _, want := range []string{"Hi Alice Wong, ticket INC-7", "once.", "https://aka.ms/mysecurityinfo", "2025"} {
+		if !strings.Contains(m.Body, want) {
+			t.Errorf("body lacks %q: %q", want, m.Body)
+		}
+	}
+}
+
+// A template that cannot render says why instead of sending a broken mail.
+func TestNotifyBrokenTemplateRefused(t *testing.T) {
+	c := newStub(2)
+	d := newDriver(t, c, func(o *Options) { o.NotifyBody = "Hello {{.Nope}}" })
+	d.key("n")
+	if d.m.modal != nil {
+		t.Fatalf("a confirmation opened for a broken template:\n%s", d.screen())
+	}
+	d.mustSee("No mail:")
+	if len(c.Mails) != 0 {
+		t.Fatal("mail sent")
+	}
+}
