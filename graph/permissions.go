@@ -107,6 +107,9 @@ type Requirement struct {
 	AdminRoles []string `json:"adminRoles,omitempty"`
 	// Note is shown by doctor and the README ("needs Entra ID P1").
 	Note string `json:"note,omitempty"`
+	// Also are actions this one performs as well, each with its own
+	// requirement (re-registration revokes sessions): Allows needs them all.
+	Also []Action `json:"also,omitempty"`
 }
 
 // Writes to another admin's credentials: only these two roles (Microsoft:
@@ -152,6 +155,8 @@ var requirements = []Requirement{
 		Action: ActionReregister, Label: "require re-registration", Write: true,
 		Delegated: methodWrite, Application: methodWrite,
 		Roles: methodWriteRoles, AdminRoles: adminCredentialRoles,
+		// graph.Reregister revokes the sessions after deleting methods.
+		Also: []Action{ActionRevoke},
 	},
 	{
 		Action: ActionRevoke, Label: "revoke sessions", Write: true,
@@ -258,6 +263,19 @@ func (o Operator) Allows(a Action, target *Registration) (ok bool, why string) {
 	if !known {
 		return false, "unknown action " + string(a)
 	}
+	if ok, why := o.allows(r, target); !ok {
+		return false, why
+	}
+	for _, b := range r.Also {
+		if ok, why := o.Allows(b, target); !ok {
+			return false, why + " (to " + b.Label() + ")"
+		}
+	}
+	return true, ""
+}
+
+// allows checks one requirement row (without Also).
+func (o Operator) allows(r Requirement, target *Registration) (ok bool, why string) {
 	if o.IsApp {
 		// An app always has a token; no roles claim means no permissions.
 		if !hasAny(o.AppRoles, r.Application) {

@@ -99,12 +99,14 @@ var LimitedTargetRoles = []string{RoleAuthAdmin, RoleDirectoryReaders, RoleGuest
 	RoleMessageCenterReader, RolePasswordAdmin, RoleReportsReader}
 
 var (
-	userRead      = []string{"User.Read.All", "User.ReadBasic.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	userReadApp   = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	methodsRead   = []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}
-	methodsWrite  = []string{"UserAuthenticationMethod.ReadWrite.All"}
-	logRead       = []string{"AuditLog.Read.All", "Directory.Read.All"}
-	regRead       = []string{"AuditLog.Read.All", "Reports.Read.All", "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}
+	userRead     = []string{"User.Read.All", "User.ReadBasic.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	userReadApp  = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	methodsRead  = []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}
+	methodsWrite = []string{"UserAuthenticationMethod.ReadWrite.All"}
+	logRead      = []string{"AuditLog.Read.All", "Directory.Read.All"}
+	// userRegistrationDetails: AuditLog.Read.All, or the higher
+	// UserAuthenticationMethod.Read.All; Reports.Read.All is not listed.
+	regRead       = []string{"AuditLog.Read.All", "UserAuthenticationMethod.Read.All"}
 	perUserRead   = []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"}
 	perUserWrite  = []string{"Policy.ReadWrite.AuthenticationMethod"}
 	groupRead     = []string{"GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
@@ -119,12 +121,15 @@ var (
 // API permission pages (the auth helper's graph/permissions.go mirrors it
 // for `mfadesk doctor`):
 //
-//	users.read          User.Read.All (or ReadBasic / ReadWrite / Directory.*); any member
+//	users.read          User.Read.All (or ReadBasic / ReadWrite / Directory.*); any member.
+//	                    Graph answers User.ReadBasic.All (delegated only) with basic
+//	                    properties; doctor still asks for User.Read.All (see permissions.go)
 //	methods.read        UserAuthenticationMethod.Read(Write).All; GA, PAA, AA, Global Reader
 //	methods.write       UserAuthenticationMethod.ReadWrite.All; GA, PAA, AA (AA: non-admins only)
 //	signins.read, audit AuditLog.Read.All or Directory.Read.All; GA, Global Reader, Reports Reader,
 //	                    Security Reader/Operator/Administrator
-//	registration.read   AuditLog.Read.All, Reports.Read.All or UserAuthenticationMethod.Read(Write).All; same roles
+//	registration.read   AuditLog.Read.All or UserAuthenticationMethod.Read.All; same roles
+//	                    (not the authentication admin roles)
 //	sessions.revoke     User.RevokeSessions.All, User.ReadWrite.All, Directory.ReadWrite.All;
 //	                    GA, PAA, AA, Helpdesk, User Administrator (admins: GA, PAA)
 //	perusermfa.read     Policy.Read.All, Policy.ReadWrite.AuthenticationMethod; GA, PAA, AA,
