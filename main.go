@@ -35,6 +35,7 @@ func runTUI(ctx context.Context, s *cli.Session) error {
 		Throttle:    th,
 		JournalDir:  s.JournalDir,
 		Welcome:     s.Welcome,
+		HistoryPath: s.HistoryPath,
 		// Every change the app makes asks for a ticket (required when
 		// configured) and, before a reset or TAP, the runbook's checklist.
 		TicketRequired: s.RequireTicket,

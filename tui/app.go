@@ -81,6 +81,9 @@ type Options struct {
 	// with the change (history.WithTicket on its context).
 	TicketRequired bool
 	Checklist      []string
+	// HistoryPath is the change history the last-actions view (H) reads
+	// ("" when changes are not recorded: the demo tenant).
+	HistoryPath string
 	// Welcome shows the first-launch screen (nothing configured yet: how
 	// to configure, --demo, doctor) and makes no Graph call; Client may be
 	// nil.
@@ -698,6 +701,11 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
+	case key.Matches(msg, k.History):
+		id := m.newID()
+		v, cmd := actions.NewHistoryView(id, m.opts.HistoryPath, m.loc)
+		m.setModal(id, v, pending{kind: pInfo})
+		return m, cmd
 	case key.Matches(msg, k.ShowBulk):
 		if m.bulk == nil {
 			return m, m.setFlash("No bulk run yet: mark users and press b.", false)

@@ -10,7 +10,7 @@ import (
 // few keys in their footer.
 type KeyMap struct {
 	// Global
-	Quit, Help, NextPane, PrevPane, Search, SwitchView, Refresh key.Binding
+	Quit, Help, NextPane, PrevPane, Search, SwitchView, Refresh, History key.Binding
 	// Navigation
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
 	// Marks and bulk
@@ -37,6 +37,7 @@ func DefaultKeyMap() KeyMap {
 		Search:     b([]string{"/"}, "/", "search"),
 		SwitchView: b([]string{"v"}, "v", "users ⇄ report"),
 		Refresh:    b([]string{"ctrl+r"}, "ctrl+r", "refresh"),
+		History:    b([]string{"H"}, "H", "last actions"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -80,7 +81,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp is the ? view, one column per group.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.NextPane, k.PrevPane, k.Search, k.SwitchView, k.Refresh, k.Help, k.Quit},
+		{k.NextPane, k.PrevPane, k.Search, k.SwitchView, k.Refresh, k.History, k.Help, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
 		{k.Reset, k.Reregister, k.Revoke, k.DeleteMethod, k.TAP, k.PerUserMFA, k.Audit, k.Notify},
 		{k.Mark, k.MarkAll, k.ClearMarks, k.LoadCSV, k.Bulk, k.ShowBulk},
