@@ -259,8 +259,10 @@ type BulkSummary struct {
 // stopped before every user was finished; resume it from its journal.
 var ErrBulkInterrupted = errors.New("bulk run interrupted")
 
-// RunBulk applies op to every target (object ids or UPNs; duplicates are
-// dropped). It returns when every target is done, skipped or failed, or
+// RunBulk applies op to every target (object ids or UPNs; repeated strings
+// are dropped, and a user named twice in different ways, by UPN and by id
+// or in different case, is worked on once: the other target ends skipped,
+// "same user as ..."). It returns when every target is done, skipped or failed, or
 // when ctx ends (ErrBulkInterrupted: the journal can be resumed).
 func RunBulk(ctx context.Context, c Client, op Operation, targets []string, opts BulkOptions) (*BulkSummary, error) {
 	if err := op.Validate(); err != nil {
@@ -432,6 +434,31 @@ type runner struct {
 	fatalOnce sync.Once
 	fatal     error
 	cancel    context.CancelFunc
+
+	// claims maps a lower-case object id to the target (and its 1-based
+	// position) being worked on for it, so that one user listed twice
+	// (by UPN and by id, or in different case) is changed once.
+	claimMu sync.Mutex
+	claims  map[string]claim
+	pos     map[string]int
+}
+
+type claim struct {
+	user string
+	pos  int
+}
+
+// claimUser reserves id for target key; when another target already has
+// it, it says which ("" when key may go on).
+func (r *runner) claimUser(key, id string) string {
+	id = strings.ToLower(id)
+	r.claimMu.Lock()
+	defer r.claimMu.Unlock()
+	if c, ok := r.claims[id]; ok && c.user != key {
+		return fmt.Sprintf("same user as %q (target %d)", c.user, c.pos)
+	}
+	r.claims[id] = claim{user: key, pos: r.pos[key]}
+	return ""
 }
 
 func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opts BulkOptions) (*BulkSummary, error) {
@@ -459,9 +486,20 @@ func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opt
 	}
 	ctx, cancel := context.WithCancel(WithPriority(ctx, PriorityLow))
 	defer cancel()
-	r := &runner{c: c, op: st.Run.Op, st: st, j: j, pacer: p, opts: opts, cancel: cancel}
+	r := &runner{c: c, op: st.Run.Op, st: st, j: j, pacer: p, opts: opts, cancel: cancel,
+		claims: map[string]claim{}, pos: make(map[string]int, len(st.Users))}
 	r.ops = newBulkOps(c, opts.Batch, p)
 	defer r.ops.close()
+	for i, u := range st.Users {
+		r.pos[u.User] = i + 1
+	}
+	// On a resume, users a previous run finished (done or failed) keep
+	// their claim: their duplicates are not worked on again.
+	for _, u := range st.Users {
+		if u.Final != nil && u.UserID != "" && (u.Final.Event == evDone || u.Final.Event == evFailed) {
+			r.claims[strings.ToLower(u.UserID)] = claim{user: u.User, pos: r.pos[u.User]}
+		}
+	}
 
 	var todo []*UserJournal
 	for _, u := range st.Users {
@@ -653,6 +691,9 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 			}
 			ur.id = usr.ID
 		}
+	}
+	if dup := r.claimUser(ur.key, ur.id); dup != "" {
+		return &outcome{state: StateSkipped, why: dup}
 	}
 
 	var plan []PlannedStep

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -256,6 +257,69 @@ func TestBulkFakeResume(t *testing.T) {
 				t.Errorf("resumes %d pending %d", st.Resumes, len(st.Pending()))
 			}
 			checkAllDeleted(t, srv.Tenant, td)
+		})
+	}
+}
+
+// TestBulkFakeSameUserTwice: one user named twice (by id and by UPN, by
+// UPNs or ids in different case) is worked on once; the other target ends
+// skipped naming the first. With a pass per user, two passes would lock
+// the user out of the first one.
+func TestBulkFakeSameUserTwice(t *testing.T) {
+	for _, batch := range []bool{false, true} {
+		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
+			td := bulkTenantData(4, "")
+			srv, err := fake.Start(fake.Options{Data: td})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			u := td.Users
+			targets := []string{u[0].ID, u[0].UserPrincipalName,
+				strings.ToUpper(u[1].UserPrincipalName), u[1].UserPrincipalName,
+				u[2].ID, strings.ToUpper(u[2].ID),
+				u[3].UserPrincipalName}
+			op := Operation{Kind: OpReregister, Keep: []MethodKind{}, TAP: &BulkTAP{LifetimeMinutes: 60}}
+			sum, err := RunBulk(context.Background(), bulkClient(t, srv), op, targets, BulkOptions{Batch: batch, Concurrency: 8})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Counts.Done != 4 || sum.Counts.Skipped != 3 || len(sum.Results) != 7 {
+				t.Fatalf("counts %+v, %d results", sum.Counts, len(sum.Results))
+			}
+			byID := map[string][]UserResult{}
+			for _, r := range sum.Results {
+				byID[strings.ToLower(r.UserID)] = append(byID[strings.ToLower(r.UserID)], r)
+			}
+			for i, ud := range u {
+				rs := byID[ud.ID]
+				want := 2
+				if i == 3 {
+					want = 1
+				}
+				if len(rs) != want {
+					t.Fatalf("%s: %d results %+v", ud.UserPrincipalName, len(rs), rs)
+				}
+				if want == 2 {
+					done, skip := rs[0], rs[1]
+					if done.State != StateDone {
+						done, skip = skip, done
+					}
+					if done.State != StateDone || skip.State != StateSkipped ||
+						skip.Why != fmt.Sprintf("same user as %q (target %d)", done.User, slices.Index(targets, done.User)+1) {
+						t.Errorf("%s: %+v / %+v", ud.UserPrincipalName, done, skip)
+					}
+				}
+			}
+			st := srv.Tenant.Stats()
+			if st.TAPsCreated != 4 || st.Revokes != 4 {
+				t.Errorf("TAPs %d revokes %d, want 4 each", st.TAPsCreated, st.Revokes)
+			}
+			for _, ud := range u {
+				if ms := srv.Tenant.Methods(ud.ID); len(ms) != 2 || ms[1].Kind != fake.KindTAP {
+					t.Errorf("%s: %+v", ud.UserPrincipalName, ms)
+				}
+			}
 		})
 	}
 }
