@@ -150,7 +150,7 @@ func itemError(op string, kind opKind, r batchResponse, now time.Time) error {
 // (never repeated blindly) and a UPN lookup go as plain calls through the
 // outer client. The outer client may wrap the MSGraph (graph.Guard,
 // history.Wrap): every change sent in a batch is first checked with its
-// WriteChecker and afterwards reported to its ChangeRecorder, so guard
+// ChangePrechecker (or WriteChecker) and afterwards reported to its ChangeRecorder, so guard
 // rails and the change history see batched changes as they see direct ones.
 type batchOps struct {
 	outer    Client
@@ -195,7 +195,7 @@ func (b *batchOps) tap(ctx context.Context, id string, r TAPRequest) (TAP, error
 
 // write sends one change in a batch: checked first, recorded after.
 func (b *batchOps) write(ctx context.Context, q *coalescer, kind WriteKind, kindOp opKind, userID, op, detail string, req batchRequest) error {
-	if err := CheckWrite(ctx, b.outer, kind, userID); err != nil {
+	if err := PrecheckChange(ctx, b.outer, Change{Kind: kind, UserID: userID, Detail: detail}); err != nil {
 		return err
 	}
 	r, err := q.do(ctx, req)

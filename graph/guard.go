@@ -85,6 +85,24 @@ type ChangeRecorder interface {
 	RecordChange(ctx context.Context, c Change) error
 }
 
+// ChangePrechecker is asked right before a change is sent outside the
+// Client (in a $batch): unlike WriteChecker, which the TUI asks before the
+// operator has typed a ticket, it refuses what the Client's own methods
+// would refuse at that point (a missing ticket when one is required) and
+// records the refusal. history.Wrap's client implements it.
+type ChangePrechecker interface {
+	PrecheckChange(ctx context.Context, c Change) error
+}
+
+// PrecheckChange asks c whether ch may be sent now: its ChangePrechecker
+// when it has one, else its WriteChecker (see CheckWrite).
+func PrecheckChange(ctx context.Context, c Client, ch Change) error {
+	if pc, ok := c.(ChangePrechecker); ok {
+		return pc.PrecheckChange(ctx, ch)
+	}
+	return CheckWrite(ctx, c, ch.Kind, ch.UserID)
+}
+
 // GuardOptions are the guard rails from the profile.
 type GuardOptions struct {
 	// ReadOnly refuses every change.

@@ -526,3 +526,52 @@ func FuzzReadFile(f *testing.F) {
 		}
 	})
 }
+
+// TestRequireTicketBulk: a bulk run without a ticket on its context is
+// refused before anything is sent, batched or not, and the refusals are
+// in the history; with a ticket it goes through.
+func TestRequireTicketBulk(t *testing.T) {
+	for _, batch := range []bool{false, true} {
+		t.Run(map[bool]string{false: "direct", true: "batch"}[batch], func(t *testing.T) {
+			srv, err := fake.Start(fake.Options{Users: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			gc, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, _ := openLog(t)
+			c := history.Wrap(gc, l, func(context.Context) history.Meta {
+				return history.Meta{Via: "cli bulk", RequireTicket: true}
+			})
+			before := len(srv.Tenant.Methods(fake.BobID))
+			sum, err := graph.RunBulk(context.Background(), c, graph.Operation{Kind: graph.OpReset},
+				[]string{fake.BobID}, graph.BulkOptions{Batch: batch})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := sum.Results[0]; r.State != graph.StateFailed || !strings.Contains(r.Why, "ticket") {
+				t.Fatalf("without a ticket: %+v", r)
+			}
+			if n := len(srv.Tenant.Methods(fake.BobID)); n != before {
+				t.Fatalf("methods %d -> %d: a change was sent without a ticket", before, n)
+			}
+			es, _ := l.Read(history.Filter{})
+			if len(es) != 1 || es[0].Result != history.ResultRefused || es[0].UserID != fake.BobID {
+				t.Fatalf("entries = %+v", es)
+			}
+
+			ctx := history.WithTicket(context.Background(), "CHG-7", nil)
+			sum, err = graph.RunBulk(ctx, c, graph.Operation{Kind: graph.OpReset}, []string{fake.BobID}, graph.BulkOptions{Batch: batch})
+			if err != nil || sum.Results[0].State != graph.StateDone {
+				t.Fatalf("with a ticket: %v %+v", err, sum.Results)
+			}
+			es, _ = l.Read(history.Filter{})
+			if last := es[len(es)-1]; last.Ticket != "CHG-7" || last.Result != history.ResultOK {
+				t.Errorf("last entry = %+v", last)
+			}
+		})
+	}
+}

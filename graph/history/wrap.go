@@ -57,9 +57,10 @@ type Client struct {
 }
 
 var (
-	_ graph.Client         = (*Client)(nil)
-	_ graph.ChangeRecorder = (*Client)(nil)
-	_ graph.WriteChecker   = (*Client)(nil)
+	_ graph.Client           = (*Client)(nil)
+	_ graph.ChangeRecorder   = (*Client)(nil)
+	_ graph.ChangePrechecker = (*Client)(nil)
+	_ graph.WriteChecker     = (*Client)(nil)
 )
 
 // Wrap records every change made through c in log. meta may be nil. Wrap
@@ -146,6 +147,37 @@ func (h *Client) CheckWrite(ctx context.Context, kind graph.WriteKind, userID st
 	return h.logWorks(kind)
 }
 
+// PrecheckChange implements graph.ChangePrechecker: what do checks before
+// a direct call, for a change about to be sent in a $batch: the log works,
+// the guard allows it, and a ticket is on ctx when one is required. A
+// refusal is recorded, as do records it.
+func (h *Client) PrecheckChange(ctx context.Context, ch graph.Change) error {
+	if err := h.logWorks(ch.Kind); err != nil {
+		return err // a broken log cannot record its own refusal
+	}
+	err := graph.CheckWrite(ctx, h.Client, ch.Kind, ch.UserID)
+	if err == nil {
+		err = h.ticketMissing(ctx, ch.Kind)
+	}
+	if err != nil {
+		ch.Err, ch.RequestID = err, ""
+		h.record(ctx, ch, true)
+	}
+	return err
+}
+
+// ticketMissing refuses a change without a ticket when Meta requires one.
+func (h *Client) ticketMissing(ctx context.Context, kind graph.WriteKind) error {
+	if !h.meta(ctx).RequireTicket {
+		return nil
+	}
+	if t, _ := TicketFrom(ctx); t != "" {
+		return nil
+	}
+	return &graph.Error{Kind: graph.ErrBadRequest, Op: kind.Describe(),
+		Message: "a ticket number or reason is required for every change (ticketRequired in config); no change was made"}
+}
+
 // logWorks refuses a change that could not be recorded.
 func (h *Client) logWorks(kind graph.WriteKind) error {
 	if err := h.log.Err(); err != nil {
@@ -162,13 +194,9 @@ func (h *Client) do(ctx context.Context, kind graph.WriteKind, userID, detail st
 	if err := h.logWorks(kind); err != nil {
 		return err // a broken log cannot record its own refusal
 	}
-	if h.meta(ctx).RequireTicket {
-		if t, _ := TicketFrom(ctx); t == "" {
-			err := &graph.Error{Kind: graph.ErrBadRequest, Op: kind.Describe(),
-				Message: "a ticket number or reason is required for every change (ticketRequired in config); no change was made"}
-			h.record(ctx, graph.Change{Kind: kind, UserID: userID, Detail: detail, Err: err}, true)
-			return err
-		}
+	if err := h.ticketMissing(ctx, kind); err != nil {
+		h.record(ctx, graph.Change{Kind: kind, UserID: userID, Detail: detail, Err: err}, true)
+		return err
 	}
 	ctx, tr := withTrace(ctx)
 	extra, err := call(ctx)
