@@ -438,6 +438,10 @@ type runner struct {
 	// claims maps a lower-case object id to the target (and its 1-based
 	// position) being worked on for it, so that one user listed twice
 	// (by UPN and by id, or in different case) is changed once.
+	// observe: the client's 429s reach the pacer through
+	// WithThrottleObserver (plain mode; $batch ops pace themselves).
+	observe bool
+
 	claimMu sync.Mutex
 	claims  map[string]claim
 	pos     map[string]int
@@ -490,6 +494,7 @@ func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opt
 		claims: map[string]claim{}, pos: make(map[string]int, len(st.Users))}
 	r.ops = newBulkOps(c, opts.Batch, p)
 	defer r.ops.close()
+	_, r.observe = r.ops.(directOps)
 	for i, u := range st.Users {
 		r.pos[u.User] = i + 1
 	}
@@ -1061,7 +1066,20 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 			}
 		}
 		r.requests.Add(int64(n))
-		err := f(ctx)
+		callCtx := ctx
+		// In plain mode the client may retry a 429 itself and answer
+		// success: its observer tells the pacer of every 429 (saw keeps the
+		// one it gives up on from being counted twice below).
+		var saw atomic.Bool
+		if r.observe {
+			callCtx = WithThrottleObserver(ctx, func(ra time.Duration) {
+				saw.Store(true)
+				r.throttled.Add(1)
+				r.pacer.Throttled(ra)
+				r.emit(Event{Kind: EventThrottled, User: ur.key, UserID: ur.id, RetryAfter: ra})
+			})
+		}
+		err := f(callCtx)
 		if err == nil {
 			r.pacer.Success(n, r.ops.limitPct())
 			return nil
@@ -1076,10 +1094,12 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 			if ge != nil && ge.RetryAfter > 0 {
 				ra = ge.RetryAfter
 			}
-			r.throttled.Add(1)
-			r.pacer.Throttled(ra)
+			if !saw.Load() {
+				r.throttled.Add(1)
+				r.pacer.Throttled(ra)
+				r.emit(Event{Kind: EventThrottled, User: ur.key, UserID: ur.id, RetryAfter: ra})
+			}
 			r.pacer.Success(n-1, 0) // e.g. the sign-in preferences beside a throttled list
-			r.emit(Event{Kind: EventThrottled, User: ur.key, UserID: ur.id, RetryAfter: ra})
 			if throttleWait+ra > r.opts.MaxThrottleWait {
 				return err
 			}

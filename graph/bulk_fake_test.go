@@ -323,3 +323,47 @@ func TestBulkFakeSameUserTwice(t *testing.T) {
 		})
 	}
 }
+
+// TestBulkFakeClientRetried429s: in plain mode a client that retries 429s
+// itself (the CLI's and TUI's clients do) still tells the runner's pacer
+// of every one, through the context's throttle observer, and none is
+// counted twice (a 429 the client gives up on reaches the runner as an
+// error too). Revoke is one request per user: a reset's list also reads the
+// sign-in preferences beside the methods, and when the methods answer 429
+// first that read is cancelled, so the fake may count a 429 the client
+// never saw.
+func TestBulkFakeClientRetried429s(t *testing.T) {
+	for _, retries := range []int{-1, 3} {
+		t.Run(fmt.Sprint("retries=", retries), func(t *testing.T) {
+			td := bulkTenantData(40, "")
+			srv, err := fake.Start(fake.Options{Data: td, ThrottleRate: 0.3, RetryAfter: 5 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			c, _ := testClient(t, srv.URL, func(o *ClientOptions) { o.MaxRetries = retries })
+			p := NewPacer(0)
+			var events int
+			opts := BulkOptions{Pacer: p, Concurrency: 4, MaxAttempts: 8, OnEvent: func(e Event) {
+				if e.Kind == EventThrottled {
+					events++
+				}
+			}}
+			opts.sleep = func(context.Context, time.Duration) error { return nil }
+			sum, err := RunBulk(context.Background(), c, Operation{Kind: OpRevoke}, bulkTargets(td), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Counts.Done != 40 {
+				t.Errorf("counts %+v", sum.Counts)
+			}
+			n := srv.Tenant.Stats().Injected429()
+			if n == 0 {
+				t.Fatal("the fake throttled nothing")
+			}
+			if sum.Counts.Throttled != n || p.Throttles() != n || events != n {
+				t.Errorf("fake sent %d 429s; runner counted %d, pacer %d, events %d", n, sum.Counts.Throttled, p.Throttles(), events)
+			}
+		})
+	}
+}

@@ -25,7 +25,8 @@ import (
 //     the wire (the token provider also only mints tokens for that host);
 //   - x-ms-throttle-priority from PriorityFrom(ctx);
 //   - 429 and 503 are retried honouring Retry-After, at most MaxRetries
-//     times and MaxRetryWait of waiting per call; OnThrottle sees every 429;
+//     times and MaxRetryWait of waiting per call; OnThrottle, and the
+//     context's WithThrottleObserver, see every 429;
 //   - a dropped connection (or an attempt that hangs past RequestTimeout) is
 //     retried for idempotent methods only;
 //   - the response body is read here, so a connection dropped mid-body is a
@@ -55,6 +56,23 @@ type callInfo struct {
 }
 
 type callInfoKey struct{}
+
+type throttleObserverKey struct{}
+
+// WithThrottleObserver returns ctx whose requests report every 429 the
+// client sees to fn, with its Retry-After (0 when absent), besides
+// ClientOptions.OnThrottle: also the ones the client retries itself and
+// its caller never hears of. The bulk runner uses it to slow its pacer
+// without the CLI or TUI wiring OnThrottle to it. fn may be called from
+// the goroutine making the call and must return quickly.
+func WithThrottleObserver(ctx context.Context, fn func(retryAfter time.Duration)) context.Context {
+	return context.WithValue(ctx, throttleObserverKey{}, fn)
+}
+
+func throttleObserver(ctx context.Context) func(time.Duration) {
+	fn, _ := ctx.Value(throttleObserverKey{}).(func(time.Duration))
+	return fn
+}
 
 func withCallInfo(ctx context.Context) (context.Context, *callInfo) {
 	ci := &callInfo{}
@@ -181,8 +199,13 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request
 				c.throttlePct.Store(math.Float64bits(f))
 			}
 		}
-		if resp.StatusCode == http.StatusTooManyRequests && c.onThrottle != nil {
-			c.onThrottle(ra)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			if c.onThrottle != nil {
+				c.onThrottle(ra)
+			}
+			if fn := throttleObserver(ctx); fn != nil {
+				fn(ra)
+			}
 		}
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 			// Redirects are not followed (the token would go along), and a
