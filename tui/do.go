@@ -349,9 +349,8 @@ func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
 			from = "your own mailbox"
 		}
 		p.Ops = append(p.Ops, "from "+from, "subject: "+op.Mail.Subject)
-		for _, l := range strings.Split(op.Mail.Body, "\n") {
-			p.Ops = append(p.Ops, "  "+l)
-		}
+		p.PreviewTitle = "Message"
+		p.Preview = strings.Split(strings.TrimRight(op.Mail.Body, "\n"), "\n")
 	}
 	// Targets that cannot be changed are listed, not silently dropped.
 	var ok []graph.User

@@ -33,6 +33,10 @@ type Plan struct {
 	Warnings []string
 	// Phrase, when set, must be typed to confirm (large bulk runs).
 	Phrase string
+	// PreviewTitle and Preview show text the action sends (a mail body),
+	// as it will be sent.
+	PreviewTitle string
+	Preview      []string
 }
 
 // MaxListed is how many targets a confirmation lists before "… and N more".
@@ -191,6 +195,7 @@ func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 				}
 				if why := c.ready(); why != "" {
 					c.note = why
+					c.offset = c.maxOffset() // the note is last: show it
 					return nil, nil
 				}
 				return c.confirmed(), nil
@@ -217,6 +222,7 @@ func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 			}
 			if why := c.ready(); why != "" {
 				c.note = why
+				c.offset = c.maxOffset() // the note is last: show it
 				if c.askTicket && c.ticketRequired && strings.TrimSpace(c.ticket.Value()) == "" {
 					c.ticket.Focus()
 				}
@@ -262,6 +268,16 @@ func (c *Confirm) Body(st Styles, w int) []string {
 		}
 		for i, o := range p.Ops {
 			item(st.Text.Render, fmt.Sprintf("%d. %s", i+1, o))
+		}
+	}
+	if len(p.Preview) > 0 {
+		section(p.PreviewTitle)
+		for _, l := range p.Preview {
+			if l == "" {
+				b = append(b, "")
+				continue
+			}
+			item(st.Muted.Render, l)
 		}
 	}
 	if len(p.Keeps) > 0 {

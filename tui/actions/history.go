@@ -95,9 +95,11 @@ func historyRow(e history.Entry, loc *time.Location) []string {
 	if target == "" {
 		target = e.UserID
 	}
-	what := e.Detail
-	if what == "" {
-		what = e.Op.Describe()
+	// The operation's short name first: on a narrow screen it is what
+	// stays visible; the detail follows.
+	what := opShort(e.Op)
+	if e.Detail != "" {
+		what += ": " + e.Detail
 	}
 	if e.Error != "" {
 		what += " — " + e.Error
@@ -108,6 +110,22 @@ func historyRow(e history.Entry, loc *time.Location) []string {
 	}
 	clean := graph.CleanText
 	return []string{e.Time.In(loc).Format("Jan 02 15:04"), res, clean(target), clean(what), clean(ticket), clean(e.Operator)}
+}
+
+func opShort(k graph.WriteKind) string {
+	switch k {
+	case graph.WriteDeleteMethod:
+		return "delete"
+	case graph.WriteRevokeSessions:
+		return "revoke"
+	case graph.WriteCreateTAP:
+		return "TAP"
+	case graph.WriteSetPerUserMFA:
+		return "MFA state"
+	case graph.WriteSendMail:
+		return "mail"
+	}
+	return string(k)
 }
 
 // Columns in priority order (a narrow screen drops from the right).
