@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mfadesk/mfadesk/graph/history"
@@ -94,5 +95,39 @@ func TestOptionalTicketRecorded(t *testing.T) {
 	es, _ := log.Read(history.Filter{})
 	if len(es) != 1 || es[0].Ticket != "caller locked out, phoned in" || len(es[0].Checklist) != 0 {
 		t.Fatalf("history: %+v", es)
+	}
+}
+
+// A bulk run's ticket travels on the run's context into every change.
+func TestBulkRunRecordsTicket(t *testing.T) {
+	c := newStub(4)
+	log, err := history.Open(filepath.Join(t.TempDir(), "history.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = log.Close() })
+	hc := history.Wrap(c, log, func(context.Context) history.Meta {
+		return history.Meta{Via: "tui", RequireTicket: true}
+	})
+	d := newDriver(t, hc, func(o *Options) {
+		o.TicketRequired = true
+		o.Checklist = []string{"not asked in bulk"}
+	})
+	d.key("space", "space", "b", "o")
+	if strings.Contains(d.screen(), "not asked in bulk") {
+		t.Fatal("a bulk run asked for the caller checklist")
+	}
+	d.armNow()
+	d.typeText("CHG-5")
+	d.key("enter", "y")
+	d.settle()
+	es, _ := log.Read(history.Filter{})
+	if len(es) != 2 {
+		t.Fatalf("history: %+v\n%s", es, d.screen())
+	}
+	for _, e := range es {
+		if e.Ticket != "CHG-5" || e.Result != history.ResultOK {
+			t.Fatalf("entry %+v", e)
+		}
 	}
 }

@@ -197,6 +197,8 @@ type BulkRun struct {
 	cfg    BulkConfig
 	// journal is the current run's journal (a retry writes its own).
 	journal string
+	// stopped: the technician stopped the run (its journal can finish it).
+	stopped bool
 	pre     func(graph.User) (string, bool)
 	now     func() time.Time
 
@@ -234,7 +236,7 @@ func (b *BulkRun) run(targets []graph.User) tea.Cmd {
 	ctx, cancel := context.WithCancel(history.WithTicket(context.Background(), b.Op.Ticket, b.Op.Checklist))
 	b.cancel = cancel
 	b.gen++
-	b.running = true
+	b.running, b.stopped = true, false
 	b.started = b.now()
 	b.follow = true
 	cfg := b.cfg
@@ -260,6 +262,7 @@ func (b *BulkRun) Results() []Result { return b.results }
 
 // Stop cancels the run: users not yet started are reported skipped.
 func (b *BulkRun) Stop() {
+	b.stopped = true
 	if b.cancel != nil {
 		b.cancel()
 	}
@@ -482,8 +485,16 @@ func (b *BulkRun) View(st Styles, w, h int) []string {
 	body = append(body, counts)
 	if b.journal != "" {
 		body = append(body, st.Muted.Render(draw.Trunc("Journal: "+b.journal, inner)))
-		if cmd := resumeCommand(b.Op.Kind); cmd != "" && !b.running && finished < total {
-			body = append(body, st.Muted.Render(draw.Trunc("Finish it later: mfadesk "+cmd+" --resume "+b.journal, inner)))
+		if cmd := resumeCommand(b.Op.Kind); cmd != "" && (b.running || b.stopped) {
+			// The journal outlives the app: a run cut short (stopped, the
+			// app quit, the machine slept) is finished from the shell.
+			lead := "Interrupted? Finish it with: "
+			if b.stopped && !b.running {
+				lead = "Finish it with: "
+			}
+			for _, l := range draw.Wrap(lead+"mfadesk "+cmd+" --resume "+b.journal, inner) {
+				body = append(body, st.Muted.Render(l))
+			}
 		}
 	}
 	body = append(body, "")

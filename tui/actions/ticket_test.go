@@ -1,9 +1,14 @@
 package actions
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/internal/stub"
 )
 
 // A large run's typed phrase and a required ticket: tab moves between the
@@ -51,5 +56,27 @@ func TestConfirmChecklistTogglesAndQuitKeysWhileTyping(t *testing.T) {
 	got, ok := ans.(ConfirmedMsg)
 	if !ok || got.Op.Ticket != "qny" || len(got.Op.Checklist) != 3 {
 		t.Fatalf("answer %#v", ans)
+	}
+}
+
+// A stopped run with a journal says how to finish it from the shell.
+func TestBulkStoppedSaysHowToResume(t *testing.T) {
+	c := stub.New(20)
+	gate := make(chan struct{})
+	c.Gate["RevokeSessions"] = gate
+	journal := filepath.Join(t.TempDir(), "run-revoke.jsonl")
+	b := NewBulkRun(1, c, "Revoke", Op{Kind: Revoke, Ticket: "CHG-3"}, c.Users, BulkConfig{Concurrency: 1, Journal: journal},
+		func(graph.User) (string, bool) { return "", false }, clock)
+	b.SetSize(200, 30)
+	cmd := b.Start()
+	if v := strings.Join(b.View(plain, 200, 30), "\n"); !strings.Contains(v, "Interrupted? Finish it with: mfadesk revoke --resume "+journal) {
+		t.Fatalf("running view lacks the resume hint:\n%s", v)
+	}
+	b.Stop()
+	close(gate)
+	runAll(t, b, cmd)
+	v := strings.Join(b.View(plain, 200, 30), "\n")
+	if !strings.Contains(v, "Finish it with: mfadesk revoke --resume "+journal) || strings.Contains(v, "Interrupted?") {
+		t.Fatalf("stopped view:\n%s", v)
 	}
 }
