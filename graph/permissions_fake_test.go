@@ -49,7 +49,8 @@ func TestAllowsMatchesFake(t *testing.T) {
 		ops = append(ops, persona{name: "app " + p, appRol: []string{p}})
 	}
 
-	// known lists the places where the two must differ, and why.
+	// known lists the places where the two must differ, and why (keyed by
+	// operator/action, whatever the target).
 	known := map[string]string{
 		// Graph serves /users to User.ReadBasic.All (delegated), but only the
 		// basic properties: no accountEnabled, userType or
@@ -58,54 +59,63 @@ func TestAllowsMatchesFake(t *testing.T) {
 		"basic users only/" + string(ActionReadUsers): "User.ReadBasic.All returns basic properties only",
 	}
 
-	probes := map[Action]func(ctx context.Context, c *MSGraph, app bool) error{
-		ActionReadUsers: func(ctx context.Context, c *MSGraph, _ bool) error {
-			_, err := c.ResolveUser(ctx, fake.BobID)
+	probes := map[Action]func(ctx context.Context, c, demo *MSGraph, target string, app bool) error{
+		ActionReadUsers: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			_, err := c.ResolveUser(ctx, target)
 			return err
 		},
-		ActionReadMethods: func(ctx context.Context, c *MSGraph, _ bool) error {
-			_, err := c.ListMethods(ctx, fake.BobID)
+		ActionReadMethods: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			_, err := c.ListMethods(ctx, target)
 			return err
 		},
-		ActionDeleteMethod: func(ctx context.Context, c *MSGraph, _ bool) error {
-			return c.DeleteMethod(ctx, fake.BobID, Method{ID: fake.MobilePhoneID, Kind: KindPhone,
-				ODataType: "#microsoft.graph.phoneAuthenticationMethod"})
+		ActionDeleteMethod: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			ms, err := demo.ListMethods(ctx, target)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				if m.Kind != KindPassword {
+					return c.DeleteMethod(ctx, target, m)
+				}
+			}
+			t.Fatalf("%s has no method to delete", target)
+			return nil
 		},
-		ActionReset: func(ctx context.Context, c *MSGraph, _ bool) error {
-			_, err := Reset(ctx, c, fake.BobID, ResetOptions{})
+		ActionReset: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			_, err := Reset(ctx, c, target, ResetOptions{})
 			return err
 		},
-		ActionReregister: func(ctx context.Context, c *MSGraph, _ bool) error {
-			_, err := Reregister(ctx, c, fake.BobID, ReregisterOptions{})
+		ActionReregister: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			_, err := Reregister(ctx, c, target, ReregisterOptions{})
 			return err
 		},
-		ActionRevoke: func(ctx context.Context, c *MSGraph, _ bool) error {
-			return c.RevokeSessions(ctx, fake.BobID)
+		ActionRevoke: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			return c.RevokeSessions(ctx, target)
 		},
-		ActionTAP: func(ctx context.Context, c *MSGraph, _ bool) error {
-			_, err := c.CreateTAP(ctx, fake.BobID, TAPRequest{LifetimeMinutes: 60})
+		ActionTAP: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			_, err := c.CreateTAP(ctx, target, TAPRequest{LifetimeMinutes: 60})
 			return err
 		},
-		ActionReadPerUser: func(ctx context.Context, c *MSGraph, _ bool) error {
-			_, err := c.PerUserMFA(ctx, fake.BobID)
+		ActionReadPerUser: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			_, err := c.PerUserMFA(ctx, target)
 			return err
 		},
-		ActionPerUserMFA: func(ctx context.Context, c *MSGraph, _ bool) error {
-			return c.SetPerUserMFA(ctx, fake.BobID, PerUserMFAEnforced)
+		ActionPerUserMFA: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			return c.SetPerUserMFA(ctx, target, PerUserMFAEnforced)
 		},
-		ActionSignIns: func(ctx context.Context, c *MSGraph, _ bool) error {
-			_, err := c.SignIns(ctx, fake.BobID, SignInQuery{Top: 5})
+		ActionSignIns: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			_, err := c.SignIns(ctx, target, SignInQuery{Top: 5})
 			return err
 		},
-		ActionAudit: func(ctx context.Context, c *MSGraph, _ bool) error {
-			_, err := c.AuditEvents(ctx, fake.BobID, AuditQuery{Top: 5})
+		ActionAudit: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			_, err := c.AuditEvents(ctx, target, AuditQuery{Top: 5})
 			return err
 		},
-		ActionReport: func(ctx context.Context, c *MSGraph, _ bool) error {
+		ActionReport: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
 			_, err := c.Registrations(ctx, RegistrationFilter{})
 			return err
 		},
-		ActionSendMail: func(ctx context.Context, c *MSGraph, app bool) error {
+		ActionSendMail: func(ctx context.Context, c, demo *MSGraph, target string, app bool) error {
 			m := Mail{To: []string{fake.BobUPN}, Subject: "MFA reset", Body: "Please register again."}
 			if app {
 				m.From = fake.KarenUPN // an app has no /me
@@ -133,24 +143,32 @@ func TestAllowsMatchesFake(t *testing.T) {
 			op.Scopes = strings.Fields(p.scp)
 			op.RoleTemplateIDs = p.wids
 		}
-		for _, r := range Requirements() {
-			name := p.name + "/" + string(r.Action)
-			t.Run(name, func(t *testing.T) {
-				// Writes change Bob: a fresh tenant for each probe.
-				c := fakeClient(t, startFake(t, fake.Options{Users: 1}), tok)
-				allowed, why := op.Allows(r.Action, nil)
-				err := probes[r.Action](context.Background(), c, op.IsApp)
-				served := err == nil
-				if reason, ok := known[name]; ok {
-					if allowed == served {
-						t.Errorf("known difference (%s) is gone: Allows=%v, fake served=%v; drop it from the list", reason, allowed, served)
+		// Bob is a plain user; Carol a Global Administrator, whose
+		// credentials only the privileged roles may change.
+		for _, tg := range []struct {
+			name, id string
+			reg      *Registration
+		}{{"", fake.BobID, nil}, {" admin", fake.CarolID, &Registration{IsAdmin: true}}} {
+			for _, r := range Requirements() {
+				name := p.name + tg.name + "/" + string(r.Action)
+				t.Run(name, func(t *testing.T) {
+					// Writes change the target: a fresh tenant for each probe.
+					srv := startFake(t, fake.Options{Users: 1})
+					c, demo := fakeClient(t, srv, tok), fakeClient(t, srv, "")
+					allowed, why := op.Allows(r.Action, tg.reg)
+					err := probes[r.Action](context.Background(), c, demo, tg.id, op.IsApp)
+					served := err == nil
+					if reason, ok := known[p.name+"/"+string(r.Action)]; ok {
+						if allowed == served {
+							t.Errorf("known difference (%s) is gone: Allows=%v, fake served=%v; drop it from the list", reason, allowed, served)
+						}
+						return
 					}
-					return
-				}
-				if allowed != served {
-					t.Errorf("Allows=%v (%s) but fake served=%v (err %v)", allowed, why, served, err)
-				}
-			})
+					if allowed != served {
+						t.Errorf("Allows=%v (%s) but fake served=%v (err %v)", allowed, why, served, err)
+					}
+				})
+			}
 		}
 	}
 }
