@@ -202,7 +202,7 @@ func (m Model) startAction(kind actions.Kind) (tea.Model, tea.Cmd) {
 	case actions.IssueTAP:
 		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
 	case actions.Notify:
-		mail, err := m.notifyMail(u)
+		mail, err := m.notifyMail(u, m.tickets[u.ID])
 		if err != nil {
 			return m, m.setFlash("No mail: "+err.Error(), true)
 		}
@@ -233,6 +233,18 @@ func (m Model) openConfirm(op actions.Op, targets []graph.User) (tea.Model, tea.
 	case actions.IssueTAP:
 		c.OptionsHelp = []actions.KeyHelp{{Key: "←→", Desc: "lifetime"}, {Key: "o", Desc: "one-time"}}
 		c.Options = m.tapOptions(targets)
+	case actions.Notify:
+		// The mail names the ticket: shown again as typed, so what is
+		// sent is what was read.
+		u := targets[0]
+		c.Reticket = func(op *actions.Op, ticket string) (actions.Plan, bool) {
+			mail, err := m.notifyMail(u, ticket)
+			if err != nil {
+				return actions.Plan{}, false
+			}
+			op.Mail = mail
+			return m.planFor(*op, targets), true
+		}
 	case actions.Reregister:
 		if len(targets) == 1 && !targets[0].IsGuest() {
 			c.OptionsHelp = []actions.KeyHelp{{Key: "t", Desc: "also issue a TAP"}}
@@ -512,7 +524,7 @@ func (m Model) startActionFor(kind actions.Kind, u graph.User) (tea.Model, tea.C
 	case actions.IssueTAP:
 		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
 	case actions.Notify:
-		mail, err := m.notifyMail(u)
+		mail, err := m.notifyMail(u, m.tickets[u.ID])
 		if err != nil {
 			return m, m.setFlash("No mail: "+err.Error(), true)
 		}
@@ -524,8 +536,8 @@ func (m Model) startActionFor(kind actions.Kind, u graph.User) (tea.Model, tea.C
 // notifyMail builds the notification for u from the profile's templates
 // (Go templates, graph.NotifyData), about the last change made to u here:
 // a reset by default.
-func (m Model) notifyMail(u graph.User) (graph.Mail, error) {
-	ev := graph.NotifyEvent{User: u, Kind: graph.NotifyReset, Ticket: m.tickets[u.ID], Time: m.now()}
+func (m Model) notifyMail(u graph.User, ticket string) (graph.Mail, error) {
+	ev := graph.NotifyEvent{User: u, Kind: graph.NotifyReset, Ticket: ticket, Time: m.now()}
 	if ch, ok := m.changes[u.ID]; ok {
 		ev.Kind, ev.Time = ch.kind, ch.at
 		if ch.tap != nil {

@@ -62,3 +62,21 @@ func TestNotifyBrokenTemplateRefused(t *testing.T) {
 		t.Fatal("mail sent")
 	}
 }
+
+// A ticket typed in the mail's own confirmation goes into the mail, and
+// the preview shows it before y.
+func TestNotifyTicketTypedInItsConfirmation(t *testing.T) {
+	c := newStub(2)
+	d := newDriver(t, c, nil)
+	d.key("n")
+	d.armNow()
+	d.key("tab")
+	d.typeText("INC-9")
+	d.key("enter")
+	d.mustSee("(ticket") // wrapped before INC-9
+	d.key("y")
+	d.settle()
+	if len(c.Mails) != 1 || !strings.Contains(c.Mails[0].Body, "(ticket INC-9)") {
+		t.Fatalf("mails: %+v", c.Mails)
+	}
+}

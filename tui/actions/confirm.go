@@ -53,6 +53,9 @@ type Confirm struct {
 	// one-time use) and returns the new plan.
 	Options     func(op *Op, key string) (Plan, bool)
 	OptionsHelp []KeyHelp
+	// Reticket, when set, is told the ticket when the technician leaves
+	// its field and may change Op and the plan (a mail that names it).
+	Reticket func(op *Op, ticket string) (Plan, bool)
 
 	armed, done bool
 	in          input.Model
@@ -115,6 +118,11 @@ func (c *Confirm) ticketKey(msg tea.KeyPressMsg) {
 		c.ticket.Blur()
 		if c.Plan.Phrase != "" {
 			c.in.Focus()
+		}
+		if c.Reticket != nil {
+			if p, ok := c.Reticket(&c.Op, strings.TrimSpace(c.ticket.Value())); ok {
+				c.Plan = p
+			}
 		}
 	default:
 		c.ticket.Update(msg)
