@@ -91,6 +91,10 @@ type Options struct {
 	// Throttle, when set, lights the top line's throttle indicator on every
 	// 429 the client sees (its Notify is the client's OnThrottle).
 	Throttle *ThrottleSignal
+	// SignIn, when set, draws device code sign-in prompts (code, URL,
+	// countdown) in a dialog; its Prompt is the session's device code
+	// handler.
+	SignIn *SignInSignal
 }
 
 func (o *Options) defaults() {
@@ -218,6 +222,10 @@ type Model struct {
 
 	throttled   bool
 	throttleSeq int
+
+	// signIn is the device code dialog (nil when no sign-in waits).
+	signIn    *signInBox
+	signInSeq int
 }
 
 // Timings, variables so tests can shorten them.
@@ -292,6 +300,7 @@ func (m Model) Init() tea.Cmd {
 		},
 		m.firstRegistrations(),
 		m.opts.Throttle.wait(),
+		m.opts.SignIn.wait(),
 		tea.RequestBackgroundColor,
 	)
 }
@@ -386,9 +395,22 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleWheel(msg.Mouse())
 	case operatorMsg:
 		m.operator, m.operatorErr, m.operatorOK = msg.Op, msg.Err, msg.Err == nil
+		if msg.Err == nil {
+			m.signedIn()
+		}
 		return m, nil
 	case regPageMsg:
+		if msg.Err == nil {
+			m.signedIn()
+		}
 		return m.onRegPage(msg)
+	case signInPromptMsg:
+		return m, m.onSignInPrompt(msg.p)
+	case signInDoneMsg:
+		m.signedIn()
+		return m, m.opts.SignIn.wait()
+	case signInTickMsg:
+		return m, m.onSignInTick(msg)
 	case regNextMsg:
 		return m, m.nextRegistrations(msg.Next, msg.Index)
 	case detailMsg:
@@ -420,6 +442,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.replaceReg(&r)
 		}
 	case users.ResultsMsg:
+		if msg.Err == nil {
+			m.signedIn()
+		}
 		var cmd tea.Cmd
 		m.users, cmd = m.users.Update(msg)
 		if msg.Err != nil && errors.Is(msg.Err, graph.ErrThrottled) {
@@ -669,6 +694,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	m.quitArmed = m.quitArmed && (s == "q")
 
+	if m.signIn != nil {
+		return m.signInKey(s)
+	}
 	if m.modal != nil {
 		return m.toModal(msg)
 	}
@@ -896,7 +924,7 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) handleClick(ms tea.Mouse) (tea.Model, tea.Cmd) {
-	if m.modal != nil || m.showBulk || ms.Button != tea.MouseLeft {
+	if m.modal != nil || m.signIn != nil || m.showBulk || ms.Button != tea.MouseLeft {
 		return m, nil
 	}
 	if m.view == viewReport {

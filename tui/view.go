@@ -73,6 +73,13 @@ func (m Model) Render() string {
 		}
 		lines = draw.Overlay(lines, box, x, y)
 	}
+	if m.signIn != nil {
+		// Over everything: nothing works until the sign-in is done.
+		box := m.signInView(m.w)
+		x := max((m.w-draw.Width(box[0]))/2, 0)
+		y := max(min((m.h-len(box))/2, m.h-len(box)), 0)
+		lines = draw.Overlay(lines, box, x, y)
+	}
 	return strings.Join(lines, "\n")
 }
 
