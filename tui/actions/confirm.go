@@ -351,18 +351,19 @@ func (c *Confirm) View(st Styles, w, h int) []string {
 	bw := min(w, 76)
 	inner := bw - 4
 	body := append(c.Body(st, inner), c.asked(st, inner)...)
+	// The typed phrase and any refusal note are pinned under the plan, so
+	// a long target list never hides what must be typed or why not.
+	var pinned []string
+	if c.Plan.Phrase != "" {
+		pinned = append(pinned, "", st.Warn.Render(fmt.Sprintf("Type %q and press enter to run:", c.Plan.Phrase)),
+			c.in.View(st.Input, inner))
+	}
 	var keys []KeyHelp
 	switch {
 	case c.ticket.Focused():
 		keys = []KeyHelp{{"enter", "done"}, {"esc", "cancel"}}
-		if c.Plan.Phrase != "" {
-			body = append(body, "", st.Warn.Render(fmt.Sprintf("Type %q and press enter to run:", c.Plan.Phrase)),
-				c.in.View(st.Input, inner))
-		}
 	case c.Plan.Phrase != "":
-		body = append(body, "", st.Warn.Render(fmt.Sprintf("Type %q and press enter to run:", c.Plan.Phrase)),
-			c.in.View(st.Input, inner))
-		keys = []KeyHelp{{"enter", "run"}, {"esc", "cancel"}}
+		keys = []KeyHelp{{"type", "the phrase"}, {"enter", "run"}, {"esc", "cancel"}}
 		if c.askTicket {
 			keys = append([]KeyHelp{{"tab", "ticket"}}, keys...)
 		}
@@ -377,12 +378,12 @@ func (c *Confirm) View(st Styles, w, h int) []string {
 		keys = append(keys, KeyHelp{"y", "run"}, KeyHelp{"esc", "cancel"})
 	}
 	if c.note != "" {
-		body = append(body, st.Bad.Render(c.note))
+		pinned = append(pinned, st.Bad.Render(c.note))
 	}
 	foot := footer(st, keys, inner)
 	if !c.armed {
 		foot = st.Muted.Render(draw.Trunc("read the plan…", inner))
 	}
-	out, _ := frame(st, true, c.Plan.Title, body, foot, c.offset, bw, h)
+	out, _ := framePinned(st, true, c.Plan.Title, body, pinned, foot, c.offset, bw, h)
 	return out
 }

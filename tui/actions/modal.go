@@ -65,15 +65,25 @@ func footer(st Styles, keys []KeyHelp, w int) string {
 // offset when they do not fit), a blank line and the footer. It returns
 // the lines and the body height it had room for.
 func frame(st Styles, danger bool, title string, body []string, foot string, offset, w, h int) ([]string, int) {
+	return framePinned(st, danger, title, body, nil, foot, offset, w, h)
+}
+
+// framePinned is frame with lines pinned below the scrolling body (a typed
+// confirmation, a refusal note): what the user must act on never scrolls
+// out of view, however long the plan.
+func framePinned(st Styles, danger bool, title string, body, pinned []string, foot string, offset, w, h int) ([]string, int) {
 	inner := w - 4 // border + one space of padding each side
 	fs := st.Frame
 	if danger {
 		fs = st.DangerFrame
 	}
-	bodyH := min(len(body), max(h-4, 1))
+	bodyH := min(len(body), max(h-4-len(pinned), 1))
 	offset = draw.Clamp(offset, 0, max(len(body)-bodyH, 0))
-	content := make([]string, 0, bodyH+2)
+	content := make([]string, 0, bodyH+len(pinned)+2)
 	for _, l := range body[offset : offset+bodyH] {
+		content = append(content, " "+draw.Fit(l, inner)+" ")
+	}
+	for _, l := range pinned {
 		content = append(content, " "+draw.Fit(l, inner)+" ")
 	}
 	right := ""
