@@ -26,6 +26,10 @@ func runTUI(ctx context.Context, s *cli.Session) error {
 	// of the commands' stderr note.
 	th := tui.NewThrottleSignal()
 	s.ThrottleTo(th.Notify)
+	// ...and a device code sign-in is drawn in it (code, URL, countdown)
+	// instead of printed over it.
+	si := tui.NewSignInSignal()
+	s.SignInTo(si.Prompt, si.Done)
 	o := tui.Options{
 		Client:      s.Client,
 		ReadOnly:    s.ReadOnly,
@@ -33,6 +37,7 @@ func runTUI(ctx context.Context, s *cli.Session) error {
 		Profile:     s.Profile,
 		TenantName:  s.TenantName,
 		Throttle:    th,
+		SignIn:      si,
 		JournalDir:  s.JournalDir,
 		Welcome:     s.Welcome,
 		HistoryPath: s.HistoryPath,

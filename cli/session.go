@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/mfadesk/mfadesk/config"
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/auth"
@@ -59,6 +60,85 @@ type Session struct {
 	JournalDir string
 
 	throttle *throttleHook
+	signIn   *signInHook
+}
+
+// SignInTo sends device code prompts to prompt instead of standard error,
+// and calls done (may be nil) when the sign-in a prompt asked for has
+// finished (the first token issued after it). The full-screen app draws
+// the code itself; a prompt that came before SignInTo is handed over now.
+func (s *Session) SignInTo(prompt func(auth.DeviceCodePrompt), done func()) {
+	if s.signIn != nil {
+		s.signIn.to(prompt, done)
+	}
+}
+
+// signInHook routes the full-screen app's device code prompts: never to
+// standard error (a stray write corrupts the app's screen), to the app
+// once it has said where, held until then.
+type signInHook struct {
+	mu       sync.Mutex
+	prompt   func(auth.DeviceCodePrompt)
+	done     func()
+	held     *auth.DeviceCodePrompt
+	prompted bool // a prompt was shown and its sign-in has not finished
+}
+
+func (h *signInHook) to(prompt func(auth.DeviceCodePrompt), done func()) {
+	h.mu.Lock()
+	h.prompt, h.done = prompt, done
+	held := h.held
+	h.held = nil
+	h.mu.Unlock()
+	if held != nil && prompt != nil {
+		prompt(*held)
+	}
+}
+
+// show is the credential's prompt callback (called from inside a Graph
+// call, on the credential's goroutine).
+func (h *signInHook) show(d auth.DeviceCodePrompt) {
+	h.mu.Lock()
+	h.prompted = true
+	fn := h.prompt
+	if fn == nil {
+		h.held = &d
+	}
+	h.mu.Unlock()
+	if fn != nil {
+		fn(d)
+	}
+}
+
+// tokenIssued ends a prompted sign-in.
+func (h *signInHook) tokenIssued() {
+	h.mu.Lock()
+	was := h.prompted
+	h.prompted, h.held = false, nil
+	done := h.done
+	h.mu.Unlock()
+	if was && done != nil {
+		done()
+	}
+}
+
+// signInCredential tells the hook when a token was issued.
+type signInCredential struct {
+	azcore.TokenCredential
+	hook *signInHook
+}
+
+func (c signInCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	// azidentity keeps CAE and non-CAE tokens apart (two token caches):
+	// Graph's pipeline asks for CAE tokens, the client's own Me asks
+	// without, and after an interactive sign-in for one the other would
+	// sign in again (a second device code). One kind for all calls.
+	o.EnableCAE = true
+	tok, err := c.TokenCredential.GetToken(ctx, o)
+	if err == nil {
+		c.hook.tokenIssued()
+	}
+	return tok, err
 }
 
 // ThrottleTo sends Graph's 429 notices to fn instead of stderr (the
@@ -184,6 +264,16 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		}
 		st.Credential = cred
 	}
+	var signIn *signInHook
+	if e.inTUI() && st.Credential != nil {
+		// The app owns the terminal: device code prompts go to it. The
+		// credential calls the package's handler (configcmd.go), so it
+		// is set for the app's lifetime.
+		signIn = &signInHook{}
+		SetDeviceCodeHandler(signIn.show)
+		e.closers = append(e.closers, func() { SetDeviceCodeHandler(nil) })
+		st.Credential = signInCredential{st.Credential, signIn}
+	}
 
 	hook := &throttleHook{}
 	var c graph.Client = e.Client
@@ -235,6 +325,7 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		HistoryPath:   historyPath,
 		JournalDir:    journalDir,
 		throttle:      hook,
+		signIn:        signIn,
 		Client:        client,
 		RequireTicket: st.RequireTicket,
 		Prof:          st.Prof,
