@@ -93,7 +93,9 @@ func TestE2EDemoTape(t *testing.T) {
 			// The tape's pauses are for viewers; the Waits carry the timing.
 			time.Sleep(min(c.d, 200*time.Millisecond))
 		case "wait":
-			deadline := time.Now().Add(c.d)
+			// Three times the tape's timeout: a loaded CI machine is slower
+			// than a viewer's, and a Wait that is met returns at once.
+			deadline := time.Now().Add(3 * c.d)
 			for {
 				s := screen()
 				if c.re.MatchString(s) {
