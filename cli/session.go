@@ -122,23 +122,66 @@ func (h *signInHook) tokenIssued() {
 	}
 }
 
-// signInCredential tells the hook when a token was issued.
+// signInCredential is the app's credential: one token request at a time
+// per kind (scopes, claims, tenant), shared by every caller that asks
+// meanwhile, and not tied to the first caller's context. A device code
+// sign-in takes minutes; each Graph call gives up far sooner, and without
+// this the next caller would start a new sign-in with a new code while
+// the person is still typing the first. It also tells the hook when a
+// token was issued.
 type signInCredential struct {
-	azcore.TokenCredential
-	hook *signInHook
+	inner azcore.TokenCredential
+	hook  *signInHook
+
+	mu      sync.Mutex
+	flights map[string]*tokenFlight
 }
 
-func (c signInCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+type tokenFlight struct {
+	done chan struct{}
+	tok  azcore.AccessToken
+	err  error
+}
+
+// signInTimeout bounds a sign-in nobody waits for any more (a device code
+// lives 15 minutes).
+const signInTimeout = 20 * time.Minute
+
+func (c *signInCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	// azidentity keeps CAE and non-CAE tokens apart (two token caches):
 	// Graph's pipeline asks for CAE tokens, the client's own Me asks
 	// without, and after an interactive sign-in for one the other would
 	// sign in again (a second device code). One kind for all calls.
 	o.EnableCAE = true
-	tok, err := c.TokenCredential.GetToken(ctx, o)
-	if err == nil {
-		c.hook.tokenIssued()
+	key := strings.Join(o.Scopes, " ") + "\x00" + o.Claims + "\x00" + o.TenantID
+	c.mu.Lock()
+	f := c.flights[key]
+	if f == nil {
+		f = &tokenFlight{done: make(chan struct{})}
+		if c.flights == nil {
+			c.flights = map[string]*tokenFlight{}
+		}
+		c.flights[key] = f
+		go func() {
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), signInTimeout)
+			f.tok, f.err = c.inner.GetToken(fctx, o)
+			cancel()
+			c.mu.Lock()
+			delete(c.flights, key)
+			c.mu.Unlock()
+			close(f.done)
+			if f.err == nil {
+				c.hook.tokenIssued()
+			}
+		}()
 	}
-	return tok, err
+	c.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.tok, f.err
+	case <-ctx.Done():
+		return azcore.AccessToken{}, ctx.Err()
+	}
 }
 
 // ThrottleTo sends Graph's 429 notices to fn instead of stderr (the
@@ -272,7 +315,7 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		signIn = &signInHook{}
 		SetDeviceCodeHandler(signIn.show)
 		e.closers = append(e.closers, func() { SetDeviceCodeHandler(nil) })
-		st.Credential = signInCredential{st.Credential, signIn}
+		st.Credential = &signInCredential{inner: st.Credential, hook: signIn}
 	}
 
 	hook := &throttleHook{}

@@ -2,12 +2,15 @@ package cli
 
 import (
 	"context"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph/auth"
+	"github.com/mfadesk/mfadesk/graph/auth/authtest"
 	"github.com/mfadesk/mfadesk/graph/fake"
 )
 
@@ -114,5 +117,42 @@ func TestCommandPrintsDeviceCode(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "To sign in, open https://") || !strings.Contains(r.stderr, "enter the code") {
 		t.Fatalf("stderr lacks the device code: %q", r.stderr)
+	}
+}
+
+// A Graph call that gives up while the person is still typing the code
+// does not end the sign-in: the next call waits for the same code instead
+// of starting a new one.
+func TestAppDeviceCodeOutlivesImpatientCaller(t *testing.T) {
+	s := setupDoctor(t, auth.DelegatedPermissions(true, false, false), nil, true, fake.Options{})
+	a := authtest.Start(authtest.Options{PendingPolls: 3, User: authtest.Identity{
+		OID: docOperatorID, UPN: "tess@contoso.com", Name: "Tess Tech", Scopes: auth.DelegatedPermissions(true, false, false)}})
+	t.Cleanup(a.Close)
+	cfg, _ := os.ReadFile(s.cfg)
+	if err := os.WriteFile(s.cfg, []byte(strings.Replace(string(cfg), s.authority.Host, a.Host, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	authTestOptions = []auth.Option{auth.WithHTTPClient(a.Client), auth.WithMemoryCache()}
+	var prompts atomic.Int32
+	r := runApp(t, map[string]string{"MFADESK_HISTORY_FILE": t.TempDir() + "/h.jsonl"},
+		func(ctx context.Context, sess *Session) error {
+			sess.SignInTo(func(auth.DeviceCodePrompt) { prompts.Add(1) }, nil)
+			short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			_, err := sess.Client.Me(short)
+			cancel()
+			if err == nil {
+				t.Error("the impatient call got a token before the sign-in finished")
+			}
+			_, err = sess.Client.Me(ctx)
+			return err
+		}, "--config", s.cfg)
+	if r.code != 0 {
+		t.Fatalf("%s", r)
+	}
+	if n := prompts.Load(); n != 1 {
+		t.Fatalf("%d device codes shown, want 1 (a new sign-in started after the first caller gave up)", n)
+	}
+	if g := a.Grants()["device_code"]; g < 1 {
+		t.Fatalf("grants %v", a.Grants())
 	}
 }
