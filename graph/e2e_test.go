@@ -482,3 +482,24 @@ func BenchmarkE2EListMethods(b *testing.B) {
 		}
 	}
 }
+
+// Every token request asks for the same kind of token (CAE, as the request
+// adapter does): azidentity caches CAE and non-CAE tokens apart, so a mix
+// would make a device-code user sign in twice.
+func TestE2ETokenRequestsShareTheCache(t *testing.T) {
+	srv := startFake(t, fake.Options{})
+	cred := &staticCred{token: operatorToken(fake.JudyID, fake.JudyUPN, []string{fake.RolePrivilegedAuthAdmin})}
+	c, _ := testClient(t, srv.URL, func(o *ClientOptions) { o.Credential = cred })
+	ctx := context.Background()
+	if _, err := c.Me(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListMethods(ctx, fake.AliceID); err != nil {
+		t.Fatal(err)
+	}
+	cred.mu.Lock()
+	defer cred.mu.Unlock()
+	if len(cred.scopes) < 2 || cred.noCAE != 0 {
+		t.Errorf("%d token requests, %d without CAE", len(cred.scopes), cred.noCAE)
+	}
+}

@@ -126,11 +126,15 @@ type staticCred struct {
 	err    error
 	mu     sync.Mutex
 	scopes [][]string
+	noCAE  int // requests that did not ask for a CAE token
 }
 
 func (s *staticCred) GetToken(_ context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	s.mu.Lock()
 	s.scopes = append(s.scopes, o.Scopes)
+	if !o.EnableCAE {
+		s.noCAE++
+	}
 	s.mu.Unlock()
 	if s.err != nil {
 		return azcore.AccessToken{}, s.err

@@ -57,7 +57,10 @@ func (c *MSGraph) Me(ctx context.Context) (Operator, error) {
 	var op0 Operator
 	delegated := true
 	if c.cred != nil {
-		tok, err := c.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: c.scopes})
+		// EnableCAE as the request adapter's token provider asks: azidentity
+		// caches CAE and non-CAE tokens apart, and a device-code sign-in
+		// would otherwise be asked for twice.
+		tok, err := c.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: c.scopes, EnableCAE: true})
 		if err != nil {
 			if ctx.Err() != nil {
 				return Operator{}, fmt.Errorf("%s: %w", op, ctx.Err())
