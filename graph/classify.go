@@ -103,6 +103,10 @@ func (c *MSGraph) classifyErr(ctx context.Context, op string, kind opKind, ci *c
 		e.Kind = ErrSignIn
 		e.Status = 0
 		e.Message = "could not get an access token: " + CleanText(firstLine(te.err.Error()))
+		if errors.Is(te.err, context.DeadlineExceeded) {
+			// A device-code or browser sign-in still waiting for the person.
+			e.Message = "sign-in not finished in time: complete the sign-in, then try again"
+		}
 		return e
 	}
 	if info.refusedHost != "" || errors.Is(err, errRefusedHost) {
