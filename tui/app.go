@@ -816,35 +816,42 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.focus = paneSignIns
 		}
 	case paneMethods:
-		switch {
-		case key.Matches(msg, k.Up):
-			m.methods.Move(-1)
-		case key.Matches(msg, k.Down):
-			m.methods.Move(1)
-		case key.Matches(msg, k.Top):
-			m.methods.Move(-1000)
-		case key.Matches(msg, k.Bottom):
-			m.methods.Move(1000)
+		if lines, pages, ok := listStep(k, msg); ok {
+			m.methods.Move(lines + pages*methodsPage)
 		}
 	case paneSignIns:
-		switch {
-		case key.Matches(msg, k.Up):
-			m.signins.Move(-1)
-		case key.Matches(msg, k.Down):
-			m.signins.Move(1)
-		case key.Matches(msg, k.PageUp):
-			m.signins.Page(-1)
-		case key.Matches(msg, k.PageDown):
-			m.signins.Page(1)
-		case key.Matches(msg, k.Top):
-			m.signins.Move(-1 << 30)
-		case key.Matches(msg, k.Bottom):
-			m.signins.Move(1 << 30)
-		case key.Matches(msg, k.Detail):
+		if lines, pages, ok := listStep(k, msg); ok {
+			m.signins.Move(lines)
+			m.signins.Page(pages)
+		} else if key.Matches(msg, k.Detail) {
 			return m.openSignIn()
 		}
 	}
 	return m, nil
+}
+
+// methodsPage is how far page up/down moves in the methods pane, which is
+// sized to its content and rarely scrolls.
+const methodsPage = 10
+
+// listStep reads a navigation key as a move in a list: lines (±1, or far
+// enough to reach the top or bottom) or pages. ok is false for other keys.
+func listStep(k KeyMap, msg tea.KeyPressMsg) (lines, pages int, ok bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return -1, 0, true
+	case key.Matches(msg, k.Down):
+		return 1, 0, true
+	case key.Matches(msg, k.PageUp):
+		return 0, -1, true
+	case key.Matches(msg, k.PageDown):
+		return 0, 1, true
+	case key.Matches(msg, k.Top):
+		return -1 << 30, 0, true
+	case key.Matches(msg, k.Bottom):
+		return 1 << 30, 0, true
+	}
+	return 0, 0, false
 }
 
 func (m Model) reportKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -863,18 +870,6 @@ func (m Model) reportKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.setFlash(plural(n, "user")+" marked ("+plural(m.marks.Len(), "mark")+" in all).", false)
 	case key.Matches(msg, k.Export):
 		return m.openExportPrompt()
-	case key.Matches(msg, k.Up):
-		m.report.Move(-1)
-	case key.Matches(msg, k.Down):
-		m.report.Move(1)
-	case key.Matches(msg, k.PageUp):
-		m.report.Page(-1)
-	case key.Matches(msg, k.PageDown):
-		m.report.Page(1)
-	case key.Matches(msg, k.Top):
-		m.report.Move(-1 << 30)
-	case key.Matches(msg, k.Bottom):
-		m.report.Move(1 << 30)
 	case key.Matches(msg, k.Open), key.Matches(msg, k.Search):
 		// Open the highlighted user in the main view.
 		r, ok := m.report.Selected()
@@ -893,6 +888,11 @@ func (m Model) reportKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.startAction(actions.IssueTAP)
 	case key.Matches(msg, k.Audit):
 		return m.startAction(actions.Audit)
+	default:
+		if lines, pages, ok := listStep(k, msg); ok {
+			m.report.Move(lines)
+			m.report.Page(pages)
+		}
 	}
 	return m, nil
 }
