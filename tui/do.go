@@ -388,7 +388,7 @@ func keepText(keep []graph.MethodKind) string {
 	}
 	var names []string
 	for _, k := range keep {
-		names = append(names, actions.KindName(k, ""))
+		names = append(names, methods.KindLabel(graph.Method{Kind: k}))
 	}
 	return " and " + strings.Join(names, ", ")
 }

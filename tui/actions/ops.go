@@ -185,36 +185,6 @@ func MethodLabel(m graph.Method) string {
 	return name
 }
 
-// KindName names a method kind for people.
-func KindName(k graph.MethodKind, odataType string) string {
-	switch k {
-	case graph.KindPassword:
-		return "Password"
-	case graph.KindAuthenticator:
-		return "Authenticator"
-	case graph.KindPhone:
-		return "Phone"
-	case graph.KindFIDO2:
-		return "FIDO2 key"
-	case graph.KindSoftwareOath:
-		return "OATH (app)"
-	case graph.KindHardwareOath:
-		return "OATH token"
-	case graph.KindEmail:
-		return "Email"
-	case graph.KindTAP:
-		return "TAP"
-	case graph.KindWindowsHello:
-		return "Windows Hello"
-	case graph.KindPlatformCredential:
-		return "Platform credential"
-	}
-	if t := strings.TrimPrefix(odataType, "#microsoft.graph."); t != "" {
-		return graph.CleanText(t)
-	}
-	return string(k)
-}
-
 // UserLabel is "Alice Wong <alice.wong@contoso.com>".
 func UserLabel(u graph.User) string {
 	name := graph.CleanText(u.DisplayName)

@@ -359,7 +359,7 @@ func (m Model) HeaderAt(y int) bool { return y == m.headerLines()-1 }
 // ColumnAt maps x on the header to a column index (see SortBy).
 func (m Model) ColumnAt(x int) (int, bool) {
 	cols := draw.Layout(columns, priority, flexCol, m.w)
-	idx := chosen(cols)
+	idx := draw.Kept(columns, cols)
 	left := 0
 	for j, c := range cols {
 		if x >= left && x < left+c.Width {
@@ -430,7 +430,7 @@ func (m Model) View(st Styles, w, h int) []string {
 		return append(lines, "", st.Muted.Render("Loading userRegistrationDetails…"))
 	}
 	cols := draw.Layout(columns, priority, flexCol, w)
-	idx := chosen(cols)
+	idx := draw.Kept(columns, cols)
 	hdr := make([]string, len(cols))
 	for j, ci := range idx {
 		hdr[j] = columns[ci].Title
@@ -473,18 +473,6 @@ func (m Model) View(st Styles, w, h int) []string {
 		}
 	}
 	return lines
-}
-
-func chosen(cols []draw.Column) []int {
-	out := make([]int, 0, len(cols))
-	j := 0
-	for i, c := range columns {
-		if j < len(cols) && cols[j].Title == c.Title {
-			out = append(out, i)
-			j++
-		}
-	}
-	return out
 }
 
 // WriteCSV exports rows (the filtered view) to path; it refuses to

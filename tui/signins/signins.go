@@ -377,7 +377,7 @@ func (m Model) View(st Styles, w, h int, focused bool) []string {
 	cols := draw.Layout(columns, priority, flexColumn, w)
 	lines := make([]string, 0, h)
 	lines = append(lines, st.Header.Render(draw.Fit(draw.Header(cols), w)))
-	idx := chosenIndexes(cols)
+	idx := draw.Kept(columns, cols)
 	end := min(m.offset+h-1, len(m.visible))
 	cells := make([]string, len(idx))
 	widths := make([]int, len(idx))
@@ -399,19 +399,6 @@ func (m Model) View(st Styles, w, h int, focused bool) []string {
 		}
 	}
 	return lines
-}
-
-// chosenIndexes maps the columns Layout kept back to their index in columns.
-func chosenIndexes(cols []draw.Column) []int {
-	out := make([]int, 0, len(cols))
-	j := 0
-	for i, c := range columns {
-		if j < len(cols) && cols[j].Title == c.Title {
-			out = append(out, i)
-			j++
-		}
-	}
-	return out
 }
 
 // DetailLines describe one sign-in in full for the detail view, with the

@@ -246,6 +246,20 @@ func Header(cols []Column) string {
 	return Row(cols, titles)
 }
 
+// Kept maps the columns Layout kept back to their indexes in all (the
+// columns Layout was given), so rows can pick their cells.
+func Kept(all, kept []Column) []int {
+	out := make([]int, 0, len(kept))
+	j := 0
+	for i, c := range all {
+		if j < len(kept) && kept[j].Title == c.Title {
+			out = append(out, i)
+			j++
+		}
+	}
+	return out
+}
+
 // Layout picks, from columns in priority order, as many as fit in w cells
 // (stopping at the first that does not)
 // (one space between columns) and gives the space left to the column flex
