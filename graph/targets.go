@@ -163,7 +163,7 @@ func ParseTargets(r io.Reader) ([]Target, []TargetWarning, error) {
 		t.Line = line
 		if v := cell(rec, idCol); v != "" {
 			t.Value = v
-			if !targetIsGUID(v) {
+			if !IsGUID(v) {
 				reason := fmt.Sprintf("%s is not an object id (a GUID like 00000000-0000-0000-0000-000000000000)", targetQuote(v))
 				if targetIsUPN(v) {
 					reason += "; put user principal names under a UserPrincipalName header"
@@ -176,7 +176,7 @@ func ParseTargets(r io.Reader) ([]Target, []TargetWarning, error) {
 		} else if v := cell(rec, upnCol); v != "" {
 			t.Value = v
 			switch {
-			case targetIsGUID(v):
+			case IsGUID(v):
 				t.IsID = true
 				t.Value = strings.ToLower(v)
 			case !targetIsUPN(v):
@@ -224,7 +224,7 @@ func ParseTargetArgs(args []string) ([]Target, error) {
 		v := strings.TrimSpace(a)
 		t := Target{Line: i + 1, Value: v}
 		switch {
-		case targetIsGUID(v):
+		case IsGUID(v):
 			t.IsID = true
 			t.Value = strings.ToLower(v)
 		case targetIsUPN(v):
@@ -245,27 +245,6 @@ func ParseTargetArgs(args []string) ([]Target, error) {
 		return nil, errors.New("no users given")
 	}
 	return targets, nil
-}
-
-// targetIsGUID reports whether s is a GUID in its canonical 8-4-4-4-12 form.
-func targetIsGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !targetIsHex(c) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // targetIsUPN reports whether s is shaped like an Entra ID user principal name:
@@ -304,10 +283,6 @@ func targetIsUPN(s string) bool {
 		}
 	}
 	return true
-}
-
-func targetIsHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func targetIsAlnum(c byte) bool {

@@ -186,8 +186,8 @@ func TestTargetShapes(t *testing.T) {
 		guidA: true, strings.ToUpper(guidB): true, guidA[:35] + "g": false, guidA + "0": false,
 		"a1b2c3d4e5f6-7890-abcd-1234567890ef-": false,
 	} {
-		if got := targetIsGUID(s); got != want {
-			t.Errorf("targetIsGUID(%q) = %v", s, got)
+		if got := IsGUID(s); got != want {
+			t.Errorf("IsGUID(%q) = %v", s, got)
 		}
 	}
 	for s, want := range map[string]bool{
@@ -271,7 +271,7 @@ func FuzzParseTargets(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, tg := range got {
-			if tg.IsID != targetIsGUID(tg.Value) || !tg.IsID && !targetIsUPN(tg.Value) {
+			if tg.IsID != IsGUID(tg.Value) || !tg.IsID && !targetIsUPN(tg.Value) {
 				t.Fatalf("accepted %q (IsID %v)", tg.Value, tg.IsID)
 			}
 			if tg.Line < 1 {
