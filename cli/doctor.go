@@ -2,16 +2,12 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/spf13/cobra"
 
 	"github.com/mfadesk/mfadesk/config"
@@ -157,7 +153,7 @@ func (e *Env) doctor(ctx context.Context) (*DoctorReport, error) {
 	}
 	rep.Actions = actionsFor(op, s.ReadOnly, s.ReadOnlyWhy)
 	rep.Tenant.EntraP1, rep.Tenant.EntraP1Detail = probeP1(ctx, s.Client, op)
-	rep.Tenant.TAPPolicy, rep.Tenant.TAPPolicyDetail = probeTAPPolicy(ctx, s.Endpoint, cred, scopes)
+	rep.Tenant.TAPPolicy, rep.Tenant.TAPPolicyDetail = probeTAPPolicy(ctx, s.Client)
 	return rep, nil
 }
 
@@ -250,54 +246,30 @@ func probeP1(ctx context.Context, c graph.Client, op graph.Operator) (string, st
 	return "unknown", graph.CleanText(err.Error())
 }
 
-// tapPolicyPath is the Temporary Access Pass method's configuration in the
-// authentication methods policy.
-const tapPolicyPath = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass"
-
-// probeTAPPolicy reads the TAP policy when the operator may. The token goes
-// only to the session's own Graph endpoint, never through a redirect.
-func probeTAPPolicy(ctx context.Context, endpoint string, cred azcore.TokenCredential, scopes []string) (string, string) {
+// probeTAPPolicy reads the Temporary Access Pass policy when the operator
+// may, so doctor can say "TAP is off" before anyone tries to issue one.
+func probeTAPPolicy(ctx context.Context, c graph.Client) (string, string) {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(endpoint, "/")+tapPolicyPath, nil)
-	if err != nil {
-		return "unknown", "not checked: " + err.Error()
-	}
-	if cred != nil {
-		tok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: scopes})
-		if err != nil {
-			return "unknown", "not checked: no token"
-		}
-		req.Header.Set("Authorization", "Bearer "+tok.Token)
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		return "unknown", "not checked: Graph did not answer"
-	}
-	defer resp.Body.Close()
-	const readNeeds = "reading it needs Policy.Read.AuthenticationMethod (or Policy.ReadWrite.AuthenticationMethod / Policy.Read.All) and, for a user, the Global Reader or Authentication Policy Administrator role"
+	p, ok, err := graph.ReadTAPPolicy(ctx, c)
 	switch {
-	case resp.StatusCode == http.StatusOK:
-		var v struct {
-			State                    string `json:"state"`
-			DefaultLifetimeInMinutes int    `json:"defaultLifetimeInMinutes"`
-			IsUsableOnce             bool   `json:"isUsableOnce"`
+	case !ok:
+		return "unknown", "not checked: this client cannot read the policy"
+	case errors.Is(err, graph.ErrDenied):
+		needs := ""
+		if ge, ok := graph.AsError(err); ok && ge.Needs != "" {
+			needs = ": needs " + ge.Needs
 		}
-		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&v); err != nil || v.State == "" {
-			return "unknown", "the policy answer was unreadable"
-		}
-		state := graph.CleanText(v.State)
-		if state == "disabled" {
-			return "disabled", "Temporary Access Pass is off in the authentication methods policy: issuing a TAP will fail"
-		}
-		return state, fmt.Sprintf("default lifetime %d minutes, one-time use %s", v.DefaultLifetimeInMinutes, yesNo(v.IsUsableOnce))
-	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return "unknown", "not allowed to read the policy: " + readNeeds
-	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusBadRequest:
-		return "unknown", fmt.Sprintf("not checked: this Graph endpoint does not serve the policy (HTTP %d)", resp.StatusCode)
+		return "unknown", "not allowed to read the policy" + needs
+	case errors.Is(err, graph.ErrNotFound), errors.Is(err, graph.ErrBadRequest):
+		return "unknown", "not checked: this Graph endpoint does not serve the policy"
+	case err != nil:
+		return "unknown", "not checked: " + graph.CleanText(err.Error())
+	case !p.Enabled():
+		return p.State, "Temporary Access Pass is off in the authentication methods policy: issuing a TAP will fail"
 	}
-	return "unknown", fmt.Sprintf("not checked: HTTP %d", resp.StatusCode)
+	return p.State, fmt.Sprintf("default lifetime %d minutes (%d to %d allowed), one-time use %s",
+		p.DefaultLifetimeInMinutes, p.MinimumLifetimeInMinutes, p.MaximumLifetimeInMinutes, yesNo(p.IsUsableOnce))
 }
 
 func (r *DoctorReport) actionRows() [][]string {

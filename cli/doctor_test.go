@@ -151,7 +151,8 @@ func TestDoctorReadOnlyOperator(t *testing.T) {
 	if rep.Tenant.EntraP1 != "yes" {
 		t.Errorf("P1 = %s %s", rep.Tenant.EntraP1, rep.Tenant.EntraP1Detail)
 	}
-	if rep.Tenant.TAPPolicy != "unknown" || !strings.Contains(rep.Tenant.TAPPolicyDetail, "not checked") {
+	// a Global Reader with the read scopes reads the TAP policy
+	if rep.Tenant.TAPPolicy != "enabled" || !strings.Contains(rep.Tenant.TAPPolicyDetail, "default lifetime 60 minutes") {
 		t.Errorf("TAP policy = %s %s", rep.Tenant.TAPPolicy, rep.Tenant.TAPPolicyDetail)
 	}
 	// The device code was shown on stderr, and no token anywhere.
@@ -256,6 +257,10 @@ func TestDoctorPrivilegedAuthenticationAdministrator(t *testing.T) {
 		t.Fatalf("%s", r)
 	}
 	rep := mustJSON[DoctorReport](t, r)
+	// neither role may read the authentication methods policy: doctor says what would
+	if rep.Tenant.TAPPolicy != "unknown" || !strings.Contains(rep.Tenant.TAPPolicyDetail, "not allowed to read the policy: needs Policy.Read.AuthenticationMethod") {
+		t.Errorf("TAP policy = %s %s", rep.Tenant.TAPPolicy, rep.Tenant.TAPPolicyDetail)
+	}
 	if rep.Operator.EffectiveRole != "Privileged Authentication Administrator" {
 		t.Errorf("role = %q", rep.Operator.EffectiveRole)
 	}
@@ -388,5 +393,18 @@ func TestConfigInitAndShow(t *testing.T) {
 	r = runWithEnv(t, nil, "--config", path2, "config", "show")
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "other.yaml:3:12") {
 		t.Errorf("broken file: %s", r)
+	}
+}
+
+// A tenant with the Temporary Access Pass turned off is reported before
+// anyone tries to issue one.
+func TestDoctorTAPPolicyDisabled(t *testing.T) {
+	s := setupDoctor(t, auth.DelegatedPermissions(true, false, false), []string{graph.RoleGlobalReader}, true, fake.Options{TAPDisabled: true})
+	r := runWithEnv(t, nil, "--config", s.cfg, "doctor")
+	if r.code != 0 {
+		t.Fatalf("%s", r)
+	}
+	if !strings.Contains(r.stdout, "Temporary Access Pass is off in the authentication methods policy") {
+		t.Errorf("disabled TAP policy not reported:\n%s", r.stdout)
 	}
 }

@@ -28,6 +28,7 @@ const (
 	opPerUserMFAWrite
 	opMail
 	opMe
+	opPolicyRead
 )
 
 // needs names what would allow a denied call of this kind.
@@ -54,6 +55,8 @@ func (k opKind) needs() string {
 		return "Mail.Send"
 	case opMe:
 		return "User.Read"
+	case opPolicyRead:
+		return "Policy.Read.AuthenticationMethod (or Policy.Read.All) and, for a user, the Global Reader or Authentication Policy Administrator role"
 	}
 	return ""
 }

@@ -67,6 +67,7 @@ const (
 	OpReadMe                Op = "me.read" // /me, /me/memberOf, /organization
 	OpReadOrganization      Op = "organization.read"
 	OpReadGroups            Op = "groups.read" // /groups, /groups/{id}, its (transitive) members
+	OpReadPolicy            Op = "policy.read" // the authentication methods policy (TAP configuration)
 	opNone                  Op = ""
 	roleCheckNone              = 0
 	roleCheckTarget            = 1 // role limits depend on the target (admins need a privileged role)
@@ -109,6 +110,7 @@ var (
 	regRead       = []string{"AuditLog.Read.All", "UserAuthenticationMethod.Read.All"}
 	perUserRead   = []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"}
 	perUserWrite  = []string{"Policy.ReadWrite.AuthenticationMethod"}
+	policyRead    = []string{"Policy.Read.AuthenticationMethod", "Policy.ReadWrite.AuthenticationMethod", "Policy.Read.All"}
 	groupRead     = []string{"GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 	revokeScopes  = []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
 	logReaders    = []string{RoleGlobalAdmin, RoleGlobalReader, RoleReportsReader, RoleSecurityReader, RoleSecurityOperator, RoleSecurityAdmin}
@@ -139,6 +141,8 @@ var (
 //	mail.send           Mail.Send (delegated also Mail.Send.Shared)
 //	me.read, org        User.Read (or wider)
 //	groups.read         GroupMember.Read.All, Group.Read(Write).All or Directory.Read(Write).All; any member
+//	policy.read         Policy.Read.AuthenticationMethod (or ReadWrite / Policy.Read.All); GA,
+//	                    Global Reader, Authentication Policy Administrator
 //
 // A user may always read their own methods and per-user MFA state.
 var Permissions = []Permission{
@@ -157,6 +161,7 @@ var Permissions = []Permission{
 	{Op: OpSendMail, Scopes: []string{"Mail.Send", "Mail.Send.Shared"}, AppRoles: []string{"Mail.Send"}},
 	{Op: OpReadMe, Scopes: []string{"User.Read", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
 	{Op: OpReadGroups, Scopes: groupRead, AppRoles: groupRead},
+	{Op: OpReadPolicy, Scopes: policyRead, AppRoles: policyRead, Roles: []string{RoleGlobalAdmin, RoleGlobalReader, RoleAuthPolicyAdmin}},
 	{Op: OpReadOrganization, Scopes: []string{"User.Read", "Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}, AppRoles: []string{"Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
 }
 

@@ -606,3 +606,28 @@ func (t *Tenant) audit(rc *reqCtx, u *user, activity, service, opType string, pr
 
 // newID returns a fresh GUID from the tenant's id stream. Called with mu held.
 func (t *Tenant) newID() string { return fmtUUID(rand16(t.idRng)) }
+
+// tapPolicy answers the Temporary Access Pass method's configuration in the
+// authentication methods policy; Options.TAPDisabled turns it off, as it
+// turns off creating a pass.
+func (t *Tenant) tapPolicy(rc *reqCtx) response {
+	if r := t.authorize(rc, OpReadPolicy, nil); r != nil {
+		return *r
+	}
+	state := "enabled"
+	if t.opts.TAPDisabled {
+		state = "disabled"
+	}
+	return single(rc, "policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity", obj{
+		{"@odata.type", "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"},
+		{"id", "TemporaryAccessPass"},
+		{"state", state},
+		{"defaultLifetimeInMinutes", 60},
+		{"defaultLength", 8},
+		{"minimumLifetimeInMinutes", 10},
+		{"maximumLifetimeInMinutes", 43200},
+		{"isUsableOnce", false},
+		{"includeTargets", []obj{{{"targetType", "group"}, {"id", "all_users"}, {"isRegistrationRequired", false}}}},
+		{"excludeTargets", []obj{}},
+	})
+}

@@ -31,6 +31,10 @@ func (t *Tenant) route(rc *reqCtx) (string, func(*reqCtx) response) {
 		if len(s) == 1 {
 			return "/organization", allow(rc, t.organization, "GET")
 		}
+	case "policies":
+		if len(s) == 4 && strings.EqualFold(s[1], "authenticationMethodsPolicy") && strings.EqualFold(s[2], "authenticationMethodConfigurations") && strings.EqualFold(s[3], "TemporaryAccessPass") {
+			return "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass", allow(rc, t.tapPolicy, "GET")
+		}
 	case "reports":
 		if len(s) >= 3 && strings.EqualFold(s[1], "authenticationMethods") && strings.EqualFold(s[2], "userRegistrationDetails") {
 			return listOrGet(rc, "/reports/authenticationMethods/userRegistrationDetails", s[3:], t.listRegistrations, t.getRegistration)

@@ -1,0 +1,112 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+)
+
+// TAPPolicy is the Temporary Access Pass method's configuration in the
+// tenant's authentication methods policy: whether a TAP can be issued at
+// all, and the lifetimes it allows.
+type TAPPolicy struct {
+	// State is "enabled" or "disabled".
+	State                    string `json:"state"`
+	DefaultLifetimeInMinutes int    `json:"defaultLifetimeInMinutes"`
+	MinimumLifetimeInMinutes int    `json:"minimumLifetimeInMinutes"`
+	MaximumLifetimeInMinutes int    `json:"maximumLifetimeInMinutes"`
+	DefaultLength            int    `json:"defaultLength"`
+	IsUsableOnce             bool   `json:"isUsableOnce"`
+}
+
+// Enabled reports whether TAPs can be issued.
+func (p TAPPolicy) Enabled() bool { return p.State == "enabled" }
+
+// TAPPolicyReader is implemented by clients that can read the TAP policy
+// (the real one does); doctor uses it to say "TAP is off" before anyone
+// tries to issue one.
+type TAPPolicyReader interface {
+	TAPPolicy(ctx context.Context) (TAPPolicy, error)
+}
+
+// ReadTAPPolicy reads the TAP policy through c, or through the client that
+// c wraps (Guard, the change history): a read needs no guard. ok is false
+// when no client in the chain can read it (a test double).
+func ReadTAPPolicy(ctx context.Context, c Client) (p TAPPolicy, ok bool, err error) {
+	for range 10 {
+		switch v := c.(type) {
+		case TAPPolicyReader:
+			p, err = v.TAPPolicy(ctx)
+			return p, true, err
+		case interface{ Unwrap() Client }:
+			c = v.Unwrap()
+		default:
+			return TAPPolicy{}, false, nil
+		}
+	}
+	return TAPPolicy{}, false, nil
+}
+
+// tapPolicyPath is the TAP method's configuration under
+// /policies/authenticationMethodsPolicy.
+const tapPolicyPath = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass"
+
+// TAPPolicy reads GET /policies/authenticationMethodsPolicy/
+// authenticationMethodConfigurations/TemporaryAccessPass through the request
+// adapter (the policies subpackage would compile thousands of builders for
+// this one call).
+func (c *MSGraph) TAPPolicy(ctx context.Context) (TAPPolicy, error) {
+	op := "read the Temporary Access Pass policy"
+	ri, err := c.rawRequest(abs.GET, c.v1+tapPolicyPath, nil)
+	if err != nil {
+		return TAPPolicy{}, &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	}
+	ctx, ci := withCallInfo(ctx)
+	res, err := c.adapter.Send(ctx, ri, newRawObject, errorMapping)
+	if err != nil {
+		return TAPPolicy{}, c.classify(ctx, op, opPolicyRead, ci, err)
+	}
+	if res == nil {
+		return TAPPolicy{}, c.emptyAnswer(op, ci)
+	}
+	d := res.(*rawObject).data
+	p := TAPPolicy{
+		State:                    rawString(d, "state"),
+		DefaultLifetimeInMinutes: rawInt(d, "defaultLifetimeInMinutes"),
+		MinimumLifetimeInMinutes: rawInt(d, "minimumLifetimeInMinutes"),
+		MaximumLifetimeInMinutes: rawInt(d, "maximumLifetimeInMinutes"),
+		DefaultLength:            rawInt(d, "defaultLength"),
+	}
+	p.IsUsableOnce, _ = rawBool(d, "isUsableOnce")
+	if p.State == "" {
+		info := ci.snapshot()
+		return TAPPolicy{}, &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+			Message: fmt.Sprintf("unreadable answer from Graph (%d, %s): no policy state", info.status, describeType(info.contentType))}
+	}
+	return p, nil
+}
+
+// rawInt reads a whole number from kiota raw values (JSON numbers arrive as
+// float64 or int64 pointers).
+func rawInt(m map[string]any, key string) int {
+	switch v := m[key].(type) {
+	case *float64:
+		if v != nil {
+			return int(*v)
+		}
+	case *int64:
+		if v != nil {
+			return int(*v)
+		}
+	case *int32:
+		if v != nil {
+			return int(*v)
+		}
+	case float64:
+		return int(v)
+	case int64:
+		return int(v)
+	}
+	return 0
+}
