@@ -37,19 +37,22 @@ type GroupData struct {
 
 // UserData is one directory user with everything the fake serves about them.
 type UserData struct {
-	ID                string    `json:"id"`
-	DisplayName       string    `json:"displayName"`
-	GivenName         string    `json:"givenName,omitempty"`
-	Surname           string    `json:"surname,omitempty"`
-	UserPrincipalName string    `json:"userPrincipalName"`
-	Mail              string    `json:"mail,omitempty"`
-	JobTitle          string    `json:"jobTitle,omitempty"`
-	Department        string    `json:"department,omitempty"`
-	OfficeLocation    string    `json:"officeLocation,omitempty"`
-	MobilePhone       string    `json:"mobilePhone,omitempty"`
-	AccountEnabled    bool      `json:"accountEnabled"`
-	UserType          string    `json:"userType"` // Member or Guest
-	CreatedDateTime   time.Time `json:"createdDateTime,omitzero"`
+	ID                string `json:"id"`
+	DisplayName       string `json:"displayName"`
+	GivenName         string `json:"givenName,omitempty"`
+	Surname           string `json:"surname,omitempty"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	Mail              string `json:"mail,omitempty"`
+	JobTitle          string `json:"jobTitle,omitempty"`
+	Department        string `json:"department,omitempty"`
+	OfficeLocation    string `json:"officeLocation,omitempty"`
+	MobilePhone       string `json:"mobilePhone,omitempty"`
+	AccountEnabled    bool   `json:"accountEnabled"`
+	UserType          string `json:"userType"` // Member or Guest
+	// ManagerID is the id of the user's manager (GET /users/{id}/manager);
+	// empty means none.
+	ManagerID       string    `json:"managerId,omitempty"`
+	CreatedDateTime time.Time `json:"createdDateTime,omitzero"`
 	// SignInSessionsValidFrom moves to "now" on revokeSignInSessions.
 	SignInSessionsValidFrom time.Time `json:"signInSessionsValidFromDateTime,omitzero"`
 	// Roles are the directory role template ids the user holds (see the

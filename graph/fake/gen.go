@@ -172,6 +172,7 @@ func (t *Tenant) generate(n int, seed int64, now time.Time) {
 		t.addUser(u)
 	}
 	t.personaAudits(g)
+	np := len(t.users)
 	for i := len(t.users); i < n; i++ {
 		u := t.genUser(g, i)
 		t.addUser(u)
@@ -181,7 +182,30 @@ func (t *Tenant) generate(n int, seed int64, now time.Time) {
 		}
 	}
 	sort.SliceStable(t.audits, func(i, j int) bool { return t.audits[i].ActivityDateTime.Before(t.audits[j].ActivityDateTime) })
+	t.assignManagers(np)
 	t.generateGroups(now)
+}
+
+// assignManagers gives generated members a manager: the first member of
+// each department heads it and most of the others report to that head;
+// every seventh has none (Graph then answers 404). It uses no randomness,
+// so the rest of the generated tenant stays as it was.
+func (t *Tenant) assignManagers(from int) {
+	heads := map[string]string{}
+	for i := from; i < len(t.users); i++ {
+		u := t.users[i]
+		if u.IsGuest() || u.Department == "" {
+			continue
+		}
+		head, ok := heads[u.Department]
+		if !ok {
+			heads[u.Department] = u.ID
+			continue
+		}
+		if i%7 != 0 {
+			u.ManagerID = head
+		}
+	}
 }
 
 func (g *genCtx) password(created time.Time) MethodData {
@@ -234,6 +258,7 @@ func personas(g *genCtx) []*user {
 		{Kind: KindSoftwareOath, ID: "a1ce0e7a-5b3c-4d2e-8f1a-0b9c8d7e6f5a", Created: d(200)},
 	}
 	alice.PreferredMethod = "push"
+	alice.ManagerID = CarolID // has a mail: notify.toManager goes there
 	alice.SystemPreferredEnabled = false
 	out = append(out, alice)
 

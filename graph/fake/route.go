@@ -121,6 +121,10 @@ func (t *Tenant) routeUser(rc *reqCtx, prefix, ref string, rest []string) (strin
 			}
 			return p, allow(rc, func(rc *reqCtx) response { return t.memberOf(rc, target, len(rest) == 2) }, "GET")
 		}
+	case "manager":
+		if len(rest) == 1 {
+			return prefix + "/manager", allow(rc, func(rc *reqCtx) response { return t.manager(rc, target) }, "GET")
+		}
 	case "authentication":
 		return t.routeAuth(rc, prefix+"/authentication", target, rest[1:])
 	}

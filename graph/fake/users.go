@@ -562,3 +562,29 @@ func (t *Tenant) organization(rc *reqCtx) response {
 	}
 	return collection(rc, "organization", []obj{org})
 }
+
+// manager answers GET /users/{id}/manager: the manager as a directoryObject
+// (a user, with its @odata.type), or Graph's 404 when the user has none.
+// Reading it needs what reading users needs.
+func (t *Tenant) manager(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
+	if r := t.authorize(rc, OpReadUsers, nil); r != nil {
+		return *r
+	}
+	sel, bad := parseSelect(rc, userProps, "microsoft.graph.user")
+	if bad != nil {
+		return *bad
+	}
+	u, bad := target(rc)
+	if bad != nil {
+		return *bad
+	}
+	m := t.byID[strings.ToLower(u.ManagerID)]
+	if u.ManagerID == "" || m == nil {
+		return resourceNotFound(rc, "manager")
+	}
+	if sel == nil {
+		sel = defaultUserProps
+	}
+	o := append(obj{{"@odata.type", "#microsoft.graph.user"}}, userJSON(m).project(sel)...)
+	return single(rc, "directoryObjects/$entity", o)
+}
