@@ -1,0 +1,73 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+)
+
+// ManagerReader is implemented by clients that can read a user's manager
+// (the real one does); notify.toManager mails the manager instead of the
+// user.
+type ManagerReader interface {
+	Manager(ctx context.Context, userID string) (User, error)
+}
+
+// ReadManager reads userID's manager through c, or through the client that
+// c wraps (Guard, the change history): a read needs no guard. ok is false
+// when no client in the chain can read managers (a test double). A user
+// without a manager is an error with ErrNotFound.
+func ReadManager(ctx context.Context, c Client, userID string) (m User, ok bool, err error) {
+	for range 10 {
+		switch v := c.(type) {
+		case ManagerReader:
+			m, err = v.Manager(ctx, userID)
+			return m, true, err
+		case interface{ Unwrap() Client }:
+			c = v.Unwrap()
+		default:
+			return User{}, false, nil
+		}
+	}
+	return User{}, false, nil
+}
+
+// managerSelect is what a notification needs of the manager.
+var managerSelect = []string{"id", "displayName", "userPrincipalName", "mail", "userType", "accountEnabled"}
+
+// Manager reads GET /users/{id}/manager. Graph answers 404 when the user
+// has none (ErrNotFound, said so in the message); a manager that is not a
+// user (an organizational contact) is ErrNotFound too, as it has no
+// mailbox mfadesk can vouch for.
+func (c *MSGraph) Manager(ctx context.Context, userID string) (User, error) {
+	key := strings.TrimSpace(userID)
+	op := "read the manager of " + CleanText(key)
+	if err := checkUserKey(op, key); err != nil {
+		return User{}, err
+	}
+	ctx, ci := withCallInfo(ctx)
+	obj, err := c.user(key).Manager().Get(ctx, &users.ItemManagerRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.ItemManagerRequestBuilderGetQueryParameters{Select: managerSelect}})
+	if err != nil {
+		err = c.classify(ctx, op, opRead, ci, err)
+		var ge *Error
+		if errors.As(err, &ge) && errors.Is(err, ErrNotFound) {
+			ge.Message = "the user has no manager in the directory"
+		}
+		return User{}, err
+	}
+	if obj == nil {
+		return User{}, c.emptyAnswer(op, ci)
+	}
+	u, isUser := obj.(models.Userable)
+	if !isUser {
+		return User{}, &Error{Kind: ErrNotFound, Op: op, Message: "the manager is not a user (no mailbox to send to)"}
+	}
+	if u.GetId() == nil || *u.GetId() == "" {
+		return User{}, c.noObject(op, ci, "user")
+	}
+	return userFrom(u), nil
+}
