@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/history"
 	"github.com/spf13/cobra"
 )
 
@@ -62,8 +63,9 @@ func joinKinds(ks []graph.MethodKind) string {
 
 func resetCmd(env *Env) *cobra.Command {
 	var (
-		o    targetOptions
-		keep string
+		o      targetOptions
+		keep   string
+		notify bool
 	)
 	cmd := &cobra.Command{
 		Use:   "reset USER... | --csv FILE",
@@ -82,10 +84,12 @@ func resetCmd(env *Env) *cobra.Command {
 				return Usage(err)
 			}
 			o.checklist = true
-			return env.runReset(cmd.Context(), args, o, resetSpec{keep: keepKinds, keepSet: cmd.Flags().Changed("keep")})
+			return env.runReset(cmd.Context(), args, o, resetSpec{keep: keepKinds, keepSet: cmd.Flags().Changed("keep"),
+				notify: notifyFlagOf(cmd, notify)})
 		},
 	}
 	addTargetFlags(cmd, &o)
+	addNotifyFlag(cmd, &notify)
 	cmd.Flags().StringVar(&keep, "keep", "", "method kinds to keep, comma-separated (e.g. fido2,windowsHelloForBusiness)")
 	return cmd
 }
@@ -96,6 +100,7 @@ func reregisterCmd(env *Env) *cobra.Command {
 		tap      bool
 		lifetime time.Duration
 		oneTime  bool
+		notify   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "reregister USER... | --csv FILE",
@@ -109,7 +114,7 @@ func reregisterCmd(env *Env) *cobra.Command {
 			"  mfadesk reregister --csv users.csv --dry-run",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.checklist = true
-			spec := resetSpec{reregister: true}
+			spec := resetSpec{reregister: true, notify: notifyFlagOf(cmd, notify)}
 			if tap {
 				req, err := tapRequest(lifetime, oneTime, "")
 				if err != nil {
@@ -121,6 +126,7 @@ func reregisterCmd(env *Env) *cobra.Command {
 		},
 	}
 	addTargetFlags(cmd, &o)
+	addNotifyFlag(cmd, &notify)
 	cmd.Flags().BoolVar(&tap, "tap", false, "also issue a Temporary Access Pass for the new registration")
 	cmd.Flags().DurationVar(&lifetime, "tap-lifetime", time.Hour, "the pass's lifetime (10m to 720h)")
 	cmd.Flags().BoolVar(&oneTime, "tap-one-time", false, "the pass works for one sign-in only")
@@ -133,6 +139,15 @@ type resetSpec struct {
 	keepSet    bool               // --keep was given (else the profile's keepOnReset)
 	reregister bool               // re-register: portal semantics + revoke
 	tap        *graph.TAPRequest  // re-register: issue a pass afterwards
+	notify     notifyFlag         // --notify
+}
+
+// notifyKind is what the notification mail says happened.
+func (r resetSpec) notifyKind() graph.NotifyKind {
+	if r.reregister {
+		return graph.NotifyReregister
+	}
+	return graph.NotifyReset
 }
 
 func (r resetSpec) verb() string {
@@ -161,6 +176,7 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 		spec.keep = s.Prof.KeepOnReset
 		e.note(fmt.Sprintf("Keeping %s (keepOnReset in profile %q; --keep overrides).", joinKinds(spec.keep), s.Prof.Name))
 	}
+	n := notifierFor(s, spec.notify, spec.notifyKind())
 	if !o.DryRun {
 		if err := e.requireWrite(s, strings.ToLower(verb)); err != nil {
 			return err
@@ -185,7 +201,12 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 			if err != nil {
 				return err
 			}
-			j.Plan = spec.plan(methods)
+			p := spec.plan(methods)
+			if n != nil {
+				// The plan names the recipient, so the operator sees who gets mail.
+				p.setMail(n.recipient(ctx, s.Client, j.User))
+			}
+			j.Plan = p
 			return nil
 		})
 		if o.DryRun {
@@ -210,31 +231,74 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 		e.note(fmt.Sprintf("Plan: %s for %d user(s):", strings.ToLower(verb), planned))
 		e.writePlans(e.Stderr, jobs, planPreview)
 	} else {
-		e.note(spec.summary(planned))
+		sum := spec.summary(planned)
+		if n != nil {
+			sum += "\nAfterwards, mail each user who is done"
+			if n.toManager {
+				sum += " (their manager; users without one get no mail)"
+			}
+			sum += "."
+		}
+		e.note(sum)
 	}
 	ctx, err = e.approve(ctx, s, o.approval, planned, verb)
 	if err != nil {
 		return err
 	}
+	ticket, _ := history.TicketFrom(ctx)
 	if planned > 1 || o.Journal != "" {
-		return e.runBulk(ctx, s, verb, spec.operation(), jobs, o.bulkOptions)
+		res := e.runBulk(ctx, s, verb, spec.operation(), jobs, o.bulkOptions)
+		if n != nil && e.notifyDone(ctx, s, n, jobs, ticket) && res == nil {
+			return silentExit(ExitFailed)
+		}
+		return res
 	}
 	e.forEach(ctx, strings.ToLower(verb), jobs, true, func(ctx context.Context, j *job) error {
 		res, err := spec.run(ctx, s.Client, j.User.ID)
 		j.Result = res
 		return err
 	})
+	mails := map[*job]mailOutcome{}
+	mailFailed := false
+	if n != nil {
+		for _, j := range jobs {
+			if j.Err != nil || j.Result == nil {
+				continue
+			}
+			var planned mailOutcome
+			if p, ok := j.Plan.(userPlan); ok {
+				planned = p.mail
+			}
+			var tap *graph.TAP
+			if t, ok := passOf(j.Result); ok {
+				tap = &t
+			}
+			mails[j] = n.send(ctx, s.Client, j.User, planned, ticket, tap)
+			mailFailed = mailFailed || mails[j].failed()
+			if e.Flags.Output == "json" {
+				e.note(j.name() + ": " + mails[j].String())
+			}
+		}
+	}
 	if spec.tap != nil && e.Flags.Output == "table" {
 		e.printPasses(jobs)
 	}
-	return e.emitResults(verb, jobs, false, func(j *job) string {
+	res := e.emitResults(verb, jobs, false, func(j *job) string {
 		line := resultLine(j.Result)
+		if m, ok := mails[j]; ok {
+			line += "; " + m.String()
+		}
 		if tap, ok := passOf(j.Result); ok && e.Flags.Output == "csv" {
 			// CSV has no other place for it; the table printed it above.
 			line += "; pass " + tap.Value
 		}
 		return line
 	})
+	if res == nil && mailFailed {
+		// The change is made; the mail is not: say so in the exit code.
+		return silentExit(ExitFailed)
+	}
+	return res
 }
 
 // resumeRun finishes an interrupted bulk run of this command from its
@@ -285,6 +349,9 @@ func (e *Env) emitPlans(verb string, jobs []*job, spec resetSpec) error {
 		}
 		if p.TAP != nil {
 			v.Rows = append(v.Rows, []string{j.name(), fmt.Sprint(len(p.Delete) + 2), "issue pass", string(graph.KindTAP), describeTAP(p.TAP.request()), ""})
+		}
+		if p.MailTo != "" || p.MailNote != "" {
+			v.Rows = append(v.Rows, []string{j.name(), "", "notify", "", p.mail.planned(), ""})
 		}
 	}
 	if e.Flags.Output == "table" {
@@ -348,6 +415,9 @@ func (e *Env) writePlans(w io.Writer, jobs []*job, limit int) {
 		}
 		for _, k := range p.Keep {
 			rows = append(rows, []string{"", "keep", methodKindName(k.Method), k.Method.Detail + " · " + k.Reason})
+		}
+		if p.MailTo != "" || p.MailNote != "" {
+			rows = append(rows, []string{"", "notify", "", p.mail.planned()})
 		}
 		e.writeTableIndented(w, rows)
 	}

@@ -18,6 +18,20 @@ type userPlan struct {
 	graph.ResetPlan
 	Revoke bool     `json:"revokeSessions,omitempty"`
 	TAP    *planTAP `json:"temporaryAccessPass,omitempty"`
+	// MailTo is where the notification goes (--notify); MailNote why
+	// there is none.
+	MailTo   string `json:"notifyTo,omitempty"`
+	MailNote string `json:"notifyNote,omitempty"`
+	mail     mailOutcome
+}
+
+// setMail records the notification's recipient in the plan.
+func (p *userPlan) setMail(o mailOutcome) {
+	p.mail = o
+	p.MailTo = o.To
+	if o.Err != nil {
+		p.MailNote = oneLine(o.Err)
+	}
 }
 
 type planTAP struct {

@@ -3,9 +3,11 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/history"
 	"github.com/spf13/cobra"
 )
 
@@ -15,6 +17,8 @@ type tapJSON struct {
 	UserPrincipalName string `json:"userPrincipalName"`
 	graph.TAP
 	ExpiresDateTime time.Time `json:"expiresDateTime"`
+	// Notify is the notification mail's outcome (--notify).
+	Notify string `json:"notify,omitempty"`
 }
 
 func tapCmd(env *Env) *cobra.Command {
@@ -24,6 +28,7 @@ func tapCmd(env *Env) *cobra.Command {
 		start    string
 		a        approval
 		dryRun   bool
+		notify   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "tap USER",
@@ -65,6 +70,12 @@ func tapCmd(env *Env) *cobra.Command {
 			}
 			name := graph.CleanText(u.UserPrincipalName)
 			plan := fmt.Sprintf("Plan: issue a Temporary Access Pass for %s, %s.", name, describeTAP(req))
+			n := notifierFor(s, notifyFlagOf(cmd, notify), graph.NotifyTAP)
+			var to mailOutcome
+			if n != nil {
+				to = n.recipient(ctx, s.Client, u)
+				plan += "\n" + strings.ToUpper(to.planned()[:1]) + to.planned()[1:] + " (the pass itself is never mailed)."
+			}
 			if u.IsGuest() {
 				env.note("Note: " + name + " is a guest; Graph refuses passes for guests.")
 			}
@@ -88,11 +99,31 @@ func tapCmd(env *Env) *cobra.Command {
 				return err
 			}
 			doc := tapJSON{UserID: u.ID, UserPrincipalName: u.UserPrincipalName, TAP: tap, ExpiresDateTime: tap.Expires()}
-			return env.Emit(View{JSON: doc,
+			v := View{JSON: &doc,
 				Header: []string{"USER", "TEMPORARY ACCESS PASS", "VALID FROM", "EXPIRES", "ONE-TIME"},
 				Rows:   [][]string{{u.UserPrincipalName, tap.Value, fmtTime(tapStart(tap)), fmtTime(tap.Expires()), yesNo(tap.IsUsableOnce)}},
 				Text:   func(w io.Writer) { env.tapText(w, name, tap) },
-			})
+			}
+			var mailed mailOutcome
+			if n != nil {
+				ticket, _ := history.TicketFrom(ctx)
+				mailed = n.send(ctx, s.Client, u, to, ticket, &tap)
+				doc.Notify = mailed.String()
+				v.Header = append(v.Header, "NOTIFY")
+				v.Rows[0] = append(v.Rows[0], mailed.String())
+				v.Text = func(w io.Writer) {
+					env.tapText(w, name, tap)
+					fmt.Fprintf(w, "Notification: %s.\n", mailed.String())
+				}
+			}
+			if err := env.Emit(v); err != nil {
+				return err
+			}
+			if mailed.failed() {
+				// The pass is issued; the mail is not: say so in the exit code.
+				return silentExit(ExitFailed)
+			}
+			return nil
 		},
 	}
 	fl := cmd.Flags()
@@ -101,6 +132,7 @@ func tapCmd(env *Env) *cobra.Command {
 	fl.StringVar(&start, "start", "", "when the pass starts working (RFC 3339 or 2006-01-02 15:04; default now)")
 	addApprovalFlags(cmd, &a)
 	fl.BoolVar(&dryRun, "dry-run", false, "print the plan and change nothing")
+	addNotifyFlag(cmd, &notify)
 	return cmd
 }
 
