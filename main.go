@@ -57,6 +57,7 @@ func runTUI(ctx context.Context, s *cli.Session) error {
 		o.Checklist = p.VerificationChecklist
 		if p.Notify.Enabled {
 			o.NotifyFrom, o.NotifySubject, o.NotifyBody = p.Notify.Sender, p.Notify.Subject, p.Notify.Body
+			o.NotifyToManager = p.Notify.ToManager
 		}
 	}
 	return tui.Run(ctx, o)

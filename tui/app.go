@@ -62,6 +62,8 @@ type Options struct {
 	// signed-in user), subject and body as Go templates over
 	// graph.NotifyData (graph.BuildNotification). Empty uses its defaults.
 	NotifyFrom, NotifySubject, NotifyBody string
+	// NotifyToManager mails the user's manager instead of the user.
+	NotifyToManager bool
 	// Input and Output replace the terminal (tests).
 	Input  io.Reader
 	Output io.Writer

@@ -207,6 +207,7 @@ func (m Model) startAction(kind actions.Kind) (tea.Model, tea.Cmd) {
 			return m, m.setFlash("No mail: "+err.Error(), true)
 		}
 		op.Mail = mail
+		op.MailToManager = m.opts.NotifyToManager
 	case actions.Reregister:
 		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
 	}
@@ -356,6 +357,10 @@ func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
 		}
 	case actions.Notify:
 		p.Ops = []string{"send this mail to " + strings.Join(op.Mail.To, ", ")}
+		if op.MailToManager && len(targets) > 0 {
+			p.Ops = []string{"send this mail to the manager of " + graph.CleanText(targets[0].UserPrincipalName) +
+				" (looked up when sending; no manager: no mail)"}
+		}
 		from := op.Mail.From
 		if from == "" {
 			from = "your own mailbox"
@@ -529,6 +534,7 @@ func (m Model) startActionFor(kind actions.Kind, u graph.User) (tea.Model, tea.C
 			return m, m.setFlash("No mail: "+err.Error(), true)
 		}
 		op.Mail = mail
+		op.MailToManager = m.opts.NotifyToManager
 	}
 	return m.openConfirm(op, []graph.User{u})
 }

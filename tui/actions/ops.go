@@ -94,6 +94,9 @@ type Op struct {
 	WithTAP bool
 	// Mail is Notify's message; To is filled per target.
 	Mail graph.Mail
+	// MailToManager sends Mail to the target's manager instead (looked up
+	// when sending; no manager, no mail).
+	MailToManager bool
 	// Ticket and Checklist are what the confirmation collected: the
 	// ticket number or reason and the verification lines ticked. They go
 	// on the change's context (history.WithTicket) into the history.
