@@ -21,16 +21,10 @@ func auditCmd(env *Env) *cobra.Command {
 			"  mfadesk audit alice@contoso.com -o json | jq '.[] | {activityDateTime, activityDisplayName, initiatedBy}'",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			from, err := parseSince(since, time.Now())
-			if err != nil {
-				return Usagef("--since %w", err)
+			if err := checkUserQuery(args, since, top); err != nil {
+				return err
 			}
-			if top < 1 || top > 1000 {
-				return Usagef("--top %d: use 1 to 1000", top)
-			}
-			if _, err := graph.ParseTargetArgs(args); err != nil {
-				return Usage(err)
-			}
+			from, _ := parseSince(since, time.Now())
 			ctx := cmd.Context()
 			s, err := env.Session(ctx)
 			if err != nil {

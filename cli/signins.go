@@ -32,14 +32,8 @@ func signinsCmd(env *Env) *cobra.Command {
 			"  mfadesk signins alice@contoso.com --since 7d -o json | jq '.[] | {createdDateTime, code: .status.errorCode, hint: .hint}'",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := parseSince(since, time.Now()); err != nil {
-				return Usagef("--since %w", err)
-			}
-			if top < 1 || top > 1000 {
-				return Usagef("--top %d: use 1 to 1000", top)
-			}
-			if _, err := graph.ParseTargetArgs(args); err != nil {
-				return Usage(err)
+			if err := checkUserQuery(args, since, top); err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			s, err := env.Session(ctx)
@@ -159,3 +153,18 @@ func deviceText(d graph.Device) string {
 }
 
 func parens(s string) string { return "(" + s + ")" }
+
+// checkUserQuery checks what `signins` and `audit` share before anything is
+// asked of Graph: one user, a readable --since and a --top Graph accepts.
+func checkUserQuery(args []string, since string, top int) error {
+	if _, err := parseSince(since, time.Now()); err != nil {
+		return Usagef("--since %w", err)
+	}
+	if top < 1 || top > 1000 {
+		return Usagef("--top %d: use 1 to 1000", top)
+	}
+	if _, err := graph.ParseTargetArgs(args); err != nil {
+		return Usage(err)
+	}
+	return nil
+}

@@ -51,7 +51,7 @@ func Err(doing string, err error) (what, todo string) {
 		todo = "Wait a few seconds, then press ctrl+r to retry."
 	case errors.Is(err, graph.ErrNotFound):
 		what = doing + ": not found"
-		todo = "The user or method may have been deleted; press ctrl+r to refresh."
+		todo = "Graph has no such object now (changed since it was loaded, or never there); press ctrl+r to refresh."
 	case errors.Is(err, graph.ErrConflict):
 		what = doing + ": refused by Graph"
 		todo = "A precondition failed (e.g. the default method goes last); refresh and try again."
