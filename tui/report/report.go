@@ -123,6 +123,9 @@ type Model struct {
 
 	loading bool
 	err     error
+	// keep is the user to highlight again once the rows arrive (after a
+	// refresh emptied them).
+	keep string
 
 	cursor, offset, height int
 	w                      int
@@ -135,6 +138,12 @@ func New(m *marks.Set, now func() time.Time, loc *time.Location) Model {
 
 // SetData replaces the rows (the root loads the report page by page).
 func (m *Model) SetData(regs []*graph.Registration, loading bool, err error) {
+	// The highlighted user is looked up before the rows change: the view's
+	// indexes point into the old rows (a refresh replaces them with none).
+	if r, ok := m.Selected(); ok {
+		m.keep = r.ID
+	}
+	m.view = m.view[:0]
 	m.loading, m.err = loading, err
 	m.regs = regs
 	m.rows = make([]row, len(regs))
@@ -214,7 +223,7 @@ func (m Model) makeRow(r *graph.Registration) row {
 // apply recomputes the visible rows for the filter and sort, keeping the
 // highlighted user highlighted when still shown.
 func (m *Model) apply() {
-	keep := ""
+	keep := m.keep
 	if r, ok := m.Selected(); ok {
 		keep = r.ID
 	}
@@ -238,7 +247,7 @@ func (m *Model) apply() {
 	m.cursor = 0
 	for i, ri := range m.view {
 		if m.regs[ri].ID == keep {
-			m.cursor = i
+			m.cursor, m.keep = i, ""
 			break
 		}
 	}
