@@ -7,6 +7,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// maxUserPage is the largest $top list users accepts.
+const maxUserPage = 999
+
 func usersCmd(env *Env) *cobra.Command {
 	var top int
 	var all bool
@@ -18,7 +21,13 @@ func usersCmd(env *Env) *cobra.Command {
 		Example: "  mfadesk users alice\n  mfadesk users \"o'brien\" -o json | jq -r '.[].userPrincipalName'",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if top < 1 || top > 999 {
+			if all && !cmd.Flags().Changed("top") {
+				// Everything is wanted: the largest page list users
+				// accepts (api-reference/v1.0/api/user-list.md, $top
+				// 1 to 999), so 50,000 users take 51 requests, not 2,000.
+				top = maxUserPage
+			}
+			if top < 1 || top > maxUserPage {
 				return Usagef("--top %d: use 1 to 999", top)
 			}
 			s, err := env.Session(cmd.Context())
@@ -58,7 +67,7 @@ func usersCmd(env *Env) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&top, "top", 25, "users per page")
+	cmd.Flags().IntVar(&top, "top", 25, "users per page (with --all and no --top: 999, the largest)")
 	cmd.Flags().BoolVar(&all, "all", false, "fetch every page of matches")
 	return cmd
 }
