@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/mfadesk/mfadesk/graph"
 	"io"
 	"io/fs"
 	"os"
@@ -11,10 +10,14 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/internal/bounded"
 )
 
-// maxFileSize bounds what is read: a config file is a few kilobytes.
-const maxFileSize = 1 << 20
+// ConfigLimits bound what is read of a config file: it is a few kilobytes.
+// Past a limit the file is refused whole (README, "Many users from a CSV").
+var ConfigLimits = bounded.Limits{MaxBytes: 1 << 20, MaxLines: 20_000, MaxLineLen: 16 << 10}
 
 // Options says where to load from. The zero value loads the default path,
 // the process environment and no flags.
@@ -275,14 +278,24 @@ func readFile(path string) ([]byte, error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("config %s is a directory, not a file", path)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading config: %w", err)
+	// Streamed line by line within ConfigLimits: a config file is a few
+	// kilobytes, and --config /dev/zero must not fill memory.
+	br := bounded.NewReader(f, ConfigLimits)
+	var data []byte
+	for {
+		line, _, err := br.Line()
+		if err == io.EOF {
+			return data, nil
+		}
+		var le *bounded.LimitError
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("config %s: %w; that is not a config file", path, err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading config: %w", err)
+		}
+		data = append(append(data, line...), '\n')
 	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("config %s is larger than 1 MiB; that is not a config file", path)
-	}
-	return data, nil
 }
 
 // permissionWarning: the file holds no secret (that is refused), but it

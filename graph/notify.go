@@ -214,28 +214,60 @@ func notifyData(n Notification, ev NotifyEvent) NotifyData {
 	return d
 }
 
+// Limits on notification templates (README, "Many users from a CSV"): a
+// subject is one line, a body a page or two. The rendered mail is bounded
+// too, since a template can loop ({{range 1000000000}}).
+const (
+	MaxNotifySubject = 1 << 10
+	MaxNotifyBody    = 64 << 10
+	MaxNotifyMail    = 256 << 10
+)
+
+// errMailTooLarge stops a template whose output passes MaxNotifyMail.
+var errMailTooLarge = fmt.Errorf("the rendered mail is larger than %d KB", MaxNotifyMail>>10)
+
+// capWriter fails once more than max bytes are written.
+type capWriter struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (w *capWriter) Write(p []byte) (int, error) {
+	if w.buf.Len()+len(p) > w.max {
+		return 0, errMailTooLarge
+	}
+	return w.buf.Write(p)
+}
+
 // render executes one template. HTML bodies use html/template, so every
 // value is escaped for where it lands (text, attribute, URL).
 func render(name, src string, d NotifyData, html bool) (string, error) {
-	var buf bytes.Buffer
+	limit := MaxNotifyBody
+	if name == "subject" {
+		limit = MaxNotifySubject
+	}
+	if len(src) > limit {
+		return "", templateErr(name, fmt.Errorf("the template is %d bytes; the limit is %d KB", len(src), limit>>10))
+	}
+	buf := &capWriter{max: MaxNotifyMail}
 	if html {
 		t, err := htmltemplate.New(name).Option("missingkey=error").Parse(src)
 		if err != nil {
 			return "", templateErr(name, err)
 		}
-		if err := t.Execute(&buf, d); err != nil {
+		if err := t.Execute(buf, d); err != nil {
 			return "", templateErr(name, err)
 		}
-		return buf.String(), nil
+		return buf.buf.String(), nil
 	}
 	t, err := template.New(name).Option("missingkey=error").Parse(src)
 	if err != nil {
 		return "", templateErr(name, err)
 	}
-	if err := t.Execute(&buf, d); err != nil {
+	if err := t.Execute(buf, d); err != nil {
 		return "", templateErr(name, err)
 	}
-	return buf.String(), nil
+	return buf.buf.String(), nil
 }
 
 func templateErr(name string, err error) error {

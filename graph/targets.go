@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/mfadesk/mfadesk/internal/bounded"
 )
 
 // Target is one user a bulk command should act on, as the operator gave it:
@@ -66,6 +67,20 @@ func (e *TargetError) Error() string {
 // (case-insensitive), as the common PowerShell scripts write them.
 var AcceptedTargetHeaders = []string{"ObjectId", "Id", "UserPrincipalName"}
 
+// Limits on a target CSV (CLI --csv, the TUI's L). A list of users is a few
+// megabytes at most: 100,000 users by object id and UPN is about 7 MB. Past
+// any limit the whole file is refused, having held at most one line in
+// memory, so /dev/zero or an endless pipe cannot exhaust the machine.
+const (
+	MaxTargetBytes   = 10 << 20
+	MaxTargetRows    = 100_000
+	MaxTargetLineLen = 4 << 10
+)
+
+// TargetLimits are the limits above, as the bounded reader takes them.
+var TargetLimits = bounded.Limits{MaxBytes: MaxTargetBytes, MaxLineLen: MaxTargetLineLen,
+	Stated: "10 MB, 100,000 users, 4 KB per line"}
+
 // ParseTargets reads a CSV list of users: a header row with an ObjectId or Id
 // column (object ids) and/or a UserPrincipalName column, then one user per
 // row. It tolerates a UTF-8 BOM, CRLF line ends, quoted fields, blank lines,
@@ -74,18 +89,23 @@ var AcceptedTargetHeaders = []string{"ObjectId", "Id", "UserPrincipalName"}
 // once, with a warning naming the lines. If any row is malformed the whole
 // list is rejected with a *TargetError naming every bad line, so a bulk
 // change never starts from a half-valid file.
+//
+// One line is one row: a quoted field may not span lines. A field that
+// does is almost always an unclosed quote ("Smith, John), which a CSV
+// reader would otherwise read on to the next quote, silently swallowing the
+// users between; so each line is parsed on its own and a quote left open
+// at its end rejects the file, naming the line. The file is read streaming
+// within TargetLimits and MaxTargetRows.
 func ParseTargets(r io.Reader) ([]Target, []TargetWarning, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, nil, fmt.Errorf("line 1: reading the CSV: %w", err)
+	br := bounded.NewReader(r, TargetLimits)
+	tooLarge := func(err error) error {
+		var le *bounded.LimitError
+		if errors.As(err, &le) {
+			return &TargetError{Source: "CSV", Bad: []BadTarget{{Line: le.Line,
+				Reason: le.Reason() + ": is this a list of users?"}}}
+		}
+		return fmt.Errorf("line %d: reading the CSV: %w", br.LineNumber(), err)
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = targetSeparator(data)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
 
 	headerErr := func(line int, format string, args ...any) error {
 		return &TargetError{Source: "CSV", Bad: []BadTarget{{Line: line,
@@ -93,22 +113,30 @@ func ParseTargets(r io.Reader) ([]Target, []TargetWarning, error) {
 				strings.Join(AcceptedTargetHeaders[:2], ", ") + " or " + AcceptedTargetHeaders[2] + " column"}}}
 	}
 
-	// Header: the first record that is not PowerShell's "#TYPE ..." line.
-	var header []string
-	headerLine := 1
+	// Header: the first non-blank line that is not PowerShell's "#TYPE ...".
+	var (
+		header     []string
+		headerLine int
+		sep        rune
+	)
 	for {
-		rec, err := cr.Read()
+		raw, line, err := br.Line()
 		if err == io.EOF {
 			return nil, nil, headerErr(1, "the file is empty")
 		}
 		if err != nil {
-			return nil, nil, targetCSVError(err)
+			return nil, nil, tooLarge(err)
 		}
-		headerLine, _ = cr.FieldPos(0)
-		if len(rec) > 0 && strings.HasPrefix(strings.TrimSpace(rec[0]), "#TYPE") {
+		text := strings.TrimSpace(string(raw))
+		if text == "" || strings.HasPrefix(text, "#TYPE") {
 			continue
 		}
-		header = append([]string(nil), rec...)
+		sep = targetSeparator(text)
+		rec, reason := targetSplit(string(raw), sep)
+		if reason != "" {
+			return nil, nil, &TargetError{Source: "CSV", Bad: []BadTarget{{Line: line, Reason: reason}}}
+		}
+		header, headerLine = rec, line
 		break
 	}
 
@@ -138,6 +166,7 @@ func ParseTargets(r io.Reader) ([]Target, []TargetWarning, error) {
 	var (
 		targets []Target
 		bad     []BadTarget
+		rows    int
 		seen    = map[string]int{} // lowercased value -> index in targets
 		dups    = map[int][]int{}  // index in targets -> lines that repeated it
 	)
@@ -148,14 +177,26 @@ func ParseTargets(r io.Reader) ([]Target, []TargetWarning, error) {
 		return strings.TrimSpace(rec[col])
 	}
 	for {
-		rec, err := cr.Read()
+		raw, line, err := br.Line()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, targetCSVError(err)
+			return nil, nil, tooLarge(err)
 		}
-		line, _ := cr.FieldPos(0)
+		if strings.TrimSpace(string(raw)) == "" {
+			continue
+		}
+		if rows++; rows > MaxTargetRows {
+			return nil, nil, &TargetError{Source: "CSV", Bad: []BadTarget{{Line: line,
+				Reason: fmt.Sprintf("more than %s users (the limits are %s); the whole file is refused: split it",
+					bounded.Count(MaxTargetRows), TargetLimits)}}}
+		}
+		rec, reason := targetSplit(string(raw), sep)
+		if reason != "" {
+			bad = append(bad, BadTarget{Line: line, Reason: reason})
+			continue
+		}
 		if targetBlank(rec) {
 			continue
 		}
@@ -210,6 +251,58 @@ func ParseTargets(r io.Reader) ([]Target, []TargetWarning, error) {
 	}
 	warnings = append(warnings, targetDuplicates(targets, dups)...)
 	return targets, warnings, nil
+}
+
+// targetSplit parses one line as one CSV record. A quote left open at the
+// end of the line (a field that would span lines) or a stray quote after a
+// quoted field is a reason to reject the line; a quote inside an unquoted
+// field (O"Brien in a name column) is read as it stands.
+func targetSplit(line string, sep rune) ([]string, string) {
+	read := func(lazy bool) ([]string, error) {
+		cr := csv.NewReader(strings.NewReader(line))
+		cr.Comma = sep
+		cr.FieldsPerRecord = -1
+		cr.LazyQuotes = lazy
+		return cr.Read()
+	}
+	rec, err := read(false)
+	if err == io.EOF {
+		return nil, ""
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote) {
+		rec, err = read(true)
+	}
+	if err != nil {
+		if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote) {
+			if targetQuoteOpen(line, sep) {
+				return nil, "a quoted field is not closed on this line (an unclosed quote; a field may not span lines), so the users after it would be swallowed: check the quotes"
+			}
+			return nil, "a stray quote after a quoted field: check the quotes"
+		}
+		return nil, "unreadable CSV: " + err.Error() + " (check the quotes)"
+	}
+	return rec, ""
+}
+
+// targetQuoteOpen reports whether a quoted field is still open at the end of
+// line (a CSV reader would carry on into the next line).
+func targetQuoteOpen(line string, sep rune) bool {
+	fieldStart, quoted := true, false
+	for i := 0; i < len(line); i++ {
+		c := rune(line[i])
+		switch {
+		case quoted && c == '"' && i+1 < len(line) && line[i+1] == '"':
+			i++ // an escaped quote
+		case quoted && c == '"':
+			quoted = false
+		case quoted:
+		case fieldStart && c == '"':
+			quoted = true
+		}
+		fieldStart = !quoted && c == sep
+	}
+	return quoted
 }
 
 // ParseTargetArgs checks users given as command-line arguments (object ids or
@@ -291,22 +384,9 @@ func targetIsAlnum(c byte) bool {
 
 // targetSeparator picks ';' when the header line has semicolons and no commas
 // (Export-Csv -UseCulture, Excel in many European locales), ',' otherwise.
-func targetSeparator(data []byte) rune {
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 || bytes.HasPrefix(line, []byte("#TYPE")) {
-			continue
-		}
-		if bytes.IndexByte(line, ';') >= 0 && bytes.IndexByte(line, ',') < 0 {
-			return ';'
-		}
-		return ','
+func targetSeparator(header string) rune {
+	if strings.ContainsRune(header, ';') && !strings.ContainsRune(header, ',') {
+		return ';'
 	}
 	return ','
 }
@@ -318,15 +398,6 @@ func targetBlank(rec []string) bool {
 		}
 	}
 	return true
-}
-
-func targetCSVError(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &TargetError{Source: "CSV", Bad: []BadTarget{{Line: pe.StartLine,
-			Reason: "unreadable CSV: " + pe.Err.Error() + " (check the quotes)"}}}
-	}
-	return fmt.Errorf("line 1: reading the CSV: %w", err)
 }
 
 func targetDuplicates(targets []Target, dups map[int][]int) []TargetWarning {

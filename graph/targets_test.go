@@ -3,6 +3,7 @@ package graph
 import (
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -284,4 +285,75 @@ func FuzzParseTargets(f *testing.F) {
 			seen[k] = true
 		}
 	})
+}
+
+// An unclosed quote in another column must not swallow the users after it:
+// a CSV reader reads on to the next quote, so this file was once read as one
+// user (alice) instead of four.
+func TestParseTargetsUnclosedQuoteIsReported(t *testing.T) {
+	in := "UserPrincipalName,DisplayName\n" +
+		"alice@contoso.com,\"Smith, John\n" +
+		"bob@contoso.com,Bob\n" +
+		"carol@contoso.com,Carol\n" +
+		"dan@contoso.com,\"Dan, \"\"D\"\"\"\n"
+	got, _, err := ParseTargets(strings.NewReader(in))
+	var te *TargetError
+	if !errors.As(err, &te) || len(te.Bad) != 1 || te.Bad[0].Line != 2 {
+		t.Fatalf("got %v, err %v; want line 2 rejected", got, err)
+	}
+	if !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "not closed") {
+		t.Errorf("error = %v", err)
+	}
+	// A quoted field that spans lines is the same thing to us.
+	_, _, err = ParseTargets(strings.NewReader("UserPrincipalName,Note\nalice@contoso.com,\"two\nlines\"\nbob@contoso.com,x\n"))
+	if !errors.As(err, &te) || te.Bad[0].Line != 2 {
+		t.Fatalf("err = %v", err)
+	}
+	// Every row is one line: four lines, four users.
+	got, _, err = ParseTargets(strings.NewReader(strings.Replace(in, "\"Smith, John\n", "\"Smith, John\"\n", 1)))
+	if err != nil || len(got) != 4 || got[3].Line != 5 {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	// A quote inside an unquoted field is read as it stands.
+	got, _, err = ParseTargets(strings.NewReader("UserPrincipalName,Name\nalice@contoso.com,O\"Brien\n"))
+	if err != nil || len(got) != 1 {
+		t.Fatalf("got %v, %v", got, err)
+	}
+}
+
+// endlessReader never ends, like /dev/zero or a pipe nobody closes.
+type endlessReader struct{ pattern string }
+
+func (e *endlessReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.pattern[i%len(e.pattern)]
+	}
+	return len(p), nil
+}
+
+func TestParseTargetsBounded(t *testing.T) {
+	row := ",user@contoso.com\n" // 18 bytes; repeats are fine, the limit comes first
+	for name, tc := range map[string]struct {
+		r    io.Reader
+		want string
+	}{
+		"/dev/zero": {&endlessReader{"\x00"}, "line 1: longer than 4 KB"},
+		"endless rows": {io.MultiReader(strings.NewReader("ObjectId,UserPrincipalName\n"), &endlessReader{row}),
+			"line 100002: more than 100,000 users"},
+		"endless blank lines": {io.MultiReader(strings.NewReader("ObjectId\n"), &endlessReader{"\n"}),
+			"more than 10 MB in all"},
+		"one long line": {strings.NewReader("UserPrincipalName\n" + strings.Repeat("a", 5000) + "@contoso.com\n"),
+			"line 2: longer than 4 KB"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, _, err := ParseTargets(tc.r)
+			var te *TargetError
+			if !errors.As(err, &te) || got != nil {
+				t.Fatalf("got %d targets, err %v", len(got), err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
 }
