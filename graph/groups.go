@@ -47,10 +47,16 @@ func (c *MSGraph) GroupMembers(ctx context.Context, group string) ([]User, error
 		}
 	}
 	top := int32(999)
+	count := true
 	cctx, ci := withCallInfo(ctx)
+	// The /graph.user cast is an advanced query: Graph needs
+	// ConsistencyLevel: eventual and $count=true with it, on every page
+	// (api-reference/v1.0/api/group-list-transitivemembers.md).
 	res, err := c.groupsRoot().ByGroupId(id).TransitiveMembers().GraphUser().Get(cctx,
 		&groups.ItemTransitiveMembersGraphUserRequestBuilderGetRequestConfiguration{
-			QueryParameters: &groups.ItemTransitiveMembersGraphUserRequestBuilderGetQueryParameters{Select: groupMemberSelect, Top: &top}})
+			Headers: eventualHeaders(),
+			QueryParameters: &groups.ItemTransitiveMembersGraphUserRequestBuilderGetQueryParameters{
+				Select: groupMemberSelect, Top: &top, Count: &count}})
 	var out []User
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
@@ -92,7 +98,8 @@ func (c *MSGraph) GroupMembers(ctx context.Context, group string) ([]User, error
 			return nil, err
 		}
 		cctx, ci = withCallInfo(ctx)
-		res, err = groups.NewItemTransitiveMembersGraphUserRequestBuilder(*next, c.adapter).Get(cctx, nil)
+		res, err = groups.NewItemTransitiveMembersGraphUserRequestBuilder(*next, c.adapter).Get(cctx,
+			&groups.ItemTransitiveMembersGraphUserRequestBuilderGetRequestConfiguration{Headers: eventualHeaders()})
 	}
 	if out == nil {
 		out = []User{}

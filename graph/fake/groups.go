@@ -364,6 +364,10 @@ var directoryObjectProps = func() []string {
 	return out
 }()
 
+var ruleCastAdvanced = docRule("groups.cast-needs-advanced-query",
+	"an OData cast on (transitive)members (/microsoft.graph.user) needs ConsistencyLevel: eventual and $count=true",
+	"api-reference/v1.0/api/group-list-transitivemembers.md")
+
 // groupMembers answers GET /groups/{id}/members and /transitiveMembers,
 // as directoryObjects (each with @odata.type) or, with usersOnly (the
 // /microsoft.graph.user cast), as users. $filter is understood on the
@@ -372,9 +376,16 @@ func (t *Tenant) groupMembers(rc *reqCtx, id string, transitive, usersOnly bool)
 	if r := t.authorize(rc, OpReadGroups, nil); r != nil {
 		return *r
 	}
-	count, _, bad := countParam(rc)
+	count, eventual, bad := countParam(rc)
 	if bad != nil {
 		return *bad
+	}
+	if usersOnly && (!eventual || !count) {
+		// api-reference/v1.0/api/group-list-transitivemembers.md: "To filter
+		// the results on the OData type ... you must use the advanced query
+		// parameters. That is, the ConsistencyLevel header set to eventual
+		// and the $count=true query string."
+		return rc.fail(400, "Request_UnsupportedQuery", "An OData cast on a directory object collection needs the ConsistencyLevel: eventual header and $count=true (advanced query).")
 	}
 	for _, p := range []string{"$search", "$orderby", "$expand"} {
 		if rc.q.Get(p) != "" {
