@@ -195,11 +195,11 @@ func operatorSection(op graph.Operator) DoctorOperator {
 // actionsFor applies the permission table to the operator.
 func actionsFor(op graph.Operator, readOnly bool, readOnlyWhy string) []DoctorAction {
 	var out []DoctorAction
-	admin := &graph.Registration{IsAdmin: true}
+	admin := graph.AnyAdminTarget()
 	for _, r := range graph.Requirements() {
 		a := DoctorAction{Action: r.Action, Label: r.Label, Note: r.Note}
 		a.Available, a.Missing = op.Allows(r.Action, nil)
-		if a.Available && len(r.AdminRoles) > 0 && !op.IsApp {
+		if a.Available && r.Target != graph.TargetAny && !op.IsApp {
 			ok, why := op.Allows(r.Action, admin)
 			a.OnAdmins, a.AdminsMissing = &ok, why
 		}

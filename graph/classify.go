@@ -31,34 +31,55 @@ const (
 	opPolicyRead
 )
 
-// needs names what would allow a denied call of this kind.
+// kindActions maps the operation families to the permission table's rows
+// (permissions.go), so a refusal names what the table says allows it.
+var kindActions = map[opKind]Action{
+	opRead:            ActionReadUsers,
+	opMethodsRead:     ActionReadMethods,
+	opMethodsWrite:    ActionDeleteMethod,
+	opReports:         ActionReport,
+	opSignIns:         ActionSignIns,
+	opAudit:           ActionAudit,
+	opRevoke:          ActionRevoke,
+	opPerUserMFARead:  ActionReadPerUser,
+	opPerUserMFAWrite: ActionPerUserMFA,
+	opMail:            ActionSendMail,
+}
+
+// targetTables' names, as a refusal explains them.
+var targetRuleNames = map[TargetRule]string{
+	TargetSensitive:     "Entra's \"Who can perform sensitive actions\" table",
+	TargetPasswordReset: "Entra's \"Who can reset passwords\" table",
+}
+
+// needs names what would allow a denied call of this kind, from the
+// permission table: the least privileged delegated permission and the roles
+// (and, when the target's roles matter, which table decides whom each role
+// may change).
 func (k opKind) needs() string {
-	const target = "Privileged Authentication Administrator when the target is an admin"
 	switch k {
-	case opRead:
-		return "User.Read.All (or User.ReadBasic.All)"
-	case opMethodsRead:
-		return "UserAuthenticationMethod.Read.All and the Authentication Administrator role (" + target + ")"
-	case opMethodsWrite:
-		return "UserAuthenticationMethod.ReadWrite.All and the Authentication Administrator role (" + target + ")"
-	case opReports:
-		return "AuditLog.Read.All and the Reports Reader, Security Reader or Global Reader role"
-	case opSignIns, opAudit:
-		return "AuditLog.Read.All and the Reports Reader or Security Reader role"
-	case opRevoke:
-		return "User.RevokeSessions.All and the Helpdesk Administrator role (" + target + ")"
-	case opPerUserMFARead:
-		return "Policy.Read.All and the Authentication Administrator role (" + target + ")"
-	case opPerUserMFAWrite:
-		return "Policy.ReadWrite.AuthenticationMethod and the Authentication Administrator role (" + target + ")"
-	case opMail:
-		return "Mail.Send"
 	case opMe:
 		return "User.Read"
 	case opPolicyRead:
 		return "Policy.Read.AuthenticationMethod (or Policy.Read.All) and, for a user, the Global Reader or Authentication Policy Administrator role"
 	}
-	return ""
+	a, ok := kindActions[k]
+	if !ok {
+		return ""
+	}
+	r, _ := RequirementFor(a)
+	out := r.Delegated[0]
+	if len(r.Roles) > 0 {
+		names := make([]string, len(r.Roles))
+		for i, id := range r.Roles {
+			names[i] = RoleName(id)
+		}
+		out += " and the " + orList(names) + " role"
+	}
+	if n := targetRuleNames[r.Target]; n != "" {
+		out += " (which users each role may change: " + n + ")"
+	}
+	return out
 }
 
 // classify turns whatever a call returned into a *Error. ctx is the call's

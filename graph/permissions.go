@@ -87,9 +87,15 @@ func roleID(name string) string {
 // Requirement is what one action needs, from Microsoft's Graph API
 // permission pages (least privileged first). A delegated operator needs one
 // of Delegated in `scp` AND, unless Roles is empty, one of Roles in `wids`;
-// when the target is an admin, one of AdminRoles instead. An app-only
-// operator needs one of Application in `roles` (directory roles do not apply
-// to app permissions).
+// Target then says which table decides whether that role may act on the
+// target user (roles.go). An app-only operator needs one of Application in
+// `roles` (directory roles do not apply to app permissions).
+//
+// This is the one table: doctor, the TUI's pre-checks, the scopes mfadesk
+// asks for (auth.DelegatedPermissions) and the "needs ..." of a refused call
+// (classify.go) all read it. The fake tenant keeps its own enforcement
+// (graph/fake/auth.go), each rule citing the same pages, and
+// TestAllowsMatchesFake holds the two together.
 type Requirement struct {
 	Action Action `json:"action"`
 	// Label is the human name ("reset MFA").
@@ -102,22 +108,42 @@ type Requirement struct {
 	// Roles are directory role template ids, least privileged first. Empty:
 	// any signed-in member (e.g. reading users, sending one's own mail).
 	Roles []string `json:"roles,omitempty"`
-	// AdminRoles replace Roles when the target user holds an admin role.
-	// Empty: the target makes no difference.
-	AdminRoles []string `json:"adminRoles,omitempty"`
+	// Target names the table deciding which users each of Roles may act
+	// on; TargetAny: every user.
+	Target TargetRule `json:"target,omitempty"`
 	// Note is shown by doctor and the README ("needs Entra ID P1").
 	Note string `json:"note,omitempty"`
 	// Also are actions this one performs as well, each with its own
 	// requirement (re-registration revokes sessions): Allows needs them all.
 	Also []Action `json:"also,omitempty"`
+	// Source is the documentation the row follows (docs-contrib paths,
+	// learn.microsoft.com pages).
+	Source []string `json:"source"`
 }
 
-// Writes to another admin's credentials: only these two roles (Microsoft:
-// "Authentication Administrator ... for non-administrators only").
-var adminCredentialRoles = []string{RolePrivilegedAuthAdmin, RoleGlobalAdmin}
-
 var methodWrite = []string{"UserAuthenticationMethod.ReadWrite.All"}
+
+// Writing another user's methods: "The following least privileged roles
+// are supported: Authentication Administrator, Privileged Authentication
+// Administrator" (every per-kind delete page and the TAP create page
+// include rbac-authentication-methods-apis-write-others), which among them
+// may touch whom is the sensitive-actions table.
 var methodWriteRoles = []string{RoleAuthAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin}
+
+// The pages a methods write follows, one per kind mfadesk deletes.
+var methodWriteSources = []string{
+	"api-reference/v1.0/includes/rbac-for-apis/rbac-authentication-methods-apis-write-others.md",
+	"api-reference/v1.0/api/phoneauthenticationmethod-delete.md",
+	"api-reference/v1.0/api/microsoftauthenticatorauthenticationmethod-delete.md",
+	"api-reference/v1.0/api/softwareoathauthenticationmethod-delete.md",
+	"api-reference/v1.0/api/fido2authenticationmethod-delete.md",
+	"api-reference/v1.0/api/emailauthenticationmethod-delete.md",
+	"api-reference/v1.0/api/temporaryaccesspassauthenticationmethod-delete.md",
+	"api-reference/v1.0/api/windowshelloforbusinessauthenticationmethod-delete.md",
+	"api-reference/v1.0/api/platformcredentialauthenticationmethod-delete.md",
+	"api-reference/beta/api/hardwareoathauthenticationmethod-delete.md",
+	SourcePrivilegedRoles + "#who-can-perform-sensitive-actions",
+}
 
 // Reports and audit logs: "Reports Reader, Security Reader, Security
 // Administrator, Global Reader" (plus Global Administrator).
@@ -132,29 +158,34 @@ var requirements = []Requirement{
 		// signInSessionsValidFromDateTime, which the helpdesk needs.
 		Delegated:   []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
 		Application: []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
+		Source:      []string{"api-reference/v1.0/api/user-get.md", "api-reference/v1.0/api/user-list.md"},
 	},
 	{
 		Action: ActionReadMethods, Label: "read authentication methods",
 		Delegated:   []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"},
 		Application: []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"},
-		// Reading is not limited by the target's roles (writing is).
+		// "Global Reader, Authentication Administrator, Privileged
+		// Authentication Administrator"; reading is not limited by the
+		// target's roles (writing is).
 		Roles: []string{RoleGlobalReader, RoleAuthAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
 		Note:  "an Authentication Administrator sees masked phone numbers",
+		Source: []string{"api-reference/v1.0/includes/rbac-for-apis/rbac-authentication-methods-apis-read-others.md",
+			"api-reference/v1.0/api/authentication-list-methods.md", "api-reference/beta/api/authentication-list-methods.md"},
 	},
 	{
 		Action: ActionDeleteMethod, Label: "delete a method", Write: true,
 		Delegated: methodWrite, Application: methodWrite,
-		Roles: methodWriteRoles, AdminRoles: adminCredentialRoles,
+		Roles: methodWriteRoles, Target: TargetSensitive, Source: methodWriteSources,
 	},
 	{
 		Action: ActionReset, Label: "reset MFA", Write: true,
 		Delegated: methodWrite, Application: methodWrite,
-		Roles: methodWriteRoles, AdminRoles: adminCredentialRoles,
+		Roles: methodWriteRoles, Target: TargetSensitive, Source: methodWriteSources,
 	},
 	{
 		Action: ActionReregister, Label: "require re-registration", Write: true,
 		Delegated: methodWrite, Application: methodWrite,
-		Roles: methodWriteRoles, AdminRoles: adminCredentialRoles,
+		Roles: methodWriteRoles, Target: TargetSensitive, Source: methodWriteSources,
 		// graph.Reregister revokes the sessions after deleting methods.
 		Also: []Action{ActionRevoke},
 	},
@@ -164,33 +195,52 @@ var requirements = []Requirement{
 		// consents often only have User.ReadWrite.All.
 		Delegated:   []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
 		Application: []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
-		// microsoft.directory/users/invalidateAllRefreshTokens.
-		Roles:      []string{RoleHelpdeskAdmin, RoleAuthAdmin, RoleUserAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
-		AdminRoles: adminCredentialRoles,
-		Note:       "does nothing for guests (they sign in at home)",
+		// microsoft.directory/users/invalidateAllRefreshTokens: the columns
+		// of "Who can reset passwords" ("reset passwords and invalidate
+		// refresh tokens"), each for the targets its column lists.
+		Roles: []string{RolePasswordAdmin, RoleHelpdeskAdmin, RoleAuthAdmin, RoleUserAdmin,
+			RolePrivilegedAuthAdmin, RoleGlobalAdmin},
+		Target: TargetPasswordReset,
+		Note:   "does nothing for guests (they sign in at home)",
+		Source: []string{"api-reference/v1.0/api/user-revokesigninsessions.md",
+			SourcePrivilegedRoles + "#who-can-reset-passwords"},
 	},
 	{
 		Action: ActionTAP, Label: "issue a Temporary Access Pass", Write: true,
 		Delegated: methodWrite, Application: methodWrite,
-		Roles: methodWriteRoles, AdminRoles: adminCredentialRoles,
+		Roles: methodWriteRoles, Target: TargetSensitive,
 		Note: "also needs the TAP method enabled in the authentication methods policy",
+		Source: []string{"api-reference/v1.0/api/authentication-post-temporaryaccesspassmethods.md",
+			"api-reference/v1.0/includes/rbac-for-apis/rbac-authentication-methods-apis-write-others.md",
+			SourcePrivilegedRoles + "#who-can-perform-sensitive-actions"},
 	},
 	{
 		Action: ActionReadPerUser, Label: "read per-user MFA state",
 		Delegated:   []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"},
 		Application: []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"},
-		Roles:       []string{RoleGlobalReader, RoleAuthPolicyAdmin, RoleAuthAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
-		Note:        "beta API",
+		// "at least the Global Reader or Authentication Policy
+		// Administrator role"; the authentication administrators are not
+		// named ("Manage per-user MFA: No" in the Entra role comparison).
+		Roles: []string{RoleGlobalReader, RoleAuthPolicyAdmin, RoleGlobalAdmin},
+		Note:  "beta API",
+		Source: []string{"api-reference/beta/api/authentication-get.md",
+			"api-reference/beta/includes/permissions/authentication-get-3-permissions.md",
+			"api-reference/beta/includes/rbac-for-apis/rbac-authentication-methods-policy-apis-read.md"},
 	},
 	{
 		Action: ActionPerUserMFA, Label: "set per-user MFA", Write: true,
 		Delegated:   []string{"Policy.ReadWrite.AuthenticationMethod"},
 		Application: []string{"Policy.ReadWrite.AuthenticationMethod"},
-		// The API page names Authentication Policy Administrator; the
-		// authentication admin roles hold strongAuthentication/update too.
-		Roles:      []string{RoleAuthPolicyAdmin, RoleAuthAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
-		AdminRoles: []string{RoleAuthPolicyAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
-		Note:       "beta API",
+		// "Authentication Policy Administrator is the least privileged
+		// role"; for every user (the role comparison says "Yes", not "for
+		// some users"). Authentication and Privileged Authentication
+		// Administrators: "Manage per-user MFA: No".
+		Roles: []string{RoleAuthPolicyAdmin, RoleGlobalAdmin},
+		Note:  "beta API",
+		Source: []string{"api-reference/beta/api/authentication-update.md",
+			"api-reference/beta/includes/permissions/authentication-update-3-permissions.md",
+			"api-reference/beta/includes/rbac-for-apis/rbac-authentication-methods-policy-apis-write.md",
+			SourcePrivilegedRoles + "#compare-authentication-roles"},
 	},
 	{
 		Action: ActionSignIns, Label: "read sign-in logs",
@@ -198,18 +248,21 @@ var requirements = []Requirement{
 		Application: []string{"AuditLog.Read.All", "Directory.Read.All"},
 		Roles:       reportRoles,
 		Note:        "needs Entra ID P1 in the tenant",
+		Source:      []string{"api-reference/v1.0/api/signin-list.md", "api-reference/beta/api/signin-list.md"},
 	},
 	{
 		Action: ActionAudit, Label: "read directory audit",
 		Delegated:   []string{"AuditLog.Read.All", "Directory.Read.All"},
 		Application: []string{"AuditLog.Read.All", "Directory.Read.All"},
 		Roles:       reportRoles,
+		Source:      []string{"api-reference/v1.0/api/directoryaudit-list.md"},
 	},
 	{
 		Action: ActionReport, Label: "registration report",
 		Delegated:   []string{"AuditLog.Read.All", "UserAuthenticationMethod.Read.All"},
 		Application: []string{"AuditLog.Read.All", "UserAuthenticationMethod.Read.All"},
 		Roles:       reportRoles,
+		Source:      []string{"api-reference/v1.0/api/authenticationmethodsroot-list-userregistrationdetails.md"},
 	},
 	{
 		Action: ActionSendMail, Label: "send notification mail", Write: true,
@@ -218,6 +271,7 @@ var requirements = []Requirement{
 		Delegated:   []string{"Mail.Send", "Mail.Send.Shared"},
 		Application: []string{"Mail.Send"},
 		Note:        "app-only Mail.Send can send as any mailbox unless an Exchange application access policy limits it",
+		Source:      []string{"api-reference/v1.0/api/user-sendmail.md"},
 	},
 }
 
@@ -249,16 +303,16 @@ func (a Action) IsWrite() bool {
 }
 
 // Allows reports whether the operator may do a to target (nil: any or an
-// unknown user, so the admin-target rule is not applied). When not, why
-// names exactly the missing permission or role, e.g. `needs delegated
-// permission UserAuthenticationMethod.ReadWrite.All` or `the target is an
-// admin: needs the Privileged Authentication Administrator or Global
-// Administrator role`. Read-only mode is the caller's business.
+// unknown user, so no target rule is applied). When not, why names exactly
+// the missing permission or role, e.g. `needs delegated permission
+// UserAuthenticationMethod.ReadWrite.All` or `the target holds the Security
+// Administrator role: needs the Privileged Authentication Administrator or
+// Global Administrator role`. Read-only mode is the caller's business.
 //
 // A delegated operator known without a token (the in-process demo sends
 // none, so neither scopes nor app roles are known) is not refused for
 // permissions: only roles are checked. A real user token always has scp.
-func (o Operator) Allows(a Action, target *Registration) (ok bool, why string) {
+func (o Operator) Allows(a Action, target *TargetRoles) (ok bool, why string) {
 	r, known := RequirementFor(a)
 	if !known {
 		return false, "unknown action " + string(a)
@@ -275,7 +329,7 @@ func (o Operator) Allows(a Action, target *Registration) (ok bool, why string) {
 }
 
 // allows checks one requirement row (without Also).
-func (o Operator) allows(r Requirement, target *Registration) (ok bool, why string) {
+func (o Operator) allows(r Requirement, target *TargetRoles) (ok bool, why string) {
 	if o.IsApp {
 		// An app always has a token; no roles claim means no permissions.
 		if !hasAny(o.AppRoles, r.Application) {
@@ -288,28 +342,25 @@ func (o Operator) allows(r Requirement, target *Registration) (ok bool, why stri
 			return false, "needs delegated permission " + orList(r.Delegated)
 		}
 	}
-	roles := r.Roles
-	adminTarget := target != nil && target.IsAdmin && len(r.AdminRoles) > 0
-	if adminTarget {
-		roles = r.AdminRoles
-	}
-	if len(roles) == 0 {
+	if len(r.Roles) == 0 {
 		return true, ""
 	}
 	held := o.roleIDs()
-	for _, id := range roles {
+	holds := false
+	for _, id := range r.Roles {
 		if slices.Contains(held, id) {
-			return true, ""
+			holds = true
+			break
 		}
 	}
-	names := make([]string, len(roles))
-	for i, id := range roles {
-		names[i] = RoleName(id)
+	if !holds {
+		names := make([]string, len(r.Roles))
+		for i, id := range r.Roles {
+			names[i] = RoleName(id)
+		}
+		return false, "needs the " + orList(names) + " role"
 	}
-	if adminTarget {
-		return false, "the target is an admin: needs the " + orList(names) + " role"
-	}
-	return false, "needs the " + orList(names) + " role"
+	return targetOK(r, held, target)
 }
 
 // roleIDs merges wids and the role display names Graph returned, as
@@ -370,4 +421,37 @@ func orList(xs []string) string {
 		return xs[0]
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}
+
+// DelegatedScopes is the least privileged set of delegated permissions
+// covering every row of the table (read-only: the reads only), without
+// notification mail, which is asked for only when configured. A read
+// covered by a write's permission (UserAuthenticationMethod.ReadWrite.All
+// covers reading methods) adds nothing.
+func DelegatedScopes(readOnly bool) []string {
+	var writes []string
+	if !readOnly {
+		for _, r := range requirements {
+			if r.Write && r.Action != ActionSendMail {
+				writes = append(writes, r.Delegated[0])
+			}
+		}
+	}
+	var out []string
+	for _, r := range requirements {
+		if r.Action == ActionSendMail || (readOnly && r.Write) {
+			continue
+		}
+		pick := r.Delegated[0]
+		for _, w := range writes {
+			if slices.Contains(r.Delegated, w) {
+				pick = w
+				break
+			}
+		}
+		if !slices.Contains(out, pick) {
+			out = append(out, pick)
+		}
+	}
+	return out
 }

@@ -31,6 +31,8 @@ func TestAllowsMatchesFake(t *testing.T) {
 		{name: "Privileged Authentication Administrator", scp: full, wids: []string{RolePrivilegedAuthAdmin}},
 		{name: "Authentication Policy Administrator", scp: full, wids: []string{RoleAuthPolicyAdmin}},
 		{name: "Helpdesk Administrator", scp: full, wids: []string{RoleHelpdeskAdmin}},
+		{name: "User Administrator", scp: full, wids: []string{RoleUserAdmin}},
+		{name: "Password Administrator", scp: full, wids: []string{RolePasswordAdmin}},
 		{name: "Reports Reader", scp: full, wids: []string{RoleReportsReader}},
 		{name: "Global Reader", scp: full, wids: []string{RoleGlobalReader}},
 		{name: "Global Administrator", scp: full, wids: []string{RoleGlobalAdmin}},
@@ -78,10 +80,26 @@ func TestAllowsMatchesFake(t *testing.T) {
 					return c.DeleteMethod(ctx, target, m)
 				}
 			}
-			t.Fatalf("%s has no method to delete", target)
+			// Nothing registered (Liam): give them a pass to delete.
+			if _, err := demo.CreateTAP(ctx, target, TAPRequest{LifetimeMinutes: 60}); err != nil {
+				t.Fatalf("%s has no method to delete, and no TAP: %v", target, err)
+			}
+			if ms, err = demo.ListMethods(ctx, target); err != nil {
+				return err
+			}
+			for _, m := range ms {
+				if m.Kind != KindPassword {
+					return c.DeleteMethod(ctx, target, m)
+				}
+			}
+			t.Errorf("%s has no method to delete", target)
 			return nil
 		},
 		ActionReset: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			// Something to delete even for Liam, who registered nothing.
+			if _, err := demo.CreateTAP(ctx, target, TAPRequest{LifetimeMinutes: 60}); err != nil {
+				t.Fatalf("TAP for %s: %v", target, err)
+			}
 			_, err := Reset(ctx, c, target, ResetOptions{})
 			return err
 		},
@@ -144,11 +162,24 @@ func TestAllowsMatchesFake(t *testing.T) {
 			op.RoleTemplateIDs = p.wids
 		}
 		// Bob is a plain user; Carol a Global Administrator, whose
-		// credentials only the privileged roles may change.
+		// credentials only the privileged roles may change; Ivan an
+		// Authentication Administrator (an AA may act on another AA); Liam
+		// a Helpdesk Administrator (an AA may not change his methods, a
+		// Helpdesk Administrator may revoke his sessions). Their roles
+		// are read from the fake through the client, as the TUI does.
+		rolesOf := func(id string) *TargetRoles {
+			srv := startFake(t, fake.Options{Users: 1})
+			tr, err := fakeClient(t, srv, "").TargetRoles(context.Background(), id)
+			if err != nil {
+				t.Fatalf("TargetRoles(%s): %v", id, err)
+			}
+			return &tr
+		}
 		for _, tg := range []struct {
 			name, id string
-			reg      *Registration
-		}{{"", fake.BobID, nil}, {" admin", fake.CarolID, &Registration{IsAdmin: true}}} {
+			reg      *TargetRoles
+		}{{"", fake.BobID, nil}, {" admin", fake.CarolID, rolesOf(fake.CarolID)},
+			{" auth admin", fake.IvanID, rolesOf(fake.IvanID)}, {" helpdesk admin", fake.LiamID, rolesOf(fake.LiamID)}} {
 			for _, r := range Requirements() {
 				name := p.name + tg.name + "/" + string(r.Action)
 				t.Run(name, func(t *testing.T) {

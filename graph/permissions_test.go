@@ -6,8 +6,9 @@ import (
 )
 
 func TestAllows(t *testing.T) {
-	admin := &Registration{IsAdmin: true}
-	user := &Registration{IsAdmin: false}
+	// From the registration report only: an admin of unknown roles.
+	admin := TargetRolesFromRegistration(&Registration{IsAdmin: true})
+	user := TargetRolesFromRegistration(&Registration{IsAdmin: false})
 	helpdeskScopes := []string{"User.Read.All", "UserAuthenticationMethod.ReadWrite.All",
 		"User.RevokeSessions.All", "AuditLog.Read.All", "Mail.Send", "Policy.ReadWrite.AuthenticationMethod"}
 
@@ -24,7 +25,7 @@ func TestAllows(t *testing.T) {
 		name    string
 		op      Operator
 		action  Action
-		target  *Registration
+		target  *TargetRoles
 		want    bool
 		whyHave string
 	}{
@@ -59,7 +60,9 @@ func TestAllows(t *testing.T) {
 		{"unknown action", paa, Action("nope"), nil, false, "unknown action"},
 		{"per-user MFA: policy admin role", Operator{Scopes: []string{"Policy.ReadWrite.AuthenticationMethod"},
 			RoleTemplateIDs: []string{RoleAuthPolicyAdmin}}, ActionPerUserMFA, admin, true, ""},
-		{"per-user MFA: auth admin, admin target", authAdmin, ActionPerUserMFA, admin, false, "target is an admin"},
+		{"per-user MFA: not the auth admin (Manage per-user MFA: No)", authAdmin, ActionPerUserMFA, user, false,
+			"needs the Authentication Policy Administrator or Global Administrator role"},
+		{"per-user MFA read: not the auth admin", authAdmin, ActionReadPerUser, user, false, "Global Reader"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,7 +100,7 @@ func TestEffectiveRole(t *testing.T) {
 }
 
 // The table must stay complete and coherent: every action has a label, both
-// permission kinds, and admin-target roles only ever narrow a role list.
+// permission kinds, a documentation source, and a target rule only with roles.
 func TestRequirementsTable(t *testing.T) {
 	all := []Action{ActionReadUsers, ActionReadMethods, ActionDeleteMethod, ActionReset, ActionReregister,
 		ActionRevoke, ActionTAP, ActionReadPerUser, ActionPerUserMFA, ActionSignIns, ActionAudit, ActionReport, ActionSendMail}
@@ -112,13 +115,16 @@ func TestRequirementsTable(t *testing.T) {
 		if r.Label == "" || len(r.Delegated) == 0 || len(r.Application) == 0 {
 			t.Errorf("%s incomplete: %+v", a, r)
 		}
-		for _, id := range append(r.Roles, r.AdminRoles...) {
+		for _, id := range r.Roles {
 			if RoleName(id) == id {
 				t.Errorf("%s: role %s has no name", a, id)
 			}
 		}
-		if len(r.AdminRoles) > 0 && len(r.Roles) == 0 {
-			t.Errorf("%s: admin roles without roles", a)
+		if r.Target != TargetAny && len(r.Roles) == 0 {
+			t.Errorf("%s: target rule without roles", a)
+		}
+		if len(r.Source) == 0 {
+			t.Errorf("%s: no documentation source", a)
 		}
 	}
 	for _, a := range []Action{ActionReset, ActionDeleteMethod, ActionTAP, ActionRevoke, ActionPerUserMFA, ActionSendMail} {
@@ -145,5 +151,63 @@ func TestOrList(t *testing.T) {
 		if got := orList(xs); got != want {
 			t.Errorf("orList(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestAllowsTargetRoles: "can this operator act on this user" follows the
+// "Who can perform sensitive actions" / "Who can reset passwords" tables
+// by the target's actual roles.
+func TestAllowsTargetRoles(t *testing.T) {
+	scopes := []string{"User.Read.All", "UserAuthenticationMethod.ReadWrite.All", "User.RevokeSessions.All"}
+	aa := Operator{Scopes: scopes, RoleTemplateIDs: []string{RoleAuthAdmin}}
+	paa := Operator{Scopes: scopes, RoleTemplateIDs: []string{RolePrivilegedAuthAdmin}}
+	helpdesk := Operator{Scopes: scopes, RoleTemplateIDs: []string{RoleHelpdeskAdmin}}
+	both := Operator{Scopes: scopes, RoleTemplateIDs: []string{RoleUserAdmin, RoleAuthAdmin}}
+	roles := func(ids ...string) *TargetRoles { return &TargetRoles{Known: true, Admin: true, Roles: ids} }
+	reportsReader := roles(RoleReportsReader)
+	secAdmin := roles(RoleSecurityAdmin)
+	groupMember := &TargetRoles{Known: true, RoleAssignableGroups: []string{"Tier 0"}}
+
+	tests := []struct {
+		name    string
+		op      Operator
+		action  Action
+		target  *TargetRoles
+		want    bool
+		whyHave string
+	}{
+		{"AA resets a Reports Reader", aa, ActionReset, reportsReader, true, ""},
+		{"AA issues a TAP to a Reports Reader", aa, ActionTAP, reportsReader, true, ""},
+		{"AA revokes a Reports Reader", aa, ActionRevoke, reportsReader, true, ""},
+		{"AA re-registers a Reports Reader", aa, ActionReregister, reportsReader, true, ""},
+		{"AA cannot reset a Security Administrator", aa, ActionReset, secAdmin, false,
+			"the target holds the Security Administrator role: needs the Privileged Authentication Administrator or Global Administrator role"},
+		{"AA cannot revoke a Security Administrator", aa, ActionRevoke, secAdmin, false, "Security Administrator role"},
+		{"AA resets another AA", aa, ActionReset, roles(RoleAuthAdmin), true, ""},
+		{"AA: one unlisted role is enough to refuse", aa, ActionReset, roles(RoleReportsReader, RoleGlobalAdmin), false, "Global Administrator role"},
+		{"AA cannot reset a role-assignable group member", aa, ActionReset, groupMember, false,
+			`the target is a member of the role-assignable group "Tier 0": needs the Privileged Authentication Administrator or Global Administrator role`},
+		{"PAA resets a Reports Reader", paa, ActionReset, reportsReader, true, ""},
+		{"PAA resets a Security Administrator", paa, ActionReset, secAdmin, true, ""},
+		{"PAA resets a Global Administrator", paa, ActionReset, roles(RoleGlobalAdmin), true, ""},
+		{"PAA resets a role-assignable group member", paa, ActionReset, groupMember, true, ""},
+		{"helpdesk revokes a Helpdesk Administrator", helpdesk, ActionRevoke, roles(RoleHelpdeskAdmin), true, ""},
+		{"helpdesk cannot revoke an AA", helpdesk, ActionRevoke, roles(RoleAuthAdmin), false,
+			"needs the Authentication Administrator, Privileged Authentication Administrator or Global Administrator role"},
+		{"user admin + AA cannot reset a Helpdesk Administrator (user admin may not write methods)", both, ActionReset,
+			roles(RoleHelpdeskAdmin), false, "Helpdesk Administrator role"},
+		{"user admin + AA revokes a Helpdesk Administrator", both, ActionRevoke, roles(RoleHelpdeskAdmin), true, ""},
+		{"the member role is not an admin role", aa, ActionReset, &TargetRoles{Known: true, Roles: []string{roleDefaultUserTemplateID}}, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ok, why := tt.op.Allows(tt.action, tt.target)
+			if ok != tt.want {
+				t.Fatalf("Allows = %v (%q), want %v", ok, why, tt.want)
+			}
+			if !strings.Contains(why, tt.whyHave) {
+				t.Errorf("why = %q, want it to contain %q", why, tt.whyHave)
+			}
+		})
 	}
 }

@@ -574,6 +574,9 @@ func TestLoadTargetsFromCSV(t *testing.T) {
 
 func TestPerUserMFAFlow(t *testing.T) {
 	c := newStub(3)
+	// Per-user MFA is the Authentication Policy Administrator's: the
+	// authentication administrators "Manage per-user MFA: No".
+	c.Op.DirectoryRoles = []string{"Authentication Policy Administrator"}
 	d := newDriver(t, c, nil)
 	d.key("down", "m")
 	d.mustSee("disabled (current)")

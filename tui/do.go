@@ -127,6 +127,16 @@ func (m Model) regOf(u graph.User) *graph.Registration {
 	return m.regs[u.ID]
 }
 
+// targetOf is what decides whether the operator may act on u: the user's
+// directory roles once the methods pane has read them, else the
+// registration report's isAdmin (any admin: only the privileged roles).
+func (m Model) targetOf(u graph.User) *graph.TargetRoles {
+	if r := m.methods.TargetRoles(); r != nil && m.methods.User() != nil && m.methods.User().ID == u.ID {
+		return r
+	}
+	return graph.TargetRolesFromRegistration(m.regOf(u))
+}
+
 // allowed says whether kind may be applied to u now, and if not why, in
 // words: read-only, protected, a missing permission or role, a guest.
 func (m Model) allowed(kind actions.Kind, u graph.User) (bool, string) {
@@ -154,11 +164,11 @@ func (m Model) allowed(kind actions.Kind, u graph.User) (bool, string) {
 	// short: roles activated later (PIM) are not in the token, and a
 	// refused read only shows an error. Writes are never tried blind.
 	if m.operatorOK && kind.Writes() {
-		if ok, why := m.operator.Allows(kind.Action(), m.regOf(u)); !ok {
+		if ok, why := m.operator.Allows(kind.Action(), m.targetOf(u)); !ok {
 			return false, why
 		}
 		if kind == actions.Reregister {
-			if ok, why := m.operator.Allows(graph.ActionRevoke, m.regOf(u)); !ok {
+			if ok, why := m.operator.Allows(graph.ActionRevoke, m.targetOf(u)); !ok {
 				return false, why
 			}
 		}
@@ -777,7 +787,7 @@ func (m Model) startBulk(op actions.Op, targets []graph.User) (tea.Model, tea.Cm
 			return explain.Short(err), true
 		}
 		if opOK {
-			if ok, why := operator.Allows(op.Kind.Action(), regs[u.ID]); !ok {
+			if ok, why := operator.Allows(op.Kind.Action(), graph.TargetRolesFromRegistration(regs[u.ID])); !ok {
 				return why, true
 			}
 		}

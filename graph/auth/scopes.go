@@ -12,35 +12,16 @@ import (
 	"github.com/mfadesk/mfadesk/graph"
 )
 
-// Delegated permissions by feature, least privileged that the features
-// need (graph.Requirements has the whole table). User.Read is for signing
-// in and /me.
-var (
-	readScopes = []string{
-		"User.Read",
-		"User.Read.All",                     // search and open users
-		"UserAuthenticationMethod.Read.All", // methods
-		"AuditLog.Read.All",                 // sign-ins, audit, registration report
-		"Policy.Read.All",                   // per-user MFA state (beta)
-	}
-	writeScopes = []string{
-		"User.Read",
-		"User.Read.All",
-		"UserAuthenticationMethod.ReadWrite.All", // methods, reset, TAP
-		"User.RevokeSessions.All",                // revoke sessions
-		"AuditLog.Read.All",
-		"Policy.ReadWrite.AuthenticationMethod", // per-user MFA state, read and write
-	}
-)
-
 // DelegatedPermissions lists the delegated permission names mfadesk asks
-// for: read-only asks only for reads; notification mail adds Mail.Send (and
+// for, from graph.Requirements (the one table): read-only asks only for reads; notification mail adds Mail.Send (and
 // Mail.Send.Shared when a shared sender mailbox is configured).
 func DelegatedPermissions(readOnly, notify bool, sharedSender bool) []string {
+	// User.Read signs in and reads /me; the rest is the permission
+	// table's (graph.DelegatedScopes).
+	out := append([]string{"User.Read"}, graph.DelegatedScopes(readOnly)...)
 	if readOnly {
-		return slices.Clone(readScopes)
+		return out
 	}
-	out := slices.Clone(writeScopes)
 	if notify {
 		out = append(out, "Mail.Send")
 		if sharedSender {

@@ -3,7 +3,6 @@ package fake
 import (
 	"encoding/base64"
 	"encoding/json"
-	"slices"
 	"strings"
 	"time"
 )
@@ -81,23 +80,16 @@ const (
 // directory roles a delegated operator also needs. App-only tokens skip the
 // directory-role check, as Graph does.
 //
-// PrivilegedRoles may act on admins; Roles (without being in
-// PrivilegedRoles) may act only on non-admins and on users whose roles are
-// all in LimitedTargetRoles (Graph's "who can reset whose methods" table).
+// Targets, when set, is the table (roles.go) deciding which users each of
+// Roles may act on; nil: every user.
 type Permission struct {
-	Op              Op
-	Scopes          []string // delegated: any one suffices
-	AppRoles        []string // application: any one suffices
-	Roles           []string // delegated: any one suffices; empty means no role needed
-	PrivilegedRoles []string // delegated: may act on admin targets
+	Op       Op
+	Scopes   []string    // delegated: any one suffices
+	AppRoles []string    // application: any one suffices
+	Roles    []string    // delegated: any one suffices; empty means no role needed
+	Targets  targetTable // delegated: which targets each role may act on
+	Rule     string      // the docRule id of this row
 }
-
-// LimitedTargetRoles are the roles an Authentication Administrator (or
-// Helpdesk Administrator) may still manage; any other role makes the target
-// an admin only a Privileged Authentication Administrator or Global
-// Administrator may touch.
-var LimitedTargetRoles = []string{RoleAuthAdmin, RoleDirectoryReaders, RoleGuestInviter,
-	RoleMessageCenterReader, RolePasswordAdmin, RoleReportsReader}
 
 var (
 	userRead     = []string{"User.Read.All", "User.ReadBasic.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
@@ -116,7 +108,49 @@ var (
 	logReaders    = []string{RoleGlobalAdmin, RoleGlobalReader, RoleReportsReader, RoleSecurityReader, RoleSecurityOperator, RoleSecurityAdmin}
 	methodReaders = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleGlobalReader}
 	methodWriters = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin}
-	privileged    = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin}
+	// revokeSignInSessions: the roles holding
+	// microsoft.directory/users/invalidateAllRefreshTokens, the columns
+	// of "Who can reset passwords".
+	revokers = []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleHelpdeskAdmin,
+		RoleUserAdmin, RolePasswordAdmin}
+	// Per-user MFA: "at least the Global Reader or Authentication Policy
+	// Administrator" to read, "Authentication Policy Administrator is the
+	// least privileged role" to write; the authentication administrators
+	// "Manage per-user MFA: No".
+	perUserReaders = []string{RoleGlobalAdmin, RoleGlobalReader, RoleAuthPolicyAdmin}
+	perUserWriters = []string{RoleGlobalAdmin, RoleAuthPolicyAdmin}
+)
+
+// One rule per row of the table, each with its page.
+var (
+	rulePermUsersRead = docRule("perm.users.read", "GET /users needs User.Read.All (or ReadBasic / ReadWrite / Directory.*); any member",
+		"api-reference/v1.0/api/user-get.md")
+	rulePermMethodsRead = docRule("perm.methods.read", "listing another user's methods needs UserAuthenticationMethod.Read(Write).All and Global Reader, Authentication Administrator or Privileged Authentication Administrator; 403 accessDenied otherwise",
+		"api-reference/v1.0/includes/rbac-for-apis/rbac-authentication-methods-apis-read-others.md")
+	rulePermMethodsWrite = docRule("perm.methods.write", "deleting a method or creating a TAP for another user needs UserAuthenticationMethod.ReadWrite.All and Authentication Administrator or Privileged Authentication Administrator (which targets: roles.sensitive-actions); 403 accessDenied otherwise",
+		"api-reference/v1.0/includes/rbac-for-apis/rbac-authentication-methods-apis-write-others.md")
+	rulePermSignIns = docRule("perm.signins.read", "sign-in logs need AuditLog.Read.All and a reports role (Reports Reader, Security Reader/Operator/Administrator, Global Reader)",
+		"api-reference/v1.0/api/signin-list.md")
+	rulePermAudit = docRule("perm.audit.read", "directory audit needs AuditLog.Read.All and a reports role",
+		"api-reference/v1.0/api/directoryaudit-list.md")
+	rulePermRegistration = docRule("perm.registration.read", "userRegistrationDetails needs AuditLog.Read.All (or UserAuthenticationMethod.Read.All) and a reports role",
+		"api-reference/v1.0/api/authenticationmethodsroot-list-userregistrationdetails.md")
+	rulePermRevoke = docRule("perm.sessions.revoke", "revokeSignInSessions needs User.RevokeSessions.All (or User.ReadWrite.All / Directory.ReadWrite.All) and a role holding invalidateAllRefreshTokens (which targets: roles.reset-passwords)",
+		"api-reference/v1.0/api/user-revokesigninsessions.md")
+	rulePermPerUserRead = docRule("perm.perusermfa.read", "reading another user's per-user MFA state needs Policy.Read.All (or Policy.ReadWrite.AuthenticationMethod) and Global Reader or Authentication Policy Administrator",
+		"api-reference/beta/includes/rbac-for-apis/rbac-authentication-methods-policy-apis-read.md")
+	rulePermPerUserWrite = docRule("perm.perusermfa.write", "setting per-user MFA needs Policy.ReadWrite.AuthenticationMethod and Authentication Policy Administrator (the authentication administrators may not: \"Manage per-user MFA: No\")",
+		"api-reference/beta/includes/rbac-for-apis/rbac-authentication-methods-policy-apis-write.md")
+	rulePermMail = docRule("perm.mail.send", "sendMail needs Mail.Send (delegated also Mail.Send.Shared)",
+		"api-reference/v1.0/api/user-sendmail.md")
+	rulePermMe = docRule("perm.me.read", "/me and /me/memberOf need User.Read (or wider)",
+		"api-reference/v1.0/api/user-get.md")
+	rulePermGroups = docRule("perm.groups.read", "groups and their members need GroupMember.Read.All, Group.Read(Write).All or Directory.Read(Write).All",
+		"api-reference/v1.0/api/group-list-transitivemembers.md")
+	rulePermPolicy = docRule("perm.policy.read", "the authentication methods policy needs Policy.Read.AuthenticationMethod (or wider) and Global Reader or Authentication Policy Administrator",
+		"api-reference/v1.0/api/authenticationmethodconfiguration-get.md")
+	rulePermOrganization = docRule("perm.organization.read", "/organization needs User.Read, Organization.Read.All or Directory.Read(Write).All",
+		"api-reference/v1.0/api/organization-get.md")
 )
 
 // Permissions is the fake's authorization table, from Microsoft's Graph
@@ -127,17 +161,19 @@ var (
 //	                    Graph answers User.ReadBasic.All (delegated only) with basic
 //	                    properties; doctor still asks for User.Read.All (see permissions.go)
 //	methods.read        UserAuthenticationMethod.Read(Write).All; GA, PAA, AA, Global Reader
-//	methods.write       UserAuthenticationMethod.ReadWrite.All; GA, PAA, AA (AA: non-admins only)
+//	methods.write       UserAuthenticationMethod.ReadWrite.All; GA, PAA, AA (targets: "Who can
+//	                    perform sensitive actions", roles.go)
 //	signins.read, audit AuditLog.Read.All or Directory.Read.All; GA, Global Reader, Reports Reader,
 //	                    Security Reader/Operator/Administrator
 //	registration.read   AuditLog.Read.All or UserAuthenticationMethod.Read.All; same roles
 //	                    (not the authentication admin roles)
 //	sessions.revoke     User.RevokeSessions.All, User.ReadWrite.All, Directory.ReadWrite.All;
-//	                    GA, PAA, AA, Helpdesk, User Administrator (admins: GA, PAA)
-//	perusermfa.read     Policy.Read.All, Policy.ReadWrite.AuthenticationMethod; GA, PAA, AA,
-//	                    Authentication Policy Administrator, Global Reader
-//	perusermfa.write    Policy.ReadWrite.AuthenticationMethod; GA, PAA, AA, Authentication
-//	                    Policy Administrator (admins: GA, PAA, Authentication Policy Administrator)
+//	                    GA, PAA, AA, Helpdesk, User, Password Administrator (targets: "Who
+//	                    can reset passwords")
+//	perusermfa.read     Policy.Read.All, Policy.ReadWrite.AuthenticationMethod; GA, Global Reader,
+//	                    Authentication Policy Administrator
+//	perusermfa.write    Policy.ReadWrite.AuthenticationMethod; GA, Authentication Policy
+//	                    Administrator (every user)
 //	mail.send           Mail.Send (delegated also Mail.Send.Shared)
 //	me.read, org        User.Read (or wider)
 //	groups.read         GroupMember.Read.All, Group.Read(Write).All or Directory.Read(Write).All; any member
@@ -146,23 +182,20 @@ var (
 //
 // A user may always read their own methods and per-user MFA state.
 var Permissions = []Permission{
-	{Op: OpReadUsers, Scopes: userRead, AppRoles: userReadApp},
-	{Op: OpReadMethods, Scopes: methodsRead, AppRoles: methodsRead, Roles: methodReaders, PrivilegedRoles: methodReaders},
-	{Op: OpWriteMethods, Scopes: methodsWrite, AppRoles: methodsWrite, Roles: methodWriters, PrivilegedRoles: privileged},
-	{Op: OpReadSignIns, Scopes: logRead, AppRoles: logRead, Roles: logReaders},
-	{Op: OpReadAudit, Scopes: logRead, AppRoles: logRead, Roles: logReaders},
-	{Op: OpReadRegistration, Scopes: regRead, AppRoles: regRead, Roles: logReaders},
-	{Op: OpRevokeSessions, Scopes: revokeScopes, AppRoles: revokeScopes,
-		Roles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleHelpdeskAdmin, RoleUserAdmin}, PrivilegedRoles: privileged},
-	{Op: OpReadPerUserMFA, Scopes: perUserRead, AppRoles: perUserRead,
-		Roles: append([]string{RoleAuthPolicyAdmin}, methodReaders...), PrivilegedRoles: append([]string{RoleAuthPolicyAdmin}, methodReaders...)},
-	{Op: OpWritePerUserMFA, Scopes: perUserWrite, AppRoles: perUserWrite,
-		Roles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthAdmin, RoleAuthPolicyAdmin}, PrivilegedRoles: []string{RoleGlobalAdmin, RolePrivilegedAuthAdmin, RoleAuthPolicyAdmin}},
-	{Op: OpSendMail, Scopes: []string{"Mail.Send", "Mail.Send.Shared"}, AppRoles: []string{"Mail.Send"}},
-	{Op: OpReadMe, Scopes: []string{"User.Read", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
-	{Op: OpReadGroups, Scopes: groupRead, AppRoles: groupRead},
-	{Op: OpReadPolicy, Scopes: policyRead, AppRoles: policyRead, Roles: []string{RoleGlobalAdmin, RoleGlobalReader, RoleAuthPolicyAdmin}},
-	{Op: OpReadOrganization, Scopes: []string{"User.Read", "Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}, AppRoles: []string{"Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
+	{Op: OpReadUsers, Scopes: userRead, AppRoles: userReadApp, Rule: rulePermUsersRead},
+	{Op: OpReadMethods, Scopes: methodsRead, AppRoles: methodsRead, Roles: methodReaders, Rule: rulePermMethodsRead},
+	{Op: OpWriteMethods, Scopes: methodsWrite, AppRoles: methodsWrite, Roles: methodWriters, Targets: sensitiveActions, Rule: rulePermMethodsWrite},
+	{Op: OpReadSignIns, Scopes: logRead, AppRoles: logRead, Roles: logReaders, Rule: rulePermSignIns},
+	{Op: OpReadAudit, Scopes: logRead, AppRoles: logRead, Roles: logReaders, Rule: rulePermAudit},
+	{Op: OpReadRegistration, Scopes: regRead, AppRoles: regRead, Roles: logReaders, Rule: rulePermRegistration},
+	{Op: OpRevokeSessions, Scopes: revokeScopes, AppRoles: revokeScopes, Roles: revokers, Targets: resetPasswords, Rule: rulePermRevoke},
+	{Op: OpReadPerUserMFA, Scopes: perUserRead, AppRoles: perUserRead, Roles: perUserReaders, Rule: rulePermPerUserRead},
+	{Op: OpWritePerUserMFA, Scopes: perUserWrite, AppRoles: perUserWrite, Roles: perUserWriters, Rule: rulePermPerUserWrite},
+	{Op: OpSendMail, Scopes: []string{"Mail.Send", "Mail.Send.Shared"}, AppRoles: []string{"Mail.Send"}, Rule: rulePermMail},
+	{Op: OpReadMe, Scopes: []string{"User.Read", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}, Rule: rulePermMe},
+	{Op: OpReadGroups, Scopes: groupRead, AppRoles: groupRead, Rule: rulePermGroups},
+	{Op: OpReadPolicy, Scopes: policyRead, AppRoles: policyRead, Roles: []string{RoleGlobalAdmin, RoleGlobalReader, RoleAuthPolicyAdmin}, Rule: rulePermPolicy},
+	{Op: OpReadOrganization, Scopes: []string{"User.Read", "Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}, AppRoles: []string{"Organization.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}, Rule: rulePermOrganization},
 }
 
 func permissionFor(op Op) *Permission {
@@ -292,30 +325,31 @@ func (o *operator) grants(p *Permission) bool {
 	return hasAny(o.Scopes, p.Scopes)
 }
 
-// roleOK checks the directory role a delegated operator needs; target is nil
-// for tenant-wide operations. It returns "" when allowed, else why not.
-func (o *operator) roleOK(p *Permission, target *UserData) (ok bool, adminTarget bool) {
+// roleOK checks the directory role a delegated operator needs; target is
+// nil for tenant-wide operations, inRoleGroup says the target is in a
+// role-assignable group. adminTarget is true when the operator holds one of
+// p.Roles but not one that may act on this target.
+func (o *operator) roleOK(p *Permission, target *UserData, inRoleGroup bool) (ok bool, adminTarget bool) {
 	if o.AppOnly || len(p.Roles) == 0 {
 		return true, false
 	}
 	if !hasAny(o.Wids, p.Roles) {
 		return false, false
 	}
-	if target == nil || !isPrivilegedTarget(target) {
+	if target == nil || p.Targets == nil || (len(target.Roles) == 0 && !inRoleGroup) {
 		return true, false
 	}
-	if len(p.PrivilegedRoles) == 0 || hasAny(o.Wids, p.PrivilegedRoles) {
+	// Only the operator's roles that grant op are columns here: a User
+	// Administrator who is also an Authentication Administrator may not
+	// write a Helpdesk Administrator's methods.
+	var cols []string
+	for _, w := range o.Wids {
+		if hasAny([]string{w}, p.Roles) {
+			cols = append(cols, w)
+		}
+	}
+	if p.Targets.mayActOn(cols, target.Roles, inRoleGroup) {
 		return true, false
 	}
 	return false, true
-}
-
-// isPrivilegedTarget: the target holds a role outside LimitedTargetRoles.
-func isPrivilegedTarget(u *UserData) bool {
-	for _, r := range u.Roles {
-		if !slices.Contains(LimitedTargetRoles, r) {
-			return true
-		}
-	}
-	return false
 }

@@ -65,7 +65,7 @@ func (t *Tenant) authorize(rc *reqCtx, op Op, target *UserData) *response {
 	if target != nil && !rc.op.AppOnly && rc.op.ID != "" && strings.EqualFold(rc.op.ID, target.ID) && (op == OpReadMethods || op == OpReadPerUserMFA) {
 		return nil
 	}
-	ok, _ := rc.op.roleOK(p, target)
+	ok, _ := rc.op.roleOK(p, target, target != nil && t.inRoleAssignableGroup(target.ID))
 	if ok {
 		return nil
 	}
@@ -491,7 +491,8 @@ func (t *Tenant) me(rc *reqCtx) response {
 	return userEntity(rc, u, sel)
 }
 
-// memberOf lists the directory roles of a user (for /me: the token's wids).
+// memberOf lists the directory roles of a user (for /me: the token's wids)
+// and, unless cast to directoryRole, the groups they are a member of.
 func (t *Tenant) memberOf(rc *reqCtx, target func(*reqCtx) (*user, *response), rolesOnly bool) response {
 	if rc.op.AppOnly && strings.HasPrefix(rc.path, "/me") {
 		return rc.fail(400, "BadRequest", "/me request is only valid with delegated authentication flow.")
@@ -500,6 +501,7 @@ func (t *Tenant) memberOf(rc *reqCtx, target func(*reqCtx) (*user, *response), r
 		return *r
 	}
 	var roles []string
+	var groups []*GroupData
 	if strings.HasPrefix(rc.path, "/me") {
 		roles = rc.op.Wids
 	} else {
@@ -508,6 +510,12 @@ func (t *Tenant) memberOf(rc *reqCtx, target func(*reqCtx) (*user, *response), r
 			return *bad
 		}
 		roles = u.Roles
+		if !rolesOnly {
+			// Groups too: memberOf the direct ones, transitiveMemberOf
+			// those reached through nesting as well
+			// (api-reference/v1.0/api/user-list-transitivememberof.md).
+			groups = t.memberGroups(u.ID, strings.Contains(strings.ToLower(rc.path), "/transitivememberof"))
+		}
 	}
 	var vals []obj
 	for _, r := range roles {
@@ -523,6 +531,9 @@ func (t *Tenant) memberOf(rc *reqCtx, target func(*reqCtx) (*user, *response), r
 			{"displayName", name},
 			{"roleTemplateId", r},
 		})
+	}
+	for _, g := range groups {
+		vals = append(vals, append(obj{{"@odata.type", "#microsoft.graph.group"}}, groupJSON(g)...))
 	}
 	if vals == nil {
 		vals = []obj{}

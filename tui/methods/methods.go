@@ -40,6 +40,7 @@ type Model struct {
 	mErr     error
 
 	reg        *graph.Registration
+	roles      *graph.TargetRoles // nil until read (or when the client cannot)
 	regLoading bool
 	regErr     error
 
@@ -67,6 +68,14 @@ type RegistrationMsg struct {
 	UserID string
 	Reg    graph.Registration
 	Err    error
+}
+
+// RolesMsg carries the user's directory roles (graph.ReadTargetRoles), which
+// decide whether the operator may change this user's credentials.
+type RolesMsg struct {
+	Seq    int
+	UserID string
+	Roles  graph.TargetRoles
 }
 
 type PerUserMsg struct {
@@ -101,7 +110,7 @@ func (m *Model) Show(u graph.User, reg *graph.Registration) {
 	}
 	m.seq++
 	if m.user == nil || m.user.ID != u.ID {
-		m.methods, m.rows, m.reg, m.mfa = nil, nil, nil, ""
+		m.methods, m.rows, m.reg, m.mfa, m.roles = nil, nil, nil, "", nil
 		m.cursor, m.offset = 0, 0
 	}
 	m.user = &u
@@ -141,6 +150,15 @@ func (m *Model) Load(u graph.User, reg *graph.Registration) tea.Cmd {
 		func() tea.Msg {
 			s, err := c.PerUserMFA(ctx, id)
 			return PerUserMsg{Seq: seq, UserID: id, State: s, Err: err}
+		},
+		func() tea.Msg {
+			// Best effort: unreadable roles leave the registration
+			// report's isAdmin to decide (the stricter reading).
+			r, ok, err := graph.ReadTargetRoles(ctx, c, id)
+			if !ok || err != nil {
+				return nil
+			}
+			return RolesMsg{Seq: seq, UserID: id, Roles: r}
 		},
 	}
 	if reg != nil {
@@ -189,6 +207,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			r := msg.Reg
 			m.reg = &r
 		}
+	case RolesMsg:
+		if !m.current(msg.Seq, msg.UserID) {
+			return m, nil
+		}
+		r := msg.Roles
+		m.roles = &r
 	case PerUserMsg:
 		if !m.current(msg.Seq, msg.UserID) {
 			return m, nil
@@ -207,6 +231,9 @@ func (m Model) Busy() bool { return m.mLoading || m.regLoading || m.mfaLoading }
 
 // Registration is the shown user's registration, when known.
 func (m Model) Registration() *graph.Registration { return m.reg }
+
+// TargetRoles are the shown user's directory roles (nil while unknown).
+func (m Model) TargetRoles() *graph.TargetRoles { return m.roles }
 
 // PerUserState is the shown user's per-user MFA state ("" while unknown).
 func (m Model) PerUserState() graph.PerUserMFAState { return m.mfa }

@@ -1,0 +1,99 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+)
+
+// RoleReader is implemented by clients that can read a user's directory
+// roles, so "can this operator act on this user" is decided from the
+// user's actual roles rather than the registration report's isAdmin.
+type RoleReader interface {
+	TargetRoles(ctx context.Context, userID string) (TargetRoles, error)
+}
+
+// maxRolePages bounds the membership pages read for one user (100 objects
+// a page by default).
+const maxRolePages = 50
+
+// TargetRoles implements RoleReader: GET /users/{id}/transitiveMemberOf
+// (api-reference/v1.0/api/user-list-transitivememberof.md: "groups,
+// directory roles, and administrative units that the user is a member of
+// through either direct or transitive membership"). No query options, so
+// no ConsistencyLevel header is needed; a directoryRole carries its
+// roleTemplateId and a group its isAssignableToRole (both returned by
+// default). Roles assigned through a role-assignable group come with it;
+// membership of such a group counts on its own ("User (no admin role, but
+// member or owner of a role-assignable group)" in the sensitive-actions
+// table). Ownership of such a group is not read: Graph would refuse the
+// change itself, and the pre-check would miss it.
+func (c *MSGraph) TargetRoles(ctx context.Context, userID string) (TargetRoles, error) {
+	op := "read the directory roles of " + CleanText(userID)
+	if err := checkUserKey(op, userID); err != nil {
+		return TargetRoles{}, err
+	}
+	out := TargetRoles{Known: true}
+	cctx, ci := withCallInfo(ctx)
+	res, err := c.user(userID).TransitiveMemberOf().Get(cctx, nil)
+	for page := 1; ; page++ {
+		if err != nil {
+			return TargetRoles{}, c.classify(cctx, op, opRead, ci, err)
+		}
+		if res == nil {
+			return TargetRoles{}, c.emptyAnswer(op, ci)
+		}
+		if res.GetValue() == nil {
+			return TargetRoles{}, c.noValue(op, ci)
+		}
+		for _, o := range res.GetValue() {
+			switch v := o.(type) {
+			case models.DirectoryRoleable:
+				if id := strings.ToLower(str(v.GetRoleTemplateId())); id != "" {
+					out.Roles = append(out.Roles, id)
+				}
+			case models.Groupable:
+				if b := v.GetIsAssignableToRole(); b != nil && *b {
+					out.RoleAssignableGroups = append(out.RoleAssignableGroups, CleanText(str(v.GetDisplayName())))
+				}
+			}
+		}
+		next := res.GetOdataNextLink()
+		if next == nil || *next == "" {
+			break
+		}
+		if page >= maxRolePages {
+			return TargetRoles{}, &Error{Kind: ErrUnavailable, Op: op, Message: fmt.Sprintf(
+				"Graph still sent a next-page link after %d pages of memberships", page)}
+		}
+		if err := c.checkNextLink(op, *next); err != nil {
+			return TargetRoles{}, err
+		}
+		cctx, ci = withCallInfo(ctx)
+		res, err = users.NewItemTransitiveMemberOfRequestBuilder(*next, c.adapter).Get(cctx, nil)
+	}
+	out.Admin = out.IsAdmin()
+	return out, nil
+}
+
+// ReadTargetRoles reads userID's directory roles through c, or through the
+// client c wraps (Guard, the change history): a read needs no guard. ok is
+// false when no client in the chain can (a test double): the caller falls
+// back to the registration report's isAdmin.
+func ReadTargetRoles(ctx context.Context, c Client, userID string) (t TargetRoles, ok bool, err error) {
+	for range 10 {
+		switch v := c.(type) {
+		case RoleReader:
+			t, err = v.TargetRoles(ctx, userID)
+			return t, true, err
+		case interface{ Unwrap() Client }:
+			c = v.Unwrap()
+		default:
+			return TargetRoles{}, false, nil
+		}
+	}
+	return TargetRoles{}, false, nil
+}
