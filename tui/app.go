@@ -387,7 +387,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.toModal(msg)
 		case m.showBulk && m.bulk != nil:
 			return m.toBulk(msg)
-		case m.users.Searching():
+		case m.view == viewReport && m.report.Searching():
+			m.report.SearchInput(msg)
+		case m.view == viewMain && m.users.Searching():
 			return m, m.afterUsers(m.users.SearchInput(msg))
 		}
 		return m, nil
@@ -530,14 +532,19 @@ func (m *Model) onRegPage(msg regPageMsg) (tea.Model, tea.Cmd) {
 		if errors.Is(msg.Err, graph.ErrThrottled) {
 			cmd = m.throttledFor(retryAfter(msg.Err))
 		}
-		m.report.SetData(m.regList, false, msg.Err)
+		m.report.Loaded(msg.Err)
 		return *m, cmd
 	}
+	page := make([]*graph.Registration, len(msg.Page.Items))
 	for i := range msg.Page.Items {
-		r := msg.Page.Items[i]
-		m.regs[r.ID] = &r
-		m.regList = append(m.regList, &r)
+		r := &msg.Page.Items[i]
+		m.regs[r.ID] = r
+		page[i] = r
 	}
+	m.regList = append(m.regList, page...)
+	// Only the page's rows are added: the report merges them in (see
+	// report/rows.go), so a 50,000-user load stays linear.
+	m.report.Append(page)
 	var cmd tea.Cmd
 	if msg.Page.Next != "" {
 		next, idx := msg.Page.Next, msg.Index+1
@@ -548,8 +555,8 @@ func (m *Model) onRegPage(msg regPageMsg) (tea.Model, tea.Cmd) {
 		}
 	} else {
 		m.regLoading = false
+		m.report.Loaded(nil)
 	}
-	m.report.SetData(m.regList, m.regLoading, nil)
 	return *m, cmd
 }
 
@@ -558,7 +565,7 @@ func (m *Model) replaceReg(r *graph.Registration) {
 	for i, x := range m.regList {
 		if x.ID == r.ID {
 			m.regList[i] = r
-			m.report.SetData(m.regList, m.regLoading, m.regErr)
+			m.report.Replace(r)
 			return
 		}
 	}
@@ -705,9 +712,19 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.showBulk && m.bulk != nil {
 		return m.toBulk(msg)
 	}
+	if key.Matches(msg, k.Refresh) {
+		return m.refresh() // in every view, searching or not
+	}
+	if m.view == viewReport && m.report.Searching() {
+		return m.reportSearchKey(msg)
+	}
 	if m.users.Searching() && m.view == viewMain {
 		switch s {
-		case "esc", "enter", "down":
+		case "esc":
+			// As in k9s: esc clears the search (and lists everyone).
+			m.users.StopSearch()
+			return m, m.afterUsers(m.users.SetQuery(""))
+		case "enter", "down":
 			m.users.StopSearch()
 			return m, nil
 		case "tab", "shift+tab":
@@ -767,13 +784,46 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.focus = paneUsers
 		m.users.StartSearch()
 		return m, nil
+	case key.Matches(msg, k.ClearFilter):
+		if m.focus == paneUsers && m.users.CancelRange() {
+			return m, nil
+		}
+		if m.focus == paneUsers && m.users.Search.Value() != "" {
+			return m, m.afterUsers(m.users.SetQuery(""))
+		}
+		return m, nil
+	case key.Matches(msg, k.RangeSelect):
+		if m.focus == paneUsers {
+			m.users.RangeStart()
+		}
+		return m, nil
+	case key.Matches(msg, k.RangeUp), key.Matches(msg, k.RangeDown):
+		if m.focus == paneUsers {
+			d := 1
+			if key.Matches(msg, k.RangeUp) {
+				d = -1
+			}
+			return m, m.afterUsers(m.users.RangeExtend(d))
+		}
+		return m, nil
 	case key.Matches(msg, k.Mark):
+		if m.focus == paneUsers && m.users.Ranging() {
+			n, marked := m.users.MarkRange()
+			return m, m.rangeFlash(n, marked)
+		}
 		if m.focus == paneUsers {
 			return m, m.afterUsers(m.users.ToggleMark())
 		}
 	case key.Matches(msg, k.MarkAll):
 		n := m.users.MarkAll()
-		return m, m.setFlash(plural(n, "user")+" marked ("+plural(m.marks.Len(), "mark")+" in all).", false)
+		msg := plural(n, "user") + " marked (" + plural(m.marks.Len(), "mark") + " in all)."
+		if more := m.users.NotLoaded(); more > 0 {
+			// A marks what is loaded; the rest of the matches are not, and
+			// the technician must know before a bulk run.
+			msg = plural(n, "user") + " marked; " + matches(more, "more ") + " not loaded, not marked " +
+				"(scroll to the end to load them, or use the report: v, /)."
+		}
+		return m, m.setFlash(msg, false)
 	case key.Matches(msg, k.Reset):
 		return m.startAction(actions.Reset)
 	case key.Matches(msg, k.Reregister):
@@ -866,13 +916,37 @@ func (m Model) reportKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.SortReverse):
 		m.report.Reverse()
 	case key.Matches(msg, k.Mark):
+		if m.report.Ranging() {
+			n, marked := m.report.MarkRange()
+			return m, m.rangeFlash(n, marked)
+		}
 		m.report.ToggleMark()
+	case key.Matches(msg, k.RangeSelect):
+		m.report.RangeStart()
+	case key.Matches(msg, k.RangeUp):
+		m.report.RangeExtend(-1)
+	case key.Matches(msg, k.RangeDown):
+		m.report.RangeExtend(1)
 	case key.Matches(msg, k.MarkAll):
+		// Every row shown is marked: the report holds all users, so a
+		// search's matches are all marked, none left behind.
 		n := m.report.MarkAll()
-		return m, m.setFlash(plural(n, "user")+" marked ("+plural(m.marks.Len(), "mark")+" in all).", false)
+		what := plural(m.report.Shown(), "user") + " shown"
+		if q := m.report.Query(); q != "" {
+			what = matches(m.report.Shown(), "") + " for \"" + q + "\""
+		}
+		return m, m.setFlash("All "+what+" marked ("+strconv.Itoa(n)+" new, "+plural(m.marks.Len(), "mark")+" in all).", false)
 	case key.Matches(msg, k.Export):
 		return m.openExportPrompt()
-	case key.Matches(msg, k.Open), key.Matches(msg, k.Search):
+	case key.Matches(msg, k.Search):
+		// Search here, in place: the report filters as you type; nothing
+		// jumps to another view with the list focused.
+		m.report.StartSearch()
+	case key.Matches(msg, k.ClearFilter):
+		if !m.report.CancelRange() {
+			m.report.ClearSearch()
+		}
+	case key.Matches(msg, k.Open):
 		// Open the highlighted user in the main view.
 		r, ok := m.report.Selected()
 		if !ok {
@@ -899,13 +973,35 @@ func (m Model) reportKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// reportSearchKey handles a key while the report's search box has them:
+// text filters the rows, enter/down/tab keep the filter and return to the
+// list, esc clears it.
+func (m Model) reportSearchKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "esc":
+		m.report.ClearSearch()
+	case "enter", "down", "tab", "shift+tab":
+		m.report.StopSearch()
+	default:
+		m.report.SearchInput(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) rangeFlash(n int, marked bool) tea.Cmd {
+	if marked {
+		return m.setFlash(plural(n, "user")+" marked ("+plural(m.marks.Len(), "mark")+" in all).", false)
+	}
+	return m.setFlash(plural(n, "user")+" unmarked ("+plural(m.marks.Len(), "mark")+" in all).", false)
+}
+
 func (m Model) refresh() (tea.Model, tea.Cmd) {
 	if m.view == viewReport {
 		m.regList = nil
 		for k := range m.regs {
 			delete(m.regs, k)
 		}
-		m.report.SetData(nil, true, nil)
+		m.report.Reset()
 		return m, m.loadRegistrations()
 	}
 	switch m.focus {
@@ -1035,6 +1131,13 @@ func retryAfter(err error) time.Duration {
 		return ge.RetryAfter
 	}
 	return 0
+}
+
+func matches(n int, adj string) string {
+	if n == 1 {
+		return "1 " + adj + "match"
+	}
+	return strconv.Itoa(n) + " " + adj + "matches"
 }
 
 func plural(n int, what string) string {

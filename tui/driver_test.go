@@ -121,6 +121,17 @@ func (d *driver) typeText(s string) {
 	}
 }
 
+// keyPress is keyMsg with the shifted arrows.
+func keyPress(k string) tea.KeyPressMsg {
+	switch k {
+	case "shift+up":
+		return tea.KeyPressMsg{Code: tea.KeyUp, Mod: tea.ModShift}
+	case "shift+down":
+		return tea.KeyPressMsg{Code: tea.KeyDown, Mod: tea.ModShift}
+	}
+	return keyMsg(k)
+}
+
 func keyMsg(k string) tea.KeyPressMsg {
 	switch k {
 	case "enter":

@@ -15,6 +15,11 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
 	// Marks and bulk
 	Mark, MarkAll, ClearMarks, LoadCSV, Bulk, ShowBulk key.Binding
+	// Range selection (as lazygit): V starts or cancels one, shift+arrows
+	// extend it, space marks it.
+	RangeSelect, RangeUp, RangeDown key.Binding
+	// ClearFilter (esc) clears a search or closes a range selection.
+	ClearFilter key.Binding
 	// Actions on the highlighted user
 	Reset, Reregister, Revoke, DeleteMethod, TAP, PerUserMFA, Audit, Notify key.Binding
 	// Sign-ins
@@ -54,6 +59,11 @@ func DefaultKeyMap() KeyMap {
 		Bulk:       b([]string{"b"}, "b", "bulk"),
 		ShowBulk:   b([]string{"B"}, "B", "show bulk run"),
 
+		RangeSelect: b([]string{"V"}, "V", "select a range"),
+		RangeUp:     b([]string{"shift+up"}, "shift+↑/↓", "extend range"),
+		RangeDown:   b([]string{"shift+down"}, "shift+↓", "extend range"),
+		ClearFilter: b([]string{"esc"}, "esc", "clear search"),
+
 		Reset:        b([]string{"r"}, "r", "reset MFA"),
 		Reregister:   b([]string{"e"}, "e", "re-register"),
 		Revoke:       b([]string{"o"}, "o", "revoke sessions"),
@@ -81,10 +91,10 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp is the ? view, one column per group.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.NextPane, k.PrevPane, k.Search, k.SwitchView, k.Refresh, k.History, k.Help, k.Quit},
+		{k.NextPane, k.PrevPane, k.Search, k.ClearFilter, k.SwitchView, k.Refresh, k.History, k.Help, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
 		{k.Reset, k.Reregister, k.Revoke, k.DeleteMethod, k.TAP, k.PerUserMFA, k.Audit, k.Notify},
-		{k.Mark, k.MarkAll, k.ClearMarks, k.LoadCSV, k.Bulk, k.ShowBulk},
+		{k.Mark, k.RangeSelect, k.RangeUp, k.MarkAll, k.ClearMarks, k.LoadCSV, k.Bulk, k.ShowBulk},
 		{k.Failures, k.Detail, k.Filter, k.Sort, k.SortReverse, k.Export},
 	}
 }

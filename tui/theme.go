@@ -70,9 +70,15 @@ func NewTheme(dark, noColor bool) Theme {
 
 	cursor := s().Background(cursorBg).Foreground(cursorFg).Bold(true)
 	cursorBlur := s().Background(blurBg).Foreground(text)
+	// searchBox badges a search box that has the keys; rangeSel paints the
+	// rows of a range selection.
+	searchBox := s().Background(accent).Foreground(cursorFg).Bold(true)
+	rangeSel := s().Background(blurBg).Foreground(mark)
 	if noColor {
 		cursor = s().Reverse(true)
 		cursorBlur = s().Underline(true)
+		searchBox = s().Reverse(true).Bold(true)
+		rangeSel = s().Bold(true)
 	}
 
 	t.Status = draw.P(s().Foreground(text).Background(barBg))
@@ -141,6 +147,7 @@ func NewTheme(dark, noColor bool) Theme {
 		Muted: draw.P(s().Foreground(muted)), Error: draw.P(s().Foreground(bad)), OK: draw.P(s().Foreground(ok)), Bad: draw.P(s().Foreground(bad)),
 		Warn: draw.P(s().Foreground(warn)), Filter: draw.P(s().Foreground(muted)), FilterActive: draw.P(s().Foreground(accent).Bold(true)),
 		Count: draw.P(s().Foreground(text)), Marked: draw.P(s().Foreground(mark)),
+		CursorBlurred: draw.P(cursorBlur), SearchActive: draw.P(searchBox), Range: draw.P(rangeSel), Input: in,
 	}
 	return t
 }

@@ -9,13 +9,15 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
+	"github.com/mfadesk/mfadesk/tui/internal/input"
 	"github.com/mfadesk/mfadesk/tui/internal/marks"
 )
 
@@ -23,6 +25,10 @@ import (
 type Styles struct {
 	Row, Cursor, Header, Muted, Error, OK, Bad, Warn draw.Painter
 	Filter, FilterActive, Count, Marked              draw.Painter
+	// CursorBlurred is the list's cursor while the search box has the keys;
+	// SearchActive the box then; Range the rows of a range selection.
+	CursorBlurred, SearchActive, Range draw.Painter
+	Input                              input.Styles
 }
 
 // Filter selects report rows.
@@ -102,24 +108,31 @@ const flexCol = 7
 // SortColumns are the columns s cycles through (every data column).
 var SortColumns = []int{1, 2, 3, 4, 5, 6, 7, 8, 9}
 
-type row struct {
-	cells []string
-	keys  []string // sort keys per column
-}
-
 // Model is the view's state.
 type Model struct {
 	marks *marks.Set
 	now   func() time.Time
 	loc   *time.Location
 
-	regs    []*graph.Registration
-	rows    []row
-	counts  [numFilters]int
-	filter  Filter
-	sortCol int // index into columns
-	desc    bool
-	view    []int
+	regs     []*graph.Registration
+	data     []rowData
+	strs     map[string]string // interned sort keys
+	upnOrder []int32           // merged rows by UPN
+	order    []int32           // merged rows, ascending by the sort column, then UPN
+	pending  []int32           // rows appended since the last merge
+	counts   [numFilters]int
+	filter   Filter
+	sortCol  int // index into columns
+	desc     bool
+	view     []int32
+
+	// Search: the box and the lowercased text rows are matched against.
+	search    input.Model
+	searching bool
+	query     string
+
+	// anchor is where a range selection (V, shift+arrows) started; -1: none.
+	anchor int
 
 	loading bool
 	err     error
@@ -133,30 +146,8 @@ type Model struct {
 
 // New returns an empty report view.
 func New(m *marks.Set, now func() time.Time, loc *time.Location) Model {
-	return Model{marks: m, now: now, loc: loc, sortCol: 1, loading: true}
-}
-
-// SetData replaces the rows (the root loads the report page by page).
-func (m *Model) SetData(regs []*graph.Registration, loading bool, err error) {
-	// The highlighted user is looked up before the rows change: the view's
-	// indexes point into the old rows (a refresh replaces them with none).
-	if r, ok := m.Selected(); ok {
-		m.keep = r.ID
-	}
-	m.view = m.view[:0]
-	m.loading, m.err = loading, err
-	m.regs = regs
-	m.rows = make([]row, len(regs))
-	m.counts = [numFilters]int{}
-	for i, r := range regs {
-		m.rows[i] = m.makeRow(r)
-		for _, f := range Filters {
-			if f.Match(r) {
-				m.counts[f]++
-			}
-		}
-	}
-	m.apply()
+	in := input.Model{Prompt: "/ ", Placeholder: "search name or UPN", Limit: 128}
+	return Model{marks: m, now: now, loc: loc, sortCol: 1, loading: true, search: in, anchor: -1}
 }
 
 // MethodShort names a methodsRegistered value briefly for the table.
@@ -199,59 +190,28 @@ func tick(b bool) string {
 	return "✗"
 }
 
-func (m Model) makeRow(r *graph.Registration) row {
+func methodsCell(r *graph.Registration) string {
+	methods := make([]string, len(r.MethodsRegistered))
+	for i, x := range r.MethodsRegistered {
+		methods[i] = MethodShort(graph.CleanText(x))
+	}
+	return strings.Join(methods, ", ")
+}
+
+// cells are a row's table cells, made when the row is drawn.
+func (m Model) cells(r *graph.Registration) []string {
 	c := graph.CleanText
 	upd := ""
 	if !r.LastUpdated.IsZero() {
 		upd = r.LastUpdated.In(m.loc).Format("2006-01-02")
 	}
-	methods := make([]string, len(r.MethodsRegistered))
-	for i, x := range r.MethodsRegistered {
-		methods[i] = MethodShort(c(x))
+	adm := ""
+	if r.IsAdmin {
+		adm = "A"
 	}
-	cells := []string{"", c(r.UserPrincipalName), c(r.UserDisplayName), tick(r.IsMfaRegistered),
-		tick(r.IsMfaCapable), tick(r.IsSsprRegistered), map[bool]string{true: "A", false: ""}[r.IsAdmin],
-		strings.Join(methods, ", "), c(r.UserPreferredMethodForSecondaryAuthentication), upd}
-	keys := make([]string, len(cells))
-	for i, s := range cells {
-		keys[i] = strings.ToLower(s)
-	}
-	keys[9] = r.LastUpdated.UTC().Format(time.RFC3339)
-	return row{cells: cells, keys: keys}
-}
-
-// apply recomputes the visible rows for the filter and sort, keeping the
-// highlighted user highlighted when still shown.
-func (m *Model) apply() {
-	keep := m.keep
-	if r, ok := m.Selected(); ok {
-		keep = r.ID
-	}
-	m.view = m.view[:0]
-	for i, r := range m.regs {
-		if m.filter.Match(r) {
-			m.view = append(m.view, i)
-		}
-	}
-	col, desc := m.sortCol, m.desc
-	sort.SliceStable(m.view, func(a, b int) bool {
-		ka, kb := m.rows[m.view[a]].keys[col], m.rows[m.view[b]].keys[col]
-		if ka == kb {
-			return m.rows[m.view[a]].keys[1] < m.rows[m.view[b]].keys[1]
-		}
-		if desc {
-			return ka > kb
-		}
-		return ka < kb
-	})
-	m.cursor = 0
-	for i, ri := range m.view {
-		if m.regs[ri].ID == keep {
-			m.cursor, m.keep = i, ""
-			break
-		}
-	}
-	m.offset = draw.Scroll(m.cursor, m.offset, m.height, len(m.view))
+	return []string{"", c(r.UserPrincipalName), c(r.UserDisplayName), tick(r.IsMfaRegistered),
+		tick(r.IsMfaCapable), tick(r.IsSsprRegistered), adm,
+		methodsCell(r), c(r.UserPreferredMethodForSecondaryAuthentication), upd}
 }
 
 // SetFilter shows only rows matching f.
@@ -268,19 +228,19 @@ func (m Model) Count(f Filter) int { return m.counts[f] }
 
 // CycleSort sorts by the next column; Reverse flips the order.
 func (m *Model) CycleSort() {
+	next := SortColumns[0]
 	for i, c := range SortColumns {
 		if c == m.sortCol {
-			m.sortCol = SortColumns[(i+1)%len(SortColumns)]
-			m.desc = false
-			m.apply()
-			return
+			next = SortColumns[(i+1)%len(SortColumns)]
 		}
 	}
-	m.sortCol = SortColumns[0]
+	m.sortCol, m.desc = next, false
+	m.resort()
 	m.apply()
 }
 
-// Reverse flips the sort order.
+// Reverse flips the sort order (no sorting: the order is walked the
+// other way).
 func (m *Model) Reverse() {
 	m.desc = !m.desc
 	m.apply()
@@ -292,8 +252,128 @@ func (m *Model) SortBy(col int) {
 		m.desc = !m.desc
 	} else {
 		m.sortCol, m.desc = col, false
+		m.resort()
 	}
 	m.apply()
+}
+
+// Searching reports whether keys go to the search box.
+func (m Model) Searching() bool { return m.searching }
+
+// StartSearch focuses the search box (/).
+func (m *Model) StartSearch() {
+	m.searching = true
+	m.search.Focus()
+}
+
+// StopSearch returns keys to the list; the filter stays.
+func (m *Model) StopSearch() {
+	m.searching = false
+	m.search.Blur()
+}
+
+// Query is the search text (as typed).
+func (m Model) Query() string { return m.search.Value() }
+
+// SearchInput feeds a key or paste to the box and filters the rows at
+// once (a pass over the rows: no debounce needed).
+func (m *Model) SearchInput(msg tea.Msg) {
+	if m.search.Update(msg) {
+		m.setQuery(m.search.Value())
+	}
+}
+
+// SetQuery replaces the search text and filters.
+func (m *Model) SetQuery(q string) {
+	m.search.SetValue(q)
+	m.setQuery(m.search.Value())
+}
+
+func (m *Model) setQuery(q string) {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == m.query {
+		return
+	}
+	m.query = q
+	m.apply()
+}
+
+// ClearSearch empties the search (esc), reporting whether there was one.
+func (m *Model) ClearSearch() bool {
+	had := m.search.Value() != ""
+	m.StopSearch()
+	m.search.Reset()
+	m.setQuery("")
+	return had
+}
+
+// RangeStart starts (or, when one is open, cancels) a range selection at
+// the cursor (V, as lazygit).
+func (m *Model) RangeStart() {
+	if m.anchor >= 0 {
+		m.anchor = -1
+		return
+	}
+	if len(m.view) > 0 {
+		m.anchor = m.cursor
+	}
+}
+
+// Ranging reports an open range selection.
+func (m Model) Ranging() bool { return m.anchor >= 0 }
+
+// CancelRange closes the range selection, reporting whether one was open.
+func (m *Model) CancelRange() bool {
+	had := m.anchor >= 0
+	m.anchor = -1
+	return had
+}
+
+// RangeExtend moves the cursor with a range selection open (shift+arrows
+// open one first).
+func (m *Model) RangeExtend(d int) {
+	if m.anchor < 0 && len(m.view) > 0 {
+		m.anchor = m.cursor
+	}
+	m.Move(d)
+}
+
+func (m Model) inRange(vi int) bool {
+	if m.anchor < 0 {
+		return false
+	}
+	lo, hi := min(m.anchor, m.cursor), max(m.anchor, m.cursor)
+	return vi >= lo && vi <= hi
+}
+
+// MarkRange marks every row of the range (or unmarks them when all were
+// marked) and closes it. It returns how many rows changed, and whether
+// they were marked.
+func (m *Model) MarkRange() (int, bool) {
+	if m.anchor < 0 {
+		return 0, false
+	}
+	lo, hi := min(m.anchor, m.cursor), max(m.anchor, m.cursor)
+	m.anchor = -1
+	all := true
+	for vi := lo; vi <= hi; vi++ {
+		if !m.marks.Has(m.regs[m.view[vi]].ID) {
+			all = false
+			break
+		}
+	}
+	n := 0
+	for vi := lo; vi <= hi; vi++ {
+		u := UserOf(m.regs[m.view[vi]])
+		switch {
+		case all:
+			m.marks.Toggle(u)
+			n++
+		default:
+			n += m.marks.Add(u)
+		}
+	}
+	return n, !all
 }
 
 // Visible are the rows shown (after the filter), in order.
@@ -312,6 +392,9 @@ func (m Model) Selected() (*graph.Registration, bool) {
 	}
 	return m.regs[m.view[m.cursor]], true
 }
+
+// Shown is how many rows the filter and search show.
+func (m Model) Shown() int { return len(m.view) }
 
 // Move moves the cursor.
 func (m *Model) Move(d int) {
@@ -337,8 +420,11 @@ func (m Model) RowAt(y int) (int, bool) {
 	return i, true
 }
 
-// headerLines: the filter line(s), a note line, the column header.
-func (m Model) headerLines() int { return len(m.filterLines(Styles{}, m.w)) + 2 }
+// headerLines: the filter line(s), the search and note lines, the column
+// header.
+func (m Model) headerLines() int {
+	return len(m.filterLines(Styles{}, m.w)) + len(m.noteLines(Styles{}, m.w)) + 1
+}
 
 // filterLines are the filters with their counts, on one or two lines;
 // too narrow for two, only the active one.
@@ -393,7 +479,8 @@ func (m *Model) ToggleMark() {
 	}
 }
 
-// MarkAll marks every row the filter shows; it returns how many were new.
+// MarkAll marks every row the filter and search show (all of them: the
+// report holds every user); it returns how many were new.
 func (m *Model) MarkAll() int {
 	us := make([]graph.User, 0, len(m.view))
 	for _, ri := range m.view {
@@ -419,6 +506,34 @@ func (m Model) Title() (string, string) {
 		return t, fmt.Sprintf("%d users so far, loading…", len(m.regs))
 	}
 	return t, fmt.Sprintf("%d of %d users", len(m.view), len(m.regs))
+}
+
+// noteLines are the search box and, after it, what stopped the load (the
+// whole message, wrapped: the rows loaded are still shown below).
+func (m Model) noteLines(st Styles, w int) []string {
+	box := m.search.View(st.Input, w)
+	if m.searching {
+		// Typing goes here: the line says so in words too, and the list's
+		// cursor dims, so a focused box never looks like a focused list.
+		badge, hint := " SEARCH ", "  enter done · esc clear"
+		fw := min(w-len(badge), max(w-len(badge)-draw.Width(hint), w/2))
+		box = st.SearchActive.Render(badge) + m.search.View(st.Input, fw) + st.Muted.Render(draw.Trunc(hint, w-fw-len(badge)))
+	} else if m.search.Value() != "" {
+		hint := fmt.Sprintf("  %d matches · / edit · esc clear", len(m.view))
+		if len(m.view) == 1 {
+			hint = "  1 match · / edit · esc clear"
+		}
+		fw := min(w, max(w-draw.Width(hint), w/2))
+		box = m.search.View(st.Input, fw) + st.Muted.Render(draw.Trunc(hint, w-fw))
+	}
+	lines := []string{draw.Fit(box, w)}
+	if m.err != nil && len(m.regs) > 0 {
+		what, _ := explain.Err("Loading the next page", m.err)
+		for _, l := range draw.Wrap(what+" (ctrl+r loads again)", w) {
+			lines = append(lines, st.Error.Render(l))
+		}
+	}
+	return lines
 }
 
 // View draws the inner w x h lines.
@@ -451,31 +566,43 @@ func (m Model) View(st Styles, w, h int) []string {
 			hdr[j] = draw.Trunc(hdr[j], cols[j].Width-1) + arrow
 		}
 	}
-	var sortLabel string
-	if m.err != nil {
-		what, _ := explain.Err("Next page", m.err)
-		sortLabel = st.Error.Render(draw.Trunc(what, w))
-	}
-	lines = append(lines, sortLabel, st.Header.Render(draw.Fit(draw.Row(cols, hdr), w)))
+	lines = append(lines, m.noteLines(st, w)...)
+	lines = append(lines, st.Header.Render(draw.Fit(draw.Row(cols, hdr), w)))
 	if len(m.view) == 0 {
+		switch {
+		case m.query != "":
+			return append(lines, st.Muted.Render(draw.Trunc(fmt.Sprintf("No users match %q in %s.", m.search.Value(), m.filter.Label()), w)))
+		case len(m.pending) > 0:
+			return append(lines, st.Muted.Render("Sorting the rows that arrived…"))
+		}
 		return append(lines, st.Muted.Render("No users match this filter."))
 	}
 	end := min(m.offset+h-len(lines), len(m.view))
+	cursor := st.Cursor
+	if m.searching {
+		cursor = st.CursorBlurred
+	}
 	for vi := m.offset; vi < end; vi++ {
 		ri := m.view[vi]
-		r := m.rows[ri]
+		all := m.cells(m.regs[ri])
 		cells := make([]string, len(idx))
 		for j, ci := range idx {
-			cells[j] = r.cells[ci]
+			cells[j] = all[ci]
 		}
-		if m.marks.Has(m.regs[ri].ID) {
+		marked := m.marks.Has(m.regs[ri].ID)
+		switch {
+		case m.inRange(vi):
+			cells[0] = "▌"
+		case marked:
 			cells[0] = "●"
 		}
 		line := draw.Row(cols, cells)
 		switch {
 		case vi == m.cursor:
-			lines = append(lines, st.Cursor.Render(draw.Fit(line, w)))
-		case m.marks.Has(m.regs[ri].ID):
+			lines = append(lines, cursor.Render(draw.Fit(line, w)))
+		case m.inRange(vi):
+			lines = append(lines, st.Range.Render(draw.Fit(line, w)))
+		case marked:
 			lines = append(lines, st.Marked.Render(line))
 		default:
 			lines = append(lines, st.Row.Render(line))

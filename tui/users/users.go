@@ -32,6 +32,7 @@ const (
 	GlyphAdmin      = "A"
 	GlyphDisabled   = "⊘"
 	GlyphGuest      = "G"
+	GlyphRange      = "▌" // in a range selection (V)
 )
 
 // Styles is what the pane draws with (filled by tui/theme.go).
@@ -77,6 +78,10 @@ type Model struct {
 
 	cursor, offset int
 	height         int // rows of the list (set by SetSize)
+	// anchor is where a range selection started (V, shift+arrows); -1 or
+	// 0 with ranging false: none.
+	anchor  int
+	ranging bool
 }
 
 type row struct {
@@ -210,7 +215,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.err = nil
 		if !msg.Append {
 			m.items, m.rows = nil, nil
-			m.cursor, m.offset = 0, 0
+			m.cursor, m.offset, m.ranging = 0, 0, false
 			m.query = msg.Query
 			m.count = msg.Page.Count
 		}
@@ -302,6 +307,68 @@ func (m *Model) ToggleMark() tea.Cmd {
 // MarkAll marks every loaded result; it returns how many were new.
 func (m *Model) MarkAll() int { return m.marks.Add(m.items...) }
 
+// NotLoaded is how many matches of the search are not loaded yet (and so
+// were not marked by MarkAll), from the count Graph reported.
+func (m Model) NotLoaded() int { return max(m.count-len(m.items), 0) }
+
+// RangeStart starts (or cancels, when one is open) a range selection at
+// the cursor (V, as lazygit).
+func (m *Model) RangeStart() {
+	if m.ranging {
+		m.ranging = false
+		return
+	}
+	if len(m.items) > 0 {
+		m.ranging, m.anchor = true, m.cursor
+	}
+}
+
+// Ranging reports an open range selection.
+func (m Model) Ranging() bool { return m.ranging }
+
+// CancelRange closes the range selection, reporting whether one was open.
+func (m *Model) CancelRange() bool {
+	had := m.ranging
+	m.ranging = false
+	return had
+}
+
+// RangeExtend moves the cursor with a range open (opening one first).
+func (m *Model) RangeExtend(d int) tea.Cmd {
+	if !m.ranging && len(m.items) > 0 {
+		m.ranging, m.anchor = true, m.cursor
+	}
+	return m.Move(d)
+}
+
+func (m Model) inRange(i int) bool {
+	return m.ranging && i >= min(m.anchor, m.cursor) && i <= max(m.anchor, m.cursor)
+}
+
+// MarkRange marks the range's users (unmarks them when all were marked)
+// and closes it; it returns how many changed and whether they were marked.
+func (m *Model) MarkRange() (int, bool) {
+	if !m.ranging {
+		return 0, false
+	}
+	m.ranging = false
+	lo, hi := min(m.anchor, m.cursor), min(max(m.anchor, m.cursor), len(m.items)-1)
+	all := true
+	for i := lo; i <= hi; i++ {
+		all = all && m.marks.Has(m.items[i].ID)
+	}
+	n := 0
+	for i := lo; i <= hi; i++ {
+		if all {
+			m.marks.Toggle(m.items[i])
+			n++
+		} else {
+			n += m.marks.Add(m.items[i])
+		}
+	}
+	return n, !all
+}
+
 // SetSize tells the pane its inner size.
 func (m *Model) SetSize(w, h int) {
 	m.height = max(h-1, 1)
@@ -380,6 +447,9 @@ func (m Model) rowView(st Styles, i, w int, focused bool) string {
 	markSt, mfaSt, flagSt := st.Row, st.Unknown, st.Row
 	if m.marks.Has(u.ID) {
 		mark, markSt = GlyphMarked, st.Marked
+	}
+	if m.inRange(i) {
+		mark, markSt = GlyphRange, st.Marked
 	}
 	if reg := m.regs[u.ID]; reg != nil {
 		if reg.IsMfaRegistered {
