@@ -169,6 +169,9 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 		e.note(fmt.Sprintf("Journal: %s", sum.Journal))
 	}
 	if interrupted {
+		if errors.Is(err, graph.ErrGraphRefusing) {
+			e.note(graph.CleanText(err.Error()))
+		}
 		e.note(fmt.Sprintf("Interrupted: %d user(s) not finished. Finish with: mfadesk %s --resume %s", sum.Pending, e.command, sum.Journal))
 		return silentExit(ExitFailed)
 	}
@@ -228,6 +231,17 @@ func bulkLine(r graph.UserResult) string {
 // plain line per finished user otherwise. Never a pass value.
 func (e *Env) bulkProgress(verb string, ev graph.Event) {
 	c := ev.Counts
+	if ev.Kind == graph.EventWaiting {
+		// A long pause is always said, on a terminal or not: what it
+		// waits for, until when, and how to stop.
+		lead := ""
+		if e.ErrTerminal {
+			lead = "\r\x1b[K"
+		}
+		fmt.Fprintf(e.Stderr, "%s%s: waiting until %s (%s): %s; ctrl+c stops cleanly, --resume finishes later\n",
+			lead, verb, ev.Until.Local().Format("15:04:05"), ev.Until.Sub(ev.Time).Round(time.Second), graph.CleanText(ev.Why))
+		return
+	}
 	if e.ErrTerminal {
 		switch ev.Kind {
 		case graph.EventDone, graph.EventSkipped, graph.EventFailed, graph.EventThrottled, graph.EventFinished:

@@ -136,6 +136,13 @@ const (
 	// DefaultMaxThrottleWait bounds the total Retry-After waited for one
 	// request before its user is failed as throttled.
 	DefaultMaxThrottleWait = 10 * time.Minute
+	// MaxWait caps any single wait of a bulk run (a run-wide pause, one
+	// request's Retry-After): however long Graph (or anything answering
+	// in its place) asks, nothing waits longer than this at once.
+	MaxWait = 10 * time.Minute
+	// announceWaitsFrom: waits at least this long are announced
+	// (EventWaiting), so a run never goes quiet without saying why.
+	announceWaitsFrom = 2 * time.Second
 )
 
 // BulkOptions tunes a run. The zero value works (no journal, defaults).
@@ -190,6 +197,10 @@ const (
 	EventFailed    EventKind = "failed"    // a user failed (Why, RequestID)
 	EventThrottled EventKind = "throttled" // Graph answered 429 (RetryAfter)
 	EventFinished  EventKind = "finished"  // the run ended (or was interrupted)
+	// EventWaiting: the run (or a request) waits until Until, for Why
+	// (e.g. Graph's Retry-After after a run of 429s). ctrl+c stops
+	// cleanly meanwhile; the journal resumes the run.
+	EventWaiting EventKind = "waiting"
 )
 
 // Event is one progress report. Counts is a snapshot taken as it was sent.
@@ -203,6 +214,8 @@ type Event struct {
 	RequestID string
 	// RetryAfter is Graph's Retry-After on a throttled event.
 	RetryAfter time.Duration
+	// Until is when a waiting event's wait ends.
+	Until time.Time
 	// TAP is the pass issued for this user, on its final event (done, or
 	// failed when a reregister's delete failed but the pass was issued):
 	// show it once. It is never written to the journal or the report.
@@ -445,6 +458,57 @@ type runner struct {
 	claimMu sync.Mutex
 	claims  map[string]claim
 	pos     map[string]int
+
+	// announced is the end of the last wait announced (EventWaiting).
+	waitMu    sync.Mutex
+	announced time.Time
+	// lastOK is the last time (unix ns) a request went through (or the
+	// start): run-wide pauses longer than maxStall after it stop the run.
+	lastOK atomic.Int64
+}
+
+// maxStall: a run that has had no request go through for this long, and
+// is told to pause again, stops (interrupted, resumable) instead of
+// waiting on: two capped pauses in a row, about twenty minutes.
+const maxStall = 2 * MaxWait
+
+// ErrGraphRefusing is the cause of a run stopped because Graph refused
+// every request for longer than maxStall.
+var ErrGraphRefusing = errors.New("Graph refused every request for too long")
+
+// checkStall stops the run when the current run-wide pause would end more
+// than maxStall after the last request that went through.
+func (r *runner) checkStall(hold time.Time) bool {
+	last := time.Unix(0, r.lastOK.Load())
+	if hold.Sub(last) <= maxStall {
+		return false
+	}
+	r.fatalOnce.Do(func() {
+		r.fatal = fmt.Errorf("%w: %w: nothing went through since %s and Graph asks to wait until %s; stopped (resume later)",
+			ErrBulkInterrupted, ErrGraphRefusing, last.Format("15:04:05"), hold.Format("15:04:05"))
+		r.cancel()
+	})
+	return true
+}
+
+// announceWait emits EventWaiting for a wait until t, unless one ending at
+// about the same time was already announced (many workers wait together).
+func (r *runner) announceWait(ur *userRun, t time.Time, why string) {
+	if t.Sub(r.opts.now()) < announceWaitsFrom {
+		return
+	}
+	r.waitMu.Lock()
+	if !t.After(r.announced.Add(announceWaitsFrom)) {
+		r.waitMu.Unlock()
+		return
+	}
+	r.announced = t
+	r.waitMu.Unlock()
+	ev := Event{Kind: EventWaiting, Until: t, Why: why}
+	if ur != nil {
+		ev.User, ev.UserID = ur.key, ur.id
+	}
+	r.emit(ev)
 }
 
 type claim struct {
@@ -495,6 +559,7 @@ func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opt
 	r.ops = newBulkOps(c, opts.Batch, p)
 	defer r.ops.close()
 	_, r.observe = r.ops.(directOps)
+	r.lastOK.Store(opts.now().UnixNano())
 	for i, u := range st.Users {
 		r.pos[u.User] = i + 1
 	}
@@ -1060,6 +1125,12 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 	faults, conflicts := 0, 0
 	for {
 		n := r.ops.cost(step)
+		if h := r.pacer.HoldUntil(); h.After(r.opts.now()) {
+			if r.checkStall(h) {
+				return context.Cause(ctx)
+			}
+			r.announceWait(nil, h, "Graph refused every request in a row (429): the whole run pauses as Graph asked")
+		}
 		if !r.ops.paced(step) {
 			if err := r.pacer.Wait(ctx, n); err != nil {
 				return err
@@ -1081,6 +1152,7 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 		}
 		err := f(callCtx)
 		if err == nil {
+			r.lastOK.Store(r.opts.now().UnixNano())
 			r.pacer.Success(n, r.ops.limitPct())
 			return nil
 		}
@@ -1104,6 +1176,7 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 				return err
 			}
 			throttleWait += ra
+			r.announceWait(ur, r.opts.now().Add(ra), "Graph throttled a request (429) and asked to wait")
 			if err := r.opts.sleep(ctx, ra); err != nil {
 				return err
 			}
@@ -1115,7 +1188,14 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 			}
 			wait := faultBackoff(faults)
 			if ge != nil && ge.RetryAfter > 0 {
+				// A 503's Retry-After counts against the same limit
+				// as a 429's: no single request waits for hours.
 				wait = ge.RetryAfter
+				if throttleWait+wait > r.opts.MaxThrottleWait {
+					return err
+				}
+				throttleWait += wait
+				r.announceWait(ur, r.opts.now().Add(wait), "Graph is unavailable (503) and asked to wait")
 			}
 			if err := r.opts.sleep(ctx, wait); err != nil {
 				return err

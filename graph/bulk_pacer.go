@@ -93,6 +93,14 @@ func (p *Pacer) Rate() float64 {
 	return p.rate
 }
 
+// HoldUntil is the end of the current run-wide pause (zero or past when
+// there is none), so the runner can say what it waits for and until when.
+func (p *Pacer) HoldUntil() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.hold
+}
+
 // Throttles counts the 429s reported so far.
 func (p *Pacer) Throttles() int {
 	p.mu.Lock()
@@ -161,6 +169,9 @@ func (p *Pacer) Throttled(retryAfter time.Duration) {
 	p.thr++
 	p.throttles++
 	p.consecutive++
+	// A Retry-After of hours (Graph's, or a hostile server's) must not
+	// stall the run silently: the hold is capped like every other wait.
+	retryAfter = min(retryAfter, MaxWait)
 	if p.consecutive >= pacerHoldAfter && retryAfter > 0 {
 		if h := p.now().Add(retryAfter); h.After(p.hold) {
 			p.hold = h

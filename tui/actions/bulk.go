@@ -23,6 +23,8 @@ import (
 type Progress struct {
 	Result    *Result
 	Throttled time.Duration
+	// Waiting says what the run waits for and until when (a long pause).
+	Waiting string
 }
 
 // BulkConfig tunes a run.
@@ -91,6 +93,12 @@ func StartBulk(ctx context.Context, c graph.Client, targets []graph.User, op Op,
 			switch ev.Kind {
 			case graph.EventStep:
 				steps[ev.User] = append(steps[ev.User], graph.CleanText(ev.Step))
+			case graph.EventWaiting:
+				w := fmt.Sprintf("Waiting until %s: %s (x stops; the journal resumes)", ev.Until.Local().Format("15:04:05"), graph.CleanText(ev.Why))
+				select {
+				case out <- Progress{Throttled: max(ev.Until.Sub(now()), time.Second), Waiting: w}:
+				default:
+				}
 			case graph.EventThrottled:
 				select {
 				case out <- Progress{Throttled: max(ev.RetryAfter, time.Second)}:
@@ -161,6 +169,7 @@ type BulkEventMsg struct {
 	Run, Gen  int
 	Result    Result
 	Throttled time.Duration
+	Waiting   string
 	Closed    bool
 }
 
@@ -174,7 +183,7 @@ func waitBulk(run, gen int, ch <-chan Progress) tea.Cmd {
 		case p.Result != nil:
 			return BulkEventMsg{Run: run, Gen: gen, Result: *p.Result}
 		default:
-			return BulkEventMsg{Run: run, Gen: gen, Throttled: p.Throttled}
+			return BulkEventMsg{Run: run, Gen: gen, Throttled: p.Throttled, Waiting: p.Waiting}
 		}
 	}
 }
@@ -220,6 +229,7 @@ type BulkRun struct {
 	prompt         *input.Model
 	note           string
 	Throttled      bool
+	waiting        string // what a long pause waits for, until when
 }
 
 // NewBulkRun prepares a run; Start begins it.
@@ -307,6 +317,9 @@ func (b *BulkRun) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 		}
 		if msg.Throttled > 0 {
 			b.Throttled = true
+			if msg.Waiting != "" {
+				b.waiting = msg.Waiting
+			}
 			return b, waitBulk(b.ID, b.gen, b.ch)
 		}
 		if msg.Closed {
@@ -483,6 +496,11 @@ func (b *BulkRun) View(st Styles, w, h int) []string {
 		counts += "  " + st.Warn.Render("Graph is throttling: slowed down")
 	}
 	body = append(body, counts)
+	if b.waiting != "" && b.running {
+		for _, l := range draw.Wrap(b.waiting, inner) {
+			body = append(body, st.Warn.Render(l))
+		}
+	}
 	if b.journal != "" {
 		body = append(body, st.Muted.Render(draw.Trunc("Journal: "+b.journal, inner)))
 		if cmd := resumeCommand(b.Op.Kind); cmd != "" && (b.running || b.stopped) {
