@@ -570,12 +570,23 @@ func TestCSVInput(t *testing.T) {
 
 	good := filepath.Join(dir, "good.csv")
 	os.WriteFile(good, []byte("DisplayName,UserPrincipalName\r\n\"Alice\",alice@contoso.com\r\n\"Nobody\",nobody@contoso.com\r\n\"Alice again\",ALICE@contoso.com\r\n"), 0o600)
+	// An unknown user rejects the list before anything changes, naming
+	// its line, as a malformed row does.
 	r = runCLI(t, runOpts{endpoint: srv.URL}, "reset", "--csv", good, "--yes", "-o", "json")
-	if r.code != ExitFailed {
-		t.Fatalf("one unknown user should fail the run with 1: %v", r)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "line 3: nobody@contoso.com") || !strings.Contains(r.stderr, "Nothing was changed") ||
+		!strings.Contains(r.stderr, "--skip-unknown") {
+		t.Fatalf("one unknown user should reject the list with 2: %v", r)
+	}
+	if len(srv.Tenant.Methods(aliceID)) != 5 || len(srv.Tenant.AuditsFor(aliceID)) != 0 {
+		t.Fatal("a list with an unknown user changed something")
+	}
+	// --skip-unknown: the others go ahead; the unknown one is named.
+	r = runCLI(t, runOpts{endpoint: srv.URL}, "reset", "--csv", good, "--yes", "--skip-unknown", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stderr, "skipping 1 user(s) not found") || !strings.Contains(r.stderr, "line 3: nobody@contoso.com") {
+		t.Fatalf("--skip-unknown: %v", r)
 	}
 	res := mustJSON[[]resultJSON](t, r)
-	if len(res) != 2 || res[0].Status != "done" || res[1].Status != "failed" || res[1].Error == nil || res[1].Error.Kind != "notFound" {
+	if len(res) != 1 || res[0].Status != "done" {
 		t.Fatalf("results: %v", r)
 	}
 	if !strings.Contains(r.stderr, "ignoring column") || !strings.Contains(r.stderr, "appears on lines 2, 4") {

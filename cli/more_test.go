@@ -287,7 +287,7 @@ func TestBulkRunAndResume(t *testing.T) {
 	journal := filepath.Join(dir, "run.jsonl")
 	o := runOpts{endpoint: srv.URL, history: filepath.Join(dir, "history.jsonl")}
 
-	r := runCLI(t, o, "reset", "--csv", csvPath, "--yes", "--journal", journal, "--timeout", "300ms")
+	r := runCLI(t, o, "reset", "--csv", csvPath, "--yes", "--journal", journal, "--timeout", "500ms")
 	if r.code != ExitFailed || !strings.Contains(r.stderr, "--resume "+journal) {
 		t.Fatalf("interrupted run: %v", r)
 	}

@@ -186,9 +186,16 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 		}
 	}
 
-	var jobs []*job
-	if len(targets) <= planFullUpTo || o.DryRun {
-		jobs = e.resolveJobs(ctx, s.Client, targets)
+	// Every user is looked up before anything is planned: an unknown one
+	// rejects the list (unless --skip-unknown), whatever its size.
+	jobs, err := e.resolveJobs(ctx, s.Client, targets, o)
+	if err != nil {
+		return err
+	}
+	if err := e.checkRisks(ctx, s, jobs, o, graph.WriteDeleteMethod); err != nil {
+		return err
+	}
+	if len(jobs) <= planFullUpTo || o.DryRun {
 		e.forEach(ctx, "planning", jobs, false, func(ctx context.Context, j *job) error {
 			// A protected account (config) is refused here, before the
 			// confirmation, rather than half-way through.
@@ -212,11 +219,6 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 		if o.DryRun {
 			return e.emitPlans(verb, jobs, spec)
 		}
-	} else {
-		// Many users: the runner looks each one up as it goes.
-		for _, t := range targets {
-			jobs = append(jobs, &job{Target: t})
-		}
 	}
 	planned := 0
 	for _, j := range jobs {
@@ -227,7 +229,7 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 	if planned == 0 {
 		return e.emitResults(verb, jobs, false, nil)
 	}
-	if len(targets) <= planFullUpTo {
+	if len(jobs) <= planFullUpTo {
 		e.note(fmt.Sprintf("Plan: %s for %d user(s):", strings.ToLower(verb), planned))
 		e.writePlans(e.Stderr, jobs, planPreview)
 	} else {

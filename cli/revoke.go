@@ -40,27 +40,28 @@ func revokeCmd(env *Env) *cobra.Command {
 				}
 			}
 			plan := func(j *job) string { s, _ := j.Plan.(string); return s }
-			var jobs []*job
-			if len(targets) <= planFullUpTo || o.DryRun {
-				jobs = env.resolveJobs(ctx, s.Client, targets)
-				for _, j := range jobs {
-					if j.Err == nil {
-						if err := graph.CheckWrite(ctx, s.Client, graph.WriteRevokeSessions, j.User.ID); err != nil &&
-							!(o.DryRun && errors.Is(err, graph.ErrReadOnly)) {
-							j.Err = err
-						}
-					}
-					if j.Err != nil {
-						continue
-					}
-					j.Plan = "revoke sign-in sessions"
-					if j.User.IsGuest() {
-						j.Plan = "revoke sign-in sessions (a guest: Graph accepts it but it has no effect)"
+			// Every user is looked up first: an unknown one rejects the
+			// list (unless --skip-unknown), whatever its size.
+			jobs, err := env.resolveJobs(ctx, s.Client, targets, o)
+			if err != nil {
+				return err
+			}
+			if err := env.checkRisks(ctx, s, jobs, o, graph.WriteRevokeSessions); err != nil {
+				return err
+			}
+			for _, j := range jobs {
+				if j.Err == nil {
+					if err := graph.CheckWrite(ctx, s.Client, graph.WriteRevokeSessions, j.User.ID); err != nil &&
+						!(o.DryRun && errors.Is(err, graph.ErrReadOnly)) {
+						j.Err = err
 					}
 				}
-			} else {
-				for _, t := range targets {
-					jobs = append(jobs, &job{Target: t, Plan: "revoke sign-in sessions"})
+				if j.Err != nil {
+					continue
+				}
+				j.Plan = "revoke sign-in sessions"
+				if j.User.IsGuest() {
+					j.Plan = "revoke sign-in sessions (a guest: Graph accepts it but it has no effect)"
 				}
 			}
 			planned := 0

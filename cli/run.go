@@ -18,6 +18,12 @@ type targetOptions struct {
 	bulkOptions
 	CSV    string
 	DryRun bool
+	// SkipUnknown lets a list with users that do not exist go ahead for
+	// the others (by default it is refused whole).
+	SkipUnknown bool
+	// IncludeSelf acknowledges that the signed-in operator is a target
+	// (refused otherwise).
+	IncludeSelf bool
 }
 
 func addTargetFlags(cmd *cobra.Command, o *targetOptions) {
@@ -25,6 +31,8 @@ func addTargetFlags(cmd *cobra.Command, o *targetOptions) {
 	addApprovalFlags(cmd, &o.approval)
 	addBulkFlags(cmd, &o.bulkOptions)
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "print the plan and change nothing")
+	cmd.Flags().BoolVar(&o.SkipUnknown, "skip-unknown", false, "go ahead for the others when some users do not exist (default: refuse the list)")
+	cmd.Flags().BoolVar(&o.IncludeSelf, "include-self", false, "allow the change to include your own account (refused otherwise)")
 }
 
 // readTargets turns the arguments or the --csv file into a checked list of
@@ -178,32 +186,106 @@ func (e *Env) forEach(ctx context.Context, verb string, jobs []*job, logLines bo
 	}
 }
 
-// resolveJobs looks every target up (object id or UPN) and drops a user
-// named twice (by id and by UPN). Unknown users fail as targets.
-func (e *Env) resolveJobs(ctx context.Context, c graph.Client, targets []graph.Target) []*job {
-	jobs := make([]*job, len(targets))
-	for i, t := range targets {
-		jobs[i] = &job{Target: t}
-	}
-	e.forEach(ctx, "looking up", jobs, false, func(ctx context.Context, j *job) error {
-		u, err := resolveUser(ctx, c, j.Target.Value)
-		j.User = u
-		return err
-	})
-	seen := map[string]*job{}
-	out := jobs[:0]
-	for _, j := range jobs {
-		if j.Err == nil {
-			if first, dup := seen[j.User.ID]; dup {
-				fmt.Fprintf(e.Stderr, "warning: %s and %s are the same user (%s); once is enough\n",
-					first.Target.Value, j.Target.Value, j.name())
-				continue
-			}
-			seen[j.User.ID] = j
+// resolveJobs looks every target up (object id or UPN), before anything is
+// planned, and drops a user named twice (by id and by UPN). The list is
+// refused whole, before any change, when a user could not be looked up
+// (Graph throttled past the limit, unavailable, denied: such a user may
+// exist, so it is never called unknown) or, unless o.SkipUnknown, when a
+// user does not exist, naming every line. With o.SkipUnknown the unknown
+// users are named and left out.
+func (e *Env) resolveJobs(ctx context.Context, c graph.Client, targets []graph.Target, o targetOptions) ([]*job, error) {
+	unit, src := "argument", "the arguments"
+	if o.CSV != "" {
+		unit, src = "line", o.CSV
+		if o.CSV == "-" {
+			src = "stdin"
 		}
+	}
+	ro := graph.ResolveOptions{}
+	if e.ErrTerminal && len(targets) > 1 {
+		var mu sync.Mutex
+		ro.OnProgress = func(p graph.ResolveProgress) {
+			mu.Lock()
+			defer mu.Unlock()
+			s := fmt.Sprintf("\r\x1b[Klooking up %d/%d", p.Done, p.Total)
+			if p.NotFound > 0 {
+				s += fmt.Sprintf(" · %d not found", p.NotFound)
+			}
+			if p.Failed > 0 {
+				s += fmt.Sprintf(" · %d could not be looked up", p.Failed)
+			}
+			if p.Throttled > 0 {
+				s += fmt.Sprintf(" · throttled %d×", p.Throttled)
+				if !p.WaitingUntil.IsZero() {
+					s += " (retrying at " + p.WaitingUntil.Format("15:04:05") + ")"
+				}
+			}
+			fmt.Fprint(e.Stderr, s)
+			if p.Done == p.Total {
+				fmt.Fprintln(e.Stderr)
+			}
+		}
+	}
+	res := graph.ResolveTargets(ctx, c, targets, ro)
+	if err := context.Cause(ctx); err != nil {
+		return nil, Failed(fmt.Errorf("looking up the users: %w; nothing was changed", err))
+	}
+	var unknown, failed []string
+	list := func(dst *[]string, r graph.Resolved, why string) {
+		*dst = append(*dst, fmt.Sprintf("%s %d: %s%s", unit, r.Target.Line, graph.CleanText(r.Target.Value), why))
+	}
+	for _, r := range res {
+		switch {
+		case r.NotFound:
+			list(&unknown, r, "")
+		case r.Err != nil:
+			list(&failed, r, ": "+oneLine(r.Err))
+		}
+	}
+	if len(failed) > 0 {
+		return nil, Failed(fmt.Errorf("%s: %d user(s) could not be looked up (they may exist; nothing was changed; run it again):\n%s",
+			src, len(failed), listLines(failed)))
+	}
+	if len(unknown) > 0 && !o.SkipUnknown {
+		return nil, Usagef("%s: %d user(s) not found in this tenant:\n%s\nNothing was changed. Fix the list, or pass --skip-unknown to act on the others.",
+			src, len(unknown), listLines(unknown))
+	}
+	if len(unknown) > 0 {
+		e.note(fmt.Sprintf("warning: skipping %d user(s) not found in this tenant (--skip-unknown):\n%s", len(unknown), listLines(unknown)))
+	}
+	seen := map[string]*job{}
+	var out []*job
+	for _, r := range res {
+		if r.NotFound {
+			continue
+		}
+		j := &job{Target: r.Target, User: r.User}
+		if first, dup := seen[j.User.ID]; dup {
+			fmt.Fprintf(e.Stderr, "warning: %s and %s are the same user (%s); once is enough\n",
+				first.Target.Value, j.Target.Value, j.name())
+			continue
+		}
+		seen[j.User.ID] = j
 		out = append(out, j)
 	}
-	return out
+	if len(out) == 0 {
+		return nil, Usagef("%s: none of the users exists in this tenant; nothing was changed", src)
+	}
+	return out, nil
+}
+
+// listLines indents a list, at most 20 lines then "… and N more".
+func listLines(ls []string) string {
+	const most = 20
+	var b strings.Builder
+	for i, l := range ls {
+		if i == most && len(ls) > most+1 {
+			fmt.Fprintf(&b, "  … and %d more\n", len(ls)-most)
+			break
+		}
+		b.WriteString("  " + l + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 var errNotStarted = errors.New("not started (interrupted)")

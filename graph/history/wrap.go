@@ -81,6 +81,10 @@ func (h *Client) Log() *Log { return h.log }
 
 const maxRemembered = 50_000
 
+// RememberUsers implements graph.UserRememberer: users looked up around
+// this client (batched target lookups) still name their history entries.
+func (h *Client) RememberUsers(us ...graph.User) { h.remember(us...) }
+
 func (h *Client) remember(us ...graph.User) {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -1,0 +1,263 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	jsonser "github.com/microsoft/kiota-serialization-json-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+)
+
+// Resolving a target list (a CSV, command-line users) before anything is
+// planned: every target is looked up first, so an unknown user rejects the
+// list before any change, as a malformed row does, and a lookup that Graph
+// throttled or could not answer is never mistaken for "no such user".
+//
+// Lookups are paced by one Pacer shared by the workers (so the list as a
+// whole slows down when Graph throttles, as a bulk run does), a 429 is
+// retried after its Retry-After (bounded in total per user), and 5xx / a
+// dropped connection a few times with backoff.
+
+// ResolveOptions tune ResolveTargets. Zero values mean the defaults.
+type ResolveOptions struct {
+	// Concurrency is how many lookups are in flight at once (default
+	// DefaultConcurrency: with batching, five full batches).
+	Concurrency int
+	// MaxRPS is the pacer's ceiling (default DefaultMaxRPS).
+	MaxRPS float64
+	// MaxAttempts bounds tries of a lookup that failed with a dropped
+	// connection or a 5xx (default DefaultMaxAttempts).
+	MaxAttempts int
+	// MaxThrottleWait bounds the total Retry-After waited for one user
+	// (default 2 minutes): past it the user "could not be looked up".
+	MaxThrottleWait time.Duration
+	// OnProgress, when set, is called after every finished lookup and every
+	// throttled answer (from the workers: it must be safe for concurrent
+	// use and quick).
+	OnProgress func(ResolveProgress)
+
+	sleep func(context.Context, time.Duration) error
+}
+
+// ResolveProgress is how far a ResolveTargets has got.
+type ResolveProgress struct {
+	Done, Total int
+	// NotFound and Failed count finished lookups of those outcomes.
+	NotFound, Failed int
+	// Throttled counts 429s seen so far; WaitingUntil is when the latest
+	// throttled lookup will be tried again (zero when none waits).
+	Throttled    int
+	WaitingUntil time.Time
+}
+
+// Resolved is one target's lookup.
+type Resolved struct {
+	Target Target
+	User   User
+	// Err is nil when the user was found. NotFound says Graph answered that
+	// there is no such user; any other Err means the user could not be
+	// looked up (throttled past the limit, Graph unavailable, denied) and
+	// may well exist.
+	Err      error
+	NotFound bool
+}
+
+// Found reports whether the lookup found the user.
+func (r Resolved) Found() bool { return r.Err == nil }
+
+// ResolveTargets looks every target up, in order, and returns one Resolved
+// per target. It stops early only when ctx ends (the rest then carry ctx's
+// error, as not looked up).
+func ResolveTargets(ctx context.Context, c Client, targets []Target, o ResolveOptions) []Resolved {
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = DefaultMaxAttempts
+	}
+	if o.MaxThrottleWait <= 0 {
+		o.MaxThrottleWait = 2 * time.Minute
+	}
+	if o.sleep == nil {
+		o.sleep = sleepCtx
+	}
+	ctx = WithPriority(ctx, PriorityLow)
+	if len(targets) == 1 {
+		// Somebody is waiting on this one.
+		ctx = WithPriority(ctx, PriorityHigh)
+	}
+	pacer := NewPacer(o.MaxRPS)
+	lookup := func(ctx context.Context, key string) (User, error) {
+		if err := pacer.Wait(ctx, 1); err != nil {
+			return User{}, err
+		}
+		return c.ResolveUser(ctx, key)
+	}
+	if g := unwrapMSGraph(c); g != nil && len(targets) > 1 {
+		// Up to 20 lookups in one $batch; the coalescer books the pacer per
+		// batch. (Reads: no guard or history wrapper has a say in them.)
+		q := &coalescer{pacer: pacer, send: func(ctx context.Context, r []batchRequest) (map[string]batchResponse, error) {
+			return g.sendBatch(ctx, g.v1, r)
+		}}
+		lookup = func(ctx context.Context, key string) (User, error) { return g.batchLookup(ctx, q, key) }
+	}
+	out := make([]Resolved, len(targets))
+	var (
+		mu   sync.Mutex
+		prog = ResolveProgress{Total: len(targets)}
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	report := func(f func(p *ResolveProgress)) {
+		mu.Lock()
+		f(&prog)
+		p := prog
+		mu.Unlock()
+		if o.OnProgress != nil {
+			o.OnProgress(p)
+		}
+	}
+	for range min(o.Concurrency, len(targets)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(targets) {
+					return
+				}
+				r := Resolved{Target: targets[i]}
+				r.User, r.Err = resolveOne(ctx, lookup, pacer, targets[i].Value, o, func(until time.Time) {
+					report(func(p *ResolveProgress) { p.Throttled++; p.WaitingUntil = until })
+				})
+				r.NotFound = errors.Is(r.Err, ErrNotFound)
+				out[i] = r
+				report(func(p *ResolveProgress) {
+					p.Done++
+					switch {
+					case r.NotFound:
+						p.NotFound++
+					case r.Err != nil:
+						p.Failed++
+					}
+					if !p.WaitingUntil.IsZero() && time.Now().After(p.WaitingUntil) {
+						p.WaitingUntil = time.Time{}
+					}
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	if rm, ok := c.(UserRememberer); ok {
+		var found []User
+		for _, r := range out {
+			if r.Err == nil {
+				found = append(found, r.User)
+			}
+		}
+		rm.RememberUsers(found...)
+	}
+	return out
+}
+
+// UserRememberer is implemented by client wrappers that label what they
+// record with the users they have seen (history.Wrap): lookups sent around
+// the wrapper, in a $batch, are told to it.
+type UserRememberer interface{ RememberUsers(us ...User) }
+
+// resolveOne looks one user up through the pacer, retrying 429s (after
+// their Retry-After) and transient failures.
+func resolveOne(ctx context.Context, lookup func(context.Context, string) (User, error), p *Pacer, key string, o ResolveOptions, throttled func(until time.Time)) (User, error) {
+	var waited time.Duration
+	faults := 0
+	for {
+		// The client may retry a 429 itself: the pacer hears of each.
+		var saw atomic.Bool
+		callCtx := WithThrottleObserver(ctx, func(ra time.Duration) {
+			saw.Store(true)
+			p.Throttled(ra)
+		})
+		u, err := lookup(callCtx, key)
+		if err == nil {
+			p.Success(1, 0)
+			return u, nil
+		}
+		if ctx.Err() != nil {
+			return User{}, ctx.Err()
+		}
+		ge, _ := AsError(err)
+		switch {
+		case errors.Is(err, ErrThrottled):
+			ra := time.Second
+			if ge != nil && ge.RetryAfter > 0 {
+				ra = ge.RetryAfter
+			}
+			if !saw.Load() {
+				p.Throttled(ra)
+			}
+			if waited+ra > o.MaxThrottleWait {
+				return User{}, err
+			}
+			waited += ra
+			throttled(time.Now().Add(ra))
+			if err := o.sleep(ctx, ra); err != nil {
+				return User{}, err
+			}
+		case errors.Is(err, ErrUnavailable):
+			p.Success(1, 0) // not a throttle: keep the rate
+			if faults++; faults >= o.MaxAttempts {
+				return User{}, err
+			}
+			wait := faultBackoff(faults)
+			if ge != nil && ge.RetryAfter > 0 {
+				wait = min(ge.RetryAfter, o.MaxThrottleWait)
+			}
+			if err := o.sleep(ctx, wait); err != nil {
+				return User{}, err
+			}
+		default:
+			p.Success(1, 0)
+			return User{}, err
+		}
+	}
+}
+
+// batchLookup is ResolveUser as one item of a coalesced $batch:
+// GET /users/{id | userPrincipalName}?$select=... (user-get.md), the item's
+// own status classified as a plain call's would be.
+func (c *MSGraph) batchLookup(ctx context.Context, q *coalescer, key string) (User, error) {
+	key = strings.TrimSpace(key)
+	op := "look up user " + CleanText(key)
+	if err := checkUserKey(op, key); err != nil {
+		return User{}, err
+	}
+	r, err := q.do(ctx, batchRequest{Method: http.MethodGet,
+		URL: "/users/" + pathSeg(key) + "?$select=" + strings.Join(userDetailSelect, ",")})
+	if err == nil {
+		err = itemError(op, opRead, r, c.now())
+	}
+	if err != nil {
+		if ge, ok := AsError(err); ok && ge.Op == "" {
+			cp := *ge
+			cp.Op = op
+			return User{}, &cp
+		}
+		return User{}, err
+	}
+	unreadable := &Error{Kind: ErrUnavailable, Op: op, Status: r.Status, Message: "unreadable answer from Graph"}
+	pn, err := jsonser.NewJsonParseNode(r.Body)
+	if err != nil {
+		return User{}, unreadable
+	}
+	v, err := pn.GetObjectValue(models.CreateUserFromDiscriminatorValue)
+	u, ok := v.(models.Userable)
+	if err != nil || !ok || u.GetId() == nil || *u.GetId() == "" {
+		return User{}, unreadable
+	}
+	return userFrom(u), nil
+}
