@@ -394,17 +394,25 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 func (e *Env) applyConfig(ctx context.Context, st *settings) (noConfig bool, err error) {
 	_ = ctx
 	l, err := e.LoadConfig()
-	if errors.Is(err, config.ErrNoConfig) && e.Flags.Config == "" && e.Flags.Profile == "" {
-		return true, nil // first launch: flags and defaults only
-	}
-	if err != nil {
+	// No config file: still apply what the environment set. Whatever
+	// `config show` reports (read-only, protected users, ticketRequired,
+	// ...) is what is enforced, from any source; only the first-launch
+	// welcome depends on there being no file.
+	noConfig = errors.Is(err, config.ErrNoConfig) && e.Flags.Config == "" && e.Flags.Profile == ""
+	if err != nil && !noConfig {
 		return false, Usage(err)
 	}
-	for _, w := range l.Warnings {
-		fmt.Fprintln(e.Stderr, "mfadesk: warning: "+w)
+	if !noConfig {
+		for _, w := range l.Warnings {
+			fmt.Fprintln(e.Stderr, "mfadesk: warning: "+w)
+		}
 	}
 	p := l.Profile
 	st.Profile, st.TenantName = p.Name, p.Tenant
+	where := fmt.Sprintf("profile %q", p.Name)
+	if noConfig {
+		st.Profile, where = "", "the environment (no config file)"
+	}
 	if st.Endpoint == "" {
 		st.Endpoint = p.Endpoints().Graph
 	}
@@ -412,12 +420,12 @@ func (e *Env) applyConfig(ctx context.Context, st *settings) (noConfig bool, err
 		st.Auth = string(p.Auth) // unset: loopback endpoints keep sending no token
 	}
 	if p.ReadOnly && !st.ReadOnly {
-		st.ReadOnly, st.ReadOnlyWhy = true, fmt.Sprintf("profile %q is read-only (%s)", p.Name, l.SourceOf("readOnly"))
+		st.ReadOnly, st.ReadOnlyWhy = true, fmt.Sprintf("%s is read-only (%s)", where, l.SourceOf("readOnly"))
 	}
 	st.Guard.ProtectedUsers, st.Guard.ProtectedGroups = p.Protected.Users, p.Protected.Groups
-	st.Guard.ProtectedWhy = fmt.Sprintf("break-glass list in profile %q", p.Name)
+	st.Guard.ProtectedWhy = "break-glass list in " + where
 	st.RequireTicket, st.Prof = p.TicketRequired, &p
-	return false, nil
+	return noConfig, nil
 }
 
 // inTUI: the session is for the full-screen app (mfadesk without a

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Tests for issue 15 (faults, kills, hostile servers).
+
+// runCLIEnv is runCLI with extra environment variables (and no config
+// file: TestMain points the config directory at an empty one).
+func runCLIEnv(t *testing.T, o runOpts, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if o.history == "" {
+		o.history = filepath.Join(t.TempDir(), "history.jsonl")
+	}
+	e := &Env{
+		Stdin: strings.NewReader(o.stdin), Stdout: &out, Stderr: &errb,
+		InTerminal: o.terminal,
+		Getenv: func(k string) string {
+			switch k {
+			case "MFADESK_GRAPH_ENDPOINT":
+				return o.endpoint
+			case "MFADESK_HISTORY_FILE":
+				return o.history
+			}
+			return env[k]
+		},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code := Run(ctx, e, args)
+	return result{code, out.String(), errb.String()}
+}
+
+// countingProxy stands in front of the fake and counts what reaches it:
+// every request, and the ones that could change something.
+type countingProxy struct {
+	URL          string
+	all, changes atomic.Int64
+}
+
+func newCountingProxy(t *testing.T, target string) *countingProxy {
+	t.Helper()
+	u, _ := url.Parse(target)
+	rp := httputil.NewSingleHostReverseProxy(u)
+	p := &countingProxy{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.all.Add(1)
+		if r.Method != http.MethodGet || strings.Contains(r.URL.Path, "$batch") {
+			p.changes.Add(1)
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	p.URL = srv.URL
+	return p
+}
+
+// 15.3: guard rails set only by the environment are enforced, with no
+// config file, whatever the sign-in mode.
+func TestEnvOnlyGuardRailsEnforced(t *testing.T) {
+	srv := startTenant(t)
+	before, _ := srv.Tenant.User(bobID)
+	for _, authArgs := range [][]string{{"--auth", "none"}, {"--auth", "azcli"}, nil} {
+		px := newCountingProxy(t, srv.URL)
+		r := runCLIEnv(t, runOpts{endpoint: px.URL}, map[string]string{"MFADESK_READ_ONLY": "true"},
+			append([]string{"revoke", "bob@contoso.com", "--yes"}, authArgs...)...)
+		if r.code != ExitDenied || !strings.Contains(r.stderr, "read-only") {
+			t.Errorf("%v MFADESK_READ_ONLY=true: %v", authArgs, r)
+		}
+		if n := px.all.Load(); n != 0 {
+			t.Errorf("%v: %d request(s) reached the tenant", authArgs, n)
+		}
+	}
+	after, _ := srv.Tenant.User(bobID)
+	if !after.SignInSessionsValidFrom.Equal(before.SignInSessionsValidFrom) {
+		t.Fatal("read-only from the environment: sessions were revoked")
+	}
+
+	// Protected users from the environment.
+	px := newCountingProxy(t, srv.URL)
+	r := runCLIEnv(t, runOpts{endpoint: px.URL}, map[string]string{"MFADESK_PROTECTED_USERS": "bob@contoso.com"},
+		"revoke", "bob@contoso.com", "--yes", "--auth", "none")
+	if r.code == 0 || !strings.Contains(strings.ToLower(r.stdout+r.stderr), "protected") {
+		t.Errorf("MFADESK_PROTECTED_USERS: %v", r)
+	}
+	if n := px.changes.Load(); n != 0 {
+		t.Errorf("protected user: %d change request(s) reached the tenant", n)
+	}
+	after, _ = srv.Tenant.User(bobID)
+	if !after.SignInSessionsValidFrom.Equal(before.SignInSessionsValidFrom) {
+		t.Fatal("protected from the environment: sessions were revoked")
+	}
+}
