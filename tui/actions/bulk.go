@@ -230,6 +230,9 @@ type BulkRun struct {
 	note           string
 	Throttled      bool
 	waiting        string // what a long pause waits for, until when
+	// detail is the highlighted result opened whole (enter): its full
+	// failure reason wraps instead of being cut to the column.
+	detail *Info
 }
 
 // NewBulkRun prepares a run; Start begins it.
@@ -403,9 +406,19 @@ func (b *BulkRun) key(k tea.KeyPressMsg) (tea.Msg, tea.Cmd) {
 		}
 		return nil, nil
 	}
+	if b.detail != nil {
+		if ans, _ := b.detail.Update(k); ans != nil {
+			b.detail = nil
+		}
+		return nil, nil
+	}
 	switch s {
 	case "esc", "q":
 		return CloseMsg{ID: b.ID}, nil
+	case "enter":
+		if len(b.results) > 0 {
+			b.detail = b.resultDetail(b.results[draw.Clamp(b.cursor, 0, len(b.results)-1)])
+		}
 	case "x":
 		if b.running {
 			b.Stop()
@@ -468,8 +481,39 @@ func (b *BulkRun) export(path string) tea.Cmd {
 	}
 }
 
+// resultDetail is one result in full.
+func (b *BulkRun) resultDetail(r Result) *Info {
+	inner := max(min(b.w, 96)-4, 20)
+	var lines []string
+	field := func(label, v string) {
+		for i, l := range draw.Wrap(graph.CleanText(v), max(inner-16, 10)) {
+			if i > 0 {
+				label = ""
+			}
+			lines = append(lines, draw.Fit(label, 16)+l)
+		}
+	}
+	status := map[Status]string{Done: "done", Failed: "failed", Skipped: "skipped"}[r.Status]
+	field("User", r.Target.UserPrincipalName)
+	field("Result", status)
+	field("Detail", r.Detail)
+	if r.Err != nil {
+		field("Error", r.Err.Error())
+	}
+	if r.RequestID != "" {
+		field("Request id", r.RequestID)
+	}
+	if !r.At.IsZero() {
+		field("At", r.At.UTC().Format(time.RFC3339))
+	}
+	return &Info{Title: "Result: " + graph.CleanText(r.Target.UserPrincipalName), Lines: lines, Width: 96, h: b.h}
+}
+
 // View draws the run in w x h (it fills the body, not a small dialog).
 func (b *BulkRun) View(st Styles, w, h int) []string {
+	if b.detail != nil {
+		return b.detail.View(st, w, h)
+	}
 	inner := w - 4
 	total, finished, done, failed, skipped := b.Counts()
 	var body []string
@@ -565,7 +609,7 @@ func (b *BulkRun) View(st Styles, w, h int) []string {
 		if failed > 0 {
 			keys = append(keys, KeyHelp{"r", fmt.Sprintf("retry %d failed", failed)})
 		}
-		keys = append(keys, KeyHelp{"w", "write report"}, KeyHelp{"↑↓", "scroll"}, KeyHelp{"esc", "close"})
+		keys = append(keys, KeyHelp{"enter", "detail"}, KeyHelp{"w", "write report"}, KeyHelp{"↑↓", "scroll"}, KeyHelp{"esc", "close"})
 	}
 	out, _ := frame(st, false, "Bulk: "+b.Title, body, footer(st, keys, inner), 0, w, h)
 	return out

@@ -144,6 +144,7 @@ type Info struct {
 
 	offset int
 	h      int
+	bodyH  int // body lines the last View had room for (0: not drawn yet)
 }
 
 // Sizer is implemented by dialogs that need the space they get (to scroll
@@ -153,7 +154,15 @@ type Sizer interface{ SetSize(w, h int) }
 // SetSize records the height available to the dialog.
 func (m *Info) SetSize(_, h int) { m.h = h }
 
-func (m *Info) page() int { return max(m.h-4, 1) }
+// page is how many body lines show: what the last frame had room for (the
+// dialog gets less than the screen's height: the frame's footer and the
+// root's bars), so the last line can always be scrolled to.
+func (m *Info) page() int {
+	if m.bodyH > 0 {
+		return m.bodyH
+	}
+	return max(m.h-4, 1)
+}
 
 // Update scrolls, answers a choice, or closes on esc / q / enter.
 func (m *Info) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
@@ -186,7 +195,8 @@ func (m *Info) View(st Styles, w, h int) []string {
 	if len(m.Lines) > h-4 {
 		keys = append(keys, KeyHelp{"↑↓", "scroll"})
 	}
-	out, _ := frame(st, m.Danger, m.Title, m.Lines, footer(st, keys, bw-4), m.offset, bw, h)
+	out, bodyH := frame(st, m.Danger, m.Title, m.Lines, footer(st, keys, bw-4), m.offset, bw, h)
+	m.bodyH = bodyH
 	return out
 }
 
