@@ -457,6 +457,10 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, m.selectionChanged())
 	case resultMsg:
 		return m.onResult(msg)
+	case csvParsedMsg:
+		return m.onCSVParsed(msg)
+	case csvProgressMsg:
+		return m.onCSVProgress(msg)
 	case csvLoadedMsg:
 		return m.onCSVLoaded(msg)
 	case exportedMsg:

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -38,6 +37,8 @@ const (
 	pBulkMenu
 	pBulkMFAMenu
 	pCSVPrompt
+	pCSVLoading
+	pCSVResult
 	pExportPrompt
 	pAudit
 )
@@ -47,19 +48,15 @@ type pending struct {
 	kind    pendingKind
 	op      actions.Op
 	targets []graph.User
+	// csv is the target list being looked up (pCSVLoading) or the rows
+	// that could not be (pCSVResult, for the retry key).
+	csv *csvLookup
 }
 
 type (
 	resultMsg struct {
 		ID     int
 		Result actions.Result
-	}
-	csvLoadedMsg struct {
-		Path     string
-		Users    []graph.User
-		Warnings []string
-		NotFound []string
-		Err      error
 	}
 	exportedMsg struct {
 		Path string
@@ -488,6 +485,10 @@ func (m Model) onModalAnswer(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch x := msg.(type) {
 	case actions.CloseMsg:
 		m.closeModal()
+		if p.kind == pCSVLoading && p.csv != nil {
+			p.csv.cancel() // esc stops the lookups; nothing is marked
+			return m, m.setFlash("Loading "+filepath.Base(p.csv.path)+" stopped: nothing was marked.", false)
+		}
 		return m, nil
 	case actions.ConfirmedMsg:
 		m.closeModal()
@@ -508,6 +509,10 @@ func (m Model) onModalAnswer(msg tea.Msg) (tea.Model, tea.Cmd) {
 			i := int(x.Value[0] - '1')
 			op := actions.Op{Kind: actions.SetMFA, State: actions.PerUserStates[i]}
 			return m.openBulkConfirm(op)
+		case pCSVResult:
+			if x.Value == "r" && p.csv != nil {
+				return m.lookUpCSV(p.csv.path, p.csv.retry, nil)
+			}
 		case pResult:
 			m.closeModal()
 			switch x.Value {
@@ -521,7 +526,7 @@ func (m Model) onModalAnswer(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.closeModal()
 		switch p.kind {
 		case pCSVPrompt:
-			return m, m.loadCSV(x.Value)
+			return m, m.readCSV(x.Value)
 		case pExportPrompt:
 			return m, m.exportReport(x.Value)
 		}
@@ -824,88 +829,6 @@ func expandHome(path string) string {
 		}
 	}
 	return path
-}
-
-// loadCSV parses the file and resolves every target (bounded concurrency),
-// off the UI goroutine.
-func (m Model) loadCSV(path string) tea.Cmd {
-	c := m.client
-	return func() tea.Msg {
-		path = expandHome(path)
-		f, err := os.Open(path)
-		if err != nil {
-			return csvLoadedMsg{Path: path, Err: err}
-		}
-		defer f.Close()
-		targets, warns, err := graph.ParseTargets(f)
-		if err != nil {
-			return csvLoadedMsg{Path: path, Err: err}
-		}
-		out := csvLoadedMsg{Path: path}
-		for _, w := range warns {
-			out.Warnings = append(out.Warnings, w.String())
-		}
-		users := make([]graph.User, len(targets))
-		errs := make([]error, len(targets))
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, 8)
-		for i, t := range targets {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				users[i], errs[i] = c.ResolveUser(context.Background(), t.Value)
-			}()
-		}
-		wg.Wait()
-		for i, t := range targets {
-			if errs[i] != nil {
-				out.NotFound = append(out.NotFound, fmt.Sprintf("line %d: %s: %s", t.Line, t.Value, explain.Short(errs[i])))
-				continue
-			}
-			out.Users = append(out.Users, users[i])
-		}
-		return out
-	}
-}
-
-func (m Model) onCSVLoaded(msg csvLoadedMsg) (tea.Model, tea.Cmd) {
-	var lines []string
-	title := "Targets loaded"
-	danger := false
-	if msg.Err != nil {
-		title, danger = "Targets not loaded", true
-		lines = append(lines, "Nothing was marked: fix the file and load it again.", "")
-		for _, l := range strings.Split(graph.CleanText(strings.ReplaceAll(msg.Err.Error(), "\n", "\x00")), "\x00") {
-			lines = append(lines, draw.Wrap(strings.TrimSpace(l), 66)...)
-		}
-	} else {
-		n := m.marks.Add(msg.Users...)
-		lines = append(lines, fmt.Sprintf("%s found in %s; %s newly marked (%s in all).",
-			plural(len(msg.Users), "user"), filepath.Base(msg.Path), plural(n, "user"), plural(m.marks.Len(), "mark")))
-		if len(msg.NotFound) > 0 {
-			danger = true
-			lines = append(lines, "", fmt.Sprintf("%s not found (not marked):", plural(len(msg.NotFound), "row")))
-			for _, s := range msg.NotFound {
-				for i, l := range draw.Wrap(graph.CleanText(s), 64) {
-					if i == 0 {
-						lines = append(lines, "  "+l)
-					} else {
-						lines = append(lines, "    "+l)
-					}
-				}
-			}
-		}
-		for _, w := range msg.Warnings {
-			lines = append(lines, "! "+graph.CleanText(w))
-		}
-		lines = append(lines, "", "Press b for a bulk action on the marked users.")
-	}
-	id := m.newID()
-	info := &actions.Info{ID: id, Title: title, Lines: lines, Danger: danger}
-	m.setModal(id, info, pending{kind: pInfo})
-	return m, nil
 }
 
 // Report export.
