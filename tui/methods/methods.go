@@ -477,6 +477,9 @@ func (m Model) Title() (string, string) {
 	if m.mLoading {
 		return "Status & methods", "loading…"
 	}
+	if m.mErr != nil {
+		return "Status & methods", "load failed" // no count: none is known
+	}
 	if len(m.methods) == 1 {
 		return "Status & methods", "1 method"
 	}
@@ -511,9 +514,6 @@ func (m Model) statusLines(st Styles, w int) []string {
 			st.Label.Render("SSPR ")+yes(st, r.IsSsprRegistered))
 	case m.regLoading:
 		seg = append(seg, st.Muted.Render("registration loading…"))
-	case m.regErr != nil:
-		what, _ := explain.Err("Registration", m.regErr)
-		seg = append(seg, st.Error.Render(what))
 	}
 	switch {
 	case m.mfaLoading:
@@ -548,7 +548,15 @@ func (m Model) statusLines(st Styles, w int) []string {
 	if u.IsGuest() {
 		seg = append(seg, st.Warn.Render("guest"))
 	}
-	return append(lines, draw.Pack(seg, st.Muted.Render(" · "), w)...)
+	lines = append(lines, draw.Pack(seg, st.Muted.Render(" · "), w)...)
+	if m.reg == nil && !m.regLoading && m.regErr != nil {
+		// The whole message, wrapped: cut, it loses what to do.
+		what, _ := explain.Err("Registration", m.regErr)
+		for _, l := range draw.Wrap(what, w) {
+			lines = append(lines, st.Error.Render(l))
+		}
+	}
+	return lines
 }
 
 // View draws the pane's inner w x h lines.

@@ -430,8 +430,13 @@ func (m Model) headerLines() int {
 // too narrow for two, only the active one.
 func (m Model) filterLines(st Styles, w int) []string {
 	var segs []string
+	// Counts only when rows are known: beside a failed load, "0" is false.
+	counted := m.err == nil || len(m.regs) > 0
 	for _, f := range Filters {
-		label := fmt.Sprintf("%d %s %d", int(f), f.Label(), m.counts[f])
+		label := fmt.Sprintf("%d %s", int(f), f.Label())
+		if counted {
+			label += fmt.Sprintf(" %d", m.counts[f])
+		}
 		if f == m.filter {
 			segs = append(segs, st.FilterActive.Render("["+label+"]"))
 		} else {
@@ -442,7 +447,11 @@ func (m Model) filterLines(st Styles, w int) []string {
 	if len(lines) <= 2 {
 		return lines
 	}
-	return []string{st.FilterActive.Render(draw.Trunc(fmt.Sprintf("[%d %s %d]", int(m.filter), m.filter.Label(), m.counts[m.filter]), w)) +
+	active := fmt.Sprintf("%d %s", int(m.filter), m.filter.Label())
+	if counted {
+		active += fmt.Sprintf(" %d", m.counts[m.filter])
+	}
+	return []string{st.FilterActive.Render(draw.Trunc("["+active+"]", w)) +
 		st.Muted.Render(draw.Trunc("  0-5 filter", max(w-40, 0)))}
 }
 
@@ -504,6 +513,10 @@ func (m Model) Title() (string, string) {
 		return t, "loading…"
 	case m.loading:
 		return t, fmt.Sprintf("%d users so far, loading…", len(m.regs))
+	case m.err != nil && len(m.regs) == 0:
+		return t, "load failed" // no count: none is known
+	case m.err != nil:
+		return t, fmt.Sprintf("%d of %d users loaded (incomplete)", len(m.view), len(m.regs))
 	}
 	return t, fmt.Sprintf("%d of %d users", len(m.view), len(m.regs))
 }

@@ -253,6 +253,8 @@ func (m Model) Title() (string, string) {
 		return t, ""
 	case m.loading:
 		return t, "loading…"
+	case m.err != nil:
+		return t, "load failed" // no count: the rows shown are not this load's
 	}
 	days := int(m.Window.Hours() / 24)
 	span := fmt.Sprintf("%dh", int(m.Window.Hours()))

@@ -381,6 +381,8 @@ func (m Model) Title() (string, string) {
 	switch {
 	case m.loading && n == 0:
 		return "Users", "searching…"
+	case m.err != nil && n == 0:
+		return "Users", "search failed"
 	case m.count > n:
 		return "Users", fmt.Sprintf("%d of %d", n, m.count)
 	default:
@@ -420,7 +422,11 @@ func (m Model) View(st Styles, w, h int, focused bool) []string {
 		lines = append(lines, st.Muted.Render("Loading more…"))
 	} else if m.err != nil && len(lines) < h {
 		what, _ := explain.Err("Next page", m.err)
-		lines = append(lines, st.Error.Render(draw.Trunc(what, w)))
+		for _, l := range draw.Wrap(what, w) {
+			if len(lines) < h {
+				lines = append(lines, st.Error.Render(l))
+			}
+		}
 	}
 	return lines
 }
