@@ -77,6 +77,7 @@ func TestDeniedExitCodes(t *testing.T) {
 
 func TestReregister(t *testing.T) {
 	srv := startTenant(t)
+	noDefaults(srv)
 	before, _ := srv.Tenant.User(aliceID)
 	r := runCLI(t, runOpts{endpoint: srv.URL}, "reregister", "alice@contoso.com", "--dry-run")
 	if r.code != 0 || !strings.Contains(r.stdout, "revoke") || len(srv.Tenant.Methods(aliceID)) != 5 {
@@ -190,6 +191,7 @@ func TestCanApprove(t *testing.T) {
 // checklist.
 func TestProfileGuardRails(t *testing.T) {
 	srv := startTenant(t)
+	noDefaults(srv)
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(cfg, []byte(`defaultProfile: lab
 profiles:
@@ -321,6 +323,7 @@ func TestBulkRunAndResume(t *testing.T) {
 
 func TestBulkReregisterPassesShownOnce(t *testing.T) {
 	srv := startTenant(t)
+	noDefaults(srv)
 	r := runCLI(t, runOpts{endpoint: srv.URL}, "reregister", "alice@contoso.com", "bob@contoso.com", "--tap", "--yes")
 	if r.code != 0 {
 		t.Fatal(r)

@@ -41,6 +41,7 @@ profiles:
 
 func TestResetNotify(t *testing.T) {
 	srv := startTenant(t)
+	noDefaults(srv)
 	// A sender mailbox (the test tenant has no signed-in operator to send as);
 	// notify.enabled is off, so only --notify sends.
 	cfg := writeConfig(t, "      sender: carol.admin@contoso.com\n")

@@ -130,6 +130,7 @@ func resultLine(r any) string {
 	for _, oc := range []struct{ outcome, label string }{
 		{graph.OutcomeDeleted, "deleted"}, {graph.OutcomePending, "deleted (still listed for a few minutes)"},
 		{graph.OutcomeFailed, "not deleted"}, {graph.OutcomeKept, "kept"},
+		{graph.OutcomeLeft, "LEFT (mfadesk cannot delete; remove in the Entra admin center)"},
 	} {
 		if len(by[oc.outcome]) > 0 {
 			parts = append(parts, oc.label+" "+strings.Join(by[oc.outcome], ", "))

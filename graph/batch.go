@@ -237,8 +237,8 @@ func (b *batchOps) list(ctx context.Context, userID string) ([]Method, error) {
 		}
 		prefCh <- pref
 	}()
-	r, err := b.v1.do(ctx, batchRequest{Method: http.MethodGet,
-		URL: "/users/" + pathSeg(userID) + "/authentication/methods"})
+	// Through beta, as ListMethods: v1.0 does not list beta-only kinds.
+	r, err := b.beta.do(ctx, batchRequest{Method: http.MethodGet, URL: methodsPath(userID)})
 	if err == nil {
 		err = itemError(op, opMethodsRead, r, b.c.now())
 	}

@@ -330,7 +330,7 @@ func TestBulkTAPRefusedBeforeSendingIsRetried(t *testing.T) {
 func TestBulkReregisterGoesOnAfterFailedDelete(t *testing.T) {
 	ten := newMemTenant()
 	// The default Authenticator cannot go while the kept FIDO2 key stays.
-	id := ten.addUser(1, "microsoftAuthenticator!", "fido2", "email")
+	id := ten.addUser(1, "microsoftAuthenticator!", "fido2", "softwareOath")
 	var final Event
 	opts := fastOpts(filepath.Join(t.TempDir(), "j.jsonl"))
 	opts.OnEvent = func(e Event) {

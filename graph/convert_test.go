@@ -19,10 +19,10 @@ func TestSampleMethods(t *testing.T) {
 	body := sample(t, "methods-list-fido2-whfb.json")
 	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
-		case "/v1.0/users/" + aliceID + "/authentication/methods":
+		case "/beta/users/" + aliceID + "/authentication/methods":
 			writeJSON(w, 200, body)
 		case "/beta/users/" + aliceID + "/authentication/signInPreferences":
-			writeJSON(w, 200, `{"isSystemPreferredAuthenticationMethodEnabled":true,"userPreferredMethodForSecondaryAuthentication":"fido2"}`)
+			writeJSON(w, 200, `{"isSystemPreferredAuthenticationMethodEnabled":true,"userPreferredMethodForSecondaryAuthentication":"push"}`)
 		default:
 			graphErr(w, 404, "x", "x", "x")
 		}
@@ -34,7 +34,7 @@ func TestSampleMethods(t *testing.T) {
 	}
 	want := []Method{
 		{ID: "-2_GRUg2-HYz6_1YG4YRAQ2", Kind: KindFIDO2, ODataType: "#microsoft.graph.fido2AuthenticationMethod",
-			DisplayName: "Red key", Model: "NFC key", Detail: "Red key (NFC key)", IsDefault: true,
+			DisplayName: "Red key", Model: "NFC key", Detail: "Red key (NFC key)",
 			Created: time.Date(2020, 8, 10, 6, 44, 9, 0, time.UTC)},
 		{ID: "b5e01f81-1f81-b5e0-811f-e0b5811fe0b5", Kind: KindWindowsHello, ODataType: "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod",
 			DisplayName: "Jordan's Surface Book", Device: "Jordan's Surface Book", Detail: "Jordan's Surface Book",
@@ -236,7 +236,7 @@ func TestMethodConversion(t *testing.T) {
 		{KindEmail, "alice@example.com", false},
 		{KindTAP, "Temporary Access Pass, 60 min, one-time, usable, from 2024-05-01T10:00:00Z", false},
 		{KindPlatformCredential, "Alice's Mac (macOS)", false},
-		{KindOther, "qrCodePinAuthenticationMethod (QR badge)", false},
+		{KindQRCodePin, "QR code PIN (QR badge)", false},
 		{KindOther, "method without a type", false},
 	}
 	if len(ms) != len(want) {
@@ -265,7 +265,7 @@ func TestMarkDefault(t *testing.T) {
 			{ID: "f", Kind: KindFIDO2}, {ID: "e", Kind: KindEmail}}
 	}
 	for pref, want := range map[string]string{"push": "app", "oath": "sw", "sms": "m", "voiceMobile": "m", "voiceAlternateMobile": "a",
-		"voiceOffice": "o", "fido2": "f", "passkey": "f", "email": "e", "none": "", "": "", "unknownFutureValue": ""} {
+		"voiceOffice": "o", "fido2": "", "passkey": "", "email": "", "none": "", "": "", "unknownFutureValue": ""} {
 		l := ms()
 		markDefault(l, pref)
 		got := ""

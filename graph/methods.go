@@ -26,6 +26,8 @@ var kindByType = map[string]MethodKind{
 	odataPrefix + "temporaryAccessPassAuthenticationMethod":     KindTAP,
 	odataPrefix + "windowsHelloForBusinessAuthenticationMethod": KindWindowsHello,
 	odataPrefix + "platformCredentialAuthenticationMethod":      KindPlatformCredential,
+	odataPrefix + "qrCodePinAuthenticationMethod":               KindQRCodePin,
+	odataPrefix + "externalAuthenticationMethod":                KindExternal,
 }
 
 // kindSegment is each deletable kind's URL segment under
@@ -65,15 +67,29 @@ func KindLabel(k MethodKind) string {
 		return "Windows Hello for Business"
 	case KindPlatformCredential:
 		return "platform credential"
+	case KindQRCodePin:
+		return "QR code PIN"
+	case KindExternal:
+		return "external authentication method"
 	}
 	return "other method"
 }
 
-// ListMethods implements Client: GET /users/{id}/authentication/methods,
-// and beta signInPreferences for which one is the default. The preference
-// lookup is best effort: when it fails (not permitted, not offered) the
-// methods come back with none marked default rather than not at all.
+// ListMethods implements Client: beta GET /users/{id}/authentication/methods
+// (v1.0 lists only the kinds v1.0 supports: hardware OATH tokens, QR code
+// PINs and external methods appear only in beta, and a reset must see
+// them), and beta signInPreferences for which one is the default. The
+// preference lookup is best effort: when it fails (not permitted, not
+// offered) the methods come back with none marked default rather than not
+// at all.
 func (c *MSGraph) ListMethods(ctx context.Context, userID string) ([]Method, error) {
+	return c.listMethods(ctx, userID, true)
+}
+
+// listMethods lists a user's methods; withPref also reads signInPreferences
+// to mark the default (a second request: bulk work skips it and reads the
+// preference only where the default matters).
+func (c *MSGraph) listMethods(ctx context.Context, userID string, withPref bool) ([]Method, error) {
 	op := "list methods of " + CleanText(userID)
 	if err := checkUserKey(op, userID); err != nil {
 		return nil, err
@@ -81,27 +97,40 @@ func (c *MSGraph) ListMethods(ctx context.Context, userID string) ([]Method, err
 	prefCh := make(chan string, 1)
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() { prefCh <- c.preferredMethod(pctx, userID) }()
+	if withPref {
+		go func() { prefCh <- c.preferredMethod(pctx, userID) }()
+	} else {
+		prefCh <- ""
+	}
 
+	ri, err := c.betaRequest(abs.GET, methodsPath(userID), nil)
+	if err != nil {
+		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	}
 	cctx, ci := withCallInfo(ctx)
-	res, err := c.user(userID).Authentication().Methods().Get(cctx, nil)
+	res, err := c.adapter.Send(cctx, ri, models.CreateAuthenticationMethodCollectionResponseFromDiscriminatorValue, errorMapping)
 	if err != nil {
 		return nil, c.classify(cctx, op, opMethodsRead, ci, err)
 	}
-	if res == nil {
+	col, ok := res.(models.AuthenticationMethodCollectionResponseable)
+	if res == nil || !ok {
 		return nil, c.emptyAnswer(op, ci)
 	}
-	if res.GetValue() == nil {
+	if col.GetValue() == nil {
 		return nil, c.noValue(op, ci)
 	}
-	out := make([]Method, 0, len(res.GetValue()))
-	for _, m := range res.GetValue() {
+	out := make([]Method, 0, len(col.GetValue()))
+	for _, m := range col.GetValue() {
 		if m != nil {
 			out = append(out, methodFrom(m))
 		}
 	}
 	markDefault(out, <-prefCh)
 	return out, nil
+}
+
+func methodsPath(userID string) string {
+	return "/users/" + pathSeg(userID) + "/authentication/methods"
 }
 
 // preferredMethod reads beta /users/{id}/authentication/signInPreferences
@@ -142,10 +171,6 @@ func markDefault(ms []Method, pref string) {
 		pick(KindPhone, "alternateMobile")
 	case "voiceoffice":
 		pick(KindPhone, "office")
-	case "email":
-		pick(KindEmail, "")
-	case "fido2", "passkey":
-		pick(KindFIDO2, "")
 	}
 }
 
@@ -241,6 +266,8 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 			if serial == "" {
 				out.Detail = joinDetail(out.DisplayName, "hardware OATH token")
 			}
+		} else if out.Kind == KindQRCodePin || out.Kind == KindExternal {
+			out.Detail = joinDetail(KindLabel(out.Kind), out.DisplayName)
 		} else {
 			out.Detail = joinDetail(strings.TrimPrefix(out.ODataType, odataPrefix), out.DisplayName)
 			if out.ODataType == "" {

@@ -75,6 +75,17 @@ func TestAllowsMatchesFake(t *testing.T) {
 			if err != nil {
 				return err
 			}
+			// Not the default when there is another: Graph refuses it
+			// while others remain, which is not what this probe is about.
+			slices.SortStableFunc(ms, func(a, b Method) int {
+				if a.IsDefault == b.IsDefault {
+					return 0
+				}
+				if a.IsDefault {
+					return 1
+				}
+				return -1
+			})
 			for _, m := range ms {
 				if m.Kind != KindPassword {
 					return c.DeleteMethod(ctx, target, m)
@@ -104,7 +115,8 @@ func TestAllowsMatchesFake(t *testing.T) {
 			return err
 		},
 		ActionReregister: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
-			_, err := Reregister(ctx, c, target, ReregisterOptions{})
+			// Keep nothing: a kept method would hold back the default.
+			_, err := Reregister(ctx, c, target, ReregisterOptions{Keep: []MethodKind{}})
 			return err
 		},
 		ActionRevoke: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {

@@ -20,10 +20,13 @@ import (
 //     a deleted method.
 
 // ReregisterKeep is what the admin portal's "Require re-register MFA"
-// leaves alone: FIDO2 keys and passkeys, Windows Hello, platform
-// credentials. Everything else (phones, Authenticator, OATH tokens, email,
-// a TAP) is deleted.
-var ReregisterKeep = []MethodKind{KindFIDO2, KindWindowsHello, KindPlatformCredential}
+// leaves alone. The portal deletes phone numbers, Microsoft Authenticator
+// and software OATH tokens, deactivates hardware OATH tokens, and keeps the
+// rest: email (the SSPR method), a Temporary Access Pass, FIDO2 keys and
+// passkeys, Windows Hello, platform credentials. mfadesk leaves hardware
+// OATH tokens as they are: it does not send Graph's beta deactivate (its
+// reference page has no description yet), and the plan says so.
+var ReregisterKeep = []MethodKind{KindEmail, KindTAP, KindFIDO2, KindWindowsHello, KindPlatformCredential, KindHardwareOath}
 
 // ResetOptions tunes Reset.
 type ResetOptions struct {
@@ -37,6 +40,10 @@ type ResetOptions struct {
 type KeptMethod struct {
 	Method Method `json:"method"`
 	Reason string `json:"reason"`
+	// CannotDelete: left because mfadesk has no delete for it (a beta-only
+	// kind such as a QR code PIN), not because it was asked to keep it: a
+	// user with one is not fully reset.
+	CannotDelete bool `json:"cannotDelete,omitempty"`
 }
 
 // ResetPlan is what Reset will do: Delete in order, Keep untouched.
@@ -44,6 +51,14 @@ type ResetPlan struct {
 	UserID string       `json:"userId,omitempty"`
 	Delete []Method     `json:"delete"`
 	Keep   []KeptMethod `json:"keep"`
+	// MoveDefaultTo is the kept method made the default before anything
+	// is deleted: Graph refuses to delete the default while other methods
+	// remain, and the kept ones do.
+	MoveDefaultTo *Method `json:"moveDefaultTo,omitempty"`
+	// Blocked says why the reset would predictably fail (the default must
+	// go, kept methods stay, and none of them can be the default): the
+	// reset is then refused before any change.
+	Blocked string `json:"blocked,omitempty"`
 }
 
 // Outcomes of one method in a ResetResult.
@@ -51,7 +66,10 @@ const (
 	OutcomePlanned = "planned" // dry run: would be deleted
 	OutcomeDeleted = "deleted"
 	OutcomeKept    = "kept"
-	OutcomeFailed  = "failed"
+	// OutcomeLeft: a method mfadesk cannot delete stays (the reset is not
+	// complete; Reason says why).
+	OutcomeLeft   = "left"
+	OutcomeFailed = "failed"
 	// OutcomePending: Graph accepted the delete but a list right after
 	// still shows the method (deletes are eventually consistent).
 	OutcomePending = "pending"
@@ -84,10 +102,34 @@ type ResetResult struct {
 	Pending     int    `json:"pending"`
 	Failed      int    `json:"failed"`
 	Kept        int    `json:"kept"`
+	// Left counts methods mfadesk could not delete (OutcomeLeft).
+	Left int `json:"left,omitempty"`
 }
 
 // OK reports a reset with no failed method.
 func (r ResetResult) OK() bool { return r.Failed == 0 }
+
+// Complete reports a reset after which no method remains but the password
+// and the kinds asked to keep: nothing failed, nothing mfadesk could not
+// delete, nothing still listed.
+func (r ResetResult) Complete() bool {
+	return r.Failed == 0 && r.Left == 0 && r.Pending == 0 && len(r.LeftOver) == 0
+}
+
+// LeftNote says which methods a reset could not remove ("" when none), for
+// the result screens: a user is never reported fully reset while one stays.
+func (r ResetResult) LeftNote() string {
+	var names []string
+	for _, o := range r.Methods {
+		if o.Outcome == OutcomeLeft || o.Outcome == OutcomeFailed {
+			names = append(names, KindLabel(o.Method.Kind))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "not fully reset: still registered: " + strings.Join(names, ", ")
+}
 
 // deleteRank orders the non-default deletions: loose ends first, phones
 // last with the alternate mobile before the mobile (Graph refuses the
@@ -133,11 +175,14 @@ func PlanReset(methods []Method, opts ResetOptions) ResetPlan {
 	for _, m := range methods {
 		switch {
 		case m.Kind == KindPassword || m.ID == PasswordMethodID:
-			plan.Keep = append(plan.Keep, KeptMethod{m, "the password cannot be deleted"})
+			plan.Keep = append(plan.Keep, KeptMethod{Method: m, Reason: "the password cannot be deleted"})
 		case !m.Deletable():
-			plan.Keep = append(plan.Keep, KeptMethod{m, fmt.Sprintf("mfadesk cannot delete a %s method (no per-kind delete URL)", typeName(m))})
+			plan.Keep = append(plan.Keep, KeptMethod{Method: m, CannotDelete: true,
+				Reason: fmt.Sprintf("mfadesk cannot delete a %s method (no delete it can send); remove it in the Entra admin center", typeName(m))})
+		case slices.Contains(opts.Keep, m.Kind) && m.Kind == KindHardwareOath:
+			plan.Keep = append(plan.Keep, KeptMethod{Method: m, Reason: "kept, still active (the portal's re-register deactivates hardware OATH tokens; mfadesk does not)"})
 		case slices.Contains(opts.Keep, m.Kind):
-			plan.Keep = append(plan.Keep, KeptMethod{m, "kept as asked (" + KindLabel(m.Kind) + ")"})
+			plan.Keep = append(plan.Keep, KeptMethod{Method: m, Reason: "kept as asked (" + KindLabel(m.Kind) + ")"})
 		default:
 			plan.Delete = append(plan.Delete, m)
 		}
@@ -149,7 +194,38 @@ func PlanReset(methods []Method, opts ResetOptions) ResetPlan {
 		}
 		return deleteRank(a) < deleteRank(b)
 	})
+	planDefault(&plan)
 	return plan
+}
+
+// planDefault decides what happens to a default method the plan deletes
+// while other methods stay: Graph refuses to delete the default "with other
+// methods configured", so the default moves to a kept method that can be
+// one, or, when none can, the reset is blocked up front.
+func planDefault(plan *ResetPlan) {
+	var def *Method
+	for i := range plan.Delete {
+		if plan.Delete[i].IsDefault {
+			def = &plan.Delete[i]
+		}
+	}
+	var others []string
+	for _, k := range plan.Keep {
+		if k.Method.Kind != KindPassword && k.Method.ID != PasswordMethodID {
+			others = append(others, KindLabel(k.Method.Kind))
+		}
+	}
+	if def == nil || len(others) == 0 {
+		return
+	}
+	if m, ok := bestDefault(plan.Keep); ok {
+		plan.MoveDefaultTo = &m
+		return
+	}
+	plan.Blocked = fmt.Sprintf("the default method (%s) cannot be deleted while %s stay%s, and none of them can be the default "+
+		"(Graph offers an Authenticator app, an OATH token or a phone only): nothing was changed; reset without keeping them, "+
+		"or have the user change their default method at https://aka.ms/mysecurityinfo first",
+		KindLabel(def.Kind), strings.Join(others, ", "), map[bool]string{true: "s", false: ""}[len(others) == 1])
 }
 
 func typeName(m Method) string {
@@ -175,6 +251,11 @@ func Reset(ctx context.Context, c Client, userID string, opts ResetOptions) (Res
 	res.Plan = PlanReset(methods, opts)
 	res.Plan.UserID = userID
 	for _, k := range res.Plan.Keep {
+		if k.CannotDelete {
+			res.Methods = append(res.Methods, MethodOutcome{Method: k.Method, Outcome: OutcomeLeft, Reason: k.Reason})
+			res.Left++
+			continue
+		}
 		res.Methods = append(res.Methods, MethodOutcome{Method: k.Method, Outcome: OutcomeKept, Reason: k.Reason})
 		res.Kept++
 	}
@@ -183,6 +264,16 @@ func Reset(ctx context.Context, c Client, userID string, opts ResetOptions) (Res
 			res.Methods = append(res.Methods, MethodOutcome{Method: m, Outcome: OutcomePlanned})
 		}
 		return res, nil
+	}
+	if res.Plan.Blocked != "" {
+		return res, &Error{Kind: ErrConflict, Op: "reset MFA of " + CleanText(userID), Message: res.Plan.Blocked}
+	}
+	if to := res.Plan.MoveDefaultTo; to != nil && ctx.Err() == nil {
+		if err := SetDefaultMethod(ctx, c, userID, *to); err != nil {
+			// The default cannot be deleted now: stop before any delete.
+			return res, fmt.Errorf("reset MFA of %s: the default method must first move to the kept %s, which failed, so nothing was deleted: %w",
+				CleanText(userID), KindLabel(to.Kind), err)
+		}
 	}
 
 	outcomes := make(map[string]*MethodOutcome, len(res.Plan.Delete))
@@ -350,8 +441,10 @@ func Reregister(ctx context.Context, c Client, userID string, opts ReregisterOpt
 	out := ReregisterResult{UserID: userID, DryRun: opts.DryRun}
 	rr, resetErr := Reset(ctx, c, userID, ResetOptions{Keep: keep, DryRun: opts.DryRun})
 	out.Reset = rr
-	if resetErr != nil && len(rr.Plan.Delete) == 0 && len(rr.Plan.Keep) == 0 {
-		return out, resetErr // nothing was listed, nothing was done
+	if resetErr != nil && rr.Deleted == 0 && rr.Pending == 0 && rr.Failed == 0 {
+		// Nothing was listed, or the reset was refused before any change
+		// (it would predictably fail): revoke nothing either.
+		return out, resetErr
 	}
 	if opts.DryRun {
 		return out, nil

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mfadesk/mfadesk/graph/fake"
 )
 
 func ids(ms []Method) []string {
@@ -51,7 +53,7 @@ func TestPlanReset(t *testing.T) {
 			ResetOptions{}, []string{"tap", "email", "oath", "hw", "plat", "hello", "fido", "alt", "mobile", "app"}, []string{PasswordMethodID, "qr"}},
 		{"keep fido2", []Method{mPassword, mFIDO, def(mMobile), mApp}, ResetOptions{Keep: []MethodKind{KindFIDO2}}, []string{"app", "mobile"}, []string{PasswordMethodID, "fido"}},
 		{"portal re-register", []Method{mPassword, mFIDO, mHello, mPlat, def(mApp), mMobile, mOath, mHwOath, mEmail},
-			ResetOptions{Keep: ReregisterKeep}, []string{"email", "oath", "hw", "mobile", "app"}, []string{PasswordMethodID, "fido", "hello", "plat"}},
+			ResetOptions{Keep: ReregisterKeep}, []string{"oath", "mobile", "app"}, []string{PasswordMethodID, "fido", "hello", "plat", "hw", "email"}},
 		{"default is kept kind", []Method{def(mFIDO), mApp}, ResetOptions{Keep: []MethodKind{KindFIDO2}}, []string{"app"}, []string{"fido"}},
 		{"password by id", []Method{{ID: PasswordMethodID, Kind: KindOther}}, ResetOptions{}, []string{}, []string{PasswordMethodID}},
 	}
@@ -266,7 +268,7 @@ func TestResetPendingAndFailures(t *testing.T) {
 }
 
 func TestReregister(t *testing.T) {
-	rc := &ruleClient{ms: []Method{mPassword, def(mApp), mMobile, mFIDO, mHello, mOath}}
+	rc := &ruleClient{ms: []Method{mPassword, def(mApp), mMobile, mOath}}
 	res, err := Reregister(context.Background(), rc, aliceID, ReregisterOptions{TAP: &TAPRequest{LifetimeMinutes: 60, IsUsableOnce: true}})
 	if err != nil {
 		t.Fatal(err)
@@ -274,21 +276,17 @@ func TestReregister(t *testing.T) {
 	if !reflect.DeepEqual(rc.deletes, []string{"oath", "mobile", "app"}) || rc.revoked != 1 || len(rc.taps) != 1 {
 		t.Errorf("deletes %v revoked %d taps %v", rc.deletes, rc.revoked, rc.taps)
 	}
-	if !res.OK() || !res.Revoked || res.TAP == nil || res.TAP.Value != "secret" || res.Reset.Kept != 3 {
+	if !res.OK() || !res.Revoked || res.TAP == nil || res.TAP.Value != "secret" || res.Reset.Kept != 1 {
 		t.Errorf("result %+v", res)
 	}
 
-	// Where every kept method blocks the default (the strict rule), the
-	// default stays and the result says why and what to do.
-	rc = &ruleClient{ms: []Method{mPassword, def(mApp), mFIDO}, strict: true}
+	// Where kept methods block the default and none can take it over, the
+	// re-registration is refused before any change (nothing deleted, no
+	// revoke), saying why and what to do.
+	rc = &ruleClient{ms: []Method{mPassword, def(mApp), mMobile, mFIDO}, strict: true}
 	res, err = Reregister(context.Background(), rc, aliceID, ReregisterOptions{})
-	if !errors.Is(err, ErrConflict) || res.Reset.Failed != 1 || rc.revoked != 1 {
-		t.Errorf("strict: %+v %v", res, err)
-	}
-	for _, o := range res.Reset.Methods {
-		if o.Method.ID == "app" && !strings.Contains(o.Reason, "default") {
-			t.Errorf("no advice for the blocked default: %+v", o)
-		}
+	if !errors.Is(err, ErrConflict) || len(rc.deletes) != 0 || rc.revoked != 0 || !strings.Contains(err.Error(), "default method") {
+		t.Errorf("strict: %+v %v deletes %v revoked %d", res, err, rc.deletes, rc.revoked)
 	}
 
 	// Everything, no TAP, and a failing revoke.
@@ -309,5 +307,31 @@ func TestReregister(t *testing.T) {
 	rc = &ruleClient{listErr: &Error{Kind: ErrDenied}}
 	if _, err := Reregister(context.Background(), rc, aliceID, ReregisterOptions{}); !errors.Is(err, ErrDenied) || rc.revoked != 0 {
 		t.Errorf("list failure: %v revoked %d", err, rc.revoked)
+	}
+}
+
+// A reset that keeps a kind moves the default to a kept method first
+// instead of failing with "Cannot delete default method with other methods
+// configured" (the fake enforces Graph's rule).
+func TestResetKeepMovesDefault(t *testing.T) {
+	srv := startFake(t, fake.Options{})
+	c := fakeClient(t, srv, "")
+	ctx := context.Background()
+	// Alice: default Authenticator (push) and a mobile phone.
+	before := srv.Tenant.Methods(fake.AliceID)
+	if srv.Tenant.DefaultMethodID(fake.AliceID) == "" {
+		t.Fatal("Alice has no default method")
+	}
+	res, err := Reset(ctx, c, fake.AliceID, ResetOptions{Keep: []MethodKind{KindPhone}})
+	if err != nil {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if res.Plan.MoveDefaultTo == nil || res.Plan.MoveDefaultTo.Kind != KindPhone {
+		t.Fatalf("plan %+v", res.Plan)
+	}
+	for _, m := range srv.Tenant.Methods(fake.AliceID) {
+		if m.Kind == fake.KindAuthenticator {
+			t.Fatalf("the Authenticator stays (before: %d methods)", len(before))
+		}
 	}
 }

@@ -57,6 +57,10 @@ const (
 	KindTAP                MethodKind = "temporaryAccessPass"
 	KindWindowsHello       MethodKind = "windowsHelloForBusiness"
 	KindPlatformCredential MethodKind = "platformCredential"
+	// Beta-only kinds (api-reference/beta/resources/authenticationmethod.md):
+	// listed through beta, shown, but mfadesk has no delete for them.
+	KindQRCodePin MethodKind = "qrCodePin"
+	KindExternal  MethodKind = "externalAuthenticationMethod"
 	// KindOther is any @odata.type mfadesk does not know; Method.ODataType
 	// keeps the original so it is shown, never dropped.
 	KindOther MethodKind = "other"
@@ -99,7 +103,7 @@ type Method struct {
 
 // Deletable reports whether Graph offers a per-kind DELETE for this method.
 func (m Method) Deletable() bool {
-	return m.ID != PasswordMethodID && m.Kind != KindPassword && m.Kind != KindOther
+	return m.ID != PasswordMethodID && m.Kind != KindPassword && kindSegment[m.Kind] != ""
 }
 
 // Registration is a row of /reports/authenticationMethods/userRegistrationDetails.

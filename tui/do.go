@@ -684,6 +684,8 @@ func outcomeLines(os []graph.MethodOutcome) []string {
 			out = append(out, "  ✓ deleted "+label+" (still listed for a few minutes)")
 		case graph.OutcomeKept:
 			out = append(out, "  = kept "+label)
+		case graph.OutcomeLeft:
+			out = append(out, "  ! left "+label+" (mfadesk cannot delete it)")
 		case graph.OutcomeFailed:
 			out = append(out, "  ✗ not deleted "+label+": "+explain.Short(o.Err))
 			if o.Reason != "" {

@@ -72,6 +72,10 @@ type Options struct {
 
 	NoP1        bool // tenant lacks Entra ID P1: sign-in log requests fail with 403 as Graph does
 	TAPDisabled bool // Temporary Access Pass policy off: creating a TAP fails with 400
+	// TAPPolicy overrides the Temporary Access Pass method configuration
+	// (nil: enabled for all users, 60 min default, 10..43200, multi-use
+	// allowed). TAPDisabled wins over its State.
+	TAPPolicy *TAPPolicy
 }
 
 // Tenant is the fake tenant and its HTTP handler. All methods are safe for

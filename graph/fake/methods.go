@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -54,8 +55,6 @@ func defaultMethod(u *UserData) *MethodData {
 		return findPhone(ms, "alternateMobile")
 	case "voiceOffice":
 		return findPhone(ms, "office")
-	case "fido2":
-		return firstKind(ms, KindFIDO2)
 	}
 	return nil
 }
@@ -207,14 +206,14 @@ func (t *Tenant) listMethods(rc *reqCtx, target func(*reqCtx) (*user, *response)
 	mask, withType := rc.masksPhones(), withODataType(kind)
 	for i := range u.Methods {
 		m := &u.Methods[i]
-		if kind != "" && m.Kind != kind {
+		if kind != "" && m.Kind != kind || !inVersion(rc, m.Kind) {
 			continue
 		}
 		vals = append(vals, methodJSON(m, withType, mask, rc.now, ""))
 	}
 	live := u.ghosts[:0]
 	for _, g := range u.ghosts {
-		if kind == "" || g.m.Kind == kind {
+		if (kind == "" || g.m.Kind == kind) && inVersion(rc, g.m.Kind) {
 			vals = append(vals, methodJSON(&g.m, withType, mask, rc.now, ""))
 			g.left--
 		}
@@ -233,7 +232,7 @@ func (t *Tenant) getMethod(rc *reqCtx, target func(*reqCtx) (*user, *response), 
 	}
 	for i := range u.Methods {
 		m := &u.Methods[i]
-		if strings.EqualFold(m.ID, id) && (kind == "" || m.Kind == kind) {
+		if strings.EqualFold(m.ID, id) && (kind == "" || m.Kind == kind) && inVersion(rc, m.Kind) {
 			return single(rc, methodsContext(rc, u, kindSegment(kind))+"/$entity",
 				methodJSON(m, withODataType(kind), rc.masksPhones(), rc.now, ""))
 		}
@@ -247,7 +246,7 @@ func methodNotFound(rc *reqCtx, id string) response {
 
 // deleteMethod enforces Graph's delete rules: the password stays; a mobile
 // phone waits for the alternate mobile; the default method waits until no
-// other method that could be the default is left.
+// other method is left.
 func (t *Tenant) deleteMethod(rc *reqCtx, target func(*reqCtx) (*user, *response), kind, id string) response {
 	u, bad := t.authorizedTarget(rc, target, OpWriteMethods)
 	if bad != nil {
@@ -270,12 +269,18 @@ func (t *Tenant) deleteMethod(rc *reqCtx, target func(*reqCtx) (*user, *response
 		return methodNotFound(rc, id)
 	}
 	m := u.Methods[idx]
+	// ruleMobileAfterAlternate
 	if m.Kind == KindPhone && m.PhoneType == "mobile" && findPhone(u.Methods, "alternateMobile") != nil {
 		return rc.fail(400, "badRequest", "Cannot delete the mobile phone method while an alternate mobile phone method is configured. Please delete the alternateMobile phone method first.")
 	}
+	// ruleDefaultLast: the reference says only that a default phone cannot
+	// be deleted and Graph's answer speaks of "other methods configured";
+	// which others count is not documented, so every other method but the
+	// password does (the stricter reading: a client that copes with it
+	// copes with Graph).
 	if def := defaultMethod(&u.UserData); def != nil && def.ID == m.ID && def.Kind == m.Kind {
 		for _, o := range u.Methods {
-			if canBeDefault(o.Kind) && !(o.ID == m.ID && o.Kind == m.Kind) {
+			if o.Kind != KindPassword && !(o.ID == m.ID && o.Kind == m.Kind) {
 				return rc.fail(400, "badRequest", "Cannot delete default method with other methods configured. Please change default method before deletion.")
 			}
 		}
@@ -293,17 +298,26 @@ func (t *Tenant) deleteMethod(rc *reqCtx, target func(*reqCtx) (*user, *response
 	return response{status: 204}
 }
 
-// canBeDefault reports whether a method of this kind can back the default
-// MFA method (signInPreferences offers push, oath, sms and voice only), so
-// whether it blocks deleting the current default. FIDO2 keys, Windows Hello,
-// passkeys, email and TAP never do: the portal's "require re-register"
-// deletes the default Authenticator while keeping a FIDO2 key.
-func canBeDefault(kind string) bool {
-	switch kind {
-	case KindPhone, KindAuthenticator, KindSoftwareOath, KindHardwareOath:
-		return true
-	}
-	return false
+var (
+	_ = docRule("methods.mobile-after-alternate",
+		"a mobile phone cannot be deleted while an alternate mobile exists",
+		"api-reference/v1.0/api/phoneauthenticationmethod-delete.md")
+	_ = docRule("methods.default-last",
+		"the default MFA method cannot be deleted while any other method (but the password) is configured: 400 \"Cannot delete default method with other methods configured\"",
+		"api-reference/v1.0/api/phoneauthenticationmethod-delete.md")
+	_ = docRule("methods.v1-lists-v1-kinds",
+		"v1.0 /authentication/methods lists only kinds v1.0 supports: hardware OATH tokens appear in beta only",
+		"api-reference/v1.0/api/authentication-list-methods.md")
+	_ = docRule("methods.hardware-oath-beta",
+		"hardwareOathMethods (list, get, delete) exist in beta only",
+		"api-reference/beta/resources/hardwareoathauthenticationmethod.md")
+)
+
+// inVersion reports whether the request's API version has this kind: the
+// list methods page says each version lists "only the methods supported on
+// this API version", and hardware OATH is a beta resource.
+func inVersion(rc *reqCtx, kind string) bool {
+	return rc.version == "beta" || kind != KindHardwareOath
 }
 
 // deleteActivity names the audit activity Entra logs for an admin deleting a
@@ -354,18 +368,27 @@ func (t *Tenant) createTAP(rc *reqCtx, target func(*reqCtx) (*user, *response)) 
 			return *r
 		}
 	}
-	if t.opts.TAPDisabled {
+	pol := t.tapPolicyNow()
+	// ruleTAPPolicy: a pass is created only as the tenant's policy allows.
+	if pol.State != "enabled" || !t.tapTargeted(pol, u) {
 		return rc.fail(400, "badRequest", "Converged UserCredentialPolicy does not allow creating or updating this authentication method for this user. Please check the Temporary Access Pass authentication methods policy.")
 	}
 	if u.IsGuest() {
 		return rc.fail(400, "badRequest", "Temporary Access Pass cannot be added to an external (guest) user.")
 	}
-	lifetime := 60
+	lifetime := pol.DefaultLifetime
 	if req.LifetimeInMinutes != nil {
 		lifetime = *req.LifetimeInMinutes
 	}
-	if lifetime < 10 || lifetime > 43200 {
-		return rc.fail(400, "badRequest", "The lifetimeInMinutes must be between 10 and 43200 minutes (as allowed by the Temporary Access Pass policy).")
+	if lifetime < pol.MinLifetime || lifetime > pol.MaxLifetime {
+		return rc.fail(400, "badRequest", fmt.Sprintf("The lifetimeInMinutes must be between %d and %d minutes (as allowed by the Temporary Access Pass policy).", pol.MinLifetime, pol.MaxLifetime))
+	}
+	once := pol.IsUsableOnce
+	if req.IsUsableOnce != nil {
+		if pol.IsUsableOnce && !*req.IsUsableOnce {
+			return rc.fail(400, "badRequest", "The Temporary Access Pass policy allows one-time passes only: isUsableOnce must be true.")
+		}
+		once = *req.IsUsableOnce
 	}
 	start := rc.now.UTC()
 	if req.StartDateTime != nil {
@@ -380,7 +403,7 @@ func (t *Tenant) createTAP(rc *reqCtx, target func(*reqCtx) (*user, *response)) 
 	}
 	u.Methods = slices.DeleteFunc(u.Methods, func(m MethodData) bool { return m.Kind == KindTAP })
 	m := MethodData{Kind: KindTAP, ID: t.newID(), Created: rc.now.UTC(), TAPStart: start,
-		LifetimeMinutes: lifetime, IsUsableOnce: req.IsUsableOnce != nil && *req.IsUsableOnce}
+		LifetimeMinutes: lifetime, IsUsableOnce: once}
 	u.Methods = append(u.Methods, m)
 	u.RegistrationUpdated = rc.now
 	t.stats.TAPsCreated++
@@ -457,15 +480,35 @@ func (t *Tenant) getSignInPreferences(rc *reqCtx, target func(*reqCtx) (*user, *
 	if bad != nil {
 		return *bad
 	}
+	// signInPreferences has exactly these two properties
+	// (api-reference/beta/resources/signinpreferences.md).
 	return response{status: 200, body: obj{
 		{"@odata.context", rc.context("users('" + u.ID + "')/authentication/signInPreferences")},
 		{"isSystemPreferredAuthenticationMethodEnabled", u.SystemPreferredEnabled},
-		{"userPreferredMethodForSecondaryAuthentication", firstNonEmpty(u.PreferredMethod, "none")},
-		{"systemPreferredAuthenticationMethod", systemPreferred(u.Methods)},
+		{"userPreferredMethodForSecondaryAuthentication", preferredOrNull(u.PreferredMethod)},
 	}}
 }
 
-var preferredValues = []string{"push", "oath", "voiceMobile", "voiceAlternateMobile", "voiceOffice", "sms", "fido2", "none"}
+// preferredOrNull: "none" is the fake's word for no preference; the
+// documented enum has no such member, so it goes out as null.
+func preferredOrNull(p string) any {
+	if p == "" || p == "none" {
+		return nil
+	}
+	return p
+}
+
+// preferredValues are userDefaultAuthenticationMethodType's members.
+var preferredValues = []string{"push", "oath", "voiceMobile", "voiceAlternateMobile", "voiceOffice", "sms"}
+
+var (
+	_ = docRule("preferences.values",
+		"userPreferredMethodForSecondaryAuthentication is one of push, oath, voiceMobile, voiceAlternateMobile, voiceOffice, sms (no fido2, no none)",
+		"api-reference/beta/resources/signinpreferences.md")
+	_ = docRule("preferences.needs-method",
+		"a preferred method the user has not registered is refused (the docs are silent; the stricter reading)",
+		"api-reference/beta/api/authentication-update.md")
+)
 
 func (t *Tenant) setSignInPreferences(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
 	u, bad := t.authorizedTarget(rc, target, OpWriteMethods)
@@ -486,7 +529,7 @@ func (t *Tenant) setSignInPreferences(rc *reqCtx, target func(*reqCtx) (*user, *
 			return rc.fail(400, "badRequest", "Invalid value '"+p+"' for userPreferredMethodForSecondaryAuthentication.")
 		}
 		probe := UserData{Methods: u.Methods, PreferredMethod: p}
-		if p != "none" && defaultMethod(&probe) == nil {
+		if defaultMethod(&probe) == nil {
 			return rc.fail(400, "badRequest", "The user does not have a registered authentication method for '"+p+"'. Register the method before making it the default.")
 		}
 		u.PreferredMethod = p
@@ -607,27 +650,92 @@ func (t *Tenant) audit(rc *reqCtx, u *user, activity, service, opType string, pr
 // newID returns a fresh GUID from the tenant's id stream. Called with mu held.
 func (t *Tenant) newID() string { return fmtUUID(rand16(t.idRng)) }
 
+// TAPPolicy is the fake tenant's Temporary Access Pass method
+// configuration (temporaryAccessPassAuthenticationMethodConfiguration).
+type TAPPolicy struct {
+	State           string // enabled or disabled
+	DefaultLifetime int    // minutes
+	MinLifetime     int
+	MaxLifetime     int
+	// IsUsableOnce: every pass is one-time; false lets the creator choose.
+	IsUsableOnce bool
+	// IncludeGroups are the group ids enabled for TAP; empty means all users.
+	IncludeGroups []string
+}
+
+var (
+	_ = docRule("tap.policy-state",
+		"a pass is refused (400 \"Converged UserCredentialPolicy does not allow ...\") when the TAP method is disabled or the user is not in its includeTargets",
+		"api-reference/v1.0/resources/temporaryaccesspassauthenticationmethodconfiguration.md")
+	_ = docRule("tap.policy-lifetime",
+		"lifetimeInMinutes must lie within the policy's minimumLifetimeInMinutes..maximumLifetimeInMinutes; omitted, it is defaultLifetimeInMinutes",
+		"api-reference/v1.0/resources/temporaryaccesspassauthenticationmethodconfiguration.md")
+	_ = docRule("tap.policy-once",
+		"when the policy's isUsableOnce is true every pass is one-time: a multi-use request is refused; omitted, isUsableOnce follows the policy",
+		"api-reference/v1.0/resources/temporaryaccesspassauthenticationmethodconfiguration.md")
+)
+
+// tapPolicyNow is the policy in force: Options.TAPPolicy or the defaults
+// (the documented example bounds are 60..480, but a new tenant allows
+// 10..43200), with Options.TAPDisabled turning it off.
+func (t *Tenant) tapPolicyNow() TAPPolicy {
+	p := TAPPolicy{State: "enabled", DefaultLifetime: 60, MinLifetime: 10, MaxLifetime: 43200}
+	if t.opts.TAPPolicy != nil {
+		p = *t.opts.TAPPolicy
+		p.IncludeGroups = slices.Clone(p.IncludeGroups)
+	}
+	if t.opts.TAPDisabled {
+		p.State = "disabled"
+	}
+	return p
+}
+
+// tapTargeted reports whether u is in the policy's include targets.
+func (t *Tenant) tapTargeted(p TAPPolicy, u *user) bool {
+	if len(p.IncludeGroups) == 0 {
+		return true
+	}
+	for _, id := range p.IncludeGroups {
+		if id == "all_users" {
+			return true
+		}
+		g := t.group(id)
+		if g == nil {
+			continue
+		}
+		for _, m := range t.members(g, true) {
+			if m.u == u {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // tapPolicy answers the Temporary Access Pass method's configuration in the
-// authentication methods policy; Options.TAPDisabled turns it off, as it
-// turns off creating a pass.
+// authentication methods policy.
 func (t *Tenant) tapPolicy(rc *reqCtx) response {
 	if r := t.authorize(rc, OpReadPolicy, nil); r != nil {
 		return *r
 	}
-	state := "enabled"
-	if t.opts.TAPDisabled {
-		state = "disabled"
+	p := t.tapPolicyNow()
+	targets := []obj{{{"targetType", "group"}, {"id", "all_users"}, {"isRegistrationRequired", false}}}
+	if len(p.IncludeGroups) > 0 {
+		targets = targets[:0]
+		for _, g := range p.IncludeGroups {
+			targets = append(targets, obj{{"targetType", "group"}, {"id", g}, {"isRegistrationRequired", false}})
+		}
 	}
 	return single(rc, "policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity", obj{
 		{"@odata.type", "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"},
 		{"id", "TemporaryAccessPass"},
-		{"state", state},
-		{"defaultLifetimeInMinutes", 60},
+		{"state", p.State},
+		{"defaultLifetimeInMinutes", p.DefaultLifetime},
 		{"defaultLength", 8},
-		{"minimumLifetimeInMinutes", 10},
-		{"maximumLifetimeInMinutes", 43200},
-		{"isUsableOnce", false},
-		{"includeTargets", []obj{{{"targetType", "group"}, {"id", "all_users"}, {"isRegistrationRequired", false}}}},
+		{"minimumLifetimeInMinutes", p.MinLifetime},
+		{"maximumLifetimeInMinutes", p.MaxLifetime},
+		{"isUsableOnce", p.IsUsableOnce},
+		{"includeTargets", targets},
 		{"excludeTargets", []obj{}},
 	})
 }

@@ -471,18 +471,3 @@ func TestPermissionTable(t *testing.T) {
 		}
 	}
 }
-
-// A FIDO2 key cannot be the default MFA method, so it does not hold back the
-// default Authenticator: the portal's re-register keeps keys and deletes it.
-func TestDeleteDefaultBesideFIDO2(t *testing.T) {
-	s := start(t, Options{})
-	carol := methodsPath(CarolID)
-	authID := methodOf(s.Tenant.Methods(CarolID), KindAuthenticator).ID
-	if methodOf(s.Tenant.Methods(CarolID), KindFIDO2).ID == "" {
-		t.Fatal("Carol should have a FIDO2 key")
-	}
-	expect(t, call(t, s, "DELETE", carol+"microsoftAuthenticatorMethods/"+authID, nil, nil), 204, "")
-	if methodOf(s.Tenant.Methods(CarolID), KindFIDO2).ID == "" {
-		t.Fatal("the FIDO2 key went too")
-	}
-}

@@ -163,7 +163,7 @@ func (t *Tenant) routeAuth(rc *reqCtx, prefix string, target func(*reqCtx) (*use
 		}
 	default:
 		kind, ok := kindForSegmentFold(seg)
-		if !ok {
+		if !ok || !inVersion(rc, kind) {
 			break
 		}
 		segName := kindInfo[kind].segment

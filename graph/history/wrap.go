@@ -374,3 +374,11 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
+
+// SetDefaultMethod records a change of the user's default method.
+func (h *Client) SetDefaultMethod(ctx context.Context, userID string, m graph.Method) error {
+	detail := fmt.Sprintf("default method -> %s %s (%s)", m.Kind, m.ID, graph.PreferenceFor(m))
+	return h.do(ctx, graph.WriteSetDefaultMethod, userID, detail, func(ctx context.Context) (string, error) {
+		return "", graph.SetDefaultMethod(ctx, h.Client, userID, m)
+	})
+}

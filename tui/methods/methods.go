@@ -353,6 +353,10 @@ func KindLabel(m graph.Method) string {
 		return "Windows Hello"
 	case graph.KindPlatformCredential:
 		return "Platform cred."
+	case graph.KindQRCodePin:
+		return "QR code PIN"
+	case graph.KindExternal:
+		return "External MFA"
 	default:
 		t := strings.TrimPrefix(m.ODataType, "#microsoft.graph.")
 		t = strings.TrimSuffix(t, "AuthenticationMethod")

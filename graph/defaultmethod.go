@@ -1,0 +1,106 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+)
+
+// The user's default MFA method is beta signInPreferences'
+// userPreferredMethodForSecondaryAuthentication, whose documented values
+// are push, oath, voiceMobile, voiceAlternateMobile, voiceOffice and sms
+// (api-reference/beta/resources/signinpreferences.md): only an
+// Authenticator app, an OATH token or a phone can be the default. It is
+// changed with PATCH /users/{id}/authentication/signInPreferences
+// (api-reference/beta/api/authentication-update.md).
+
+// WriteSetDefaultMethod changes which method is the user's default.
+const WriteSetDefaultMethod WriteKind = "setDefaultMethod"
+
+// PreferenceFor is the userPreferredMethodForSecondaryAuthentication value
+// that makes m the default ("" when m cannot be the default).
+func PreferenceFor(m Method) string {
+	switch m.Kind {
+	case KindAuthenticator:
+		return "push"
+	case KindSoftwareOath, KindHardwareOath:
+		return "oath"
+	case KindPhone:
+		switch strings.ToLower(m.PhoneType) {
+		case "mobile":
+			return "sms"
+		case "alternatemobile":
+			return "voiceAlternateMobile"
+		case "office":
+			return "voiceOffice"
+		}
+	}
+	return ""
+}
+
+// DefaultMethodSetter is implemented by clients that can make a method the
+// user's default (MSGraph, and the guard and history wrappers around it).
+type DefaultMethodSetter interface {
+	SetDefaultMethod(ctx context.Context, userID string, m Method) error
+}
+
+// SetDefaultMethod makes m the user's default MFA method through c.
+func SetDefaultMethod(ctx context.Context, c Client, userID string, m Method) error {
+	if s, ok := c.(DefaultMethodSetter); ok {
+		return s.SetDefaultMethod(ctx, userID, m)
+	}
+	return &Error{Kind: ErrBadRequest, Op: "make " + KindLabel(m.Kind) + " the default method of " + CleanText(userID),
+		Message: "this client cannot change the default method"}
+}
+
+// SetDefaultMethod implements DefaultMethodSetter: beta PATCH
+// /users/{id}/authentication/signInPreferences.
+func (c *MSGraph) SetDefaultMethod(ctx context.Context, userID string, m Method) error {
+	op := "make " + KindLabel(m.Kind) + " the default method of " + CleanText(userID)
+	if err := checkUserKey(op, userID); err != nil {
+		return err
+	}
+	pref := PreferenceFor(m)
+	if pref == "" {
+		return &Error{Kind: ErrBadRequest, Op: op, Message: fmt.Sprintf("a %s cannot be the default method (Graph offers push, oath, sms and voice only)", KindLabel(m.Kind))}
+	}
+	ri, err := c.betaRequest(abs.PATCH, "/users/"+pathSeg(userID)+"/authentication/signInPreferences", nil)
+	if err != nil {
+		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	}
+	body := &rawObject{}
+	body.Set("userPreferredMethodForSecondaryAuthentication", pref)
+	if err := ri.SetContentFromParsable(ctx, c.adapter, "application/json", body); err != nil {
+		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	}
+	ctx, ci := withCallInfo(ctx)
+	err = c.adapter.SendNoContent(ctx, ri, errorMapping)
+	return c.classify(ctx, op, opMethodsWrite, ci, err)
+}
+
+func (g *guarded) SetDefaultMethod(ctx context.Context, userID string, m Method) error {
+	if err := g.CheckWrite(ctx, WriteSetDefaultMethod, userID); err != nil {
+		return err
+	}
+	return SetDefaultMethod(ctx, g.Client, userID, m)
+}
+
+// bestDefault picks the kept method to become the default before a reset
+// deletes the current one: an Authenticator, then an OATH token, then a
+// phone (mobile first).
+func bestDefault(kept []KeptMethod) (Method, bool) {
+	rank := map[string]int{"push": 0, "oath": 1, "sms": 2, "voiceAlternateMobile": 3, "voiceOffice": 4}
+	best, found := Method{}, false
+	for _, k := range kept {
+		p := PreferenceFor(k.Method)
+		if p == "" {
+			continue
+		}
+		if !found || rank[p] < rank[PreferenceFor(best)] {
+			best, found = k.Method, true
+		}
+	}
+	return best, found
+}
