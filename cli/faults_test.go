@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -101,5 +102,34 @@ func TestEnvOnlyGuardRailsEnforced(t *testing.T) {
 	after, _ = srv.Tenant.User(bobID)
 	if !after.SignInSessionsValidFrom.Equal(before.SignInSessionsValidFrom) {
 		t.Fatal("protected from the environment: sessions were revoked")
+	}
+}
+
+// 15.6: a hostile server whose next-page links go round in a circle
+// (page 2 -> page 3 -> page 2 ...): `--all` stops with a clear error after
+// a few requests instead of fetching forever.
+func TestEndlessPagingStops(t *testing.T) {
+	var n atomic.Int64
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		next := "2"
+		if r.URL.Query().Get("$skiptoken") == "2" {
+			next = "3"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		row := `{"id":"11111111-1111-1111-1111-111111111111","displayName":"A","userPrincipalName":"a@contoso.com"}`
+		fmt.Fprintf(w, `{"@odata.nextLink":%q,"value":[%s]}`, srv.URL+r.URL.Path+"?$skiptoken="+next, row)
+	}))
+	t.Cleanup(srv.Close)
+	for _, args := range [][]string{{"users", "a", "--all"}, {"report", "--all"}} {
+		n.Store(0)
+		r := runCLI(t, runOpts{endpoint: srv.URL}, args...)
+		if r.code == 0 || !strings.Contains(r.stderr, "already fetched") {
+			t.Errorf("%v: %v", args, r)
+		}
+		if got := n.Load(); got > 5 {
+			t.Errorf("%v: %d requests for a circle of 2 pages", args, got)
+		}
 	}
 }

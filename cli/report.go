@@ -68,7 +68,11 @@ func reportCmd(env *Env) *cobra.Command {
 				return err
 			}
 			rows := page.Items
+			pager := graph.NewPager("read the MFA registration report")
 			for all && page.Next != "" {
+				if err := pager.Follow(page.Next); err != nil {
+					return err
+				}
 				if page, err = s.Client.NextRegistrations(ctx, page.Next); err != nil {
 					return err
 				}

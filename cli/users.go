@@ -41,7 +41,11 @@ func usersCmd(env *Env) *cobra.Command {
 				return err
 			}
 			users := page.Items
+			pager := graph.NewPager("list users")
 			for all && page.Next != "" {
+				if err := pager.Follow(page.Next); err != nil {
+					return err
+				}
 				if page, err = s.Client.NextUsers(ctx, page.Next); err != nil {
 					return err
 				}

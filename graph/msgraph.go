@@ -347,7 +347,10 @@ func (c *MSGraph) userPage(ctx context.Context, op string, ci *callInfo, res mod
 	if n := res.GetOdataCount(); n != nil {
 		p.Count = int(*n)
 	}
-	if nl := res.GetOdataNextLink(); nl != nil {
+	if nl := res.GetOdataNextLink(); nl != nil && *nl != "" {
+		if err := c.selfLink(op, ci, *nl); err != nil {
+			return Page[User]{}, err
+		}
 		p.Next = *nl
 	}
 	return p, nil

@@ -128,7 +128,10 @@ func (c *MSGraph) registrationPage(op string, ci *callInfo, res models.UserRegis
 	if n := res.GetOdataCount(); n != nil {
 		p.Count = int(*n)
 	}
-	if nl := res.GetOdataNextLink(); nl != nil {
+	if nl := res.GetOdataNextLink(); nl != nil && *nl != "" {
+		if err := c.selfLink(op, ci, *nl); err != nil {
+			return Page[Registration]{}, err
+		}
 		p.Next = *nl
 	}
 	return p, nil

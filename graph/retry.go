@@ -53,6 +53,8 @@ type callInfo struct {
 	timedOut bool
 	// transportErr is the last transport-level failure.
 	transportErr error
+	// url is the request's URL (a next-page link naming it is refused).
+	url string
 }
 
 type callInfoKey struct{}
@@ -131,6 +133,9 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request
 		return nil, fmt.Errorf("%w %q", errRefusedHost, req.URL.Host)
 	}
 	req.Header.Set("x-ms-throttle-priority", string(PriorityFrom(req.Context())))
+	ci.mu.Lock()
+	ci.url = req.URL.String()
+	ci.mu.Unlock()
 
 	var body []byte
 	if req.Body != nil {

@@ -181,10 +181,10 @@ func ListAdmins(ctx context.Context, c Client) (map[string]bool, error) {
 		if p.Next == "" {
 			return out, nil
 		}
-		if seen[p.Next] || page >= maxAdminPages {
+		if seen[urlKey(p.Next)] || page >= maxAdminPages {
 			return nil, fmt.Errorf("list admins: the report's pages do not end (page %d)", page)
 		}
-		seen[p.Next] = true
+		seen[urlKey(p.Next)] = true
 		p, err = c.NextRegistrations(ctx, p.Next)
 	}
 }

@@ -193,6 +193,7 @@ type Model struct {
 	regLoading bool
 	regErr     error
 	regCancel  context.CancelFunc
+	regPager   *graph.Pager // the report's next-page links (no endless paging)
 
 	users   users.Model
 	methods methods.Model
@@ -325,6 +326,7 @@ func (m *Model) loadRegistrations() tea.Cmd {
 	ctx, cancel := context.WithCancel(graph.WithPriority(context.Background(), graph.PriorityLow))
 	m.regCancel = cancel
 	m.regLoading, m.regErr = true, nil
+	m.regPager = graph.NewPager("read the MFA registration report")
 	c := m.client
 	return func() tea.Msg {
 		p, err := c.Registrations(ctx, graph.RegistrationFilter{PageSize: 999})
@@ -550,6 +552,13 @@ func (m *Model) onRegPage(msg regPageMsg) (tea.Model, tea.Cmd) {
 	// report/rows.go), so a 50,000-user load stays linear.
 	m.report.Append(page)
 	var cmd tea.Cmd
+	if msg.Page.Next != "" && m.regPager != nil {
+		if err := m.regPager.Follow(msg.Page.Next); err != nil {
+			m.regLoading, m.regErr = false, err
+			m.report.Loaded(err)
+			return *m, nil
+		}
+	}
 	if msg.Page.Next != "" {
 		next, idx := msg.Page.Next, msg.Index+1
 		if idx < 2 {
