@@ -82,6 +82,9 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 		Batch:  true,
 		Tenant: s.TenantName,
 		Reason: ticket,
+		// Start inside the documented directory write budget (method
+		// work: see graph.StartRPS), then adapt from Graph's answers.
+		StartRPS: graph.StartRPS(op.Kind),
 	}
 	if s.Prof != nil && s.Prof.Bulk.Concurrency > 0 {
 		opts.Concurrency = s.Prof.Bulk.Concurrency

@@ -96,9 +96,8 @@ func (j *job) name() string {
 }
 
 // workers bounds how many users are worked on at once (a profile's
-// bulk.concurrency replaces it). The bulk runner (graph/bulk.go) will take
-// over pacing; until then a small pool keeps Graph's budgets in mind.
-const workers = 8
+// bulk.concurrency replaces it): the one default, graph.DefaultConcurrency.
+const workers = graph.DefaultConcurrency
 
 // forEach runs op for every job that has not failed, a few at a time, and
 // records op's error on the job. It is the one place multi-user work runs:

@@ -236,7 +236,7 @@ func Defaults() Profile {
 		Auth:         AuthDefault,
 		Cloud:        CloudGlobal,
 		SignInWindow: Duration{7 * 24 * time.Hour},
-		Bulk:         Bulk{ConfirmThreshold: 10, Concurrency: 4},
+		Bulk:         Bulk{ConfirmThreshold: 10, Concurrency: graph.DefaultConcurrency},
 		// The notification templates default to graph's, which say what was
 		// done (reset, re-registration, a pass issued) in the user's words.
 		Notify: Notify{Subject: graph.DefaultNotifySubject, Body: graph.DefaultNotifyBody},

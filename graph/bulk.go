@@ -125,8 +125,13 @@ func (op Operation) withDefaults() Operation {
 
 // Defaults for BulkOptions.
 const (
-	// DefaultConcurrency is how many users are worked on at once.
-	DefaultConcurrency = 100
+	// DefaultConcurrency is how many users are worked on at once: the one
+	// default for the runner, the CLI and the TUI, and what `config init`
+	// writes (bulk.concurrency, 1-16). The pacer, not the worker count,
+	// keeps a run inside Graph's budgets; four users in flight are enough
+	// to fill the directory write budget (20 requests/s) at Graph's usual
+	// latency.
+	DefaultConcurrency = 4
 	// DefaultMaxRPS is the ceiling on requests per second (each request
 	// inside a $batch counts, as Graph counts it).
 	DefaultMaxRPS = 1000
@@ -154,6 +159,11 @@ type BulkOptions struct {
 	Concurrency int
 	// MaxRPS is the ceiling on requests per second.
 	MaxRPS float64
+	// StartRPS is the rate the run begins at: the documented budget of the
+	// service its requests count against (DocumentedRPS), which the CLI
+	// and the TUI pass. 0 starts at MaxRPS (benchmarks against an
+	// unlimited fake).
+	StartRPS float64
 	// Pacer, when set, is shared (e.g. with the client's OnThrottle, or
 	// across runs); MaxRPS is then ignored.
 	Pacer *Pacer
@@ -551,6 +561,7 @@ func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opt
 	p := opts.Pacer
 	if p == nil {
 		p = NewPacer(opts.MaxRPS)
+		p.Start(opts.StartRPS)
 	}
 	ctx, cancel := context.WithCancel(WithPriority(ctx, PriorityLow))
 	defer cancel()

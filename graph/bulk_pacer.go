@@ -20,9 +20,13 @@ import (
 //     per window. Against a request budget this lands just above the
 //     budget's refill rate in a few windows and stays there, keeping the
 //     budget busy without hammering it;
+//   - x-ms-throttle-limit-percentage above 0.8 (Graph sends it once a
+//     limit is more than 80% used): ease off by 10% and stop growing for
+//     a few seconds, so the budget refills before the first 429;
 //   - 5% or fewer were 429: the rate grows by a quarter (doubling from the
-//     second such window in a row), up to the ceiling: speed up once it
-//     stops; or by 5% only while Graph says the limit is 90% used or more;
+//     second such window in a row) back up to where the run started (the
+//     documented budget, Start), and above that creeps by 2% a window, up
+//     to the ceiling;
 //   - in between: hold.
 //
 // A few percent of 429s that do not depend on our rate (Graph shedding
@@ -50,6 +54,12 @@ type Pacer struct {
 	throttles   int
 	quiet       int // quiet windows in a row
 
+	// start is the documented budget the run began at (Start). Below it
+	// the rate recovers fast; above it, it only creeps, and not at all for
+	// a while after Graph said the limit was near (cooldown windows).
+	start    float64
+	cooldown int
+
 	now func() time.Time
 }
 
@@ -70,6 +80,14 @@ const (
 	pacerHoldAfter = 5
 	// pacerFloor is the lowest rate (requests per second).
 	pacerFloor = 0.5
+	// pacerNearLimit: an x-ms-throttle-limit-percentage above this (Graph
+	// sends it once a limit is more than 80% used) eases the rate by
+	// pacerEase and holds growth for pacerCooldown windows.
+	pacerNearLimit = 0.8
+	pacerEase      = 0.9
+	pacerCooldown  = 10
+	// pacerCreep is the growth per quiet window above the documented budget.
+	pacerCreep = 1.02
 	// pacerWindow is how often the rate adapts. Half a second reacts to a
 	// spent budget within a few hundred requests, yet holds enough answers
 	// (at tens of requests per second) to tell a budget from scattered 429s.
@@ -84,6 +102,18 @@ func NewPacer(ceiling float64) *Pacer {
 	}
 	return &Pacer{ceiling: ceiling, floor: min(pacerFloor, ceiling), rate: ceiling,
 		window: pacerWindow, now: time.Now}
+}
+
+// Start sets the rate to begin at: the documented budget of the service
+// the run's requests count against (DocumentedRPS), so the run starts inside
+// it instead of at the ceiling. rate <= 0 or above the ceiling is ignored.
+func (p *Pacer) Start(rate float64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if rate <= 0 || rate > p.ceiling {
+		return
+	}
+	p.rate, p.start = rate, rate
 }
 
 // Rate is the current rate in requests per second.
@@ -209,21 +239,35 @@ func (p *Pacer) roll() {
 		if target < p.rate {
 			p.rate = target
 		}
+	case p.maxPct > pacerNearLimit:
+		// Graph says the limit is more than 80% used: the budget is being
+		// drawn down, so ease off a little before the first 429 and stop
+		// probing upwards for a while.
+		p.rate *= pacerEase
+		p.cooldown = pacerCooldown
 	case share > pacerGrowBelow:
 		// Some throttling: hold the rate.
-	case p.ok > 0 && p.maxPct >= 0.9:
-		// Close to the limit: creep up, so a rate just under a budget
-		// still finds it.
-		p.rate *= 1.05
+	case p.ok > 0 && p.start > 0 && p.rate >= p.start:
+		// At or above the documented budget: probe upwards slowly (the
+		// tenant may allow more), never right after a near-limit signal.
+		if p.cooldown > 0 {
+			p.cooldown--
+		} else {
+			p.rate *= pacerCreep
+		}
 	case p.ok > 0:
 		// Quiet: grow by a quarter, and double from the second quiet
 		// window in a row on, so a run slowed far down by a burst of
-		// throttling is back at full speed within seconds of it ending.
+		// throttling is back at full speed within seconds of it ending
+		// (back at the documented budget, when it started there).
 		quiet = true
 		if p.quiet > 0 {
 			p.rate *= 2
 		} else {
 			p.rate *= pacerGrowth
+		}
+		if p.start > 0 {
+			p.rate = min(p.rate, p.start)
 		}
 	}
 	if quiet {

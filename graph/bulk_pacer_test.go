@@ -177,11 +177,41 @@ func TestPacerLimitPercentage(t *testing.T) {
 	if r := run(0); r <= 250 {
 		t.Errorf("no header: rate %.0f, want fast growth", r)
 	}
-	if r := run(0.95); r > 200 || r <= 100 {
-		t.Errorf("at 95%% of the limit: rate %.0f, want a slow creep", r)
+	// Graph says the limit is nearly used: ease off before the first 429
+	// (10% a window), without collapsing.
+	if r := run(0.95); r >= 100 || r < 20 {
+		t.Errorf("at 95%% of the limit: rate %.0f, want an easing below 100", r)
 	}
 	if r := run(1.3); r >= 100 {
 		t.Errorf("over the limit: rate %.0f, want a decrease", r)
+	}
+}
+
+// TestPacerStartsAtDocumentedBudget: a pacer started at a budget sends at
+// it from the first request, recovers to it fast after throttling, and
+// above it only creeps.
+func TestPacerStartsAtDocumentedBudget(t *testing.T) {
+	s := newSimPacer(1000)
+	s.Start(20)
+	if s.Rate() != 20 {
+		t.Fatalf("rate %v, want the budget 20", s.Rate())
+	}
+	start := s.clock
+	for s.clock.Sub(start) < 5*time.Second {
+		s.send()
+		s.Success(1, 0)
+	}
+	if r := s.Rate(); r < 20 || r > 20*1.25 {
+		t.Errorf("quiet for 5 s at the budget: rate %.1f, want a creep above 20", r)
+	}
+	s.rate = 2 // after heavy throttling
+	start = s.clock
+	for s.clock.Sub(start) < 3*time.Second {
+		s.send()
+		s.Success(1, 0)
+	}
+	if r := s.Rate(); r < 19 || r > 21 {
+		t.Errorf("recovered to %.1f, want back at the budget 20", r)
 	}
 }
 

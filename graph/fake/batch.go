@@ -184,6 +184,12 @@ func (t *Tenant) runBatchItem(outer, irc *reqCtx, raw string) response {
 		return injected
 	}
 	resp := t.run(irc, h)
+	if irc.limitPct > 0.8 {
+		if resp.header == nil {
+			resp.header = http.Header{}
+		}
+		limitHeader(resp.header, irc.limitPct)
+	}
 	t.mu.Lock()
 	t.stats.status(resp.status)
 	t.mu.Unlock()

@@ -62,8 +62,12 @@ type Options struct {
 	ThrottleRate float64       // fraction of requests answered 429 TooManyRequests with Retry-After
 	RetryAfter   time.Duration // Retry-After for injected 429s (default 1s)
 	Budget       int           // token bucket: requests per 10 s (0 = off); once empty 429 with the implied Retry-After
-	FaultRate    float64       // fraction answered 503 (Graph error body, sometimes Retry-After)
-	DropRate     float64       // fraction of connections closed without any response
+	// DocumentedBudgets > 0 applies Graph's documented per-service limits
+	// (throttle.go), refilling that many times faster than documented (1:
+	// as documented). 0 (the default) keeps the fake unlimited.
+	DocumentedBudgets float64
+	FaultRate         float64 // fraction answered 503 (Graph error body, sometimes Retry-After)
+	DropRate          float64 // fraction of connections closed without any response
 
 	// StaleLists models Graph's replication lag: after a method is deleted,
 	// this many following method lists of that user still show it (a
@@ -104,6 +108,7 @@ type Tenant struct {
 	dropRate     float64
 	retryAfter   time.Duration
 	budget       int
+	buckets      map[string]*bucket // documented per-service budgets (throttle.go); nil: off
 	tokens       float64
 	refilled     time.Time
 
@@ -173,6 +178,7 @@ func New(opts Options) (*Tenant, error) {
 		t.generate(opts.Users, opts.Seed, opts.Now())
 	}
 	t.SetBudget(opts.Budget)
+	t.setDocumentedBudgets(opts.DocumentedBudgets)
 	return t, nil
 }
 
@@ -293,6 +299,9 @@ type reqCtx struct {
 	now     time.Time
 	inBatch bool
 	ctx     context.Context
+	// limitPct is the share of the request's documented budget used after
+	// it (throttle.go), 0 when budgets are off.
+	limitPct float64
 }
 
 type response struct {
@@ -438,6 +447,11 @@ func (t *Tenant) gate(rc *reqCtx) (response, bool) {
 		t.stats.Throttled++
 		return t.throttled(rc, t.retryAfter), true
 	}
+	if t.buckets != nil {
+		if wait, throttled := t.takeDocumented(rc); throttled {
+			return t.throttled(rc, wait), true
+		}
+	}
 	if t.budget > 0 {
 		now := time.Now()
 		rate := float64(t.budget) / 10 // tokens per second
@@ -563,6 +577,7 @@ func (t *Tenant) write(w http.ResponseWriter, rc *reqCtx, resp response) {
 		units = 1
 	}
 	h.Set("x-ms-resource-unit", strconv.Itoa(units))
+	limitHeader(h, rc.limitPct)
 	t.mu.Lock()
 	if t.budget > 0 {
 		used := 1 - t.tokens/float64(t.budget)

@@ -84,7 +84,8 @@ func StartBulk(ctx context.Context, c graph.Client, targets []graph.User, op Op,
 		steps := map[string][]string{}
 		final := map[string]bool{}
 		opts := graph.BulkOptions{Batch: true, Concurrency: cfg.Concurrency, Journal: cfg.Journal,
-			Tenant: cfg.Tenant, Operator: cfg.Operator}
+			StartRPS: graph.StartRPS(gop.Kind),
+			Tenant:   cfg.Tenant, Operator: cfg.Operator}
 		opts.OnEvent = func(ev graph.Event) {
 			u, ok := byID[ev.User]
 			if !ok {
