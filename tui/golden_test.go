@@ -109,6 +109,7 @@ func TestGoldenScreens(t *testing.T) {
 
 			p.keys("/")
 			p.tm.Type("dave")
+			shot("search-typing", p.waitFor("typing dave", settled("/ dave", "Dave Kim  dave.kim", "last 7d")))
 			p.keys("enter")
 			shot("search", p.waitFor("search for dave", settled("/ dave", "Dave Kim  dave.kim", "last 7d")))
 
@@ -137,6 +138,13 @@ func TestGoldenScreens(t *testing.T) {
 			shot("report", p.waitFor("registration report", has("of 250 users")))
 			p.keys("4")
 			shot("report-sms-only", p.waitFor("SMS/voice only filter", has("[4 SMS/voice only")))
+			p.keys("0", "/")
+			p.tm.Type("kim")
+			shot("report-search", p.waitFor("report search", has("SEARCH / kim", "8 of 250 users")))
+			p.keys("enter")
+			shot("report-searched", p.waitFor("report searched", has("8 matches · / edit · esc clear")))
+			p.keys("esc")
+			p.waitFor("report search cleared", has("250 of 250 users"))
 
 			p.keys("?")
 			shot("help", p.waitFor("help", has("Act on the highlighted user")))

@@ -115,6 +115,7 @@ func NewTheme(dark, noColor bool) Theme {
 		Unknown: draw.P(s().Foreground(muted)), Admin: draw.P(s().Foreground(warn).Bold(true)), Disabled: draw.P(s().Foreground(muted).Strikethrough(!noColor)),
 		Guest: draw.P(s().Foreground(accent)), UPN: draw.P(s().Foreground(muted)), Muted: draw.P(s().Foreground(muted)),
 		Error: draw.P(s().Foreground(bad)), Header: draw.P(s().Foreground(muted).Bold(true)), Input: in,
+		SearchActive: draw.P(searchBox),
 	}
 	t.Methods = methods.Styles{
 		Name: draw.P(s().Foreground(text).Bold(true)), Label: draw.P(s().Foreground(muted)), Value: draw.P(s().Foreground(text)),

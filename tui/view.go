@@ -205,6 +205,13 @@ func (m Model) item(b key.Binding, desc string, kind actions.Kind, u graph.User,
 func (m Model) barItems() []barItem {
 	k := m.keys
 	u, have := m.currentUser()
+	if (m.view == viewReport && m.report.Searching()) || (m.view == viewMain && m.users.Searching()) {
+		// Keys type into the search box now: say so, and offer no action.
+		b := func(keys, desc string) barItem {
+			return barItem{b: key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc)), enabled: true}
+		}
+		return []barItem{b("type", "to search"), b("enter", "done"), b("esc", "clear"), b("↓", "to the list")}
+	}
 	if m.view == viewReport {
 		return []barItem{
 			{b: k.Filter, enabled: true}, {b: k.Sort, desc: "sort", enabled: true},

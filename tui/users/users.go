@@ -41,7 +41,9 @@ type Styles struct {
 	Marked, MFAOK, MFAMissing, Unknown draw.Painter
 	Admin, Disabled, Guest             draw.Painter
 	UPN, Muted, Error, Header          draw.Painter
-	Input                              input.Styles
+	// SearchActive marks the search box while it has the keys.
+	SearchActive draw.Painter
+	Input        input.Styles
 }
 
 // Defaults for the search.
@@ -393,7 +395,21 @@ func (m Model) Title() (string, string) {
 // View draws the pane's inner w x h lines.
 func (m Model) View(st Styles, w, h int, focused bool) []string {
 	lines := make([]string, 0, h)
-	lines = append(lines, m.Search.View(st.Input, w))
+	if m.searching {
+		// The box has the keys: its prompt is a badge and the list's
+		// cursor dims, so it never looks like the list is focused.
+		in := st.Input
+		in.Prompt = st.SearchActive
+		hint := "  enter done · esc clear"
+		if w < 44 {
+			hint = "  esc clears"
+		}
+		fw := max(w-draw.Width(hint), min(w, 16))
+		lines = append(lines, m.Search.View(in, fw)+st.Muted.Render(draw.Trunc(hint, w-fw)))
+		focused = false
+	} else {
+		lines = append(lines, m.Search.View(st.Input, w))
+	}
 	listH := h - 1
 	switch {
 	case m.err != nil && len(m.items) == 0:
