@@ -114,6 +114,9 @@ type RiskFacts struct {
 	AdminsWhy string
 	// Write is the change, for the guard rails' protected-account check.
 	Write WriteKind
+	// Protected, when set, says whether a user is protected instead of
+	// asking the client's guard (the TUI knows without a request).
+	Protected func(User) bool
 }
 
 // AssessRisks sorts users into risk groups. A user can be in several
@@ -129,13 +132,18 @@ func AssessRisks(ctx context.Context, c Client, users []User, f RiskFacts) Risks
 		if f.Admins != nil && f.Admins[strings.ToLower(u.ID)] {
 			by[RiskAdmin] = append(by[RiskAdmin], u)
 		}
-		if u.IsGuest() {
+		if strings.EqualFold(u.UserType, "guest") { // the report says "guest"
 			by[RiskGuest] = append(by[RiskGuest], u)
 		}
 		if u.ID != "" && !u.AccountEnabled {
 			by[RiskDisabled] = append(by[RiskDisabled], u)
 		}
-		if c != nil && f.Write != "" && u.ID != "" {
+		switch {
+		case f.Protected != nil:
+			if f.Protected(u) {
+				by[RiskProtected] = append(by[RiskProtected], u)
+			}
+		case c != nil && f.Write != "" && u.ID != "":
 			if err := CheckWrite(ctx, c, f.Write, u.ID); errors.Is(err, ErrProtected) {
 				by[RiskProtected] = append(by[RiskProtected], u)
 			}

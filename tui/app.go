@@ -186,6 +186,11 @@ type Model struct {
 	operator    graph.Operator
 	operatorErr error
 	operatorOK  bool
+	// admins are the users the registration report marks isAdmin, looked
+	// up before a bulk plan (risks.go); adminsAt when, adminsErr why not.
+	admins    map[string]bool
+	adminsAt  time.Time
+	adminsErr error
 
 	marks      *marks.Set
 	regs       map[string]*graph.Registration
@@ -459,6 +464,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, m.selectionChanged())
 	case resultMsg:
 		return m.onResult(msg)
+	case adminsMsg:
+		return m.onAdmins(msg)
 	case csvParsedMsg:
 		return m.onCSVParsed(msg)
 	case csvProgressMsg:

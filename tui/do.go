@@ -236,7 +236,7 @@ func (m Model) openConfirm(op actions.Op, targets []graph.User) (tea.Model, tea.
 	if len(targets) == 1 {
 		prefill = m.tickets[targets[0].ID]
 	}
-	c.AskTicket(m.opts.TicketRequired, prefill, checklist)
+	c.AskTicket(m.opts.TicketRequired, prefill, m.selfAck(op.Kind, targets, checklist))
 	switch op.Kind {
 	case actions.IssueTAP:
 		c.OptionsHelp = []actions.KeyHelp{{Key: "←→", Desc: "lifetime"}, {Key: "o", Desc: "one-time"}}
@@ -375,6 +375,10 @@ func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
 		p.Ops = append(p.Ops, "from "+from, "subject: "+op.Mail.Subject)
 		p.PreviewTitle = "Message"
 		p.Preview = strings.Split(strings.TrimRight(op.Mail.Body, "\n"), "\n")
+	}
+	// Risky targets (yourself, admins, guests, disabled, protected) first.
+	if op.Kind.Writes() && op.Kind != actions.Notify {
+		p.Warnings = append(m.targetRisks(op.Kind, targets).Lines(actions.MaxListed), p.Warnings...)
 	}
 	// Targets that cannot be changed are listed, not silently dropped.
 	var ok []graph.User
@@ -749,6 +753,11 @@ func (m Model) onBulkChoice(v string) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) openBulkConfirm(op actions.Op) (tea.Model, tea.Cmd) {
+	if cmd := m.fetchAdmins(op); cmd != nil {
+		// Which targets are admins, for the plan: asked first (one request).
+		m.closeModal()
+		return m, tea.Batch(cmd, m.setFlash("Checking the marked users…", false))
+	}
 	targets := m.marks.Users()
 	id := m.newID()
 	plan := m.planFor(op, targets)
@@ -759,7 +768,7 @@ func (m Model) openBulkConfirm(op actions.Op) (tea.Model, tea.Cmd) {
 	}
 	c, arm := actions.NewConfirm(id, op, plan)
 	// No caller to verify in a bulk run: the ticket only.
-	c.AskTicket(m.opts.TicketRequired, "", nil)
+	c.AskTicket(m.opts.TicketRequired, "", m.selfAck(op.Kind, targets, nil))
 	// Every marked user goes to the run, the refused ones too: the run
 	// reports them skipped with the reason, so each target ends in exactly
 	// one state.

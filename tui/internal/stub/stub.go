@@ -226,7 +226,9 @@ func (c *Client) Registrations(ctx context.Context, f graph.RegistrationFilter) 
 	defer c.mu.Unlock()
 	p := graph.Page[graph.Registration]{Count: -1}
 	for _, u := range c.Users {
-		p.Items = append(p.Items, c.Regs[u.ID])
+		if r := c.Regs[u.ID]; f.IsAdmin == nil || r.IsAdmin == *f.IsAdmin {
+			p.Items = append(p.Items, r)
+		}
 	}
 	return p, nil
 }
