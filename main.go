@@ -36,6 +36,7 @@ func runTUI(ctx context.Context, s *cli.Session) error {
 		ReadOnlyWhy: s.ReadOnlyWhy,
 		Profile:     s.Profile,
 		TenantName:  s.TenantName,
+		Endpoint:    s.Endpoint,
 		Throttle:    th,
 		SignIn:      si,
 		JournalDir:  s.JournalDir,

@@ -26,13 +26,42 @@ const planFullUpTo = 50
 
 // bulkOptions are the flags of the commands that run on the bulk runner.
 type bulkOptions struct {
-	Journal string
-	Resume  string
+	Journal       string
+	Resume        string
+	OtherOperator bool
 }
 
 func addBulkFlags(cmd *cobra.Command, o *bulkOptions) {
 	cmd.Flags().StringVar(&o.Journal, "journal", "", "write the run's journal here (default: a new file in the state directory, printed at the start)")
-	cmd.Flags().StringVar(&o.Resume, "resume", "", "finish an interrupted run from its journal (no users or --csv)")
+	cmd.Flags().StringVar(&o.Resume, "resume", "", "finish an interrupted run from its journal (no users or --csv); only in the tenant it was started in")
+	cmd.Flags().BoolVar(&o.OtherOperator, "other-operator", false, "with --resume: finish a run another operator started (same tenant only)")
+}
+
+// runIdent is who is signed in, where: recorded in a new run's journal,
+// checked against it on a resume.
+type runIdent struct {
+	tenantID, endpoint, operator string
+}
+
+// identity reads the signed-in operator and tenant once (a read: nothing
+// is changed before a resume is checked against it).
+func (e *Env) identity(ctx context.Context, s *Session) runIdent {
+	if e.ident != nil {
+		return *e.ident
+	}
+	id := runIdent{endpoint: s.Endpoint}
+	if op, err := s.Client.Me(ctx); err == nil {
+		id.tenantID, id.operator = op.TenantID, op.UserPrincipalName
+		if op.IsApp || id.operator == "" {
+			id.operator = op.AppID
+		}
+	}
+	e.ident = &id
+	return id
+}
+
+func (id runIdent) apply(opts *graph.BulkOptions) {
+	opts.TenantID, opts.Endpoint, opts.Operator = id.tenantID, id.endpoint, id.operator
 }
 
 // bulkRow is one user's line of a bulk run's --output json result.
@@ -89,6 +118,8 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 	if s.Prof != nil && s.Prof.Bulk.Concurrency > 0 {
 		opts.Concurrency = s.Prof.Bulk.Concurrency
 	}
+	e.identity(ctx, s).apply(&opts)
+	opts.OtherOperator = o.OtherOperator
 	var (
 		mu     sync.Mutex
 		passes = map[string]*graph.TAP{}
@@ -280,19 +311,20 @@ func (e *Env) bulkProgress(verb string, ev graph.Event) {
 
 // resumeCheck reads a journal before resuming it: it must be a run of this
 // command, and it says how many users are left.
-func resumeCheck(path string, kind graph.OpKind) (pending int, err error) {
+func resumeCheck(path string, kind graph.OpKind) (run graph.JournalRun, pending int, err error) {
 	j, st, err := graph.OpenJournal(path)
 	if err != nil {
-		return 0, Usage(err)
+		return run, 0, Usage(err)
 	}
+	run = st.Run
 	j.Close()
 	if st.Run.Op.Kind != kind {
-		return 0, Usagef("%s is the journal of a %s run; resume it with mfadesk %s --resume", path, st.Run.Op.Kind, st.Run.Op.Kind)
+		return run, 0, Usagef("%s is the journal of a %s run; resume it with mfadesk %s --resume", path, st.Run.Op.Kind, st.Run.Op.Kind)
 	}
 	for _, u := range st.Users {
 		if u.Final == nil {
 			pending++
 		}
 	}
-	return pending, nil
+	return run, pending, nil
 }

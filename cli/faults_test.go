@@ -133,3 +133,27 @@ func TestEndlessPagingStops(t *testing.T) {
 		}
 	}
 }
+
+// 15.1: a journal written against one tenant is not resumed against
+// another: refused before anything that changes anything reaches it.
+func TestResumeOtherTenantRefused(t *testing.T) {
+	a, b := startTenant(t), startTenant(t)
+	journal := filepath.Join(t.TempDir(), "run.jsonl")
+	r := runCLI(t, runOpts{endpoint: a.URL}, "revoke", "bob@contoso.com", "alice@contoso.com", "--yes", "--journal", journal)
+	if r.code != 0 {
+		t.Fatal(r)
+	}
+	px := newCountingProxy(t, b.URL)
+	r = runCLI(t, runOpts{endpoint: px.URL}, "revoke", "--resume", journal, "--yes")
+	if r.code != ExitDenied || !strings.Contains(r.stderr, "another tenant") {
+		t.Fatalf("resume in another tenant: %v", r)
+	}
+	if n := px.changes.Load(); n != 0 {
+		t.Fatalf("%d change request(s) reached the other tenant", n)
+	}
+	// The same tenant resumes (nothing left to do).
+	r = runCLI(t, runOpts{endpoint: a.URL}, "revoke", "--resume", journal, "--yes")
+	if r.code != 0 {
+		t.Fatalf("resume in the same tenant: %v", r)
+	}
+}

@@ -309,7 +309,7 @@ func (e *Env) resumeRun(ctx context.Context, args []string, o targetOptions, ver
 	if len(args) > 0 || o.CSV != "" || o.DryRun {
 		return Usagef("--resume takes no users, --csv or --dry-run: the journal says what to do")
 	}
-	pending, err := resumeCheck(o.Resume, kind)
+	run, pending, err := resumeCheck(o.Resume, kind)
 	if err != nil {
 		return err
 	}
@@ -319,6 +319,14 @@ func (e *Env) resumeRun(ctx context.Context, args []string, o targetOptions, ver
 	}
 	if err := e.requireWrite(s, strings.ToLower(verb)); err != nil {
 		return err
+	}
+	// The journal's tenant (and operator) before the approval and before
+	// anything is sent that changes anything.
+	var chk graph.BulkOptions
+	e.identity(ctx, s).apply(&chk)
+	chk.OtherOperator = o.OtherOperator
+	if err := graph.CheckResume(run, chk); err != nil {
+		return Denied(err)
 	}
 	if pending == 0 {
 		e.note("Every user of that run is finished; nothing to resume.")

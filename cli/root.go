@@ -90,9 +90,11 @@ type Env struct {
 
 	// command is the running command's name; writing is set for commands
 	// that can change the tenant (annotated with annotWrites).
-	command     string
-	writing     bool
-	session     *Session
+	command string
+	writing bool
+	session *Session
+	// ident is who is signed in where, for bulk journals (read once).
+	ident       *runIdent
 	closers     []func()
 	stdinReader *bufio.Reader
 }

@@ -176,8 +176,13 @@ type BulkOptions struct {
 	// OnEvent receives progress. Calls are serialised (never concurrent)
 	// and should return quickly; a slow callback slows the run.
 	OnEvent func(Event)
-	// Tenant, Operator and Reason are recorded in the journal header.
-	Tenant, Operator, Reason string
+	// Tenant, TenantID, Endpoint, Operator and Reason are recorded in the
+	// journal header. On a resume, TenantID, Endpoint and Operator are the
+	// signed-in session's, checked against the header (CheckResume).
+	Tenant, TenantID, Endpoint, Operator, Reason string
+	// OtherOperator lets a resume finish another operator's run (the
+	// tenant must still match).
+	OtherOperator bool
 
 	// now and sleep are replaced in tests.
 	now   func() time.Time
@@ -303,7 +308,8 @@ func RunBulk(ctx context.Context, c Client, op Operation, targets []string, opts
 		uniq = append(uniq, t)
 	}
 	hdr := JournalRun{Version: JournalVersion, ID: newRunID(), Op: op, Targets: uniq,
-		Tenant: opts.Tenant, Operator: opts.Operator, Reason: opts.Reason}
+		Tenant: opts.Tenant, TenantID: opts.TenantID, Endpoint: strings.TrimRight(opts.Endpoint, "/"),
+		Operator: opts.Operator, Reason: opts.Reason}
 	var sink journalSink
 	if opts.Journal != "" {
 		j, err := CreateJournal(opts.Journal, hdr)
@@ -334,6 +340,11 @@ func ResumeBulk(ctx context.Context, c Client, path string, opts BulkOptions) (*
 	defer j.Close()
 	if err := st.Run.Op.Validate(); err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	// Before anything is sent or written: the run is finished only in
+	// the tenant it was started in (and by its operator unless told).
+	if err := CheckResume(st.Run, opts); err != nil {
+		return nil, err
 	}
 	if err := j.Append(JournalEntry{Event: evResume}); err != nil {
 		return nil, err

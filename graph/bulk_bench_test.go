@@ -247,7 +247,7 @@ func BenchmarkBulkS3(b *testing.B) {
 			srv := benchServer(b, td, fake.Options{})
 			c := bulkClient(b, srv)
 			path := filepath.Join(b.TempDir(), "journal.jsonl")
-			opts := BulkOptions{Journal: path, Batch: batch}
+			opts := BulkOptions{Journal: path, Batch: batch, Endpoint: srv.URL}
 			b.StartTimer()
 			start := time.Now()
 			var err error

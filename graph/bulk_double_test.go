@@ -231,6 +231,6 @@ var _ Client = (*memTenant)(nil)
 
 // fastOpts are options for unit tests: no real waiting, a high ceiling.
 func fastOpts(journal string) BulkOptions {
-	return BulkOptions{Journal: journal, Concurrency: 8, MaxRPS: 1e6,
+	return BulkOptions{Journal: journal, Concurrency: 8, MaxRPS: 1e6, Endpoint: "https://graph.test",
 		sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
 }

@@ -210,7 +210,7 @@ func TestBulkFakeResume(t *testing.T) {
 			defer srv.Close()
 			c := bulkClient(t, srv)
 			path := filepath.Join(t.TempDir(), "j.jsonl")
-			opts := BulkOptions{Journal: path, Batch: batch, Concurrency: 8}
+			opts := BulkOptions{Journal: path, Batch: batch, Concurrency: 8, Endpoint: srv.URL}
 			// Kill the run three times at different points (each a cancel
 			// mid-flight, requests in the air), resume after each.
 			kills := 0

@@ -496,7 +496,7 @@ func TestBulkResumeTAPIntent(t *testing.T) {
 			id := ten.addUser(1)
 			path := filepath.Join(t.TempDir(), "j.jsonl")
 			op := Operation{Kind: OpReregister, TAP: &BulkTAP{}}
-			j, err := CreateJournal(path, JournalRun{ID: "x", Op: op, Targets: []string{id}})
+			j, err := CreateJournal(path, JournalRun{ID: "x", Op: op, Targets: []string{id}, Endpoint: "https://graph.test"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -550,7 +550,7 @@ func TestBulkResumeTAPAlreadyIssued(t *testing.T) {
 	id := ten.addUser(1)
 	path := filepath.Join(t.TempDir(), "j.jsonl")
 	op := Operation{Kind: OpReregister, TAP: &BulkTAP{}}
-	j, err := CreateJournal(path, JournalRun{ID: "x", Op: op, Targets: []string{id}})
+	j, err := CreateJournal(path, JournalRun{ID: "x", Op: op, Targets: []string{id}, Endpoint: "https://graph.test"})
 	if err != nil {
 		t.Fatal(err)
 	}

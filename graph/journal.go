@@ -51,10 +51,19 @@ type JournalRun struct {
 	ID      string    `json:"id"`
 	Op      Operation `json:"op"`
 	Targets []string  `json:"targets"`
-	// Tenant and Operator are recorded for the record's reader; optional.
-	Tenant   string `json:"tenant,omitempty"`
+	// Tenant labels the tenant for the record's reader (a profile's tenant
+	// name); optional.
+	Tenant string `json:"tenant,omitempty"`
+	// TenantID (the signed-in token's tid, "" without a token) and
+	// Endpoint (the Graph service root) say which tenant the run changes:
+	// a resume signed in anywhere else is refused (CheckResume).
+	TenantID string `json:"tenantId,omitempty"`
+	Endpoint string `json:"endpoint,omitempty"`
+	// Operator is who ran it (UPN, or the app id for app-only sign-in).
 	Operator string `json:"operator,omitempty"`
-	Reason   string `json:"reason,omitempty"`
+	// Reason is the run's ticket or reason; a resume records its changes
+	// under it too.
+	Reason string `json:"reason,omitempty"`
 }
 
 // PlannedStep is one request a user's plan will send.

@@ -40,6 +40,9 @@ type Options struct {
 	// Profile and TenantName label the top line.
 	Profile    string
 	TenantName string
+	// Endpoint is the Graph service root, recorded in bulk journals (a
+	// resume elsewhere is refused).
+	Endpoint string
 	// KeepKinds are method kinds a reset leaves in place (e.g. fido2).
 	KeepKinds []graph.MethodKind
 	// BulkConfirmThreshold: bulk runs on more users than this need a typed

@@ -810,8 +810,12 @@ func (m Model) startBulk(op actions.Op, targets []graph.User) (tea.Model, tea.Cm
 		return "", false
 	}
 	id := m.newID()
+	opName := m.operator.UserPrincipalName
+	if m.operator.IsApp || opName == "" {
+		opName = m.operator.AppID
+	}
 	cfg := actions.BulkConfig{Concurrency: m.opts.BulkWorkers, Tenant: m.tenantLabel(),
-		Operator: m.operator.UserPrincipalName}
+		TenantID: m.operator.TenantID, Endpoint: m.opts.Endpoint, Operator: opName}
 	if m.opts.JournalDir != "" {
 		cfg.Journal = filepath.Join(m.opts.JournalDir, m.now().UTC().Format("20060102T150405.000Z")+"-"+string(op.Kind)+".jsonl")
 	}

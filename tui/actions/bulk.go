@@ -34,8 +34,9 @@ type BulkConfig struct {
 	Concurrency int
 	// Journal is the JSONL journal's path ("": kept in memory, no resume).
 	Journal string
-	// Tenant and Operator are written into the journal's header.
-	Tenant, Operator string
+	// Tenant, TenantID, Endpoint and Operator are written into the
+	// journal's header (a resume in another tenant is refused).
+	Tenant, TenantID, Endpoint, Operator string
 }
 
 // StartBulk runs op for every target with graph.RunBulk (bounded
@@ -85,7 +86,7 @@ func StartBulk(ctx context.Context, c graph.Client, targets []graph.User, op Op,
 		final := map[string]bool{}
 		opts := graph.BulkOptions{Batch: true, Concurrency: cfg.Concurrency, Journal: cfg.Journal,
 			StartRPS: graph.StartRPS(gop.Kind),
-			Tenant:   cfg.Tenant, Operator: cfg.Operator}
+			Tenant:   cfg.Tenant, TenantID: cfg.TenantID, Endpoint: cfg.Endpoint, Operator: cfg.Operator}
 		opts.OnEvent = func(ev graph.Event) {
 			u, ok := byID[ev.User]
 			if !ok {
