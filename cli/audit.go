@@ -52,6 +52,8 @@ func auditCmd(env *Env) *cobra.Command {
 				}
 				v.Rows = append(v.Rows, []string{fmtTime(ev.Time), ev.Activity, ev.Result, ev.InitiatedBy, detail})
 			}
+			// Entra writes audit events 2-5 minutes after the change.
+			env.note("Audit events take 2-5 minutes to appear: a change made just now may not be listed yet.")
 			return env.Emit(v)
 		},
 	}

@@ -79,7 +79,7 @@ type DoctorAction struct {
 }
 
 type DoctorTenant struct {
-	// EntraP1 is "yes", "no" or "unknown" (sign-in logs need P1).
+	// EntraP1 is "yes", "no" or "unknown" (sign-in logs and the registration report need P1).
 	EntraP1       string `json:"entraIdP1"`
 	EntraP1Detail string `json:"entraIdP1Detail,omitempty"`
 	// TAPPolicy is "enabled", "disabled" or "unknown".
@@ -94,7 +94,7 @@ func doctorCmd(env *Env) *cobra.Command {
 		Long: "Signs in with the selected profile, then shows the tenant, the cloud, the operator (user or app), " +
 			"the permissions granted in the access token (scp for a user, roles for an app), the directory roles " +
 			"(wids), and for every action whether it is available, and if not exactly which permission or role is " +
-			"missing. It also checks the tenant for Entra ID P1 (sign-in logs) and the Temporary Access Pass policy.",
+			"missing. It also checks the tenant for Entra ID P1 (sign-in logs and the registration report need it) and the Temporary Access Pass policy.",
 		Example: "  mfadesk doctor\n  mfadesk --profile fabrikam doctor -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -239,7 +239,9 @@ func probeP1(ctx context.Context, c graph.Client, op graph.Operator) (string, st
 	case err == nil:
 		return "yes", "sign-in logs are readable"
 	case errors.Is(err, graph.ErrUnlicensed):
-		return "no", "the tenant has no Entra ID P1: sign-in logs are unavailable (methods, resets, revoke and TAP still work)"
+		return "no", "the tenant has no Entra ID P1 or P2: the sign-in log and the MFA registration report are unavailable, " +
+			"so `signins`, `report`, the registration part of `show` and the report's admin flag (isAdmin) cannot be read; " +
+			"methods, resets, re-registration, revoke and TAP still work"
 	case errors.Is(err, graph.ErrDenied):
 		return "unknown", "sign-in logs refused: " + graph.CleanText(err.Error())
 	}

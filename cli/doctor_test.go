@@ -273,7 +273,10 @@ func TestDoctorPrivilegedAuthenticationAdministrator(t *testing.T) {
 	if x := action(t, rep, graph.ActionSendMail); x.Available || !strings.Contains(x.Missing, "Mail.Send") {
 		t.Errorf("send mail without notify scopes = %+v", x)
 	}
-	if rep.Tenant.EntraP1 != "no" || !strings.Contains(rep.Tenant.EntraP1Detail, "sign-in logs are unavailable") {
+	// without P1 the registration report goes too (usage and insights),
+	// not only the sign-in log
+	if rep.Tenant.EntraP1 != "no" || !strings.Contains(rep.Tenant.EntraP1Detail, "the sign-in log and the MFA registration report are unavailable") ||
+		!strings.Contains(rep.Tenant.EntraP1Detail, "`report`") || !strings.Contains(rep.Tenant.EntraP1Detail, "methods, resets") {
 		t.Errorf("P1 = %s: %s", rep.Tenant.EntraP1, rep.Tenant.EntraP1Detail)
 	}
 	c := directClient(t, s)

@@ -84,7 +84,11 @@ func revokeCmd(env *Env) *cobra.Command {
 			env.forEach(ctx, "revoking", jobs, true, func(ctx context.Context, j *job) error {
 				return s.Client.RevokeSessions(ctx, j.User.ID)
 			})
-			return env.emitResults(what, jobs, false, func(j *job) string { return "sessions revoked" })
+			// revokeSignInSessions takes a few minutes to reach every app
+			// (user-revokesigninsessions.md): say so, so nobody retries it.
+			err = env.emitResults(what, jobs, false, func(j *job) string { return "sessions revoked" })
+			env.note("A revoke takes a few minutes to reach every app: the user may stay signed in briefly.")
+			return err
 		},
 	}
 	addTargetFlags(cmd, &o)

@@ -55,6 +55,10 @@ func showCmd(env *Env) *cobra.Command {
 			var notes []string
 			if reg, err := s.Client.Registration(ctx, u.ID); err == nil {
 				doc.Registration = &reg
+			} else if errors.Is(err, graph.ErrUnlicensed) {
+				notes = append(notes, "Registration details unavailable: the registration report needs Microsoft Entra ID P1 or P2, which this tenant lacks. The methods above are read directly and every action still works.")
+			} else if errors.Is(err, graph.ErrNotFound) && !u.AccountEnabled {
+				notes = append(notes, "No registration details: Graph's registration report does not cover disabled accounts.")
 			} else if errors.Is(err, graph.ErrNotFound) {
 				notes = append(notes, "No registration details yet (Graph adds users to the report within a day).")
 			} else {

@@ -27,7 +27,8 @@ func signinsCmd(env *Env) *cobra.Command {
 		Use:   "signins USER",
 		Short: "Show a user's recent sign-ins, with a hint for each failure",
 		Long: "List a user's sign-ins, newest first, with the failure reason Graph gives and a " +
-			"plain hint per error code (what it means, what to do). Needs Microsoft Entra ID P1.",
+			"plain hint per error code (what it means, what to do). Interactive and non-interactive sign-ins are both listed, " +
+			"labelled as the portal's tabs. Needs Microsoft Entra ID P1. Sign-ins take 2-5 minutes to appear.",
 		Example: "  mfadesk signins alice@contoso.com --failures\n" +
 			"  mfadesk signins alice@contoso.com --since 7d -o json | jq '.[] | {createdDateTime, code: .status.errorCode, hint: .hint}'",
 		Args: cobra.ExactArgs(1),
@@ -54,7 +55,7 @@ func signinsCmd(env *Env) *cobra.Command {
 			}
 			docs := make([]signInJSON, len(list))
 			v := View{
-				Header: []string{"TIME", "APP", "RESULT", "REASON", "HINT", "IP", "LOCATION", "CA"},
+				Header: []string{"TIME", "KIND", "APP", "RESULT", "REASON", "HINT", "IP", "LOCATION", "CA"},
 				Empty:  "No sign-ins for " + graph.CleanText(u.UserPrincipalName) + " since " + fmtTime(from) + ".",
 			}
 			for i, si := range list {
@@ -71,10 +72,12 @@ func signinsCmd(env *Env) *cobra.Command {
 				if si.Status.AdditionalDetails != "" {
 					reason = strings.TrimSpace(reason + " " + parens(si.Status.AdditionalDetails))
 				}
-				v.Rows = append(v.Rows, []string{fmtTime(si.CreatedDateTime), si.AppDisplayName, result, reason, hint,
-					si.IPAddress, location(si.Location), si.ConditionalAccessStatus})
+				v.Rows = append(v.Rows, []string{fmtTime(si.CreatedDateTime), signInKind(si), si.AppDisplayName, result, reason, hint,
+					si.IPAddress, location(si.Location), caText(si)})
 			}
 			v.JSON = docs
+			// Entra writes sign-ins to the log 2-5 minutes after they happen.
+			env.note("Sign-ins take 2-5 minutes to appear in the log: one that just happened may not be listed yet.")
 			if env.Flags.Output == "table" && len(list) > 0 {
 				// Eight columns do not fit a terminal with long reasons and
 				// hints: a list reads better.
@@ -99,7 +102,7 @@ func (e *Env) signInsText(w io.Writer, docs []signInJSON) {
 		if si.Failed() {
 			result = e.style(styleBad, "failed "+strconv.Itoa(si.Status.ErrorCode))
 		}
-		head := fmtTime(si.CreatedDateTime) + "  " + result + "  " + graph.CleanText(si.AppDisplayName)
+		head := fmtTime(si.CreatedDateTime) + "  " + result + "  " + signInKind(si) + "  " + graph.CleanText(si.AppDisplayName)
 		if si.ClientAppUsed != "" {
 			head += " (" + graph.CleanText(si.ClientAppUsed) + ")"
 		}
@@ -125,11 +128,33 @@ func (e *Env) signInsText(w io.Writer, docs []signInJSON) {
 			where += " · " + dev
 		}
 		pairs = append(pairs, [2]string{"  From", where})
-		if si.ConditionalAccessStatus != "" {
-			pairs = append(pairs, [2]string{"  Conditional Access", si.ConditionalAccessStatus})
+		if ca := caText(si); ca != "" {
+			pairs = append(pairs, [2]string{"  Conditional Access", ca})
 		}
 		e.kv(w, pairs)
 	}
+}
+
+// signInKind labels a sign-in as the portal's tabs do.
+func signInKind(si graph.SignIn) string {
+	if si.EventType == graph.SignInNonInteractive || (si.EventType == "" && !si.IsInteractive) {
+		return "non-interactive"
+	}
+	return "interactive"
+}
+
+// caText is the Conditional Access status, saying when Graph withheld the
+// applied policies from this operator (signin-list.md: omitted for callers
+// who cannot read Conditional Access data).
+func caText(si graph.SignIn) string {
+	ca := si.ConditionalAccessStatus
+	if si.PoliciesHidden {
+		if ca != "" {
+			ca += "; "
+		}
+		ca += "policies not visible to your role"
+	}
+	return ca
 }
 
 func location(l graph.Location) string {

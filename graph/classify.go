@@ -238,6 +238,9 @@ func classifyStatus(e *Error, kind opKind) {
 		if strings.EqualFold(e.Code, "Authentication_RequestFromNonPremiumTenantOrB2CTenant") {
 			e.Kind = ErrUnlicensed
 			e.Message = "sign-in logs need Microsoft Entra ID P1 or P2 in this tenant"
+			if kind == opReports {
+				e.Message = "the MFA registration report needs Microsoft Entra ID P1 or P2 in this tenant"
+			}
 			return
 		}
 		e.Kind = ErrDenied

@@ -54,14 +54,26 @@ func TestSampleRegistrations(t *testing.T) {
 	body := sample(t, "userregistrationdetails-list.json")
 	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, body) })
 	c, _ := testClient(t, srv.URL)
-	no := false
-	p, err := c.Registrations(context.Background(), RegistrationFilter{IsMfaRegistered: &no, PageSize: 100})
+	no, yes := false, true
+	p, err := c.Registrations(context.Background(), RegistrationFilter{IsMfaRegistered: &no, IsAdmin: &no, PageSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// documented options only: $filter without isAdmin, and no $top
+	// (authenticationmethodsroot-list-userregistrationdetails.md)
 	r := srv.requests()[0]
-	if r.Path != "/v1.0/reports/authenticationMethods/userRegistrationDetails" || r.Query.Get("$filter") != "isMfaRegistered eq false" || r.Query.Get("$top") != "100" {
+	if r.Path != "/v1.0/reports/authenticationMethods/userRegistrationDetails" || r.Query.Get("$filter") != "isMfaRegistered eq false" || r.Query.Has("$top") || len(r.Query) != 1 {
 		t.Errorf("request %+v", r)
+	}
+	// the canned answer ignores the filter: the client applies it too
+	if len(p.Items) != 1 || p.Items[0].UserPrincipalName != "AllanD@Contoso.com" {
+		t.Fatalf("filtered page %+v", p)
+	}
+	if p, err = c.Registrations(context.Background(), RegistrationFilter{IsAdmin: &yes}); err != nil || len(p.Items) != 0 || srv.requests()[1].Query.Has("$filter") {
+		t.Fatalf("isAdmin is filtered here, not sent: %+v %v %+v", p, err, srv.requests()[1])
+	}
+	if p, err = c.Registrations(context.Background(), RegistrationFilter{}); err != nil {
+		t.Fatal(err)
 	}
 	if len(p.Items) != 3 || p.Next != "" {
 		t.Fatalf("page %+v", p)
@@ -113,20 +125,42 @@ func TestSignIns(t *testing.T) {
 	older := map[string]any{"id": "older", "createdDateTime": "2020-03-12T10:00:00Z", "status": map[string]any{"errorCode": 0}}
 	doc["value"] = []any{older, row}
 	b, _ := json.Marshal(doc)
-	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, string(b)) })
+	nonInteractive := `{"value":[{"id":"token-refresh","createdDateTime":"2020-03-13T08:00:00Z","isInteractive":false,"status":{"errorCode":0}}]}`
+	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Query().Get("$filter"), "signInEventTypes") {
+			writeJSON(w, 200, nonInteractive)
+			return
+		}
+		writeJSON(w, 200, string(b))
+	})
 	c, _ := testClient(t, srv.URL)
 	since := time.Date(2020, 3, 1, 0, 0, 0, 0, time.UTC)
-	got, err := c.SignIns(context.Background(), aliceID, SignInQuery{Since: since, FailuresOnly: true, Top: 10})
+	got, err := c.SignIns(context.Background(), aliceID, SignInQuery{Since: since, Top: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := srv.requests()[0]
-	if r.Path != "/beta/auditLogs/signIns" || r.Query.Get("$top") != "10" ||
-		r.Query.Get("$filter") != "userId eq '"+aliceID+"' and createdDateTime ge 2020-03-01T00:00:00Z and status/errorCode ne 0" {
-		t.Errorf("request %+v", r)
+	// two documented queries: the default (interactive) list and the
+	// non-interactive one (api-reference/beta/resources/signin.md)
+	base := "userId eq '" + aliceID + "' and createdDateTime ge 2020-03-01T00:00:00Z"
+	reqs := srv.requests()
+	if len(reqs) != 2 || reqs[0].Path != "/beta/auditLogs/signIns" || reqs[0].Query.Get("$top") != "10" || reqs[0].Query.Get("$filter") != base ||
+		reqs[1].Query.Get("$filter") != base+" and signInEventTypes/any(t: t eq 'nonInteractiveUser')" {
+		t.Errorf("requests %+v", reqs)
 	}
-	if len(got) != 2 || got[0].ID != "66ea54eb-6301-4ee5-be62-ff5a759b0100" || got[1].ID != "older" {
+	if len(got) != 3 || got[0].ID != "66ea54eb-6301-4ee5-be62-ff5a759b0100" || got[1].ID != "token-refresh" || got[2].ID != "older" {
 		t.Fatalf("sign-ins not newest first: %+v", got)
+	}
+	if got[0].EventType != SignInInteractive || got[1].EventType != SignInNonInteractive || got[2].EventType != SignInInteractive {
+		t.Errorf("labels %q %q %q", got[0].EventType, got[1].EventType, got[2].EventType)
+	}
+	// failures: picked out here (status/errorCode documents eq only), from
+	// one page of the documented maximum
+	fails, err := c.SignIns(context.Background(), aliceID, SignInQuery{Since: since, FailuresOnly: true, Top: 10})
+	if err != nil || len(fails) != 1 || fails[0].ID != "66ea54eb-6301-4ee5-be62-ff5a759b0100" {
+		t.Fatalf("failures %+v %v", fails, err)
+	}
+	if r := srv.requests()[2]; r.Query.Get("$filter") != base || r.Query.Get("$top") != "1000" {
+		t.Errorf("failures request %+v", r)
 	}
 	s := got[0]
 	if s.UserPrincipalName != "testaccount1@contoso.com" || s.AppDisplayName != "Graph explorer" || s.IPAddress != "131.107.159.37" ||

@@ -303,7 +303,7 @@ func TestE2ETAPRevokeMFAState(t *testing.T) {
 }
 
 func TestE2EReportsAndSignIns(t *testing.T) {
-	srv := startFake(t, fake.Options{})
+	srv := startFake(t, fake.Options{RegistrationPageSize: 10})
 	c := fakeClient(t, srv, "")
 	ctx := context.Background()
 

@@ -74,10 +74,11 @@ func (w *waits) all() []time.Duration {
 	return append([]time.Duration(nil), w.d...)
 }
 
-// testClient builds a client on endpoint with retries that never sleep.
+// testClient builds a client on endpoint with retries that never sleep
+// and no reports pacing (reports_pacer_test.go tests that).
 func testClient(t *testing.T, endpoint string, mod ...func(*ClientOptions)) (*MSGraph, *waits) {
 	t.Helper()
-	opts := ClientOptions{Endpoint: endpoint}
+	opts := ClientOptions{Endpoint: endpoint, ReportsPerTenSeconds: -1}
 	for _, m := range mod {
 		m(&opts)
 	}

@@ -55,6 +55,11 @@ type ClientOptions struct {
 	// OnThrottle is called on every 429 seen, with its Retry-After (0 when
 	// absent): the TUI's indicator, the bulk runner's pacing.
 	OnThrottle func(retryAfter time.Duration)
+	// ReportsPerTenSeconds paces requests to the identity and access
+	// reports service (registration report, sign-ins, audit log): 0 means
+	// the documented budget (DefaultReportsPerTenSeconds), negative means
+	// unpaced (tests against a fake without that budget).
+	ReportsPerTenSeconds int
 }
 
 // MSGraph implements Client on msgraph-sdk-go's request builders and the
@@ -71,6 +76,7 @@ type MSGraph struct {
 	requestTimeout time.Duration
 	onThrottle     func(time.Duration)
 	throttlePct    atomic.Uint64 // float64 bits of the last x-ms-throttle-limit-percentage
+	reports        *reportsPacer // nil: unpaced
 
 	// sleep and now are replaced in tests.
 	sleep func(context.Context, time.Duration) error
@@ -102,6 +108,7 @@ func NewClient(opts ClientOptions) (*MSGraph, error) {
 		maxRetryWait:   opts.MaxRetryWait,
 		requestTimeout: opts.RequestTimeout,
 		onThrottle:     opts.OnThrottle,
+		reports:        newReportsPacer(opts.ReportsPerTenSeconds),
 		sleep:          sleepCtx,
 		now:            time.Now,
 	}

@@ -179,12 +179,14 @@ func TestFilters(t *testing.T) {
 	since := time.Date(2024, 5, 1, 8, 0, 0, 0, time.FixedZone("x", 2*3600))
 	until := since.Add(24 * time.Hour)
 	tests := []struct{ got, want string }{
-		{signInFilter(aliceID, SignInQuery{Since: since}), "userId eq '" + aliceID + "' and createdDateTime ge 2024-05-01T06:00:00Z"},
-		{signInFilter(aliceID, SignInQuery{Since: since, Until: until, FailuresOnly: true}),
-			"userId eq '" + aliceID + "' and createdDateTime ge 2024-05-01T06:00:00Z and createdDateTime le 2024-05-02T06:00:00Z and status/errorCode ne 0"},
-		{signInFilter("o'brien@contoso.com", SignInQuery{}), "userPrincipalName eq 'o''brien@contoso.com'"},
+		{signInFilter(aliceID, SignInQuery{Since: since}, SignInInteractive), "userId eq '" + aliceID + "' and createdDateTime ge 2024-05-01T06:00:00Z"},
+		// failures are picked out client-side: status/errorCode documents eq only
+		{signInFilter(aliceID, SignInQuery{Since: since, Until: until, FailuresOnly: true}, SignInInteractive),
+			"userId eq '" + aliceID + "' and createdDateTime ge 2024-05-01T06:00:00Z and createdDateTime le 2024-05-02T06:00:00Z"},
+		{signInFilter("o'brien@contoso.com", SignInQuery{}, SignInInteractive), "userPrincipalName eq 'o''brien@contoso.com'"},
+		{signInFilter(aliceID, SignInQuery{}, SignInNonInteractive), "userId eq '" + aliceID + "' and signInEventTypes/any(t: t eq 'nonInteractiveUser')"},
 		{auditFilter(aliceID, AuditQuery{}), "targetResources/any(t:t/id eq '" + aliceID + "')"},
-		{auditFilter("o'brien@contoso.com", AuditQuery{Since: since}), "targetResources/any(t:t/userPrincipalName eq 'o''brien@contoso.com') and activityDateTime ge 2024-05-01T06:00:00Z"},
+		{auditFilter(aliceID, AuditQuery{Since: since}), "targetResources/any(t:t/id eq '" + aliceID + "') and activityDateTime ge 2024-05-01T06:00:00Z"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
@@ -201,8 +203,9 @@ func TestRegistrationFilterExpr(t *testing.T) {
 	}{
 		{RegistrationFilter{}, ""},
 		{RegistrationFilter{IsMfaRegistered: &no}, "isMfaRegistered eq false"},
-		{RegistrationFilter{IsAdmin: &yes, IsMfaRegistered: &no}, "isMfaRegistered eq false and isAdmin eq true"},
-		{RegistrationFilter{MethodsRegistered: "mobilePhone", UserType: "Member"}, "methodsRegistered/any(m:m eq 'mobilePhone') and userType eq 'member'"},
+		// isAdmin and userType are not documented as filterable: Keep applies them
+		{RegistrationFilter{IsAdmin: &yes, IsMfaRegistered: &no}, "isMfaRegistered eq false"},
+		{RegistrationFilter{MethodsRegistered: "mobilePhone", UserType: "Member"}, "methodsRegistered/any(m:m eq 'mobilePhone')"},
 		{RegistrationFilter{MethodsRegistered: "x') or (1 eq 1"}, "methodsRegistered/any(m:m eq 'x'') or (1 eq 1')"},
 		{RegistrationFilter{IsMfaCapable: &yes, IsSsprRegistered: &no}, "isMfaCapable eq true and isSsprRegistered eq false"},
 	}
@@ -210,5 +213,10 @@ func TestRegistrationFilterExpr(t *testing.T) {
 		if got := RegistrationFilterExpr(tc.f); got != tc.want {
 			t.Errorf("RegistrationFilterExpr(%+v) = %q, want %q", tc.f, got, tc.want)
 		}
+	}
+	f := RegistrationFilter{IsAdmin: &yes, UserType: "member"}
+	if !f.Keep(Registration{IsAdmin: true, UserType: "member"}) || f.Keep(Registration{IsAdmin: false, UserType: "member"}) ||
+		f.Keep(Registration{IsAdmin: true, UserType: "guest"}) {
+		t.Error("Keep does not apply isAdmin/userType")
 	}
 }

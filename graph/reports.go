@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,8 +16,9 @@ import (
 )
 
 // Reports and logs share Graph's reports budget (5 requests per 10 s per
-// app per tenant): every call here is one request for what is asked, with
-// $filter and $top doing the narrowing on Graph's side.
+// app per tenant): every request here first waits on c.reports (see
+// reports_pacer.go), and each sends only the query options and $filter
+// clauses its reference page documents; the rest is filtered here.
 
 func (c *MSGraph) registrations() *reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilder {
 	return reports.NewAuthenticationMethodsUserRegistrationDetailsRequestBuilderInternal(map[string]string{}, c.adapter)
@@ -27,6 +29,9 @@ func (c *MSGraph) registrations() *reports.AuthenticationMethodsUserRegistration
 func (c *MSGraph) Registration(ctx context.Context, userID string) (Registration, error) {
 	op := "read MFA registration of " + CleanText(userID)
 	if err := checkUserKey(op, userID); err != nil {
+		return Registration{}, err
+	}
+	if err := c.reports.wait(ctx); err != nil {
 		return Registration{}, err
 	}
 	ctx, ci := withCallInfo(ctx)
@@ -57,8 +62,11 @@ func (c *MSGraph) Registration(ctx context.Context, userID string) (Registration
 	return Registration{}, &Error{Kind: ErrNotFound, Op: op, Status: 404, Message: "no registration details for this user"}
 }
 
-// RegistrationFilterExpr is the $filter for a RegistrationFilter ("" for
-// none).
+// RegistrationFilterExpr is the $filter Graph is sent for a
+// RegistrationFilter ("" for none): only the properties
+// userRegistrationDetails documents as filterable
+// (api-reference/v1.0/resources/userregistrationdetails.md). isAdmin and
+// userType are not, so Keep applies them here.
 func RegistrationFilterExpr(f RegistrationFilter) string {
 	var parts []string
 	b := func(name string, v *bool) {
@@ -69,25 +77,35 @@ func RegistrationFilterExpr(f RegistrationFilter) string {
 	b("isMfaRegistered", f.IsMfaRegistered)
 	b("isMfaCapable", f.IsMfaCapable)
 	b("isSsprRegistered", f.IsSsprRegistered)
-	b("isAdmin", f.IsAdmin)
 	if f.MethodsRegistered != "" {
 		parts = append(parts, "methodsRegistered/any(m:m eq "+FilterLiteral(f.MethodsRegistered)+")")
-	}
-	if f.UserType != "" {
-		parts = append(parts, "userType eq "+FilterLiteral(strings.ToLower(f.UserType)))
 	}
 	return strings.Join(parts, " and ")
 }
 
-// Registrations implements Client.
+// Keep reports whether r passes every clause of f, including those Graph
+// cannot filter on (isAdmin, userType). Callers following NextRegistrations
+// apply it to each page.
+func (f RegistrationFilter) Keep(r Registration) bool {
+	is := func(want *bool, got bool) bool { return want == nil || *want == got }
+	return is(f.IsMfaRegistered, r.IsMfaRegistered) && is(f.IsMfaCapable, r.IsMfaCapable) &&
+		is(f.IsSsprRegistered, r.IsSsprRegistered) && is(f.IsAdmin, r.IsAdmin) &&
+		(f.MethodsRegistered == "" || slices.Contains(r.MethodsRegistered, f.MethodsRegistered)) &&
+		(f.UserType == "" || strings.EqualFold(f.UserType, r.UserType))
+}
+
+// Registrations implements Client. userRegistrationDetails documents only
+// $filter and $orderby (api-reference/v1.0/api/
+// authenticationmethodsroot-list-userregistrationdetails.md), so no $top is
+// sent: Graph chooses the page size, and f.PageSize is not sent. The
+// returned page is already narrowed by f.Keep.
 func (c *MSGraph) Registrations(ctx context.Context, f RegistrationFilter) (Page[Registration], error) {
 	op := "read the MFA registration report"
+	if err := c.reports.wait(ctx); err != nil {
+		return Page[Registration]{}, err
+	}
 	ctx, ci := withCallInfo(ctx)
 	qp := &reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilderGetQueryParameters{}
-	if f.PageSize > 0 {
-		top := int32(min(f.PageSize, 999))
-		qp.Top = &top
-	}
 	if expr := RegistrationFilterExpr(f); expr != "" {
 		qp.Filter = &expr
 	}
@@ -95,13 +113,20 @@ func (c *MSGraph) Registrations(ctx context.Context, f RegistrationFilter) (Page
 	if err != nil {
 		return Page[Registration]{}, c.classify(ctx, op, opReports, ci, err)
 	}
-	return c.registrationPage(op, ci, res)
+	p, err := c.registrationPage(op, ci, res)
+	if err == nil {
+		p.Items = slices.DeleteFunc(p.Items, func(r Registration) bool { return !f.Keep(r) })
+	}
+	return p, err
 }
 
 // NextRegistrations implements Client.
 func (c *MSGraph) NextRegistrations(ctx context.Context, next string) (Page[Registration], error) {
 	op := "read the next page of the MFA registration report"
 	if err := c.checkNextLink(op, next); err != nil {
+		return Page[Registration]{}, err
+	}
+	if err := c.reports.wait(ctx); err != nil {
 		return Page[Registration]{}, err
 	}
 	ctx, ci := withCallInfo(ctx)
@@ -171,9 +196,19 @@ func cleanAll(in []string) []string {
 	return out
 }
 
-// signInFilter is the $filter for a user's sign-ins: userId for an object
-// id, userPrincipalName otherwise; the window; failures only on request.
-func signInFilter(userID string, q SignInQuery) string {
+// Sign-in event types as the beta signIn resource names them.
+const (
+	SignInInteractive    = "interactiveUser"
+	SignInNonInteractive = "nonInteractiveUser"
+)
+
+// signInFilter is the $filter for a user's sign-ins of one event type:
+// userId for an object id, userPrincipalName otherwise, and the window.
+// Only documented clauses are sent (api-reference/beta/resources/signin.md):
+// status/errorCode supports eq only, so "failures" (ne 0) is filtered here,
+// and the list returns interactive sign-ins only unless filtered on
+// signInEventTypes, so non-interactive ones are asked for explicitly.
+func signInFilter(userID string, q SignInQuery, eventType string) string {
 	var parts []string
 	if IsGUID(userID) {
 		parts = append(parts, "userId eq "+FilterLiteral(strings.ToLower(userID)))
@@ -186,8 +221,8 @@ func signInFilter(userID string, q SignInQuery) string {
 	if !q.Until.IsZero() {
 		parts = append(parts, "createdDateTime le "+odataTime(q.Until))
 	}
-	if q.FailuresOnly {
-		parts = append(parts, "status/errorCode ne 0")
+	if eventType == SignInNonInteractive {
+		parts = append(parts, "signInEventTypes/any(t: t eq "+FilterLiteral(SignInNonInteractive)+")")
 	}
 	return strings.Join(parts, " and ")
 }
@@ -197,8 +232,11 @@ func signInFilter(userID string, q SignInQuery) string {
 const maxLogPages = 3
 
 // SignIns implements Client through beta /auditLogs/signIns, which adds
-// authenticationRequirement and authenticationDetails to what v1.0 has. A
-// tenant without Entra ID P1 gets ErrUnlicensed.
+// authenticationRequirement and authenticationDetails to what v1.0 has,
+// and signInEventTypes: both the interactive and the non-interactive
+// sign-ins are read (two queries, as the portal's two tabs) and each comes
+// back labelled in EventType. A tenant without Entra ID P1 gets
+// ErrUnlicensed.
 func (c *MSGraph) SignIns(ctx context.Context, userID string, q SignInQuery) ([]SignIn, error) {
 	op := "read sign-ins of " + CleanText(userID)
 	if err := checkUserKey(op, userID); err != nil {
@@ -208,13 +246,39 @@ func (c *MSGraph) SignIns(ctx context.Context, userID string, q SignInQuery) ([]
 	if top <= 0 {
 		top = 50
 	}
-	query := url.Values{"$filter": {signInFilter(userID, q)}, "$top": {strconv.Itoa(min(top, 1000))}}
+	var out []SignIn
+	for _, kind := range []string{SignInInteractive, SignInNonInteractive} {
+		got, err := c.signInsOf(ctx, op, userID, q, kind, top)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedDateTime.After(out[j].CreatedDateTime) })
+	if len(out) > top {
+		out = out[:top]
+	}
+	return out, nil
+}
+
+// signInsOf reads up to top sign-ins of one event type, newest first.
+func (c *MSGraph) signInsOf(ctx context.Context, op, userID string, q SignInQuery, kind string, top int) ([]SignIn, error) {
+	pageSize := top
+	if q.FailuresOnly {
+		// failures are picked out here: one page of the documented
+		// maximum costs the same single request as a small one
+		pageSize = 1000
+	}
+	query := url.Values{"$filter": {signInFilter(userID, q, kind)}, "$top": {strconv.Itoa(min(pageSize, 1000))}}
 	ri, err := c.betaRequest(abs.GET, "/auditLogs/signIns", query)
 	if err != nil {
 		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	var out []SignIn
 	for page := 0; ; page++ {
+		if err := c.reports.wait(ctx); err != nil {
+			return nil, err
+		}
 		cctx, ci := withCallInfo(ctx)
 		res, err := c.adapter.Send(cctx, ri, models.CreateSignInCollectionResponseFromDiscriminatorValue, errorMapping)
 		if err != nil {
@@ -228,8 +292,13 @@ func (c *MSGraph) SignIns(ctx context.Context, userID string, q SignInQuery) ([]
 			return nil, c.noValue(op, ci)
 		}
 		for _, s := range col.GetValue() {
-			if s != nil {
-				out = append(out, signInFrom(s))
+			if s == nil {
+				continue
+			}
+			si := signInFrom(s)
+			si.EventType = kind
+			if !q.FailuresOnly || si.Failed() {
+				out = append(out, si)
 			}
 		}
 		next := col.GetOdataNextLink()
@@ -242,10 +311,6 @@ func (c *MSGraph) SignIns(ctx context.Context, userID string, q SignInQuery) ([]
 		if ri, err = c.rawRequest(abs.GET, *next, nil); err != nil {
 			return nil, &Error{Kind: ErrUnavailable, Op: op, Message: err.Error()}
 		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedDateTime.After(out[j].CreatedDateTime) })
-	if len(out) > top {
-		out = out[:top]
 	}
 	return out, nil
 }
@@ -280,6 +345,11 @@ func signInFrom(s models.SignInable) SignIn {
 	if cas := s.GetConditionalAccessStatus(); cas != nil {
 		out.ConditionalAccessStatus = cas.String()
 	}
+	// Graph omits appliedConditionalAccessPolicies for a caller who may
+	// read sign-ins but not Conditional Access data (api-reference/v1.0/
+	// api/signin-list.md, "Viewing applied conditional access (CA)
+	// policies in sign-ins"): absent is not "no policy applied".
+	out.PoliciesHidden = s.GetAppliedConditionalAccessPolicies() == nil
 	for _, p := range s.GetAppliedConditionalAccessPolicies() {
 		if p == nil {
 			continue
@@ -314,14 +384,12 @@ func signInFrom(s models.SignInable) SignIn {
 	return out
 }
 
-// auditFilter is the $filter for audit events targeting a user.
-func auditFilter(userID string, q AuditQuery) string {
-	var f string
-	if IsGUID(userID) {
-		f = "targetResources/any(t:t/id eq " + FilterLiteral(strings.ToLower(userID)) + ")"
-	} else {
-		f = "targetResources/any(t:t/userPrincipalName eq " + FilterLiteral(userID) + ")"
-	}
+// auditFilter is the $filter for audit events targeting the user with
+// object id id. directoryAudit documents targetResources filters on id and
+// displayName only (api-reference/v1.0/resources/directoryaudit.md), so a
+// UPN is resolved to its id first (AuditEvents).
+func auditFilter(id string, q AuditQuery) string {
+	f := "targetResources/any(t:t/id eq " + FilterLiteral(strings.ToLower(id)) + ")"
 	if !q.Since.IsZero() {
 		f += " and activityDateTime ge " + odataTime(q.Since)
 	}
@@ -329,7 +397,8 @@ func auditFilter(userID string, q AuditQuery) string {
 }
 
 // AuditEvents implements Client: v1.0 /auditLogs/directoryAudits filtered
-// to the target user, newest first.
+// to the target user, newest first. A UPN is looked up to its object id
+// first (one directory read, outside the reports budget).
 func (c *MSGraph) AuditEvents(ctx context.Context, userID string, q AuditQuery) ([]AuditEvent, error) {
 	op := "read audit events for " + CleanText(userID)
 	if err := checkUserKey(op, userID); err != nil {
@@ -339,7 +408,20 @@ func (c *MSGraph) AuditEvents(ctx context.Context, userID string, q AuditQuery) 
 	if top <= 0 {
 		top = 50
 	}
-	f := auditFilter(userID, q)
+	id := userID
+	if !IsGUID(id) {
+		u, err := c.getUser(ctx, op, userID, []string{"id"})
+		if err != nil {
+			return nil, err
+		}
+		if id = u.ID; !IsGUID(id) {
+			return nil, &Error{Kind: ErrUnavailable, Op: op, Message: "Graph answered the user lookup without an object id"}
+		}
+	}
+	if err := c.reports.wait(ctx); err != nil {
+		return nil, err
+	}
+	f := auditFilter(id, q)
 	t := int32(min(top, 999))
 	var out []AuditEvent
 	cctx, ci := withCallInfo(ctx)
@@ -366,6 +448,9 @@ func (c *MSGraph) AuditEvents(ctx context.Context, userID string, q AuditQuery) 
 			break
 		}
 		if err := c.checkNextLink(op, *next); err != nil {
+			return nil, err
+		}
+		if err := c.reports.wait(ctx); err != nil {
 			return nil, err
 		}
 		cctx, ci = withCallInfo(ctx)

@@ -159,7 +159,14 @@ type SignIn struct {
 	// ConditionalAccessStatus: success, failure, notApplied, unknownFutureValue.
 	ConditionalAccessStatus string     `json:"conditionalAccessStatus"`
 	AppliedPolicies         []CAPolicy `json:"appliedConditionalAccessPolicies,omitempty"`
-	RiskLevelDuringSignIn   string     `json:"riskLevelDuringSignIn,omitempty"`
+	// PoliciesHidden: Graph left appliedConditionalAccessPolicies out
+	// because the caller cannot read Conditional Access data (e.g. Reports
+	// Reader): the policies are unknown, not absent.
+	PoliciesHidden        bool   `json:"conditionalAccessPoliciesHidden,omitempty"`
+	RiskLevelDuringSignIn string `json:"riskLevelDuringSignIn,omitempty"`
+	// EventType: interactiveUser or nonInteractiveUser (which of Graph's
+	// sign-in lists it came from, as the portal's tabs).
+	EventType string `json:"signInEventType,omitempty"`
 	// AuthenticationRequirement (beta): singleFactorAuthentication or
 	// multiFactorAuthentication. Empty when Graph did not say.
 	AuthenticationRequirement string `json:"authenticationRequirement,omitempty"`

@@ -245,9 +245,6 @@ var (
 	// detail: scrolling through a list must not spend the reports budget.
 	detailDebounce = 150 * time.Millisecond
 	flashFor       = 4 * time.Second
-	// regPagePause spaces registration report pages after the first two so
-	// the report (5 requests / 10 s budget) leaves room for sign-ins.
-	regPagePause = 2500 * time.Millisecond
 )
 
 // New returns the root model for opts (Run uses it; tests drive it).
@@ -570,12 +567,9 @@ func (m *Model) onRegPage(msg regPageMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	if msg.Page.Next != "" {
-		next, idx := msg.Page.Next, msg.Index+1
-		if idx < 2 {
-			cmd = m.nextRegistrations(next, idx)
-		} else {
-			cmd = tea.Tick(regPagePause, func(time.Time) tea.Msg { return regNextMsg{Next: next, Index: idx} })
-		}
+		// the client paces report pages to the reports budget (at low
+		// priority, yielding to the technician's own reads)
+		cmd = m.nextRegistrations(msg.Page.Next, msg.Index+1)
 	} else {
 		m.regLoading = false
 		m.report.Loaded(nil)

@@ -28,7 +28,6 @@ var fixedNow = time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
 
 func init() {
 	detailDebounce = time.Millisecond
-	regPagePause = time.Millisecond
 	flashFor = time.Hour // flashes stay put: tests read them
 }
 

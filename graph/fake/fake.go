@@ -74,12 +74,16 @@ type Options struct {
 	// second delete of it gives 404). 0 = off.
 	StaleLists int
 
-	NoP1        bool // tenant lacks Entra ID P1: sign-in log requests fail with 403 as Graph does
+	NoP1        bool // tenant lacks Entra ID P1: sign-in logs and the registration report fail with 403 as Graph does
 	TAPDisabled bool // Temporary Access Pass policy off: creating a TAP fails with 400
 	// TAPPolicy overrides the Temporary Access Pass method configuration
 	// (nil: enabled for all users, 60 min default, 10..43200, multi-use
 	// allowed). TAPDisabled wins over its State.
 	TAPPolicy *TAPPolicy
+
+	// RegistrationPageSize is the userRegistrationDetails page size
+	// (default DefaultRegistrationPageSize; the reference documents none).
+	RegistrationPageSize int
 }
 
 // Tenant is the fake tenant and its HTTP handler. All methods are safe for

@@ -165,6 +165,13 @@ func pick[T any](r *mrand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
 // generate builds the personas and then n-len(personas) random users.
 func (t *Tenant) generate(n int, seed int64, now time.Time) {
+	// Times are placed relative to now, but no random draw may depend on
+	// it: durations drawn below are truncated to whole seconds, so a clock
+	// with a fraction of a second made the spans (and then how many draws
+	// Int64N's rejection sampling took) differ, and every id after the first
+	// difference with them. On a whole-second clock every span is a fixed
+	// function of the seed, so one seed is one tenant whenever it runs.
+	now = now.Truncate(time.Second)
 	t.tenantID, t.displayName, t.domain = TenantID, "Contoso", "contoso.com"
 	g := &genCtx{r: mrand.New(mrand.NewPCG(uint64(seed), 0xc0ffee)), now: now, upns: map[string]bool{}}
 	for _, u := range personas(g) {

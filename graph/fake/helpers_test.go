@@ -132,6 +132,14 @@ func delegated(oid, upn string, wids ...string) map[string]string {
 		"exp": float64(testNow.Add(time.Hour).Unix())})
 }
 
+// caReader may read sign-ins and Conditional Access data (Security
+// Reader with Policy.Read.All), so sign-ins carry
+// appliedConditionalAccessPolicies.
+func caReader() map[string]string {
+	return bearer(map[string]any{"oid": AliceID, "upn": AliceUPN, "tid": TenantID, "scp": "AuditLog.Read.All Directory.Read.All Policy.Read.All",
+		"wids": []string{RoleSecurityReader}, "exp": float64(testNow.Add(time.Hour).Unix())})
+}
+
 func appOnly(roles ...string) map[string]string {
 	return bearer(map[string]any{"oid": "0f0f0f0f-0000-4000-8000-00000000a990", "tid": TenantID, "roles": roles,
 		"appid": "11111111-2222-4333-8444-555555555555", "app_displayname": "mfadesk automation", "idtyp": "app"})

@@ -440,9 +440,9 @@ func TestPermissionTable(t *testing.T) {
 		// no wids claim: the directory's own roles count (Karen is a Security Reader)
 		{"audit roles from directory", "GET", "/v1.0/auditLogs/directoryAudits?$top=1", bearer(map[string]any{"oid": KarenID, "scp": "AuditLog.Read.All"}), nil, 200},
 		{"audit no role in directory", "GET", "/v1.0/auditLogs/directoryAudits?$top=1", bearer(map[string]any{"oid": DaveID, "scp": "AuditLog.Read.All"}), nil, 403},
-		{"report UAM scope", "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=1", tok("UserAuthenticationMethod.Read.All", RoleReportsReader), nil, 200},
-		{"report Reports.Read.All", "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=1", tok("Reports.Read.All", RoleSecurityReader), nil, 403},
-		{"report AA", "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=1", tok("AuditLog.Read.All", RoleAuthAdmin), nil, 403},
+		{"report UAM scope", "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", tok("UserAuthenticationMethod.Read.All", RoleReportsReader), nil, 200},
+		{"report Reports.Read.All", "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", tok("Reports.Read.All", RoleSecurityReader), nil, 403},
+		{"report AA", "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", tok("AuditLog.Read.All", RoleAuthAdmin), nil, 403},
 		{"per-user read Policy.Read.All", "GET", reqs, tok("Policy.Read.All", RoleGlobalReader), nil, 200},
 		{"per-user read policy admin", "GET", reqs, tok("Policy.Read.All", RoleAuthPolicyAdmin), nil, 200},
 		{"per-user read UAM scope", "GET", reqs, tok("UserAuthenticationMethod.Read.All", RoleGlobalReader), nil, 403},

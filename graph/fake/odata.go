@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -426,6 +427,12 @@ type schema struct {
 	typeName string
 	props    map[string]ptype
 	sub      map[string]*schema // for pObj and pObjColl
+	// ops, where set, is what the collection's reference page documents as
+	// filterable: property path -> space-separated operators ("eq le ge",
+	// "any" on a collection; "coll/$it" is a string collection's lambda
+	// body, "coll/prop" an object collection's). A property or operator not
+	// listed is refused, as Graph refuses it.
+	ops map[string]string
 }
 
 // entity is what a filter is evaluated against.
@@ -471,6 +478,71 @@ func (n *node) check(s *schema, vars map[string]*schema) error {
 		return ferr("The property '%s' cannot be compared directly.", strings.Join(n.path, "/"))
 	}
 	return nil
+}
+
+// checkOps refuses clauses the collection does not document (s.ops);
+// vars maps lambda variables to their collection's path.
+func (n *node) checkOps(s *schema, vars map[string]string) error {
+	switch n.op {
+	case "and", "or":
+		for _, k := range n.kids {
+			if err := k.checkOps(s, vars); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "not":
+		return ferr("'not' is not supported on %s.", s.typeName)
+	}
+	key := opsKey(n.path, vars)
+	if !slices.Contains(strings.Fields(s.ops[key]), n.op) {
+		return &filterError{fmt.Sprintf("Unsupported or invalid query filter clause specified for property '%s' of resource '%s' (operator '%s').",
+			key, strings.TrimPrefix(s.typeName, "microsoft.graph."), n.op)}
+	}
+	if n.op == "any" || n.op == "all" {
+		nv := map[string]string{n.vname: key}
+		for k, v := range vars {
+			if k != n.vname {
+				nv[k] = v
+			}
+		}
+		return n.kids[0].checkOps(s, nv)
+	}
+	return nil
+}
+
+// opsKey spells a filter path as s.ops does: canonical property names
+// joined by "/", a lambda variable replaced by its collection's path
+// ("$it" when the variable itself is compared).
+func opsKey(path []string, vars map[string]string) string {
+	var parts []string
+	rest := path
+	if coll, ok := vars[path[0]]; ok {
+		parts = append(parts, coll)
+		if rest = path[1:]; len(rest) == 0 {
+			parts = append(parts, "$it")
+		}
+	}
+	for _, p := range rest {
+		parts = append(parts, canonAny(p))
+	}
+	return strings.Join(parts, "/")
+}
+
+// mentions reports whether the filter names the top-level property prop.
+func (n *node) mentions(prop string) bool {
+	if n == nil {
+		return false
+	}
+	if len(n.path) > 0 && strings.EqualFold(n.path[0], prop) {
+		return true
+	}
+	for _, k := range n.kids {
+		if k.mentions(prop) {
+			return true
+		}
+	}
+	return false
 }
 
 func resolve(path []string, s *schema, vars map[string]*schema) (ptype, *schema, error) {

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -142,7 +143,65 @@ var regSchema = registerSchema(&schema{typeName: "microsoft.graph.userRegistrati
 	"isSystemPreferredAuthenticationMethodEnabled": pBool, "methodsRegistered": pStrColl,
 	"userPreferredMethodForSecondaryAuthentication": pString, "systemPreferredAuthenticationMethods": pStrColl,
 	"lastUpdatedDateTime": pTime,
-}})
+},
+	// api-reference/v1.0/resources/userregistrationdetails.md: the
+	// "Supports $filter" notes. id, isAdmin, userType and
+	// lastUpdatedDateTime carry none. userPreferredMethodForSecondary-
+	// Authentication says "any with eq" on a single value: taken as eq.
+	ops: map[string]string{
+		"isMfaCapable": "eq", "isMfaRegistered": "eq", "isPasswordlessCapable": "eq", "isSsprCapable": "eq",
+		"isSsprEnabled": "eq", "isSsprRegistered": "eq", "isSystemPreferredAuthenticationMethodEnabled": "eq",
+		"methodsRegistered": "any", "methodsRegistered/$it": "eq",
+		"systemPreferredAuthenticationMethods": "any", "systemPreferredAuthenticationMethods/$it": "eq",
+		"userDisplayName": "eq startswith", "userPrincipalName": "eq startswith",
+		"userPreferredMethodForSecondaryAuthentication": "eq",
+	}})
+
+var (
+	ruleRegFilter = docRule("reports.registration-filter-documented",
+		"userRegistrationDetails $filter accepts only the properties and operators its resource page marks filterable (not isAdmin, userType, id)",
+		"api-reference/v1.0/resources/userregistrationdetails.md")
+	ruleRegQuery = docRule("reports.registration-query-options",
+		"userRegistrationDetails supports only $filter and $orderby (userDisplayName, userPrincipalName); $top and other options are refused",
+		"api-reference/v1.0/api/authenticationmethodsroot-list-userregistrationdetails.md")
+	ruleRegP1 = docRule("reports.registration-needs-p1",
+		"the registration report (usage and insights) needs Microsoft Entra ID P1 or P2; without it the request is refused with 403",
+		"https://learn.microsoft.com/graph/api/resources/authenticationmethods-usage-insights-overview")
+	ruleRegDisabled = docRule("reports.registration-not-for-disabled-users",
+		"userRegistrationDetails does not work for disabled users: they are not listed and reading one by id is 404",
+		"https://learn.microsoft.com/graph/api/authenticationmethodsroot-list-userregistrationdetails")
+)
+
+// DefaultRegistrationPageSize is the fake's page size for
+// userRegistrationDetails. The reference documents none (and no $top), so
+// it borrows the 1,000 the same reports service documents for signIns
+// (api-reference/beta/api/signin-list.md); Options.RegistrationPageSize
+// changes it.
+const DefaultRegistrationPageSize = 1000
+
+// regQueryOptions are the query options the registration report accepts:
+// the documented $filter and $orderby, and the $skiptoken of its own
+// nextLinks.
+var regQueryOptions = []string{"$filter", "$orderby", "$skiptoken"}
+
+// authorizeRegistrations checks the caller may read the report and that
+// the tenant has the P1 licence it needs.
+func (t *Tenant) authorizeRegistrations(rc *reqCtx) *response {
+	if r := t.authorize(rc, OpReadRegistration, nil); r != nil {
+		return r
+	}
+	if t.opts.NoP1 {
+		r := notPremium(rc)
+		return &r
+	}
+	return nil
+}
+
+// notPremium is the licence refusal the reporting troubleshooting page
+// names ("Neither tenant is B2C or tenant doesn't have premium license").
+func notPremium(rc *reqCtx) response {
+	return rc.fail(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license")
+}
 
 func regJSON(rc *reqCtx, r regRow) obj {
 	u := r.u
@@ -175,33 +234,55 @@ func regJSON(rc *reqCtx, r regRow) obj {
 }
 
 func (t *Tenant) listRegistrations(rc *reqCtx) response {
-	if r := t.authorize(rc, OpReadRegistration, nil); r != nil {
+	if r := t.authorizeRegistrations(rc); r != nil {
 		return *r
+	}
+	for k := range rc.q {
+		if !slices.Contains(regQueryOptions, strings.ToLower(k)) && strings.HasPrefix(k, "$") {
+			return rc.fail(400, "BadRequest", "Query option '"+k+"' is not allowed. Allowed query options are $filter and $orderby.")
+		}
 	}
 	fn, bad := parseFilterFor(rc, regSchema)
 	if bad != nil {
 		return *bad
 	}
-	top, bad := parseTop(rc, 100, 999)
-	if bad != nil {
-		return *bad
+	size := t.opts.RegistrationPageSize
+	if size <= 0 {
+		size = DefaultRegistrationPageSize
+	}
+	ctx := "reports/authenticationMethods/userRegistrationDetails"
+	if fn == nil && rc.q.Get("$orderby") == "" {
+		// the whole report: rows are derived for the page only, so a
+		// 50,000-user walk costs O(users), not O(users x pages)
+		var us []*user
+		for _, u := range t.users {
+			if u.AccountEnabled {
+				us = append(us, u)
+			}
+		}
+		return page(rc, us, size, ctx, func(u *user) obj { return regJSON(rc, makeReg(u)) }, false)
 	}
 	var rows []regRow
 	for _, u := range t.usersByKey(fn, "id", "") {
+		if !u.AccountEnabled {
+			continue
+		}
 		if r := makeReg(u); matches(r, regSchema, fn, nil) {
 			rows = append(rows, r)
 		}
 	}
-	return page(rc, rows, top, "reports/authenticationMethods/userRegistrationDetails",
-		func(r regRow) obj { return regJSON(rc, r) }, strings.EqualFold(rc.q.Get("$count"), "true"))
+	if bad := orderBy(rc, rows, []string{"userDisplayName", "userPrincipalName"}, func(r regRow) entity { return r }); bad != nil {
+		return *bad
+	}
+	return page(rc, rows, size, ctx, func(r regRow) obj { return regJSON(rc, r) }, false)
 }
 
 func (t *Tenant) getRegistration(rc *reqCtx, id string) response {
-	if r := t.authorize(rc, OpReadRegistration, nil); r != nil {
+	if r := t.authorizeRegistrations(rc); r != nil {
 		return *r
 	}
 	u := t.byID[strings.ToLower(id)]
-	if u == nil {
+	if u == nil || !u.AccountEnabled {
 		return resourceNotFound(rc, id)
 	}
 	return single(rc, "reports/authenticationMethods/userRegistrationDetails/$entity", regJSON(rc, makeReg(u)))
@@ -244,6 +325,8 @@ func (r signInRow) field(name string) any {
 		return s.ConditionalAccessStatus
 	case "isInteractive":
 		return s.IsInteractive
+	case "signInEventTypes":
+		return []string{signInEventType(s)}
 	case "correlationId":
 		return s.CorrelationID
 	case "resourceDisplayName":
@@ -268,12 +351,71 @@ var signInSchema = registerSchema(&schema{typeName: "microsoft.graph.signIn", pr
 	"appId": pString, "appDisplayName": pString, "ipAddress": pString, "clientAppUsed": pString,
 	"conditionalAccessStatus": pString, "isInteractive": pBool, "correlationId": pString,
 	"resourceDisplayName": pString, "resourceId": pString, "authenticationRequirement": pString,
-	"status": pObj, "location": pObj, "deviceDetail": pObj,
-}, sub: map[string]*schema{
-	"status":       {typeName: "microsoft.graph.signInStatus", props: map[string]ptype{"errorCode": pNumber, "failureReason": pString, "additionalDetails": pString}},
-	"location":     {typeName: "microsoft.graph.signInLocation", props: map[string]ptype{"city": pString, "state": pString, "countryOrRegion": pString}},
-	"deviceDetail": {typeName: "microsoft.graph.deviceDetail", props: map[string]ptype{"deviceId": pString, "displayName": pString, "operatingSystem": pString, "browser": pString, "isCompliant": pBool, "isManaged": pBool, "trustType": pString}},
-}})
+	"status": pObj, "location": pObj, "deviceDetail": pObj, "signInEventTypes": pStrColl,
+},
+	// api-reference/beta/resources/signin.md, each property's "Supports
+	// $filter" note. status/errorCode is eq only; isInteractive has none.
+	ops: map[string]string{
+		"id": "eq", "userId": "eq", "appId": "eq", "createdDateTime": "eq le ge",
+		"userDisplayName": "eq startswith", "userPrincipalName": "eq startswith", "appDisplayName": "eq startswith",
+		"authenticationRequirement": "eq startswith", "ipAddress": "eq startswith",
+		"location/city": "eq startswith", "location/state": "eq startswith", "location/countryOrRegion": "eq startswith",
+		"status/errorCode": "eq", "clientAppUsed": "eq", "conditionalAccessStatus": "eq", "correlationId": "eq",
+		"deviceDetail/browser": "eq startswith", "deviceDetail/operatingSystem": "eq startswith",
+		"resourceDisplayName": "eq", "resourceId": "eq",
+		"signInEventTypes": "any", "signInEventTypes/$it": "eq ne",
+	}, sub: map[string]*schema{
+		"status":       {typeName: "microsoft.graph.signInStatus", props: map[string]ptype{"errorCode": pNumber, "failureReason": pString, "additionalDetails": pString}},
+		"location":     {typeName: "microsoft.graph.signInLocation", props: map[string]ptype{"city": pString, "state": pString, "countryOrRegion": pString}},
+		"deviceDetail": {typeName: "microsoft.graph.deviceDetail", props: map[string]ptype{"deviceId": pString, "displayName": pString, "operatingSystem": pString, "browser": pString, "isCompliant": pBool, "isManaged": pBool, "trustType": pString}},
+	}})
+
+var (
+	ruleSignInFilter = docRule("signins.filter-documented",
+		"signIns $filter accepts only documented properties and operators: status/errorCode eq only, signInEventTypes any with eq/ne, no isInteractive",
+		"api-reference/beta/resources/signin.md")
+	ruleSignInInteractive = docRule("signins.interactive-unless-filtered",
+		"the sign-in list returns only interactive sign-ins unless the $filter names signInEventTypes (beta only)",
+		"api-reference/beta/resources/signin.md")
+	ruleSignInCA = docRule("signins.ca-policies-need-ca-read",
+		"appliedConditionalAccessPolicies is omitted unless the caller may read Conditional Access data (Global Administrator, Global Reader, Security Administrator, Security Reader, Conditional Access Administrator; app: Policy.Read.All, Policy.ReadWrite.ConditionalAccess or Policy.Read.ConditionalAccess)",
+		"https://learn.microsoft.com/graph/api/signin-list#viewing-applied-conditional-access-ca-policies-in-sign-ins")
+)
+
+// roleCAAdmin is the Conditional Access Administrator role template.
+const roleCAAdmin = "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9"
+
+// caReadRoles and caReadPerms may see appliedConditionalAccessPolicies.
+var (
+	caReadRoles = []string{RoleGlobalAdmin, RoleGlobalReader, RoleSecurityAdmin, RoleSecurityReader, roleCAAdmin}
+	caReadPerms = []string{"Policy.Read.All", "Policy.ReadWrite.ConditionalAccess", "Policy.Read.ConditionalAccess"}
+)
+
+// canReadCA: an app needs one of caReadPerms; a signed-in user also one of
+// caReadRoles.
+func canReadCA(op *operator) bool {
+	if op == nil {
+		return false
+	}
+	perms := op.Scopes
+	if op.AppOnly {
+		perms = op.AppRoles
+	}
+	hasPerm := slices.ContainsFunc(perms, func(p string) bool {
+		return slices.ContainsFunc(caReadPerms, func(c string) bool { return strings.EqualFold(p, c) })
+	})
+	if !hasPerm {
+		return false
+	}
+	return op.AppOnly || slices.ContainsFunc(op.Wids, func(w string) bool { return slices.Contains(caReadRoles, strings.ToLower(w)) })
+}
+
+func signInEventType(s *SignInData) string {
+	if s.IsInteractive {
+		return "interactiveUser"
+	}
+	return "nonInteractiveUser"
+}
 
 // signInsOf returns the user's sign-ins, generating them on first use.
 func (t *Tenant) signInsOf(u *user) []SignInData {
@@ -339,7 +481,9 @@ func signInJSON(rc *reqCtx, r signInRow) obj {
 			{"countryOrRegion", nullable(s.Location.CountryOrRegion)},
 			{"geoCoordinates", obj{{"altitude", nil}, {"latitude", s.Location.Latitude}, {"longitude", s.Location.Longitude}}},
 		}},
-		{"appliedConditionalAccessPolicies", policies},
+	}
+	if canReadCA(rc.op) {
+		o = append(o, kv{"appliedConditionalAccessPolicies", policies})
 	}
 	if rc.version == "beta" {
 		steps := []obj{}
@@ -364,7 +508,7 @@ func signInJSON(rc *reqCtx, r signInRow) obj {
 			kv{"authenticationRequirement", firstNonEmpty(s.AuthenticationRequirement, "singleFactorAuthentication")},
 			kv{"authenticationDetails", steps},
 			kv{"authenticationMethodsUsed", used},
-			kv{"signInEventTypes", []string{map[bool]string{true: "interactiveUser", false: "nonInteractiveUser"}[s.IsInteractive]}},
+			kv{"signInEventTypes", []string{signInEventType(s)}},
 		)
 	}
 	return o
@@ -377,7 +521,7 @@ func (t *Tenant) authorizeSignIns(rc *reqCtx) *response {
 		return r
 	}
 	if t.opts.NoP1 {
-		r := rc.fail(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Tenant does not have a SKU required to complete this request.")
+		r := notPremium(rc)
 		return &r
 	}
 	return nil
@@ -391,6 +535,11 @@ func (t *Tenant) listSignIns(rc *reqCtx) response {
 	if bad != nil {
 		return *bad
 	}
+	byType := fn.mentions("signInEventTypes")
+	if byType && rc.version != "beta" {
+		// v1.0 signIn has no signInEventTypes property
+		return rc.fail(400, "BadRequest", "Invalid filter clause: Could not find a property named 'signInEventTypes' on type 'microsoft.graph.signIn'.")
+	}
 	top, bad := parseTop(rc, 1000, 1000)
 	if bad != nil {
 		return *bad
@@ -399,6 +548,9 @@ func (t *Tenant) listSignIns(rc *reqCtx) response {
 	for _, u := range t.usersByKey(fn, "userId", "userPrincipalName") {
 		ss := t.signInsOf(u)
 		for i := range ss {
+			if !byType && !ss[i].IsInteractive {
+				continue // interactive only unless filtered on signInEventTypes
+			}
 			if r := (signInRow{u, &ss[i]}); matches(r, signInSchema, fn, nil) {
 				rows = append(rows, r)
 			}

@@ -320,6 +320,9 @@ func parseFilterFor(rc *reqCtx, s *schema) (*node, *response) {
 	if err == nil {
 		err = n.check(s, nil)
 	}
+	if err == nil && s.ops != nil {
+		err = n.checkOps(s, nil)
+	}
 	if err != nil {
 		r := rc.fail(400, "BadRequest", err.Error())
 		return nil, &r

@@ -113,7 +113,7 @@ func (v *AuditView) View(st Styles, w, h int) []string {
 			body = append(body, st.Muted.Render(l))
 		}
 	case len(v.rows) == 0:
-		body = []string{st.Muted.Render("No directory audit events about this user.")}
+		body = []string{st.Muted.Render(draw.Trunc("No directory audit events about this user (new ones take 2-5 minutes to appear).", inner))}
 	default:
 		cols := draw.Layout(auditCols, []int{0, 1, 2, 3}, 2, inner)
 		body = append(body, st.Section.Render(draw.Header(cols)))

@@ -83,7 +83,9 @@ func TestFilters(t *testing.T) {
 func TestCountsSortAndMarks(t *testing.T) {
 	m := loaded(t)
 	total := m.Count(All)
-	if total != 250 {
+	// the report leaves out the demo tenant's 9 disabled accounts
+	// (userRegistrationDetails does not work for disabled users)
+	if total != 241 {
 		t.Fatalf("%d rows", total)
 	}
 	m.SetFilter(NotRegistered)

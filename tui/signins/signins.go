@@ -316,7 +316,11 @@ func (m Model) makeRow(s graph.SignIn) row {
 		reason = ""
 	}
 	// In the order of columns.
-	r.cells = []string{s.CreatedDateTime.In(m.loc).Format("Jan 02 15:04"), result, reason,
+	kind := "interact"
+	if s.EventType == graph.SignInNonInteractive || (s.EventType == "" && !s.IsInteractive) {
+		kind = "non-inter"
+	}
+	r.cells = []string{s.CreatedDateTime.In(m.loc).Format("Jan 02 15:04"), result, kind, reason,
 		graph.CleanText(s.AppDisplayName), MFAText(s), graph.CleanText(s.ConditionalAccessStatus),
 		locationText(s.Location), graph.CleanText(s.IPAddress), graph.CleanText(s.ClientAppUsed)}
 	r.widths = make([]int, len(r.cells))
@@ -339,6 +343,7 @@ func locationText(l graph.Location) string {
 var columns = []draw.Column{
 	{Title: "Time", Width: 12},
 	{Title: "Result", Width: 8},
+	{Title: "Kind", Width: 9}, // interactive or not: the portal's two tabs
 	{Title: "Reason", Width: 18},
 	{Title: "App", Width: 16},
 	{Title: "MFA", Width: 26},
@@ -349,9 +354,9 @@ var columns = []draw.Column{
 }
 
 // Priority: what a technician needs first when space is short.
-var priority = []int{0, 1, 2, 3, 4, 5, 6, 7, 8}
+var priority = []int{0, 1, 3, 4, 5, 6, 2, 7, 8, 9}
 
-const flexColumn = 2 // Reason takes the spare width
+const flexColumn = 3 // Reason takes the spare width
 
 // View draws the pane's inner w x h lines.
 func (m Model) View(st Styles, w, h int, focused bool) []string {
@@ -374,7 +379,8 @@ func (m Model) View(st Styles, w, h int, focused bool) []string {
 	case len(m.visible) == 0 && m.failuresOnly:
 		return []string{st.Muted.Render(draw.Trunc("No failed sign-ins in this window. f shows all.", w))}
 	case len(m.visible) == 0:
-		return []string{st.Muted.Render("No sign-ins in this window.")}
+		// Entra writes sign-ins 2-5 minutes after they happen
+		return []string{st.Muted.Render(draw.Trunc("No sign-ins in this window (new ones take 2-5 minutes to appear).", w))}
 	}
 	cols := draw.Layout(columns, priority, flexColumn, w)
 	lines := make([]string, 0, h)
@@ -437,10 +443,10 @@ func DetailLines(st Styles, s graph.SignIn, loc *time.Location, w int) []string 
 	}
 	field("App", app)
 	client := c(s.ClientAppUsed)
-	if s.IsInteractive {
-		client += " · interactive"
-	} else {
+	if s.EventType == graph.SignInNonInteractive || (s.EventType == "" && !s.IsInteractive) {
 		client += " · non-interactive"
+	} else {
+		client += " · interactive"
 	}
 	field("Client", client)
 	field("IP / location", strings.Trim(c(s.IPAddress)+" · "+locationText(s.Location), " ·"))
@@ -478,6 +484,11 @@ func DetailLines(st Styles, s graph.SignIn, loc *time.Location, w int) []string 
 		}
 	}
 	ca := c(s.ConditionalAccessStatus)
+	if s.PoliciesHidden {
+		// Graph omits the applied policies for a caller who cannot read
+		// Conditional Access data: unknown, not "none applied"
+		ca += "\npolicies not visible to your role"
+	}
 	for _, p := range s.AppliedPolicies {
 		if p.Result == "failure" || p.Result == "success" {
 			ca += fmt.Sprintf("\n%q: %s", c(p.DisplayName), c(p.Result))
@@ -520,6 +531,8 @@ func HintLines(st Styles, s graph.SignIn, w int) []string {
 	if s.Status.ErrorCode == 53003 {
 		if names := failedPolicies(s); names != "" {
 			next = "Blocked by " + names + ". " + next
+		} else if s.PoliciesHidden {
+			next = "Which policy blocked it is not visible to your role (reading Conditional Access data needs Security Reader, Global Reader or Conditional Access Administrator, and Policy.Read.All). " + next
 		}
 	}
 	lines = append(lines, st.HintTitle.Render("What to do"))

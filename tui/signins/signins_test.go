@@ -16,6 +16,11 @@ import (
 func loaded(t *testing.T, id string) (Model, []graph.SignIn) {
 	t.Helper()
 	c, _ := tuitest.Client(t)
+	return loadedWith(t, c, id)
+}
+
+func loadedWith(t *testing.T, c graph.Client, id string) (Model, []graph.SignIn) {
+	t.Helper()
 	u, err := c.ResolveUser(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
@@ -44,8 +49,10 @@ func TestGoldenSignInsTable(t *testing.T) {
 	t.Run("failures-only", func(t *testing.T) { golden.RequireEqual(t, render(m, 78, 11)) })
 }
 
+// An operator who may read Conditional Access data sees the policy.
 func TestGoldenDetailNamesThePolicy(t *testing.T) {
-	_, sis := loaded(t, fake.ErinID)
+	_, srv := tuitest.Client(t)
+	_, sis := loadedWith(t, tuitest.CAReader(t, srv), fake.ErinID)
 	for _, s := range sis {
 		if s.Status.ErrorCode == 53003 {
 			out := strings.Join(DetailLines(Styles{}, s, time.UTC, 70), "\n")
@@ -103,4 +110,23 @@ func TestUnknownCodeStillHelps(t *testing.T) {
 	if !strings.Contains(out, "No hint for this code yet") || !strings.Contains(out, "Something new") {
 		t.Fatalf("unknown code:\n%s", out)
 	}
+}
+
+// A Reports Reader (the demo operator) gets no appliedConditionalAccessPolicies
+// from Graph: the detail says so instead of showing nothing.
+func TestDetailPoliciesNotVisible(t *testing.T) {
+	_, sis := loaded(t, fake.ErinID)
+	for _, s := range sis {
+		if s.Status.ErrorCode == 53003 {
+			if !s.PoliciesHidden {
+				t.Fatal("the demo operator (Reports Reader) was sent the applied policies")
+			}
+			out := strings.Join(DetailLines(Styles{}, s, time.UTC, 70), "\n")
+			if !strings.Contains(out, "not visible to your role") || strings.Contains(out, "Blocked by the policy") {
+				t.Fatalf("hidden policies:\n%s", out)
+			}
+			return
+		}
+	}
+	t.Fatal("Erin has no 53003 sign-in")
 }

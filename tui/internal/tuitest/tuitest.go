@@ -4,8 +4,14 @@
 package tuitest
 
 import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
@@ -28,7 +34,7 @@ func Client(tb testing.TB) (graph.Client, *fake.Server) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(srv.Close)
-	c, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL})
+	c, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL, ReportsPerTenSeconds: -1})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -38,3 +44,28 @@ func Client(tb testing.TB) (graph.Client, *fake.Server) {
 // Alice is the persona with the most to show (Authenticator default,
 // phones, OATH; failed sign-ins 500121 and 50074).
 const Alice = "alice.wong@contoso.com"
+
+// CAReader is a client on srv acting as an operator who may read
+// Conditional Access data (Security Reader with Policy.Read.All), so
+// sign-ins carry appliedConditionalAccessPolicies; the demo operator (a
+// Reports Reader) does not see them, as on a real tenant.
+func CAReader(tb testing.TB, srv *fake.Server) graph.Client {
+	tb.Helper()
+	claims := map[string]any{"oid": fake.AliceID, "upn": "alice.wong@contoso.com", "tid": fake.TenantID,
+		"scp":  "User.Read.All AuditLog.Read.All Directory.Read.All Policy.Read.All",
+		"wids": []string{fake.RoleSecurityReader}, "exp": Now.Add(24 * 365 * time.Hour).Unix()}
+	b, _ := json.Marshal(claims)
+	enc := base64.RawURLEncoding
+	tok := enc.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc.EncodeToString(b) + ".c2ln"
+	c, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL, Credential: staticToken(tok), ReportsPerTenSeconds: -1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+type staticToken string
+
+func (s staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: string(s), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
