@@ -23,10 +23,15 @@ import (
 // retried after its Retry-After (bounded in total per user), and 5xx / a
 // dropped connection a few times with backoff.
 
+// DefaultResolveConcurrency is how many lookups are in flight at once:
+// reads, coalesced 20 to a $batch and paced, so five full batches rather
+// than the bulk runner's few users (DefaultConcurrency).
+const DefaultResolveConcurrency = 100
+
 // ResolveOptions tune ResolveTargets. Zero values mean the defaults.
 type ResolveOptions struct {
 	// Concurrency is how many lookups are in flight at once (default
-	// DefaultConcurrency: with batching, five full batches).
+	// DefaultResolveConcurrency: with batching, five full batches).
 	Concurrency int
 	// MaxRPS is the pacer's ceiling (default DefaultMaxRPS).
 	MaxRPS float64
@@ -75,7 +80,7 @@ func (r Resolved) Found() bool { return r.Err == nil }
 // error, as not looked up).
 func ResolveTargets(ctx context.Context, c Client, targets []Target, o ResolveOptions) []Resolved {
 	if o.Concurrency <= 0 {
-		o.Concurrency = DefaultConcurrency
+		o.Concurrency = DefaultResolveConcurrency
 	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = DefaultMaxAttempts
