@@ -29,7 +29,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"charm.land/fang/v2"
@@ -42,9 +41,6 @@ import (
 // records changes in the change history. Set it on registered commands too:
 // Annotations: map[string]string{annotWrites: "true"}.
 const annotWrites = "mfadesk/writes"
-
-// Version is set at build time: go build -ldflags "-X github.com/mfadesk/mfadesk/cli.Version=v1.2.3".
-var Version = "dev"
 
 // extraCommands are added to the root by register (see the package comment).
 var extraCommands []func(*Env) *cobra.Command
@@ -214,29 +210,4 @@ func (e *Env) Close() {
 		e.closers[i]()
 	}
 	e.closers = nil
-}
-
-// versionString is Version plus the VCS revision Go stamped into the binary.
-func versionString() string {
-	v := Version
-	if info, ok := debug.ReadBuildInfo(); ok {
-		var rev, modified string
-		for _, s := range info.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.modified":
-				if s.Value == "true" {
-					modified = "+dirty"
-				}
-			}
-		}
-		if len(rev) > 12 {
-			rev = rev[:12]
-		}
-		if rev != "" {
-			v += " (" + rev + modified + ")"
-		}
-	}
-	return v
 }
