@@ -123,6 +123,7 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	root.SetErr(env.Stderr)
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(versionString()),
+		fang.WithoutManpage(), // mfadesk man (man.go) replaces it
 		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
 			env.printError(err)
 		}),
@@ -201,6 +202,7 @@ func NewRoot(env *Env) *cobra.Command {
 	for _, f := range extraCommands {
 		root.AddCommand(f(env))
 	}
+	addCompletionExamples(root)
 	return root
 }
 
