@@ -18,8 +18,16 @@ var completionExamples = map[string]string{
 }
 
 // addCompletionExamples creates cobra's completion command now (Execute
-// would, later) and gives it and its shells examples.
-func addCompletionExamples(root *cobra.Command) {
+// would, later) and gives it and its shells examples. cobra binds the
+// scripts' writer when it creates the command, so the root's streams are
+// set first.
+func addCompletionExamples(root *cobra.Command, env *Env) {
+	if env.Stdout != nil {
+		root.SetOut(env.Stdout)
+	}
+	if env.Stderr != nil {
+		root.SetErr(env.Stderr)
+	}
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() != "completion" {

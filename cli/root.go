@@ -202,7 +202,7 @@ func NewRoot(env *Env) *cobra.Command {
 	for _, f := range extraCommands {
 		root.AddCommand(f(env))
 	}
-	addCompletionExamples(root)
+	addCompletionExamples(root, env)
 	return root
 }
 
