@@ -106,8 +106,10 @@ func reregisterCmd(env *Env) *cobra.Command {
 		Use:   "reregister USER... | --csv FILE",
 		Short: "Require users to register MFA again (the portal's \"Require re-register MFA\")",
 		Long: "Do what the admin portal's \"Require re-register MFA\" does, which Graph has no single " +
-			"call for: delete phone numbers, Authenticator apps and OATH tokens (FIDO2 keys, Windows " +
-			"Hello and passkeys stay), then revoke sign-in sessions so the user registers again at the " +
+			"call for: delete phone numbers, Authenticator apps and software OATH tokens (email, a " +
+			"Temporary Access Pass, FIDO2 keys and passkeys, Windows Hello, platform credentials and " +
+			"hardware OATH tokens stay; the portal deactivates hardware tokens, mfadesk leaves them " +
+			"active), then revoke sign-in sessions so the user registers again at the " +
 			"very next sign-in on every device. With --tap, also issue a Temporary Access Pass for " +
 			"that registration (printed once).",
 		Example: "  mfadesk reregister alice@contoso.com --tap --tap-lifetime 2h\n" +
@@ -116,7 +118,7 @@ func reregisterCmd(env *Env) *cobra.Command {
 			o.checklist = true
 			spec := resetSpec{reregister: true, notify: notifyFlagOf(cmd, notify)}
 			if tap {
-				req, err := tapRequest(lifetime, oneTime, "")
+				req, err := tapRequest(lifetime, cmd.Flags().Changed("tap-lifetime"), oneTime, cmd.Flags().Changed("tap-one-time"), "")
 				if err != nil {
 					return err
 				}
@@ -128,8 +130,8 @@ func reregisterCmd(env *Env) *cobra.Command {
 	addTargetFlags(cmd, &o)
 	addNotifyFlag(cmd, &notify)
 	cmd.Flags().BoolVar(&tap, "tap", false, "also issue a Temporary Access Pass for the new registration")
-	cmd.Flags().DurationVar(&lifetime, "tap-lifetime", time.Hour, "the pass's lifetime (10m to 720h)")
-	cmd.Flags().BoolVar(&oneTime, "tap-one-time", false, "the pass works for one sign-in only")
+	cmd.Flags().DurationVar(&lifetime, "tap-lifetime", time.Hour, "the pass's lifetime (default: the TAP policy's default)")
+	cmd.Flags().BoolVar(&oneTime, "tap-one-time", false, "the pass works for one sign-in only (default: as the TAP policy says)")
 	return cmd
 }
 

@@ -64,7 +64,7 @@ func (spec resetSpec) opKind() graph.OpKind {
 func (spec resetSpec) operation() graph.Operation {
 	op := graph.Operation{Kind: spec.opKind(), Keep: spec.keepKinds()}
 	if spec.tap != nil {
-		op.TAP = &graph.BulkTAP{LifetimeMinutes: spec.tap.LifetimeMinutes, IsUsableOnce: spec.tap.IsUsableOnce}
+		op.TAP = &graph.BulkTAP{LifetimeMinutes: spec.tap.LifetimeMinutes, IsUsableOnce: spec.tap.IsUsableOnce, DefaultUse: spec.tap.DefaultUse}
 	}
 	return op
 }

@@ -40,7 +40,7 @@ func tapCmd(env *Env) *cobra.Command {
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a.checklist = true
-			req, err := tapRequest(lifetime, oneTime, start)
+			req, err := tapRequest(lifetime, cmd.Flags().Changed("lifetime"), oneTime, cmd.Flags().Changed("one-time"), start)
 			if err != nil {
 				return err
 			}
@@ -66,6 +66,11 @@ func tapCmd(env *Env) *cobra.Command {
 				return err
 			}
 			if err := graph.CheckWrite(ctx, s.Client, graph.WriteCreateTAP, u.ID); err != nil {
+				return err
+			}
+			// The tenant's TAP policy gives the defaults and the bounds:
+			// refused here, before anything is sent.
+			if req, err = graph.CheckTAP(ctx, s.Client, req); err != nil {
 				return err
 			}
 			name := graph.CleanText(u.UserPrincipalName)
@@ -127,8 +132,8 @@ func tapCmd(env *Env) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.DurationVar(&lifetime, "lifetime", time.Hour, "how long the pass works (10m to 720h)")
-	fl.BoolVar(&oneTime, "one-time", false, "the pass works for one sign-in only")
+	fl.DurationVar(&lifetime, "lifetime", time.Hour, "how long the pass works (default: the tenant's TAP policy default; 10m to 720h within the policy's bounds)")
+	fl.BoolVar(&oneTime, "one-time", false, "the pass works for one sign-in only (default: as the tenant's TAP policy says; --one-time=false asks for a reusable pass)")
 	fl.StringVar(&start, "start", "", "when the pass starts working (RFC 3339 or 2006-01-02 15:04; default now)")
 	addApprovalFlags(cmd, &a)
 	fl.BoolVar(&dryRun, "dry-run", false, "print the plan and change nothing")
@@ -136,13 +141,16 @@ func tapCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
-// tapRequest checks the pass options against Graph's limits.
-func tapRequest(lifetime time.Duration, oneTime bool, start string) (graph.TAPRequest, error) {
-	req := graph.TAPRequest{IsUsableOnce: oneTime}
-	if lifetime < 10*time.Minute || lifetime > 43200*time.Minute || lifetime%time.Minute != 0 {
-		return req, Usagef("--lifetime %s: Graph accepts whole minutes from 10m to 720h (30 days)", lifetime)
+// tapRequest checks the pass options against Graph's limits. Options not
+// given are left to the tenant's TAP policy (the same default as the TUI's).
+func tapRequest(lifetime time.Duration, lifetimeSet, oneTime, oneTimeSet bool, start string) (graph.TAPRequest, error) {
+	req := graph.TAPRequest{IsUsableOnce: oneTime, DefaultUse: !oneTimeSet}
+	if lifetimeSet {
+		if lifetime < 10*time.Minute || lifetime > 43200*time.Minute || lifetime%time.Minute != 0 {
+			return req, Usagef("--lifetime %s: Graph accepts whole minutes from 10m to 720h (30 days)", lifetime)
+		}
+		req.LifetimeMinutes = int(lifetime / time.Minute)
 	}
-	req.LifetimeMinutes = int(lifetime / time.Minute)
 	if start != "" {
 		var err error
 		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02 15:04"} {
@@ -161,14 +169,20 @@ func tapRequest(lifetime time.Duration, oneTime bool, start string) (graph.TAPRe
 
 func describeTAP(r graph.TAPRequest) string {
 	s := "valid " + fmtMinutes(r.LifetimeMinutes)
+	if r.LifetimeMinutes == 0 {
+		s = "valid for the TAP policy's default lifetime"
+	}
 	if r.Start.IsZero() {
 		s += " from now"
 	} else {
 		s += " from " + fmtTime(r.Start)
 	}
-	if r.IsUsableOnce {
+	switch {
+	case r.DefaultUse:
+		s += ", one-time or reusable as the TAP policy says"
+	case r.IsUsableOnce:
 		s += ", one sign-in only"
-	} else {
+	default:
 		s += ", reusable within its lifetime"
 	}
 	return s

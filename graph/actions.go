@@ -52,8 +52,12 @@ func (c *MSGraph) CreateTAP(ctx context.Context, userID string, req TAPRequest) 
 		l := int32(req.LifetimeMinutes)
 		body.SetLifetimeInMinutes(&l)
 	}
-	once := req.IsUsableOnce
-	body.SetIsUsableOnce(&once)
+	// isUsableOnce is sent only when chosen (or filled in from the
+	// policy): left out, Graph follows the tenant's policy.
+	if !req.DefaultUse {
+		once := req.IsUsableOnce
+		body.SetIsUsableOnce(&once)
+	}
 	if !req.Start.IsZero() {
 		s := req.Start.UTC()
 		body.SetStartDateTime(&s)

@@ -65,6 +65,8 @@ type Operation struct {
 type BulkTAP struct {
 	LifetimeMinutes int  `json:"lifetimeInMinutes,omitempty"`
 	IsUsableOnce    bool `json:"isUsableOnce,omitempty"`
+	// DefaultUse: one-time or not as the tenant's TAP policy says.
+	DefaultUse bool `json:"defaultUse,omitempty"`
 }
 
 // Validate checks op before anything is sent.
@@ -297,6 +299,17 @@ func RunBulk(ctx context.Context, c Client, op Operation, targets []string, opts
 		return nil, err
 	}
 	op = op.withDefaults()
+	if op.TAP != nil {
+		// A pass the tenant's policy refuses would fail for every user
+		// after their methods were deleted: refuse the run before it starts.
+		req, err := CheckTAP(ctx, c, TAPRequest{LifetimeMinutes: op.TAP.LifetimeMinutes, IsUsableOnce: op.TAP.IsUsableOnce, DefaultUse: op.TAP.DefaultUse})
+		if err != nil {
+			return nil, fmt.Errorf("refused before any change: %w", err)
+		}
+		tap := *op.TAP
+		tap.LifetimeMinutes, tap.IsUsableOnce, tap.DefaultUse = req.LifetimeMinutes, req.IsUsableOnce, req.DefaultUse
+		op.TAP = &tap
+	}
 	seen := make(map[string]bool, len(targets))
 	uniq := make([]string, 0, len(targets))
 	for _, t := range targets {
@@ -1087,7 +1100,7 @@ func (ur *userRun) issueTAP(ctx context.Context) (o *outcome, ok bool) {
 		var tap TAP
 		err := r.call(ctx, ur, stepTAP, func(ctx context.Context) error {
 			var err error
-			tap, err = r.ops.tap(ctx, ur.id, TAPRequest{LifetimeMinutes: r.op.TAP.LifetimeMinutes, IsUsableOnce: r.op.TAP.IsUsableOnce})
+			tap, err = r.ops.tap(ctx, ur.id, TAPRequest{LifetimeMinutes: r.op.TAP.LifetimeMinutes, IsUsableOnce: r.op.TAP.IsUsableOnce, DefaultUse: r.op.TAP.DefaultUse})
 			return err
 		})
 		if err == nil {

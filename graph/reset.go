@@ -439,6 +439,17 @@ func Reregister(ctx context.Context, c Client, userID string, opts ReregisterOpt
 		keep = ReregisterKeep
 	}
 	out := ReregisterResult{UserID: userID, DryRun: opts.DryRun}
+	if opts.TAP != nil {
+		// The pass comes last, after the deletes and the revoke: a pass the
+		// policy refuses would leave the user with no way to register, so
+		// the policy is checked before anything changes.
+		req, err := CheckTAP(ctx, c, *opts.TAP)
+		if err != nil {
+			return out, fmt.Errorf("re-register %s: refused before any change (no method deleted, no session revoked), "+
+				"because the Temporary Access Pass would fail: %w", CleanText(userID), err)
+		}
+		opts.TAP = &req
+	}
 	rr, resetErr := Reset(ctx, c, userID, ResetOptions{Keep: keep, DryRun: opts.DryRun})
 	out.Reset = rr
 	if resetErr != nil && rr.Deleted == 0 && rr.Pending == 0 && rr.Failed == 0 {

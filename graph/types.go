@@ -260,7 +260,11 @@ const (
 type TAPRequest struct {
 	LifetimeMinutes int // 10..43200; 0 means the policy default
 	IsUsableOnce    bool
-	Start           time.Time // zero means now
+	// DefaultUse: one-time or multi-use as the tenant's TAP policy says
+	// (IsUsableOnce is then ignored and not sent unless CheckTAP filled it
+	// in from the policy). The TUI and the CLI both start from this.
+	DefaultUse bool
+	Start      time.Time // zero means now
 }
 
 // TAP is a freshly created Temporary Access Pass. Value is shown once and

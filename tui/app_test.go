@@ -464,8 +464,11 @@ func TestTAPShownOnceAndCopyable(t *testing.T) {
 	d := newDriver(t, c, nil)
 	d.key("down", "t")
 	d.settle()
-	d.mustSee("valid 1h, usable once")
+	// The default follows the tenant's TAP policy (as the CLI's does).
+	d.mustSee("valid for the TAP policy")
 	d.key("right")
+	d.mustSee("valid 4h")
+	d.key("o")
 	d.mustSee("valid 4h, usable once")
 	d.key("o")
 	d.mustSee("valid 4h, usable many times")

@@ -207,7 +207,7 @@ func (m Model) startAction(kind actions.Kind) (tea.Model, tea.Cmd) {
 		}
 		op.Method = meth
 	case actions.IssueTAP:
-		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
+		op.TAP = actions.DefaultTAP()
 	case actions.Notify:
 		mail, err := m.notifyMail(u, m.tickets[u.ID])
 		if err != nil {
@@ -216,7 +216,7 @@ func (m Model) startAction(kind actions.Kind) (tea.Model, tea.Cmd) {
 		op.Mail = mail
 		op.MailToManager = m.opts.NotifyToManager
 	case actions.Reregister:
-		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
+		op.TAP = actions.DefaultTAP()
 	}
 	return m.openConfirm(op, []graph.User{u})
 }
@@ -277,7 +277,9 @@ func (m Model) tapOptions(targets []graph.User) func(*actions.Op, string) (actio
 		case "left", "h", "-":
 			op.TAP.LifetimeMinutes = actions.TAPLifetimes[max(i-1, 0)]
 		case "o":
-			op.TAP.IsUsableOnce = !op.TAP.IsUsableOnce
+			// From the policy's default to an explicit choice: one-time first.
+			op.TAP.IsUsableOnce = op.TAP.DefaultUse || !op.TAP.IsUsableOnce
+			op.TAP.DefaultUse = false
 		default:
 			return actions.Plan{}, false
 		}
@@ -546,7 +548,7 @@ func (m Model) startActionFor(kind actions.Kind, u graph.User) (tea.Model, tea.C
 	op := actions.Op{Kind: kind, Keep: m.opts.KeepKinds}
 	switch kind {
 	case actions.IssueTAP:
-		op.TAP = graph.TAPRequest{LifetimeMinutes: actions.TAPLifetimes[0], IsUsableOnce: true}
+		op.TAP = actions.DefaultTAP()
 	case actions.Notify:
 		mail, err := m.notifyMail(u, m.tickets[u.ID])
 		if err != nil {

@@ -417,6 +417,10 @@ func (t *Tenant) createTAP(rc *reqCtx, target func(*reqCtx) (*user, *response)) 
 
 var perUserStates = []string{"disabled", "enabled", "enforced"}
 
+var _ = docRule("peruser.enabled-to-enforced",
+	"setting perUserMfaState enabled for a user who already registered an MFA method makes it enforced; without one it stays enabled",
+	"https://learn.microsoft.com/graph/api/resources/strongauthenticationrequirements?view=graph-rest-beta")
+
 func (t *Tenant) getRequirements(rc *reqCtx, target func(*reqCtx) (*user, *response)) response {
 	u, bad := t.authorizedTarget(rc, target, OpReadPerUserMFA)
 	if bad != nil {
@@ -443,8 +447,10 @@ func (t *Tenant) setRequirements(rc *reqCtx, target func(*reqCtx) (*user, *respo
 		return rc.fail(400, "badRequest", "Invalid value '"+req.PerUserMfaState+"' for perUserMfaState. Allowed values are disabled, enabled, enforced.")
 	}
 	state := req.PerUserMfaState
-	// Graph: enabling per-user MFA for a user who already registered a
-	// method enforces it right away.
+	// ruleEnabledToEnforced: the strongAuthenticationRequirements page
+	// says "When you update a user's MFA state to enabled and the user has
+	// already registered an MFA method, their state changes automatically
+	// to enforced"; a user with none stays enabled until they register.
 	if state == "enabled" && isMfaRegistered(u.Methods) {
 		state = "enforced"
 	}

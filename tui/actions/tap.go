@@ -23,18 +23,35 @@ func LifetimeText(minutes int) string {
 	return fmt.Sprintf("%dm", minutes)
 }
 
+// DefaultTAP is the pass the TUI offers first: lifetime and one-time use
+// as the tenant's TAP policy says (the CLI's default too).
+func DefaultTAP() graph.TAPRequest { return graph.TAPRequest{DefaultUse: true} }
+
 // TAPOps describes issuing a pass with req.
 func TAPOps(req graph.TAPRequest) []string {
 	use := "usable many times until it expires"
-	if req.IsUsableOnce {
+	switch {
+	case req.DefaultUse:
+		use = "one-time or reusable as the tenant's TAP policy says"
+	case req.IsUsableOnce:
 		use = "usable once"
 	}
-	return []string{fmt.Sprintf("create a Temporary Access Pass valid %s, %s", LifetimeText(req.LifetimeMinutes), use),
+	valid := "valid " + LifetimeText(req.LifetimeMinutes)
+	if req.LifetimeMinutes == 0 {
+		valid = "valid for the TAP policy's default lifetime"
+	}
+	return []string{fmt.Sprintf("create a Temporary Access Pass %s, %s", valid, use),
 		"show it once here (copy it with c); it is never stored or logged"}
 }
 
 func execTAP(ctx context.Context, c graph.Client, u graph.User, op Op) (Result, error) {
-	tap, err := c.CreateTAP(ctx, u.ID, op.TAP)
+	// The tenant's TAP policy: defaults filled in, out-of-policy refused
+	// before anything is sent.
+	req, err := graph.CheckTAP(ctx, c, op.TAP)
+	if err != nil {
+		return Result{}, err
+	}
+	tap, err := c.CreateTAP(ctx, u.ID, req)
 	if err != nil {
 		return Result{}, err
 	}
