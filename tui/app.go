@@ -74,6 +74,10 @@ type Options struct {
 	// golden files). Defaults: time.Now and time.Local.
 	Now      func() time.Time
 	Location *time.Location
+	// Clock is the wall clock a confirmation measures its arm delay with
+	// (default time.Now; Now may be fixed for golden frames). Tests inject
+	// one they advance per key.
+	Clock func() time.Time
 	// NoColor draws without colour. Default: the NO_COLOR environment
 	// variable is set (to anything).
 	NoColor *bool
@@ -111,6 +115,9 @@ func (o *Options) defaults() {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
 	}
 	if o.Location == nil {
 		o.Location = time.Local
@@ -532,8 +539,14 @@ func (m Model) toModal(msg tea.Msg) (tea.Model, tea.Cmd) {
 // run goes on).
 func (m Model) toBulk(msg tea.Msg) (tea.Model, tea.Cmd) {
 	ans, cmd := m.bulk.Update(msg)
-	if _, ok := ans.(actions.CloseMsg); ok {
+	switch a := ans.(type) {
+	case actions.CloseMsg:
 		m.showBulk = false
+	case actions.ChoiceMsg:
+		if a.Value == actions.RetryChoice {
+			nm, cmd2 := m.openRetryConfirm()
+			return nm, tea.Batch(cmd, cmd2)
+		}
 	}
 	return m, cmd
 }

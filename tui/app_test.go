@@ -190,8 +190,9 @@ func TestResetConfirmFlow(t *testing.T) {
 	d.mustSee("delete Phone")
 	d.mustSee("delete Authenticator")
 	d.mustSee("Password")
-	// Enter never confirms; y before the dialog is armed does nothing.
-	d.key("enter", "y")
+	// Enter and y never confirm; ctrl+y before the dialog is armed does
+	// nothing.
+	d.key("enter", "y", "ctrl+y")
 	if n := c.CountCalls("DeleteMethod"); n != 0 {
 		t.Fatalf("a delete ran before the dialog was armed")
 	}
@@ -200,11 +201,17 @@ func TestResetConfirmFlow(t *testing.T) {
 	}
 	d.armNow()
 	// A key repeat (held key) is not a confirmation.
-	d.send(tea.KeyPressMsg{Code: 'y', Text: "y", IsRepeat: true})
+	d.send(tea.KeyPressMsg{Code: 'y', Mod: tea.ModCtrl, IsRepeat: true})
 	if n := c.CountCalls("DeleteMethod"); n != 0 {
 		t.Fatalf("a held key confirmed")
 	}
+	// Armed, y is still typing: it says what confirms.
 	d.key("y")
+	d.mustSee("ctrl+y confirms; typing never does")
+	if n := c.CountCalls("DeleteMethod"); n != 0 {
+		t.Fatalf("y confirmed")
+	}
+	d.key("ctrl+y")
 	d.settle()
 	if n := c.CountCalls("DeleteMethod"); n != 2 {
 		t.Fatalf("%d deletes, want 2: %v", n, c.Calls())
@@ -236,7 +243,7 @@ func TestConfirmCancel(t *testing.T) {
 	if d.m.modal != nil {
 		t.Fatal("esc did not cancel")
 	}
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	if n := c.CountCalls("RevokeSessions"); n != 0 {
 		t.Fatalf("revoked after cancel")
@@ -251,7 +258,7 @@ func TestDoublePressNeverRunsTwice(t *testing.T) {
 	d.wait = 20 * time.Millisecond
 	d.key("o")
 	d.armNow()
-	d.key("y", "y", "y")
+	d.key("ctrl+y", "ctrl+y", "ctrl+y")
 	// While in flight the same action is refused, not opened again.
 	d.key("o")
 	if d.m.modal != nil {
@@ -319,7 +326,7 @@ func TestProtectedUserRefusedWithReason(t *testing.T) {
 	d.mustSee("Skipped (1)")
 	d.mustSee("user0000@contoso.com>: break-glass account")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	if c.CountCalls("RevokeSessions(u0)") != 0 || c.CountCalls("RevokeSessions(u1)") != 1 {
 		t.Fatalf("calls: %v", c.Calls())
@@ -349,7 +356,7 @@ func TestBulkFlowStreamsAndRetriesFailures(t *testing.T) {
 	d.mustSee("Targets (3)")
 	d.mustSee("For each user, in this order")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	b := d.m.bulk
 	if b == nil || b.Running() {
@@ -365,10 +372,20 @@ func TestBulkFlowStreamsAndRetriesFailures(t *testing.T) {
 	d.mustSee("req-u2")
 	d.mustSee("r retry 1 failed")
 
-	// r retries just the failure.
+	// r retries just the failure, after a confirmation of its own (a
+	// retry changes the tenant again): r and y alone run nothing.
 	delete(c.Fail, "ListMethods")
 	before := c.CountCalls("ListMethods(u0)")
+	calls := len(c.Calls())
 	d.key("r")
+	d.mustSee("Retry Reset MFA: 1 user failed")
+	d.key("y", "enter")
+	d.settle()
+	if len(c.Calls()) != calls {
+		t.Fatalf("retry ran before its confirmation: %v", c.Calls()[calls:])
+	}
+	d.armNow()
+	d.key("ctrl+y")
 	d.settle()
 	_, finished, done, failed, _ = d.m.bulk.Counts()
 	if finished != 3 || done != 3 || failed != 0 {
@@ -385,7 +402,7 @@ func TestBulkReportExport(t *testing.T) {
 	d := newDriver(t, c, nil)
 	d.key("down", "space", "space", "b", "o")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.csv")
@@ -430,10 +447,10 @@ func TestBulkAboveThresholdNeedsTypedConfirmation(t *testing.T) {
 	d.key("A", "b", "o")
 	d.mustSee(`Type "revoke 6"`)
 	d.armNow()
-	d.key("y")
+	d.key("y", "ctrl+y")
 	d.settle()
 	if c.CountCalls("RevokeSessions") != 0 {
-		t.Fatal("y confirmed a run that needs a typed phrase")
+		t.Fatal("y or ctrl+y confirmed a run that needs a typed phrase")
 	}
 	d.key("backspace")
 	d.send(tea.PasteMsg{Content: "revoke 6"})
@@ -454,6 +471,12 @@ func TestBulkAboveThresholdNeedsTypedConfirmation(t *testing.T) {
 	d.typeText("revoke 6")
 	d.key("enter")
 	d.settle()
+	if c.CountCalls("RevokeSessions") != 0 {
+		t.Fatal("the typed phrase confirmed by itself (it only enables ctrl+y)")
+	}
+	d.mustSee("ctrl+y runs it")
+	d.key("ctrl+y")
+	d.settle()
 	if n := c.CountCalls("RevokeSessions"); n != 6 {
 		t.Fatalf("revoked %d, want 6", n)
 	}
@@ -473,7 +496,7 @@ func TestTAPShownOnceAndCopyable(t *testing.T) {
 	d.key("o")
 	d.mustSee("valid 4h, usable many times")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	d.mustSee("T a p + u 1 ! x 9")
 	d.mustSee("Expires")
@@ -586,7 +609,7 @@ func TestPerUserMFAFlow(t *testing.T) {
 	d.key("3")
 	d.mustSee("set per-user MFA from disabled to enforced")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	if c.MFA["u1"] != graph.PerUserMFAEnforced {
 		t.Fatalf("state %q", c.MFA["u1"])
@@ -599,7 +622,7 @@ func TestAuditTrailShowsReset(t *testing.T) {
 	d := newDriver(t, c, nil)
 	d.key("down", "r")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	d.key("esc", "a")
 	d.settle()
@@ -613,13 +636,13 @@ func TestNotifyAfterReset(t *testing.T) {
 	d := newDriver(t, c, nil)
 	d.key("down", "r")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	d.key("n")
 	d.mustSee("Notify by mail")
 	d.mustSee("send this mail to user0001@contoso.com")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	if len(c.Mails) != 1 || !strings.Contains(c.Mails[0].Body, "User 0001") {
 		t.Fatalf("mails: %+v", c.Mails)
@@ -654,7 +677,7 @@ func TestQuitAsksTwiceDuringBulk(t *testing.T) {
 	d.wait = 20 * time.Millisecond
 	d.key("down", "space", "b", "o")
 	d.armNow()
-	d.key("y", "esc") // hide the run; it keeps going
+	d.key("ctrl+y", "esc") // hide the run; it keeps going
 	d.mustSee("bulk 0/1")
 	nm, cmd := d.m.Update(keyMsg("q"))
 	d.m = nm.(Model)

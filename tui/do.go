@@ -41,6 +41,7 @@ const (
 	pCSVResult
 	pExportPrompt
 	pAudit
+	pRetryConfirm
 )
 
 // pending is what an open dialog is about, so its answer can be acted on.
@@ -224,7 +225,7 @@ func (m Model) startAction(kind actions.Kind) (tea.Model, tea.Cmd) {
 func (m Model) openConfirm(op actions.Op, targets []graph.User) (tea.Model, tea.Cmd) {
 	id := m.newID()
 	plan := m.planFor(op, targets)
-	c, arm := actions.NewConfirm(id, op, plan)
+	c, arm := actions.NewConfirmClock(id, op, plan, m.opts.Clock)
 	var checklist []string
 	switch op.Kind {
 	case actions.Reset, actions.Reregister, actions.IssueTAP:
@@ -498,11 +499,21 @@ func (m Model) onModalAnswer(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actions.ConfirmedMsg:
 		m.closeModal()
-		op := x.Op
-		if p.kind == pBulkConfirm {
-			return m.startBulk(op, p.targets)
+		if !x.Deliberate() {
+			// Only a confirmation's ctrl+y after its arm delay runs a
+			// change; nothing else may stand in for it.
+			return m, m.setFlash("Not run: no confirmation.", true)
 		}
-		return m.runOne(op, p.targets[0])
+		op := x.Op
+		switch p.kind {
+		case pBulkConfirm:
+			return m.startBulk(op, p.targets)
+		case pRetryConfirm:
+			return m.retryBulk(op)
+		case pConfirm:
+			return m.runOne(op, p.targets[0])
+		}
+		return m, nil
 	case actions.ChoiceMsg:
 		switch p.kind {
 		case pMFAMenu:
@@ -768,7 +779,7 @@ func (m Model) openBulkConfirm(op actions.Op) (tea.Model, tea.Cmd) {
 		m.closeModal()
 		return m, m.setFlash("None of the marked users can be changed: "+plan.Skips[0].Why+".", true)
 	}
-	c, arm := actions.NewConfirm(id, op, plan)
+	c, arm := actions.NewConfirmClock(id, op, plan, m.opts.Clock)
 	// No caller to verify in a bulk run: the ticket only.
 	c.AskTicket(m.opts.TicketRequired, "", m.selfAck(op.Kind, targets, nil))
 	// Every marked user goes to the run, the refused ones too: the run
@@ -776,6 +787,39 @@ func (m Model) openBulkConfirm(op actions.Op) (tea.Model, tea.Cmd) {
 	// one state.
 	m.setModal(id, c, pending{kind: pBulkConfirm, op: op, targets: targets})
 	return m, arm
+}
+
+// openRetryConfirm asks before a finished run's failures are run again:
+// a retry changes the tenant as the run did, so it is confirmed the same
+// way (ctrl+y; the typed phrase above the threshold).
+func (m Model) openRetryConfirm() (tea.Model, tea.Cmd) {
+	if m.bulk == nil || m.bulk.Running() {
+		return m, nil
+	}
+	fails := m.bulk.Failures()
+	if len(fails) == 0 {
+		return m, nil
+	}
+	op := m.bulk.Op
+	id := m.newID()
+	plan := m.planFor(op, fails)
+	plan.Title = fmt.Sprintf("Retry %s: %s failed", op.Kind.Label(), plural(len(fails), "user"))
+	if len(plan.Targets) == 0 {
+		return m, m.setFlash("None of the failed users can be changed now: "+plan.Skips[0].Why+".", true)
+	}
+	c, arm := actions.NewConfirmClock(id, op, plan, m.opts.Clock)
+	c.AskTicket(m.opts.TicketRequired, op.Ticket, nil)
+	m.setModal(id, c, pending{kind: pRetryConfirm, op: op, targets: fails})
+	return m, arm
+}
+
+// retryBulk runs a confirmed retry of the bulk run's failures.
+func (m Model) retryBulk(op actions.Op) (tea.Model, tea.Cmd) {
+	if m.bulk == nil || m.bulk.Running() {
+		return m, m.setFlash("A bulk run is already in progress.", true)
+	}
+	m.showBulk = true
+	return m, m.bulk.RetryWith(op)
 }
 
 // startBulk runs a confirmed bulk action and shows its progress.

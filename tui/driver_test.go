@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,27 @@ type driver struct {
 	m    Model
 	late chan tea.Msg
 	wait time.Duration
+	// clock is the wall clock confirmations arm by (Options.Clock): it
+	// moves only when a test advances it.
+	clock *testClock
+}
+
+// testClock is a clock a test advances (safe to read from commands).
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
 }
 
 var fixedNow = time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
@@ -34,12 +56,13 @@ func init() {
 func newDriver(t *testing.T, c graph.Client, edit func(*Options)) *driver {
 	t.Helper()
 	noColor, dark := true, true
+	clk := &testClock{now: fixedNow}
 	opts := Options{Client: c, Now: func() time.Time { return fixedNow }, Location: time.UTC,
-		NoColor: &noColor, Dark: &dark, TenantName: "Contoso"}
+		NoColor: &noColor, Dark: &dark, TenantName: "Contoso", Clock: clk.Now}
 	if edit != nil {
 		edit(&opts)
 	}
-	d := &driver{t: t, m: New(opts), late: make(chan tea.Msg, 1024), wait: 200 * time.Millisecond}
+	d := &driver{t: t, m: New(opts), late: make(chan tea.Msg, 1024), wait: 200 * time.Millisecond, clock: clk}
 	d.m.users.Debounce = time.Millisecond
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 36})
 	d.exec(d.m.Init(), nil)
@@ -155,6 +178,10 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyLeft}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+y":
+		return tea.KeyPressMsg{Code: 'y', Mod: tea.ModCtrl}
+	case "ctrl+d":
+		return tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
 	case "ctrl+r":
 		return tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
 	}
@@ -182,27 +209,23 @@ func (d *driver) mustNotSee(s string) {
 	}
 }
 
-// armNow arms an open confirmation as its timer would.
+// armNow waits out an open confirmation's arm delay on the test clock.
 func (d *driver) armNow() {
 	d.t.Helper()
-	if _, ok := d.m.modal.(*actions.Confirm); !ok {
+	c, ok := d.m.modal.(*actions.Confirm)
+	if !ok {
 		d.t.Fatalf("no confirmation open:\n%s", d.screen())
 	}
-	old := actions.ArmDelay
-	defer func() { actions.ArmDelay = old }()
-	// The arming timer already runs (started when the dialog opened);
-	// waiting for it is the honest way to arm.
-	deadline := time.Now().Add(3 * time.Second)
-	for !d.m.modal.(*actions.Confirm).Armed() {
-		if time.Now().After(deadline) {
-			d.t.Fatal("confirmation never armed")
-		}
-		select {
-		case msg := <-d.late:
-			d.send(msg)
-		case <-time.After(10 * time.Millisecond):
-		}
+	d.clock.Advance(actions.ArmDelay)
+	if !c.Armed() {
+		d.t.Fatal("confirmation not armed after its delay")
 	}
+}
+
+// confirm is the deliberate act: ctrl+y in an armed confirmation.
+func (d *driver) confirm() {
+	d.t.Helper()
+	d.send(tea.KeyPressMsg{Code: 'y', Mod: tea.ModCtrl})
 }
 
 func newStub(n int) *stub.Client { return stub.New(n) }

@@ -124,8 +124,8 @@ func TestGoldenScreens(t *testing.T) {
 			shot("signin-detail", p.waitFor("sign-in detail", has("What 500121 means")))
 
 			p.keys("esc", "tab", "r")
-			shot("reset-confirm", p.waitFor("armed reset confirmation", has("Operations, in this order", "y run")))
-			p.keys("y")
+			shot("reset-confirm", p.waitFor("armed reset confirmation", has("Operations, in this order", "ctrl+y run")))
+			p.keys("ctrl+y")
 			shot("reset-done", p.waitFor("reset result", settled("Reset MFA: done", "1 method")))
 
 			p.keys("esc")

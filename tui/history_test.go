@@ -44,7 +44,7 @@ func TestLastActionsView(t *testing.T) {
 	d.armNow()
 	d.key("tab")
 	d.typeText("INC-1 \x1b[31mred")
-	d.key("enter", "y")
+	d.key("enter", "ctrl+y")
 	d.settle()
 	d.key("esc")
 

@@ -24,7 +24,7 @@ func TestNotifyToManager(t *testing.T) {
 	d.key("n")
 	d.mustSee("manager of alice.wong@")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	mails := srv.Tenant.SentMail()
 	if len(mails) != 1 || len(mails[0].To) != 1 || mails[0].To[0] != fake.CarolUPN || !strings.Contains(mails[0].Body, "Alice Wong") {
@@ -45,7 +45,7 @@ func TestNotifyToManagerWithoutManager(t *testing.T) {
 	d.mustSee("Bob O'Brien")
 	d.key("n")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	d.mustSee("no manager")
 	if n := len(srv.Tenant.SentMail()); n != 0 {

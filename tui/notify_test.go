@@ -26,13 +26,13 @@ func TestNotifyUsesConfiguredTemplates(t *testing.T) {
 	d.armNow()
 	d.key("tab")
 	d.typeText("INC-7")
-	d.key("enter", "y")
+	d.key("enter", "ctrl+y")
 	d.settle()
 	d.key("esc")
 	d.key("n")
 	d.mustSee("subject: tap for Alice Wong")
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	mails := srv.Tenant.SentMail()
 	if len(mails) != 1 {
@@ -76,7 +76,7 @@ func TestNotifyTicketTypedInItsConfirmation(t *testing.T) {
 	d.typeText("INC-9")
 	d.key("enter")
 	d.mustSee("(ticket") // wrapped before INC-9
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	if len(c.Mails) != 1 || !strings.Contains(c.Mails[0].Body, "(ticket INC-9)") {
 		t.Fatalf("mails: %+v", c.Mails)

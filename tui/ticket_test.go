@@ -40,19 +40,19 @@ func TestResetNeedsTicketAndChecklist(t *testing.T) {
 	for range 2 {
 		d.key("backspace")
 	}
-	d.key("enter", "y") // empty ticket: refused, back to the field
+	d.key("enter", "ctrl+y") // empty ticket: refused, back to the field
 	d.mustSee("A ticket number or reason is required")
 	if c.CountCalls("DeleteMethod") != 0 {
 		t.Fatal("ran without a ticket")
 	}
 	d.typeText("INC-4711")
-	d.key("enter", "1", "y") // one line not ticked
+	d.key("enter", "1", "ctrl+y") // one line not ticked
 	d.mustSee("Tick every verification line first")
 	if c.CountCalls("DeleteMethod") != 0 {
 		t.Fatal("ran with a line not ticked")
 	}
 	d.mustSee("[x] 1 called back")
-	d.key("2", "y")
+	d.key("2", "ctrl+y")
 	d.settle()
 	if n := c.CountCalls("DeleteMethod"); n != 2 {
 		t.Fatalf("%d deletes, want 2: %v\n%s", n, c.Calls(), d.screen())
@@ -90,7 +90,7 @@ func TestOptionalTicketRecorded(t *testing.T) {
 	d.armNow()
 	d.key("tab")
 	d.typeText("caller locked out, phoned in")
-	d.key("enter", "y")
+	d.key("enter", "ctrl+y")
 	d.settle()
 	es, _ := log.Read(history.Filter{})
 	if len(es) != 1 || es[0].Ticket != "caller locked out, phoned in" || len(es[0].Checklist) != 0 {
@@ -119,7 +119,7 @@ func TestBulkRunRecordsTicket(t *testing.T) {
 	}
 	d.armNow()
 	d.typeText("CHG-5")
-	d.key("enter", "y")
+	d.key("enter", "ctrl+y")
 	d.settle()
 	es, _ := log.Read(history.Filter{})
 	if len(es) != 2 {

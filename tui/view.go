@@ -364,6 +364,9 @@ func (m Model) openHelp() (tea.Model, tea.Cmd) {
 		}
 	}
 	lines = append(lines, legend...)
+	// The one way a change runs, first: every action key only opens a plan.
+	lines = append([]string{st.Key.Render(draw.Fit(actions.ConfirmKey, 10)) + " " +
+		st.Text.Render("runs a change from its confirmation; typing never does"), ""}, lines...)
 	id := m.newID()
 	info := &actions.Info{ID: id, Title: "Keys", Lines: lines, Width: 100}
 	m.setModal(id, info, pending{kind: pInfo})

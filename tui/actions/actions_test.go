@@ -41,42 +41,68 @@ func keyPress(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyEnter}
 	case "esc":
 		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "ctrl+y":
+		return tea.KeyPressMsg{Code: 'y', Mod: tea.ModCtrl}
+	case "ctrl+d":
+		return tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
 	}
 	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
 }
 
+// fakeClock is a clock the test moves.
+type fakeClock struct{ t time.Time }
+
+func (f *fakeClock) now() time.Time { return f.t }
+
+// armed moves the dialog's clock past its arm delay.
 func armed(c *Confirm) *Confirm {
-	c.Update(armMsg{id: c.ID})
+	at := c.opened.Add(ArmDelay)
+	c.clock = func() time.Time { return at }
 	return c
 }
 
-func TestConfirmNeedsADeliberateY(t *testing.T) {
-	c, arm := NewConfirm(7, Op{Kind: Revoke}, Plan{Title: "Revoke sessions", Targets: users(1)})
+// Only ctrl+y confirms, and only once the dialog has been open for its
+// arm delay (on its clock: the timer's tick only redraws).
+func TestConfirmOnlyCtrlYAfterTheArmDelay(t *testing.T) {
+	clk := &fakeClock{t: now}
+	c, arm := NewConfirmClock(7, Op{Kind: Revoke}, Plan{Title: "Revoke sessions", Targets: users(1)}, clk.now)
 	if arm == nil {
-		t.Fatal("no arming timer")
+		t.Fatal("no redraw timer")
 	}
-	for _, k := range []string{"y", "enter", "Y"} {
+	for _, k := range []string{"y", "enter", "Y", "ctrl+y"} {
 		if ans, _ := c.Update(keyPress(k)); ans != nil {
 			t.Fatalf("%s answered before arming: %v", k, ans)
 		}
 	}
-	c.Update(armMsg{id: 8}) // another dialog's timer
+	c.Update(armMsg{id: 7}) // the tick alone does not arm
 	if c.Armed() {
-		t.Fatal("armed by another dialog's timer")
+		t.Fatal("armed by the tick, not the clock")
 	}
-	armed(c)
-	if ans, _ := c.Update(keyPress("enter")); ans != nil {
-		t.Fatal("enter confirmed")
+	clk.t = clk.t.Add(ArmDelay - time.Millisecond)
+	if ans, _ := c.Update(keyPress("ctrl+y")); ans != nil || c.Armed() {
+		t.Fatal("ctrl+y answered before the arm delay")
 	}
-	if ans, _ := c.Update(tea.KeyPressMsg{Code: 'y', Text: "y", IsRepeat: true}); ans != nil {
+	clk.t = clk.t.Add(time.Millisecond)
+	for _, k := range []string{"enter", "y", "Y", "e", "s", " ", "1"} {
+		if ans, _ := c.Update(keyPress(k)); ans != nil {
+			t.Fatalf("%q confirmed", k)
+		}
+	}
+	if !strings.Contains(strings.Join(c.View(plain, 76, 30), "\n"), "ctrl+y confirms; typing never does") {
+		t.Fatal("y did not say what confirms")
+	}
+	if ans, _ := c.Update(tea.KeyPressMsg{Code: 'y', Mod: tea.ModCtrl, IsRepeat: true}); ans != nil {
 		t.Fatal("a key repeat confirmed")
 	}
-	ans, _ := c.Update(keyPress("y"))
-	if got, ok := ans.(ConfirmedMsg); !ok || got.ID != 7 || got.Op.Kind != Revoke {
+	ans, _ := c.Update(keyPress("ctrl+y"))
+	if got, ok := ans.(ConfirmedMsg); !ok || got.ID != 7 || got.Op.Kind != Revoke || !got.Deliberate() {
 		t.Fatalf("answer %v", ans)
 	}
-	if ans, _ := c.Update(keyPress("y")); ans != nil {
+	if ans, _ := c.Update(keyPress("ctrl+y")); ans != nil {
 		t.Fatal("answered twice")
+	}
+	if (ConfirmedMsg{ID: 7}).Deliberate() {
+		t.Fatal("a ConfirmedMsg made outside a dialog counts as deliberate")
 	}
 }
 
@@ -87,17 +113,24 @@ func TestConfirmTypedPhrase(t *testing.T) {
 		t.Fatal("y confirmed a typed-phrase dialog")
 	}
 	c.Update(tea.PasteMsg{Content: "reset 12"})
-	if ans, _ := c.Update(keyPress("enter")); ans != nil {
+	if ans, _ := c.Update(keyPress("ctrl+y")); ans != nil {
 		t.Fatal("pasted phrase confirmed")
 	}
 	for range 10 {
 		c.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
+	if ans, _ := c.Update(keyPress("ctrl+y")); ans != nil {
+		t.Fatal("ctrl+y confirmed without the phrase")
+	}
 	for _, r := range "reset 12" {
 		c.Update(keyPress(string(r)))
 	}
-	if ans, _ := c.Update(keyPress("enter")); ans == nil {
-		t.Fatal("the typed phrase did not confirm")
+	// The phrase enables ctrl+y; it does not confirm by itself.
+	if ans, _ := c.Update(keyPress("enter")); ans != nil {
+		t.Fatal("enter after the phrase confirmed")
+	}
+	if ans, _ := c.Update(keyPress("ctrl+y")); ans == nil {
+		t.Fatal("ctrl+y after the typed phrase did not confirm")
 	}
 }
 
@@ -167,8 +200,12 @@ func TestBulkRunAccountsForEveryTarget(t *testing.T) {
 
 	// r retries only the failure.
 	delete(c.Fail, "RevokeSessions")
-	_, cmd := b.Update(keyPress("r"))
-	runAll(t, b, cmd)
+	// r asks (the root opens a confirmation); only a confirmed op retries.
+	ans, cmd := b.Update(keyPress("r"))
+	if ch, ok := ans.(ChoiceMsg); !ok || ch.Value != RetryChoice || cmd != nil {
+		t.Fatalf("r answered %v (cmd %v), want the retry choice and nothing run", ans, cmd != nil)
+	}
+	runAll(t, b, b.RetryWith(Op{Kind: Revoke}))
 	_, _, done, failed, _ = b.Counts()
 	if done != 9 || failed != 0 || c.CountCalls("RevokeSessions(u3)") != 2 || c.CountCalls("RevokeSessions(u0)") != 1 {
 		t.Fatalf("after retry done=%d failed=%d calls=%v", done, failed, c.Calls())

@@ -199,7 +199,7 @@ type ExportedMsg struct {
 
 // BulkRun is a bulk run and its view: a live progress bar, per-user
 // results streaming in, failures kept with their reason, r to retry just
-// the failures, w to write the report (CSV or JSON).
+// the failures (after a confirmation), w to write the report (CSV or JSON).
 type BulkRun struct {
 	ID     int
 	Op     Op
@@ -294,10 +294,18 @@ func (b *BulkRun) Failures() []graph.User {
 	return us
 }
 
-// Retry runs the failed targets again (only when the run is finished).
-func (b *BulkRun) Retry() tea.Cmd {
+// RetryChoice is the answer (a ChoiceMsg) of r on a finished run with
+// failures: the root asks through a confirmation before RetryWith.
+const RetryChoice = "retry"
+
+// RetryWith runs the failed targets again (only when the run is
+// finished), with op's ticket: it is called only with a confirmed op.
+func (b *BulkRun) RetryWith(op Op) tea.Cmd {
 	if b.running {
 		return nil
+	}
+	if op.Kind == b.Op.Kind {
+		b.Op.Ticket, b.Op.Checklist = op.Ticket, op.Checklist
 	}
 	fails := b.Failures()
 	if len(fails) == 0 {
@@ -329,6 +337,7 @@ func (b *BulkRun) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 		}
 		if msg.Closed {
 			b.running = false
+			b.Throttled = false // the run is over: nothing is slowed down now
 			b.elapsed += b.now().Sub(b.started)
 			_, _, done, failed, skipped := b.Counts()
 			b.note = fmt.Sprintf("Finished: %d done, %d failed, %d skipped.", done, failed, skipped)
@@ -431,7 +440,12 @@ func (b *BulkRun) key(k tea.KeyPressMsg) (tea.Msg, tea.Cmd) {
 			b.note = "Wait for the run to finish, then r retries the failures."
 			return nil, nil
 		}
-		return nil, b.Retry()
+		if len(b.Failures()) == 0 {
+			b.note = "Nothing to retry: no failures."
+			return nil, nil
+		}
+		// A retry changes the tenant again: it asks first, like the run.
+		return ChoiceMsg{ID: b.ID, Value: RetryChoice}, nil
 	case "w":
 		if b.running {
 			b.note = "Wait for the run to finish, then w writes the report."

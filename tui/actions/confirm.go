@@ -17,6 +17,15 @@ import (
 // answer it.
 var ArmDelay = 400 * time.Millisecond
 
+// ConfirmKey is the only key that confirms a change. No word produces it:
+// typing, at any speed, into any view or dialog, never confirms (the
+// blocker of issue 10: "kerry" typed into what looked like a search box
+// opened a re-registration with "e" and confirmed it with "y").
+const ConfirmKey = "ctrl+y"
+
+// typedNote answers y, enter and the like in a confirmation.
+const typedNote = "ctrl+y confirms; typing never does."
+
 // Skip is a target the action will not touch, and why.
 type Skip struct {
 	User graph.User
@@ -42,9 +51,11 @@ type Plan struct {
 // MaxListed is how many targets a confirmation lists before "… and N more".
 const MaxListed = 8
 
-// Confirm asks before an action runs. It opens disarmed (ArmDelay), takes
-// only a deliberate "y" (not a key repeat, not enter) or, for large runs,
-// a typed phrase (pasting is refused), and answers at most once.
+// Confirm asks before an action runs. It opens disarmed (ArmDelay, on its
+// clock) and then takes only ConfirmKey (not a key repeat). y, enter and
+// every printable key never confirm. For large runs a typed phrase
+// (pasting is refused) must match first: it enables ctrl+y, it does not
+// confirm by itself. It answers at most once.
 type Confirm struct {
 	ID   int
 	Op   Op
@@ -57,11 +68,14 @@ type Confirm struct {
 	// its field and may change Op and the plan (a mail that names it).
 	Reticket func(op *Op, ticket string) (Plan, bool)
 
-	armed, done bool
-	in          input.Model
-	offset      int
-	w, h        int
-	note        string
+	// clock measures ArmDelay from opened (tests inject one they advance).
+	clock  func() time.Time
+	opened time.Time
+	done   bool
+	in     input.Model
+	offset int
+	w, h   int
+	note   string
 
 	// Ticket or reason and the identity-verification checklist (AskTicket).
 	askTicket, ticketRequired bool
@@ -70,9 +84,9 @@ type Confirm struct {
 	ticked                    []bool
 }
 
-// AskTicket adds a ticket-or-reason field (required: y is refused while
-// it is empty) and the verification lines that must each be ticked before
-// y runs. prefill is a ticket already given for this user.
+// AskTicket adds a ticket-or-reason field (required: ctrl+y is refused
+// while it is empty) and the verification lines that must each be ticked
+// before ctrl+y runs. prefill is a ticket already given for this user.
 func (c *Confirm) AskTicket(required bool, prefill string, checklist []string) {
 	c.askTicket, c.ticketRequired = true, required
 	c.ticket = input.Model{Prompt: "> ", Limit: 200, Placeholder: "ticket number or reason"}
@@ -87,7 +101,7 @@ func (c *Confirm) AskTicket(required bool, prefill string, checklist []string) {
 	}
 }
 
-// ready says why y cannot run yet ("" when it can).
+// ready says why ctrl+y cannot run yet ("" when it can).
 func (c *Confirm) ready() string {
 	if c.askTicket && c.ticketRequired && strings.TrimSpace(c.ticket.Value()) == "" {
 		return "A ticket number or reason is required: tab, type it, enter."
@@ -108,7 +122,7 @@ func (c *Confirm) confirmed() tea.Msg {
 		op.Ticket = strings.TrimSpace(c.ticket.Value())
 		op.Checklist = append([]string(nil), c.checklist...)
 	}
-	return ConfirmedMsg{ID: c.ID, Op: op}
+	return ConfirmedMsg{ID: c.ID, Op: op, deliberate: true}
 }
 
 // ticketKey handles a key while the ticket field has the focus.
@@ -132,9 +146,20 @@ func (c *Confirm) ticketKey(msg tea.KeyPressMsg) {
 
 type armMsg struct{ id int }
 
-// NewConfirm returns the dialog and the command that arms it.
+// NewConfirm returns the dialog on the wall clock and the command that
+// redraws it once armed.
 func NewConfirm(id int, op Op, p Plan) (*Confirm, tea.Cmd) {
-	c := &Confirm{ID: id, Op: op, Plan: p}
+	return NewConfirmClock(id, op, p, nil)
+}
+
+// NewConfirmClock is NewConfirm measuring ArmDelay with clock (nil:
+// time.Now). The tick it returns only redraws: whether the dialog is armed
+// is always read from the clock.
+func NewConfirmClock(id int, op Op, p Plan, clock func() time.Time) (*Confirm, tea.Cmd) {
+	if clock == nil {
+		clock = time.Now
+	}
+	c := &Confirm{ID: id, Op: op, Plan: p, clock: clock, opened: clock()}
 	c.in = input.Model{Prompt: "> ", NoPaste: true, Limit: 64}
 	if p.Phrase != "" {
 		c.in.Focus()
@@ -142,8 +167,14 @@ func NewConfirm(id int, op Op, p Plan) (*Confirm, tea.Cmd) {
 	return c, tea.Tick(ArmDelay, func(time.Time) tea.Msg { return armMsg{id: id} })
 }
 
-// Armed reports whether the confirm key is accepted yet.
-func (c *Confirm) Armed() bool { return c.armed }
+// Armed reports whether the confirm key is accepted yet: the dialog has
+// been open for ArmDelay.
+func (c *Confirm) Armed() bool { return c.clock().Sub(c.opened) >= ArmDelay }
+
+// phraseOK reports the typed phrase matches (true when none is asked).
+func (c *Confirm) phraseOK() bool {
+	return c.Plan.Phrase == "" || strings.TrimSpace(c.in.Value()) == c.Plan.Phrase
+}
 
 // SetSize records the height available (for scrolling long plans).
 func (c *Confirm) SetSize(w, h int) { c.w, c.h = w, h }
@@ -157,10 +188,7 @@ func (c *Confirm) maxOffset() int {
 func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	switch msg := msg.(type) {
 	case armMsg:
-		if msg.id == c.ID {
-			c.armed = true
-		}
-		return nil, nil
+		return nil, nil // a redraw: Armed reads the clock
 	case tea.PasteMsg:
 		if c.ticket.Focused() {
 			c.ticket.Update(msg) // a ticket number may well be pasted
@@ -175,6 +203,9 @@ func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 			return nil, nil
 		}
 		s := msg.String()
+		if s == ConfirmKey {
+			return c.confirmKey(msg), nil
+		}
 		if s == "esc" || (c.Plan.Phrase == "" && !c.ticket.Focused() && (s == "n" || s == "q")) {
 			c.done = true
 			return CloseMsg{ID: c.ID}, nil
@@ -194,19 +225,13 @@ func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 		}
 		if c.Plan.Phrase != "" {
 			if s == "enter" {
-				if !c.armed {
-					return nil, nil
+				// The phrase enables ctrl+y; enter never runs anything.
+				if c.phraseOK() {
+					c.note = "Phrase matches: ctrl+y runs it."
+				} else {
+					c.note = fmt.Sprintf("Type exactly %q, then ctrl+y runs it; esc cancels.", c.Plan.Phrase)
 				}
-				if strings.TrimSpace(c.in.Value()) != c.Plan.Phrase {
-					c.note = fmt.Sprintf("Type exactly %q to confirm, or esc to cancel.", c.Plan.Phrase)
-					return nil, nil
-				}
-				if why := c.ready(); why != "" {
-					c.note = why
-					c.offset = c.maxOffset() // the note is last: show it
-					return nil, nil
-				}
-				return c.confirmed(), nil
+				return nil, nil
 			}
 			c.in.Update(msg)
 			c.note = ""
@@ -224,22 +249,44 @@ func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 			c.note = ""
 			return nil, nil
 		}
-		if s == "y" || s == "Y" {
-			if !c.armed || msg.IsRepeat {
-				return nil, nil // too soon after opening, or a held key
-			}
-			if why := c.ready(); why != "" {
-				c.note = why
-				c.offset = c.maxOffset() // the note is last: show it
-				if c.askTicket && c.ticketRequired && strings.TrimSpace(c.ticket.Value()) == "" {
-					c.ticket.Focus()
-				}
-				return nil, nil
-			}
-			return c.confirmed(), nil
+		if s == "y" || s == "Y" || s == "enter" {
+			c.note = typedNote
 		}
 	}
 	return nil, nil
+}
+
+// confirmKey is ctrl+y: the answer, when the dialog is armed and has what
+// it needs; otherwise a note saying what is missing.
+func (c *Confirm) confirmKey(msg tea.KeyPressMsg) tea.Msg {
+	if msg.IsRepeat {
+		return nil // a held key is not a decision
+	}
+	if !c.Armed() {
+		c.note = "Read the plan first: ctrl+y works in a moment."
+		return nil
+	}
+	if c.ticket.Focused() {
+		// Leave the field as enter would; what it changes in the plan (a
+		// mail naming the ticket) is read before anything runs.
+		c.ticketKey(tea.KeyPressMsg{Code: tea.KeyEnter})
+		c.note = "Ticket recorded: read the plan again, then ctrl+y."
+		return nil
+	}
+	if !c.phraseOK() {
+		c.note = fmt.Sprintf("Type exactly %q first, then ctrl+y; esc cancels.", c.Plan.Phrase)
+		return nil
+	}
+	if why := c.ready(); why != "" {
+		c.note = why
+		c.offset = c.maxOffset() // the note is last: show it
+		if c.askTicket && c.ticketRequired && strings.TrimSpace(c.ticket.Value()) == "" {
+			c.in.Blur()
+			c.ticket.Focus()
+		}
+		return nil
+	}
+	return c.confirmed()
 }
 
 // Body is the plan as lines (exported for tests).
@@ -355,7 +402,7 @@ func (c *Confirm) View(st Styles, w, h int) []string {
 	// a long target list never hides what must be typed or why not.
 	var pinned []string
 	if c.Plan.Phrase != "" {
-		pinned = append(pinned, "", st.Warn.Render(fmt.Sprintf("Type %q and press enter to run:", c.Plan.Phrase)),
+		pinned = append(pinned, "", st.Warn.Render(fmt.Sprintf("Type %q, then ctrl+y to run:", c.Plan.Phrase)),
 			c.in.View(st.Input, inner))
 	}
 	var keys []KeyHelp
@@ -363,7 +410,7 @@ func (c *Confirm) View(st Styles, w, h int) []string {
 	case c.ticket.Focused():
 		keys = []KeyHelp{{"enter", "done"}, {"esc", "cancel"}}
 	case c.Plan.Phrase != "":
-		keys = []KeyHelp{{"type", "the phrase"}, {"enter", "run"}, {"esc", "cancel"}}
+		keys = []KeyHelp{{"type", "the phrase"}, {ConfirmKey, "run"}, {"esc", "cancel"}}
 		if c.askTicket {
 			keys = append([]KeyHelp{{"tab", "ticket"}}, keys...)
 		}
@@ -375,14 +422,14 @@ func (c *Confirm) View(st Styles, w, h int) []string {
 		if len(c.checklist) > 0 {
 			keys = append(keys, KeyHelp{fmt.Sprintf("1-%d", len(c.checklist)), "tick"})
 		}
-		keys = append(keys, KeyHelp{"y", "run"}, KeyHelp{"esc", "cancel"})
+		keys = append(keys, KeyHelp{ConfirmKey, "run"}, KeyHelp{"esc", "cancel"})
 	}
 	if c.note != "" {
 		pinned = append(pinned, st.Bad.Render(c.note))
 	}
 	foot := footer(st, keys, inner)
-	if !c.armed {
-		foot = st.Muted.Render(draw.Trunc("read the plan…", inner))
+	if !c.Armed() {
+		foot = st.Muted.Render(draw.Trunc("read the plan… (ctrl+y works in a moment)", inner))
 	}
 	out, _ := framePinned(st, true, c.Plan.Title, body, pinned, foot, c.offset, bw, h)
 	return out

@@ -35,10 +35,14 @@ type Modal interface {
 // Answers a modal gives the root model. ID is the modal's id, so the
 // root knows which pending action or question is answered.
 type (
-	CloseMsg     struct{ ID int }
+	CloseMsg struct{ ID int }
+	// ConfirmedMsg is a confirmation's yes. Only Confirm makes one that
+	// is Deliberate (ctrl+y after the arm delay): the root runs no change
+	// on any other.
 	ConfirmedMsg struct {
-		ID int
-		Op Op // the operation as finally configured in the dialog
+		ID         int
+		Op         Op // the operation as finally configured in the dialog
+		deliberate bool
 	}
 	ChoiceMsg struct {
 		ID    int
@@ -49,6 +53,10 @@ type (
 		Value string
 	}
 )
+
+// Deliberate reports the answer came from a confirmation's ctrl+y (not
+// a ConfirmedMsg made anywhere else).
+func (m ConfirmedMsg) Deliberate() bool { return m.deliberate }
 
 // KeyHelp is one "key description" pair in a modal's footer.
 type KeyHelp struct{ Key, Desc string }

@@ -20,13 +20,18 @@ func TestConfirmPhraseWithRequiredTicket(t *testing.T) {
 	for _, r := range "revoke 12" {
 		c.Update(keyPress(string(r)))
 	}
-	if ans, _ := c.Update(keyPress("enter")); ans != nil {
+	if ans, _ := c.Update(keyPress("ctrl+y")); ans != nil {
 		t.Fatal("ran without the required ticket")
 	}
-	c.Update(tea.KeyPressMsg{Code: tea.KeyTab})
+	if !c.ticket.Focused() {
+		t.Fatal("the refusal did not put the focus on the ticket")
+	}
 	c.Update(tea.PasteMsg{Content: " CHG-99 "})
 	c.Update(keyPress("enter")) // back to the phrase
-	ans, _ := c.Update(keyPress("enter"))
+	if ans, _ := c.Update(keyPress("enter")); ans != nil {
+		t.Fatal("enter ran it")
+	}
+	ans, _ := c.Update(keyPress("ctrl+y"))
 	got, ok := ans.(ConfirmedMsg)
 	if !ok || got.Op.Ticket != "CHG-99" || got.Op.Checklist != nil {
 		t.Fatalf("answer %#v", ans)
@@ -45,14 +50,14 @@ func TestConfirmChecklistTogglesAndQuitKeysWhileTyping(t *testing.T) {
 		}
 	}
 	c.Update(keyPress("enter"))
-	for _, k := range []string{"1", "2", "3", "3", "y"} { // 3 ticked twice: off
+	for _, k := range []string{"1", "2", "3", "3", "ctrl+y"} { // 3 ticked twice: off
 		if ans, _ := c.Update(keyPress(k)); ans != nil {
 			t.Fatalf("%s answered with a line unticked", k)
 		}
 	}
 	c.Update(keyPress("3"))
 	c.Update(keyPress("9")) // no such line: ignored
-	ans, _ := c.Update(keyPress("y"))
+	ans, _ := c.Update(keyPress("ctrl+y"))
 	got, ok := ans.(ConfirmedMsg)
 	if !ok || got.Op.Ticket != "qny" || len(got.Op.Checklist) != 3 {
 		t.Fatalf("answer %#v", ans)
