@@ -60,6 +60,10 @@ func newRig(t testing.TB, edit func(*Options)) *rig {
 	if len(r.m.users.Items()) == 0 {
 		t.Fatalf("no users loaded:\n%s", r.screen())
 	}
+	// The operator may also set per-user MFA (the demo admin's token
+	// lacks the role), so that dialog opens too.
+	r.m.operator.RoleTemplateIDs = append(r.m.operator.RoleTemplateIDs, graph.RoleAuthPolicyAdmin)
+	r.m.operator.DirectoryRoles = append(r.m.operator.DirectoryRoles, "Authentication Policy Administrator")
 	return r
 }
 
@@ -198,6 +202,11 @@ func (r *rig) home() {
 		default:
 			r.m.marks.Clear()
 			r.m.focus = paneUsers
+			r.m.report.StopSearch()
+			r.m.report.ClearSearch()
+			r.m.report.CancelRange()
+			r.m.users.CancelRange()
+			r.m.report.SetFilter(0)
 			r.idle(time.Second)
 			return
 		}
