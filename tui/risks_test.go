@@ -39,13 +39,13 @@ func TestBulkPlanNamesRiskyTargets(t *testing.T) {
 	d.mustSee("I mean to change my own account")
 	// Not ticked: the confirm key is refused and nothing runs.
 	d.armNow()
-	d.key("y")
+	d.key("ctrl+y")
 	d.settle()
 	if d.m.bulk != nil || len(c.Methods["u1"]) != 3 {
 		t.Fatalf("ran without the self acknowledgement: bulk %v, calls %d\n%s", d.m.bulk != nil, len(c.Methods["u1"]), d.screen())
 	}
 	d.mustSee("Tick every verification line first")
-	d.key("1", "y")
+	d.key("1", "ctrl+y")
 	d.settle()
 	if d.m.bulk == nil || len(c.Methods["u1"]) != 1 {
 		t.Fatalf("did not run once acknowledged:\n%s", d.screen())

@@ -112,6 +112,7 @@ func setupBulkRun(t *testing.T, r *rig) {
 	u1 := r.m.users.Items()[1]
 	r.m.marks.Add(u0, u1, graph.User{ID: "00000000-0000-0000-0000-00000000dead", UserPrincipalName: "gone@contoso.com", DisplayName: "Gone"})
 	r.keys("b", "o")
+	r.until(func() bool { _, ok := r.m.modal.(*actions.Confirm); return ok }, 10*time.Second)
 	if _, ok := r.m.modal.(*actions.Confirm); !ok {
 		t.Fatalf("no bulk confirmation:\n%s", r.screen())
 	}
