@@ -289,7 +289,10 @@ func TestBulkRunAndResume(t *testing.T) {
 	journal := filepath.Join(dir, "run.jsonl")
 	o := runOpts{endpoint: srv.URL, history: filepath.Join(dir, "history.jsonl")}
 
-	r := runCLI(t, o, "reset", "--csv", csvPath, "--yes", "--journal", journal, "--timeout", "500ms")
+	// 2s: long enough for the lookups before the plan on a loaded machine
+	// (about 0.3 s), far too short for the run itself (about 8 s at 100 ms
+	// latency and the default concurrency), so the run is interrupted.
+	r := runCLI(t, o, "reset", "--csv", csvPath, "--yes", "--journal", journal, "--timeout", "2s")
 	if r.code != ExitFailed || !strings.Contains(r.stderr, "--resume "+journal) {
 		t.Fatalf("interrupted run: %v", r)
 	}
