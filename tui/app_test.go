@@ -507,7 +507,10 @@ func TestTAPShownOnceAndCopyable(t *testing.T) {
 		t.Fatal("c gave no clipboard command")
 	}
 	d.mustSee("Copied")
+	// esc keeps the pass (issue 10.6); ctrl+d twice closes it.
 	d.key("esc")
+	d.mustSee("T a p + u 1 ! x 9")
+	d.key("ctrl+d", "ctrl+d")
 	d.mustNotSee("T a p")
 	if strings.Contains(d.m.Render(), "Tap+u1") {
 		t.Fatal("the TAP value is still drawn after closing")

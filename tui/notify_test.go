@@ -28,7 +28,10 @@ func TestNotifyUsesConfiguredTemplates(t *testing.T) {
 	d.typeText("INC-7")
 	d.key("enter", "ctrl+y")
 	d.settle()
-	d.key("esc")
+	// esc and n keep the pass; ctrl+d twice closes it, then n notifies.
+	d.key("esc", "n")
+	d.mustSee("The pass stays on screen until you close it")
+	d.key("ctrl+d", "ctrl+d")
 	d.key("n")
 	d.mustSee("subject: tap for Alice Wong")
 	d.armNow()

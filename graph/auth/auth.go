@@ -20,7 +20,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity/cache"
 
 	"github.com/mfadesk/mfadesk/config"
 	"github.com/mfadesk/mfadesk/graph"
@@ -136,7 +135,7 @@ var storeWarning sync.Once
 
 // newCache builds the persistent cache (a variable so tests can make it
 // fail as it does on a host without a keyring).
-var newCache = func() (azidentity.Cache, error) { return cache.New(&cache.Options{Name: cacheName}) }
+var newCache = func() (azidentity.Cache, error) { return persistentCache(cacheName) }
 
 // cacheName names the cache file and its keyring key (tests use their own).
 var cacheName = "mfadesk"

@@ -295,3 +295,38 @@ func TestMenuShowsDisabledWithReason(t *testing.T) {
 		t.Fatalf("answer %v", ans)
 	}
 }
+
+// TestTAPViewKeepsThePass: no ordinary key closes the pass or replaces it
+// (issue 10.6); only ctrl+d pressed twice closes it, and an offered key
+// (n) goes on only after the same ctrl+d.
+func TestTAPViewKeepsThePass(t *testing.T) {
+	now := time.Date(2025, 1, 2, 12, 0, 0, 0, time.UTC)
+	tap := graph.TAP{Value: "Abc123", LifetimeMinutes: 60, Created: now}
+	v := NewTAPView(1, users(1)[0], tap, now, time.UTC)
+	v.Offer = []KeyHelp{{"n", "notify"}}
+	for _, k := range []string{"esc", "enter", "q", "x", "space", "ctrl+c", "tab", "r", "t"} {
+		if msg, _ := v.Update(keyPress(k)); msg != nil {
+			t.Fatalf("%s answered %#v: the pass was closed", k, msg)
+		}
+	}
+	if msg, _ := v.Update(keyPress("ctrl+d")); msg != nil {
+		t.Fatalf("one ctrl+d closed the pass: %#v", msg)
+	}
+	if msg, _ := v.Update(keyPress("esc")); msg != nil {
+		t.Fatalf("esc after ctrl+d: %#v", msg)
+	}
+	if msg, _ := v.Update(keyPress("ctrl+d")); msg != nil {
+		t.Fatalf("esc between two ctrl+d still closed: %#v", msg)
+	}
+	if msg, _ := v.Update(keyPress("ctrl+d")); msg != (CloseMsg{ID: 1}) {
+		t.Fatalf("ctrl+d twice: %#v", msg)
+	}
+	v = NewTAPView(2, users(1)[0], tap, now, time.UTC)
+	v.Offer = []KeyHelp{{"n", "notify"}}
+	if msg, _ := v.Update(keyPress("n")); msg != nil {
+		t.Fatalf("n closed the pass at once: %#v", msg)
+	}
+	if msg, _ := v.Update(keyPress("ctrl+d")); msg != (ChoiceMsg{ID: 2, Value: "n"}) {
+		t.Fatalf("n then ctrl+d: %#v", msg)
+	}
+}

@@ -22,31 +22,60 @@ type TAPView struct {
 	copied bool
 	// Offer adds keys after closing (e.g. "n" notify by mail).
 	Offer []KeyHelp
+	// closing is the close the technician asked for and must repeat with
+	// ctrl+d: "close", or an Offer key that closes the pass and goes on.
+	closing string
+	note    string
 }
+
+// CloseKey closes the pass, pressed twice: the pass is shown once and
+// lost when closed, so no ordinary key (esc, enter, q, a letter typed by
+// habit) may close it, and nothing else replaces it.
+const CloseKey = "ctrl+d"
 
 // NewTAPView returns the dialog for tap, issued to u.
 func NewTAPView(id int, u graph.User, tap graph.TAP, now time.Time, loc *time.Location) *TAPView {
 	return &TAPView{ID: id, User: u, tap: tap, now: now, loc: loc}
 }
 
-// Update copies on c and closes on esc / enter / q.
+// Update copies on c. The pass closes only on ctrl+d pressed twice; an
+// Offer key (n: notify) asks for the same ctrl+d before it closes the pass
+// and goes on. esc, enter and q only say how to close.
 func (m *TAPView) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil, nil
 	}
+	key := k.String()
 	for _, o := range m.Offer {
-		if k.String() == o.Key {
-			return ChoiceMsg{ID: m.ID, Value: o.Key}, nil
+		if key == o.Key {
+			m.closing = o.Key
+			m.note = "ctrl+d closes the pass (it cannot be shown again) and goes on to " + o.Desc + "; any other key keeps it."
+			return nil, nil
 		}
 	}
-	switch k.String() {
+	switch key {
+	case CloseKey:
+		if k.IsRepeat {
+			return nil, nil
+		}
+		switch m.closing {
+		case "":
+			m.closing = "close"
+			m.note = "ctrl+d again closes the pass: it cannot be shown again."
+			return nil, nil
+		case "close":
+			return CloseMsg{ID: m.ID}, nil
+		default:
+			return ChoiceMsg{ID: m.ID, Value: m.closing}, nil
+		}
 	case "c", "y":
+		m.closing, m.note = "", ""
 		m.copied = true
 		return nil, tea.SetClipboard(m.tap.Value)
-	case "esc", "enter", "q":
-		return CloseMsg{ID: m.ID}, nil
 	}
+	m.closing = ""
+	m.note = "The pass stays on screen until you close it: ctrl+d, twice."
 	return nil, nil
 }
 
@@ -105,8 +134,13 @@ func (m *TAPView) View(st Styles, w, h int) []string {
 	if m.copied {
 		body = append(body, st.OK.Render("Copied to the clipboard (OSC 52; some terminals ignore it)."))
 	}
+	if m.note != "" {
+		for _, l := range draw.Wrap(m.note, inner) {
+			body = append(body, st.Warn.Render(l))
+		}
+	}
 	keys := append([]KeyHelp{{"c", "copy"}}, m.Offer...)
-	keys = append(keys, KeyHelp{"esc", "close"})
+	keys = append(keys, KeyHelp{CloseKey, "close (twice)"})
 	out, _ := frame(st, false, "Temporary Access Pass", body, footer(st, keys, inner), 0, bw, h)
 	return out
 }
