@@ -69,16 +69,23 @@ const SourcePrivilegedRoles = "https://learn.microsoft.com/entra/identity/role-b
 // allTargets marks a column that may act on every user.
 var allTargets = []string{"*"}
 
+// The Authentication Administrator's and User Administrator's columns are
+// the same in both of the page's tables.
+var (
+	authAdminTargets = []string{RoleAuthAdmin, RoleDirectoryReaders, RoleGuestInviter, RoleMessageCenterReader,
+		RolePasswordAdmin, RoleReportsReader, RoleUXSuccessManager, RoleUsageSummaryReportsRdr}
+	userAdminTargets = []string{RoleDirectoryReaders, RoleGroupsAdmin, RoleGuestInviter, RoleHelpdeskAdmin,
+		RoleMessageCenterReader, RolePasswordAdmin, RoleReportsReader, RoleUserAdmin,
+		RoleUXSuccessManager, RoleUsageSummaryReportsRdr}
+)
+
 // targetTables: per rule, per operator role (column), the target roles
 // (rows) that column may act on. A user without admin roles is always
 // allowed and is not listed.
 var targetTables = map[TargetRule]map[string][]string{
 	TargetSensitive: {
-		RoleAuthAdmin: {RoleAuthAdmin, RoleDirectoryReaders, RoleGuestInviter, RoleMessageCenterReader,
-			RolePasswordAdmin, RoleReportsReader, RoleUXSuccessManager, RoleUsageSummaryReportsRdr},
-		RoleUserAdmin: {RoleDirectoryReaders, RoleGroupsAdmin, RoleGuestInviter, RoleHelpdeskAdmin,
-			RoleMessageCenterReader, RolePasswordAdmin, RoleReportsReader, RoleUserAdmin,
-			RoleUXSuccessManager, RoleUsageSummaryReportsRdr},
+		RoleAuthAdmin:           authAdminTargets,
+		RoleUserAdmin:           userAdminTargets,
 		RolePrivilegedAuthAdmin: allTargets,
 		RoleGlobalAdmin:         allTargets,
 	},
@@ -86,11 +93,8 @@ var targetTables = map[TargetRule]map[string][]string{
 		RolePasswordAdmin: {RoleDirectoryReaders, RoleGuestInviter, RolePasswordAdmin},
 		RoleHelpdeskAdmin: {RoleDirectoryReaders, RoleGuestInviter, RoleHelpdeskAdmin, RoleMessageCenterReader,
 			RolePasswordAdmin, RoleReportsReader, RoleUXSuccessManager, RoleUsageSummaryReportsRdr},
-		RoleAuthAdmin: {RoleAuthAdmin, RoleDirectoryReaders, RoleGuestInviter, RoleMessageCenterReader,
-			RolePasswordAdmin, RoleReportsReader, RoleUXSuccessManager, RoleUsageSummaryReportsRdr},
-		RoleUserAdmin: {RoleDirectoryReaders, RoleGroupsAdmin, RoleGuestInviter, RoleHelpdeskAdmin,
-			RoleMessageCenterReader, RolePasswordAdmin, RoleReportsReader, RoleUserAdmin,
-			RoleUXSuccessManager, RoleUsageSummaryReportsRdr},
+		RoleAuthAdmin:           authAdminTargets,
+		RoleUserAdmin:           userAdminTargets,
 		RolePrivilegedAuthAdmin: allTargets,
 		RoleGlobalAdmin:         allTargets,
 	},
