@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mfadesk/mfadesk/graph/fake"
 )
 
 // Tests for issue 15 (faults, kills, hostile servers).
@@ -155,5 +157,52 @@ func TestResumeOtherTenantRefused(t *testing.T) {
 	r = runCLI(t, runOpts{endpoint: a.URL}, "revoke", "--resume", journal, "--yes")
 	if r.code != 0 {
 		t.Fatalf("resume in the same tenant: %v", r)
+	}
+}
+
+// bigTenant is testTenant with n more plain users (bigNN@contoso.com).
+func bigTenant(t *testing.T, n int, opts fake.Options) *fake.Server {
+	t.Helper()
+	td := testTenant(time.Now())
+	for i := range n {
+		td.Users = append(td.Users, mfaUser(fmt.Sprintf("10000000-0000-4000-8000-%012d", i+1),
+			fmt.Sprintf("Big User %03d", i+1), fmt.Sprintf("big%03d@contoso.com", i+1)))
+	}
+	opts.Data = td
+	srv, err := fake.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// 15.7: a run in which a target was not done for a reason other than
+// "nothing to do" exits 1, whatever its size: protected users refused by
+// the guard rails are not "skipped" (the plan above 50 users is a summary,
+// so the refusal comes from the bulk runner, which called them skipped).
+func TestExitCodeProtectedAnySize(t *testing.T) {
+	for _, n := range []int{10, 58} {
+		srv := bigTenant(t, n, fake.Options{})
+		var args []string
+		for i := range n {
+			args = append(args, fmt.Sprintf("big%03d@contoso.com", i+1))
+		}
+		protected := "big001@contoso.com,big002@contoso.com"
+		for _, verb := range []string{"revoke", "reset"} {
+			r := runCLIEnv(t, runOpts{endpoint: srv.URL}, map[string]string{"MFADESK_PROTECTED_USERS": protected},
+				append([]string{verb, "--yes", "-o", "json"}, args...)...)
+			if r.code != ExitFailed {
+				t.Errorf("%s %d users, 2 protected: exit %d, want %d\n%s", verb, n, r.code, ExitFailed, r.stderr)
+			}
+			if !strings.Contains(r.stdout+r.stderr, "protected") {
+				t.Errorf("%s %d users: the protected users are not named\n%s", verb, n, r)
+			}
+		}
+		// Nothing to do is not a failure: a second reset finds no methods.
+		r := runCLI(t, runOpts{endpoint: srv.URL}, append([]string{"reset", "--yes", "-o", "json"}, args[2:]...)...)
+		if r.code != 0 || !strings.Contains(r.stderr, "skipped") {
+			t.Errorf("reset of %d users with nothing left to delete: %v", n-2, r.stderr)
+		}
 	}
 }

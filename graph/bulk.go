@@ -933,11 +933,10 @@ func (ur *userRun) fail(ctx context.Context, err error) *outcome {
 	if ctx.Err() != nil { // interrupted, or the journal failed (it cancels)
 		return nil
 	}
-	state := StateFailed
-	if errors.Is(err, ErrProtected) {
-		state = StateSkipped // mfadesk's own guard refused: nothing was sent
-	}
-	return &outcome{state: state, why: bulkWhy(err), err: err}
+	// Skipped means "nothing to do". A user mfadesk's own guard refused
+	// (protected, or the protected list could not be read) was not done:
+	// failed, so the run's exit code says so at any size (issue 15.7).
+	return &outcome{state: StateFailed, why: bulkWhy(err), err: err}
 }
 
 // bulkWhy says what went wrong in words, without the request-id (the
