@@ -172,6 +172,9 @@ func (t *Tenant) batch(rc *reqCtx) response {
 		prevOK = resp.status >= 200 && resp.status <= 299
 		hdr := obj{}
 		for k, v := range resp.header {
+			if strings.HasPrefix(k, "X-Ms-") {
+				k = strings.ToLower(k) // as the page's sample writes them
+			}
 			hdr = append(hdr, kv{k, strings.Join(v, ",")})
 		}
 		if resp.body != nil {
@@ -214,12 +217,11 @@ func (t *Tenant) runBatchItem(outer, irc *reqCtx, raw string) response {
 		return injected
 	}
 	resp := t.run(irc, h)
-	if irc.limitPct > 0.8 {
-		if resp.header == nil {
-			resp.header = http.Header{}
-		}
-		limitHeader(resp.header, irc.limitPct)
+	if resp.header == nil {
+		resp.header = http.Header{}
 	}
+	limitHeader(resp.header, irc.limitPct)
+	resourceUnitHeader(resp.header, irc, resp.status)
 	t.mu.Lock()
 	t.stats.status(resp.status)
 	t.mu.Unlock()

@@ -312,7 +312,6 @@ type response struct {
 	status int
 	header http.Header
 	body   any // obj, or nil for no body
-	units  int // x-ms-resource-unit
 }
 
 func (rc *reqCtx) context(fragment string) string {
@@ -576,11 +575,7 @@ func (t *Tenant) write(w http.ResponseWriter, rc *reqCtx, resp response) {
 	h.Set("request-id", rc.reqID)
 	h.Set("client-request-id", rc.cliID)
 	h.Set("x-ms-ags-diagnostic", `{"ServerInfo":{"DataCenter":"Loopback","Slice":"E","Ring":"0","ScaleUnit":"000","RoleInstance":"fake"}}`)
-	units := resp.units
-	if units == 0 {
-		units = 1
-	}
-	h.Set("x-ms-resource-unit", strconv.Itoa(units))
+	resourceUnitHeader(h, rc, resp.status)
 	limitHeader(h, rc.limitPct)
 	t.mu.Lock()
 	if t.budget > 0 {

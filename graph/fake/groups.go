@@ -439,7 +439,5 @@ func (t *Tenant) groupMembers(rc *reqCtx, id string, transitive, usersOnly bool)
 	if usersOnly {
 		ctx = "users"
 	}
-	resp := page(rc, items, top, selectContext(ctx, sel), func(o obj) obj { return o }, count)
-	resp.units = 2
-	return resp
+	return page(rc, items, top, selectContext(ctx, sel), func(o obj) obj { return o }, count)
 }

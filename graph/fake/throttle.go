@@ -18,10 +18,9 @@ import (
 // https://learn.microsoft.com/graph/throttling describes. Off (the
 // default) the fake is unlimited, as benchmarks want.
 //
-// Simplifications, on the safe side: every directory read costs one
-// resource unit (the page charges GET /users 2 and discounts $select and
-// small $top, never below 1); the per-tenant all-apps write limit (18,000
-// per 5 minutes) is above the per-app one and not modelled.
+// A directory read costs its documented resource units (resourceUnits);
+// the per-tenant all-apps write limit (18,000 per 5 minutes) is above the
+// per-app one and not modelled.
 
 var (
 	ruleBudgetReports = docRule("throttle.reports-5-per-10s",
@@ -31,7 +30,7 @@ var (
 		"directory writes (POST, PATCH, DELETE on users and their settings): 3,000 requests per 2 minutes 30 seconds per app per tenant; over it 429 with Retry-After",
 		"https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits")
 	ruleBudgetDirectoryReads = docRule("throttle.directory-reads-per-10s",
-		"directory reads: 3,500 / 5,000 / 8,000 resource units per 10 seconds per app per tenant for tenants under 50 / 50-500 / over 500 users (one unit a request here); over it 429 with Retry-After",
+		"directory reads: 3,500 / 5,000 / 8,000 resource units per 10 seconds per app per tenant for tenants under 50 / 50-500 / over 500 users, each read costing its documented resource units; over it 429 with Retry-After",
 		"https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits")
 	ruleBudgetPercentage = docRule("throttle.limit-percentage-above-80",
 		"once more than 80% of a limit is used, answers carry x-ms-throttle-limit-percentage (used share, 0.8-1.8)",
@@ -114,14 +113,18 @@ func (t *Tenant) takeDocumented(rc *reqCtx) (wait time.Duration, throttled bool)
 	if b == nil {
 		return 0, false
 	}
+	cost := 1.0
+	if n, ok := resourceUnits(rc); ok && rc.method == http.MethodGet {
+		cost = float64(n) // the resource unit quota; a write costs 1 of the write quota
+	}
 	now := time.Now()
 	b.tokens = math.Min(b.capacity, b.tokens+now.Sub(b.at).Seconds()*b.rate)
 	b.at = now
-	if b.tokens < 1 {
+	if b.tokens < cost {
 		t.stats.BudgetThrottled++
-		return time.Duration((1 - b.tokens) / b.rate * float64(time.Second)), true
+		return time.Duration((cost - b.tokens) / b.rate * float64(time.Second)), true
 	}
-	b.tokens--
+	b.tokens -= cost
 	rc.limitPct = 1 - b.tokens/b.capacity
 	return 0, false
 }
@@ -131,5 +134,89 @@ func (t *Tenant) takeDocumented(rc *reqCtx) (wait time.Duration, throttled bool)
 func limitHeader(h http.Header, pct float64) {
 	if pct > 0.8 {
 		h.Set("x-ms-throttle-limit-percentage", strconv.FormatFloat(math.Round(pct*100)/100, 'f', -1, 64))
+	}
+}
+
+var ruleResourceUnit = docRule("throttle.resource-unit-identity-only",
+	"answers of the identity and access service (users and their memberships and actions, groups, organization) carry x-ms-resource-unit: the request's cost from the page's table (GET /users 2, group members 3, transitive members 5, memberOf 2, else 1; $select -1, $expand +1, $top under 20 -1; never below 1); answers of other services (reports, sign-ins, audit, authentication methods and preferences, mail, the batch envelope) and 429s do not",
+	"https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits")
+
+// resourceUnits is the documented cost of rc in the identity and access
+// service, or ok false when rc is not one of that service's requests
+// (ruleResourceUnit). The page lists the service's resources (user, group,
+// directoryObject, directoryRole, organization, policyBase, ...) and says
+// x-ms-resource-unit is a regular response header of that service; the
+// JSON batching page's sample shows it on directory requests only (its
+// source notes "this header seems to be returned for directory objects
+// only"). Authentication methods belong to the reports service;
+// signInPreferences and requirements (the user's authentication resource)
+// are not listed, so they get no header: the safer reading, as a client
+// must not count on it.
+func resourceUnits(rc *reqCtx) (int, bool) {
+	s := rc.segs
+	if len(s) == 0 {
+		return 0, false
+	}
+	lower := func(i int) string {
+		if i < len(s) {
+			return strings.ToLower(s[i])
+		}
+		return ""
+	}
+	// the segments after the user (/users/{id}/x or /me/x)
+	var userRest []string
+	switch lower(0) {
+	case "users":
+		if len(s) > 2 {
+			userRest = s[2:]
+		}
+	case "me":
+		userRest = s[1:]
+	case "groups", "organization", "directoryobjects", "directoryroles":
+	default:
+		return 0, false
+	}
+	cost := 1
+	if len(userRest) > 0 {
+		switch strings.ToLower(userRest[0]) {
+		case "authentication", "sendmail":
+			return 0, false
+		case "memberof", "transitivememberof", "licensedetails", "ownedobjects":
+			cost = 2 // "me/..." costs apply to users/{id}/... too
+		}
+	}
+	if rc.method == http.MethodGet {
+		switch {
+		case lower(0) == "users" && len(s) == 1:
+			cost = 2
+		case lower(0) == "groups" && lower(2) == "members":
+			cost = 3
+		case lower(0) == "groups" && lower(2) == "transitivemembers":
+			cost = 5
+		}
+		if rc.q.Get("$select") != "" {
+			cost--
+		}
+		if rc.q.Get("$expand") != "" {
+			cost++
+		}
+		if top, err := strconv.Atoi(rc.q.Get("$top")); err == nil && top < 20 {
+			cost--
+		}
+	} else if len(userRest) > 0 && cost > 1 {
+		cost = 1 // the table's costs above are for GET
+	}
+	return max(cost, 1), true
+}
+
+// resourceUnitHeader sets x-ms-resource-unit where the identity and access
+// service sends it: its answers other than 429 (a throttled answer carries
+// the throttle scope and information headers instead).
+func resourceUnitHeader(h http.Header, rc *reqCtx, status int) {
+	if status == http.StatusTooManyRequests {
+		return
+	}
+	if n, ok := resourceUnits(rc); ok {
+		h.Set("x-ms-resource-unit", strconv.Itoa(n))
 	}
 }

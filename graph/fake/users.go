@@ -444,9 +444,7 @@ func (t *Tenant) listUsers(rc *reqCtx) response {
 	if sel == nil {
 		sel = defaultUserProps
 	}
-	resp := page(rc, out, top, ctx, func(u *user) obj { return userJSON(u).project(sel) }, count)
-	resp.units = 2
-	return resp
+	return page(rc, out, top, ctx, func(u *user) obj { return userJSON(u).project(sel) }, count)
 }
 
 func (t *Tenant) getUser(rc *reqCtx, ref string) response {
