@@ -8,11 +8,10 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/ops"
 	"github.com/spf13/cobra"
 )
 
@@ -28,14 +27,12 @@ func notifyFlagOf(cmd *cobra.Command, on bool) notifyFlag {
 	return notifyFlag{on: on, set: cmd.Flags().Changed("notify")}
 }
 
-// notifier sends the notification mails of one command.
+// notifier sends the notification mails of one command: the catalogue's
+// rule (ops.Notifier), the same as the TUI's, about one kind of change.
 type notifier struct {
-	tmpl      graph.Notification // From, Subject, Body from the profile
-	toManager bool
+	ops.Notifier
 	kind      graph.NotifyKind
-
-	operator    string
-	operatorSet bool
+	toManager bool
 }
 
 // notifierFor returns nil when no mail is to be sent.
@@ -47,112 +44,26 @@ func notifierFor(s *Session, f notifyFlag, kind graph.NotifyKind) *notifier {
 	if !on {
 		return nil
 	}
-	n := &notifier{kind: kind}
+	n := &notifier{kind: kind, Notifier: ops.Notifier{OperatorUnknown: true}}
 	if p := s.Prof; p != nil {
-		n.tmpl = graph.Notification{From: p.Notify.Sender, Subject: p.Notify.Subject, Body: p.Notify.Body}
-		n.toManager = p.Notify.ToManager
+		n.Template = p.Notify.Template()
+		n.ToManager, n.toManager = p.Notify.ToManager, p.Notify.ToManager
 	}
 	return n
 }
 
-// mailSkip is why a user gets no mail that is not a failure (no address,
-// no manager): reported, but the exit code stays 0.
-type mailSkip struct{ why string }
-
-func (s mailSkip) Error() string { return s.why }
-
 // mailOutcome is what became of one user's notification.
-type mailOutcome struct {
-	To  string
-	Err error // a mailSkip, or why sending failed
-}
+type mailOutcome = ops.MailOutcome
 
-func (o mailOutcome) failed() bool {
-	var skip mailSkip
-	return o.Err != nil && !errors.As(o.Err, &skip)
-}
-
-func (o mailOutcome) String() string {
-	var skip mailSkip
-	switch {
-	case o.Err == nil:
-		return "mailed " + graph.CleanText(o.To)
-	case errors.As(o.Err, &skip):
-		return "not mailed: " + graph.CleanText(skip.why)
-	}
-	return "mail NOT sent: " + oneLine(o.Err)
-}
-
-// planned is the plan's wording: "then mail <address>", or why not.
-func (o mailOutcome) planned() string {
-	if o.Err == nil {
-		return "then mail " + graph.CleanText(o.To)
-	}
-	return "no mail: " + oneLine(o.Err)
-}
-
-// recipient is the address u's mail goes to: u's mail address or, with
-// toManager, the manager's. Never anyone else: without one there is no mail.
+// recipient is the address u's mail goes to (ops.Notifier.Recipient).
 func (n *notifier) recipient(ctx context.Context, c graph.Client, u graph.User) mailOutcome {
-	name := graph.CleanText(firstOf(u.UserPrincipalName, u.ID))
-	if n.toManager {
-		m, ok, err := graph.ReadManager(ctx, c, u.ID)
-		switch {
-		case !ok:
-			return mailOutcome{Err: errors.New("managers cannot be read with this connection")}
-		case errors.Is(err, graph.ErrNotFound):
-			return mailOutcome{Err: mailSkip{name + " has no manager in the directory"}}
-		case err != nil:
-			return mailOutcome{Err: fmt.Errorf("looking up the manager: %w", err)}
-		}
-		addr := strings.TrimSpace(m.Mail)
-		if addr == "" {
-			return mailOutcome{Err: mailSkip{"the manager " + graph.CleanText(firstOf(m.UserPrincipalName, m.ID)) + " has no mail address"}}
-		}
-		return mailOutcome{To: addr}
-	}
-	addr := strings.TrimSpace(u.Mail)
-	if addr == "" {
-		return mailOutcome{Err: mailSkip{name + " has no mail address"}}
-	}
-	return mailOutcome{To: addr}
+	return n.Recipient(ctx, c, u)
 }
 
 // send builds and sends u's mail to the recipient found (looked up now
-// when to is the zero outcome). tap is the pass issued, for its expiry;
-// its value is dropped here and BuildNotification could not use it anyway.
+// when to is the zero outcome).
 func (n *notifier) send(ctx context.Context, c graph.Client, u graph.User, to mailOutcome, ticket string, tap *graph.TAP) mailOutcome {
-	if to.To == "" && to.Err == nil {
-		to = n.recipient(ctx, c, u)
-	}
-	if to.Err != nil {
-		return to
-	}
-	ev := graph.NotifyEvent{User: u, Kind: n.kind, Operator: n.operatorName(ctx, c), Ticket: ticket}
-	if tap != nil {
-		t := *tap
-		t.Value = ""
-		ev.TAP = &t
-	}
-	tmpl := n.tmpl
-	tmpl.To = []string{to.To}
-	m, err := graph.BuildNotification(tmpl, ev)
-	if err == nil {
-		err = c.SendMail(ctx, m)
-	}
-	to.Err = err
-	return to
-}
-
-// operatorName is who did it, for the mail ("the helpdesk" when unknown).
-func (n *notifier) operatorName(ctx context.Context, c graph.Client) string {
-	if !n.operatorSet {
-		n.operatorSet = true
-		if op, err := c.Me(ctx); err == nil && !op.IsApp {
-			n.operator = firstOf(op.DisplayName, op.UserPrincipalName)
-		}
-	}
-	return n.operator
+	return n.Send(ctx, c, u, n.kind, to, ticket, tap)
 }
 
 // notifyDone mails every job that ended done, one after another, after a
@@ -178,21 +89,11 @@ func (e *Env) notifyDone(ctx context.Context, s *Session, n *notifier, jobs []*j
 			planned = p.mail
 		}
 		o := n.send(ctx, s.Client, j.User, planned, ticket, tap)
-		failed = failed || o.failed()
+		failed = failed || o.Failed()
 		lines = append(lines, "  "+j.name()+": "+o.String())
 	}
 	if len(lines) > 0 {
 		e.note("Notification mail:\n" + strings.Join(lines, "\n"))
 	}
 	return failed
-}
-
-// firstOf is the first non-blank string.
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			return s
-		}
-	}
-	return ""
 }

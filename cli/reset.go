@@ -13,44 +13,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// kindAliases are names people use for method kinds in --keep.
-var kindAliases = map[string]graph.MethodKind{
-	"authenticator": graph.KindAuthenticator, "app": graph.KindAuthenticator,
-	"sms": graph.KindPhone, "phone": graph.KindPhone, "voice": graph.KindPhone,
-	"passkey": graph.KindFIDO2, "fido": graph.KindFIDO2, "key": graph.KindFIDO2,
-	"oath": graph.KindSoftwareOath, "totp": graph.KindSoftwareOath,
-	"hardwaretoken": graph.KindHardwareOath, "tap": graph.KindTAP,
-	"whfb": graph.KindWindowsHello, "hello": graph.KindWindowsHello, "windowshello": graph.KindWindowsHello,
-	"platform": graph.KindPlatformCredential, "macos": graph.KindPlatformCredential,
-}
-
 // parseKinds reads --keep: comma-separated method kinds (Graph's names or
-// the aliases above, any case).
+// the aliases of graph's naming table, any case).
 func parseKinds(s string) ([]graph.MethodKind, error) {
-	var out []graph.MethodKind
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		k, ok := kindAliases[strings.ToLower(f)]
-		if !ok {
-			for _, known := range graph.AllKinds {
-				if strings.EqualFold(string(known), f) {
-					k, ok = known, true
-				}
-			}
-		}
-		if !ok {
-			names := make([]string, 0, len(graph.AllKinds))
-			for _, k := range graph.AllKinds[1:] {
-				names = append(names, string(k))
-			}
-			return nil, fmt.Errorf("--keep %q: unknown method kind %q; use %s (or sms, authenticator, passkey, whfb)", s, f, strings.Join(names, ", "))
-		}
-		out = append(out, k)
+	ks, err := graph.ParseMethodKinds(s)
+	if err != nil {
+		return nil, fmt.Errorf("--keep %q: %w", s, err)
 	}
-	return out, nil
+	return ks, nil
 }
 
 func joinKinds(ks []graph.MethodKind) string {
@@ -278,7 +248,7 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 				tap = &t
 			}
 			mails[j] = n.send(ctx, s.Client, j.User, planned, ticket, tap)
-			mailFailed = mailFailed || mails[j].failed()
+			mailFailed = mailFailed || mails[j].Failed()
 			if e.Flags.Output == "json" {
 				e.note(j.name() + ": " + mails[j].String())
 			}
@@ -363,7 +333,7 @@ func (e *Env) emitPlans(verb string, jobs []*job, spec resetSpec) error {
 			v.Rows = append(v.Rows, []string{j.name(), fmt.Sprint(len(p.Delete) + 2), "issue pass", string(graph.KindTAP), describeTAP(p.TAP.request()), ""})
 		}
 		if p.MailTo != "" || p.MailNote != "" {
-			v.Rows = append(v.Rows, []string{j.name(), "", "notify", "", p.mail.planned(), ""})
+			v.Rows = append(v.Rows, []string{j.name(), "", "notify", "", p.mail.Planned(), ""})
 		}
 	}
 	if e.Flags.Output == "table" {
@@ -429,7 +399,7 @@ func (e *Env) writePlans(w io.Writer, jobs []*job, limit int) {
 			rows = append(rows, []string{"", "keep", methodKindName(k.Method), k.Method.Detail + " · " + k.Reason})
 		}
 		if p.MailTo != "" || p.MailNote != "" {
-			rows = append(rows, []string{"", "notify", "", p.mail.planned()})
+			rows = append(rows, []string{"", "notify", "", p.mail.Planned()})
 		}
 		e.writeTableIndented(w, rows)
 	}

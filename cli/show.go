@@ -144,14 +144,9 @@ func (e *Env) showText(w io.Writer, d showJSON, notes []string) {
 	}
 }
 
-// methodKindName is a method's kind for people; an unknown kind shows its
-// @odata.type, never nothing.
-func methodKindName(m graph.Method) string {
-	if m.Kind == graph.KindOther || m.Kind == "" {
-		return strings.TrimPrefix(m.ODataType, "#microsoft.graph.")
-	}
-	return string(m.Kind)
-}
+// methodKindName is a method's kind as Graph spells it (graph's naming
+// table).
+func methodKindName(m graph.Method) string { return graph.MethodKindName(m) }
 
 func orDash(s string) string {
 	if s == "" {

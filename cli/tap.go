@@ -79,7 +79,7 @@ func tapCmd(env *Env) *cobra.Command {
 			var to mailOutcome
 			if n != nil {
 				to = n.recipient(ctx, s.Client, u)
-				plan += "\n" + strings.ToUpper(to.planned()[:1]) + to.planned()[1:] + " (the pass itself is never mailed)."
+				plan += "\n" + strings.ToUpper(to.Planned()[:1]) + to.Planned()[1:] + " (the pass itself is never mailed)."
 			}
 			if u.IsGuest() {
 				env.note("Note: " + name + " is a guest; Graph refuses passes for guests.")
@@ -124,7 +124,7 @@ func tapCmd(env *Env) *cobra.Command {
 			if err := env.Emit(v); err != nil {
 				return err
 			}
-			if mailed.failed() {
+			if mailed.Failed() {
 				// The pass is issued; the mail is not: say so in the exit code.
 				return silentExit(ExitFailed)
 			}

@@ -211,9 +211,25 @@ type Notify struct {
 	Sender string `yaml:"sender" json:"sender,omitempty"`
 	// Subject and Body are Go text/template strings; see the README for the
 	// fields available.
-	Subject   string `yaml:"subject" json:"subject"`
-	Body      string `yaml:"body" json:"body"`
-	ToManager bool   `yaml:"toManager" json:"toManager"`
+	Subject string `yaml:"subject" json:"subject"`
+	// Subjects are per-kind subjects (keys reset, reregister, tap): the
+	// one for a mail's kind wins over Subject.
+	Subjects  map[string]string `yaml:"subjects" json:"subjects,omitempty"`
+	Body      string            `yaml:"body" json:"body"`
+	ToManager bool              `yaml:"toManager" json:"toManager"`
+}
+
+// Template is the profile's notification settings for graph.BuildNotification
+// (To is filled per mail).
+func (n Notify) Template() graph.Notification {
+	t := graph.Notification{From: n.Sender, Subject: n.Subject, Body: n.Body}
+	for k, s := range n.Subjects {
+		if t.Subjects == nil {
+			t.Subjects = map[graph.NotifyKind]string{}
+		}
+		t.Subjects[graph.NotifyKind(k)] = s
+	}
+	return t
 }
 
 // Endpoints returns the authority host and Graph root in use: the cloud's,

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/mfadesk/mfadesk/graph"
@@ -225,6 +226,14 @@ func (p Profile) Validate() error {
 	}
 	if err := graph.CheckNotifyTemplates(p.Notify.Subject, p.Notify.Body, false); err != nil {
 		return fmt.Errorf("notify: %w", err)
+	}
+	for k, subj := range p.Notify.Subjects {
+		if !slices.Contains(graph.NotifyKinds, graph.NotifyKind(k)) {
+			return fmt.Errorf("notify.subjects: unknown kind %s (reset, reregister or tap)", quoteSafe(k))
+		}
+		if err := graph.CheckNotifyTemplates(subj, p.Notify.Body, false); err != nil {
+			return fmt.Errorf("notify.subjects.%s: %w", k, err)
+		}
 	}
 	return nil
 }

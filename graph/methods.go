@@ -44,37 +44,6 @@ var kindSegment = map[MethodKind]string{
 	KindPlatformCredential: "platformCredentialMethods",
 }
 
-// KindLabel is a short human name for a kind ("Authenticator app").
-func KindLabel(k MethodKind) string {
-	switch k {
-	case KindPassword:
-		return "password"
-	case KindPhone:
-		return "phone"
-	case KindAuthenticator:
-		return "Authenticator app"
-	case KindFIDO2:
-		return "FIDO2 key / passkey"
-	case KindSoftwareOath:
-		return "software OATH token"
-	case KindHardwareOath:
-		return "hardware OATH token"
-	case KindEmail:
-		return "email"
-	case KindTAP:
-		return "Temporary Access Pass"
-	case KindWindowsHello:
-		return "Windows Hello for Business"
-	case KindPlatformCredential:
-		return "platform credential"
-	case KindQRCodePin:
-		return "QR code PIN"
-	case KindExternal:
-		return "external authentication method"
-	}
-	return "other method"
-}
-
 // ListMethods implements Client: beta GET /users/{id}/authentication/methods
 // (v1.0 lists only the kinds v1.0 supports: hardware OATH tokens, QR code
 // PINs and external methods appear only in beta, and a reset must see

@@ -66,6 +66,10 @@ type Notification struct {
 	// DefaultNotifyBody (or DefaultNotifyHTMLBody when HTML).
 	Subject string
 	Body    string
+	// Subjects are per-kind subject templates: the one for a mail's kind
+	// wins over Subject, so a custom "Your MFA was reset" is not sent with
+	// a Temporary Access Pass.
+	Subjects map[NotifyKind]string
 	// HTML sends an HTML body: values are HTML-escaped by html/template.
 	HTML bool
 	// Location formats When and TAPExpires (default UTC).
@@ -142,7 +146,7 @@ func BuildNotification(n Notification, ev NotifyEvent) (Mail, error) {
 		to = []string{addr}
 	}
 	d := notifyData(n, ev)
-	subject, err := render("subject", orDefault(n.Subject, DefaultNotifySubject), d, false)
+	subject, err := render("subject", n.SubjectFor(ev.Kind), d, false)
 	if err != nil {
 		return Mail{}, err
 	}
@@ -162,6 +166,19 @@ func BuildNotification(n Notification, ev NotifyEvent) (Mail, error) {
 	}
 	return Mail{From: strings.TrimSpace(n.From), To: append([]string(nil), to...), Subject: subject, Body: body, HTML: n.HTML}, nil
 }
+
+// SubjectFor is the subject template for a mail of kind k: the per-kind
+// subject, else the common one, else DefaultNotifySubject (which says
+// what was done for each kind).
+func (n Notification) SubjectFor(k NotifyKind) string {
+	if s := n.Subjects[k]; strings.TrimSpace(s) != "" {
+		return s
+	}
+	return orDefault(n.Subject, DefaultNotifySubject)
+}
+
+// NotifyKinds are the kinds of notification mail, for config validation.
+var NotifyKinds = []NotifyKind{NotifyReset, NotifyReregister, NotifyTAP}
 
 // CheckNotifyTemplates parses and trial-renders subject and body (empty
 // means the default), for config validation and `mfadesk doctor`.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/history"
+	"github.com/mfadesk/mfadesk/graph/ops"
 	"github.com/mfadesk/mfadesk/tui/actions"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
@@ -103,19 +104,9 @@ func (m Model) isProtected(u graph.User) bool {
 	return false
 }
 
-func writeKind(k actions.Kind) graph.WriteKind {
-	switch k {
-	case actions.Revoke:
-		return graph.WriteRevokeSessions
-	case actions.IssueTAP:
-		return graph.WriteCreateTAP
-	case actions.SetMFA:
-		return graph.WriteSetPerUserMFA
-	case actions.Notify:
-		return graph.WriteSendMail
-	}
-	return graph.WriteDeleteMethod
-}
+// writeKind is the main change kind makes (the catalogue's), for the
+// guard's pre-check.
+func writeKind(k actions.Kind) graph.WriteKind { return k.Change() }
 
 // regOf is the registration row known for u (report or detail pane).
 func (m Model) regOf(u graph.User) *graph.Registration {
@@ -138,41 +129,9 @@ func (m Model) targetOf(u graph.User) *graph.TargetRoles {
 // allowed says whether kind may be applied to u now, and if not why, in
 // words: read-only, protected, a missing permission or role, a guest.
 func (m Model) allowed(kind actions.Kind, u graph.User) (bool, string) {
-	if kind.Writes() {
-		if m.opts.ReadOnly {
-			why := "read-only mode"
-			if m.opts.ReadOnlyWhy != "" {
-				why += " (" + m.opts.ReadOnlyWhy + ")"
-			}
-			return false, why
-		}
-		if kind != actions.Notify && m.isProtected(u) {
-			return false, m.opts.ProtectedWhy
-		}
-		if err := m.guard[u.ID][writeKind(kind)]; err != nil {
-			switch {
-			case errors.Is(err, graph.ErrReadOnly):
-				return false, "read-only mode"
-			case errors.Is(err, graph.ErrProtected):
-				return false, explain.Short(err)
-			}
-		}
-	}
-	// Reads (the audit trail) are tried even when the token's roles look
-	// short: roles activated later (PIM) are not in the token, and a
-	// refused read only shows an error. Writes are never tried blind.
-	if m.operatorOK && kind.Writes() {
-		if ok, why := m.operator.Allows(kind.Action(), m.targetOf(u)); !ok {
-			return false, why
-		}
-		if kind == actions.Reregister {
-			if ok, why := m.operator.Allows(graph.ActionRevoke, m.targetOf(u)); !ok {
-				return false, why
-			}
-		}
-	}
-	if kind == actions.IssueTAP && u.IsGuest() {
-		return false, "guests cannot get a Temporary Access Pass"
+	// The catalogue's one rule (graph/ops), with what the TUI knows.
+	if ok, why := ops.MustGet(kind).Available(m.opsContext(), u); !ok {
+		return false, why
 	}
 	if m.inflight[inflightKey(kind, u.ID)] {
 		return false, "already running for this user"

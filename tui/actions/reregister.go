@@ -1,8 +1,6 @@
 package actions
 
 import (
-	"context"
-
 	"github.com/mfadesk/mfadesk/graph"
 )
 
@@ -14,29 +12,4 @@ func ReregisterOps(ms []graph.Method) (ops, keeps []string) {
 	ops, keeps = ResetOps(ms, graph.ReregisterKeep)
 	ops = append(ops, "revoke all sign-in sessions")
 	return ops, keeps
-}
-
-func execReregister(ctx context.Context, c graph.Client, u graph.User, op Op) (Result, error) {
-	opts := graph.ReregisterOptions{}
-	if op.WithTAP {
-		req := op.TAP
-		opts.TAP = &req
-	}
-	res, err := graph.Reregister(ctx, c, u.ID, opts)
-	d, deleted := resetDetail(res.Reset)
-	r := Result{Detail: d, Deleted: deleted, Outcomes: res.Reset.Methods, TAP: res.TAP}
-	if res.Revoked {
-		r.Detail = joinDetail(r.Detail, "sessions revoked")
-	}
-	if res.TAP != nil {
-		r.Detail = joinDetail(r.Detail, "TAP issued")
-	}
-	return r, err
-}
-
-func joinDetail(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "; " + b
 }

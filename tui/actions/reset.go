@@ -1,9 +1,6 @@
 package actions
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/mfadesk/mfadesk/graph"
 )
 
@@ -22,29 +19,4 @@ func ResetOps(ms []graph.Method, keep []graph.MethodKind) (ops, keeps []string) 
 		ops = append(ops, "nothing to delete: only the password (and kept kinds) registered")
 	}
 	return ops, keeps
-}
-
-// resetDetail summarises a reset's outcome per method.
-func resetDetail(r graph.ResetResult) (string, []graph.Method) {
-	var deleted []graph.Method
-	for _, o := range r.Methods {
-		if o.Outcome == graph.OutcomeDeleted || o.Outcome == graph.OutcomePending {
-			deleted = append(deleted, o.Method)
-		}
-	}
-	switch {
-	case len(r.Plan.Delete) == 0:
-		return "nothing to delete", nil
-	case r.Pending > 0:
-		return fmt.Sprintf("deleted %d (%d still listed, pending): %s", len(deleted), r.Pending, methodNames(deleted)), deleted
-	case len(deleted) > 0:
-		return fmt.Sprintf("deleted %d: %s", len(deleted), methodNames(deleted)), deleted
-	}
-	return "", nil
-}
-
-func execReset(ctx context.Context, c graph.Client, u graph.User, op Op) (Result, error) {
-	res, err := graph.Reset(ctx, c, u.ID, graph.ResetOptions{Keep: op.Keep})
-	d, deleted := resetDetail(res)
-	return Result{Detail: d, Deleted: deleted, Outcomes: res.Methods}, err
 }

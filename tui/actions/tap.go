@@ -1,7 +1,6 @@
 package actions
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -42,18 +41,4 @@ func TAPOps(req graph.TAPRequest) []string {
 	}
 	return []string{fmt.Sprintf("create a Temporary Access Pass %s, %s", valid, use),
 		"show it once here (copy it with c); it is never stored or logged"}
-}
-
-func execTAP(ctx context.Context, c graph.Client, u graph.User, op Op) (Result, error) {
-	// The tenant's TAP policy: defaults filled in, out-of-policy refused
-	// before anything is sent.
-	req, err := graph.CheckTAP(ctx, c, op.TAP)
-	if err != nil {
-		return Result{}, err
-	}
-	tap, err := c.CreateTAP(ctx, u.ID, req)
-	if err != nil {
-		return Result{}, err
-	}
-	return Result{TAP: &tap, Detail: "TAP issued, expires " + tap.Expires().UTC().Format("2006-01-02 15:04 UTC")}, nil
 }

@@ -324,48 +324,8 @@ func PreferredLabel(v string) string {
 	return graph.CleanText(v)
 }
 
-// KindLabel names a method kind for people.
-func KindLabel(m graph.Method) string {
-	switch m.Kind {
-	case graph.KindPassword:
-		return "Password"
-	case graph.KindAuthenticator:
-		return "Authenticator"
-	case graph.KindPhone:
-		return "Phone"
-	case graph.KindFIDO2:
-		// A passkey in Microsoft Authenticator is a FIDO2 method whose
-		// model names the app.
-		md := strings.ToLower(m.Model + " " + m.DisplayName)
-		if strings.Contains(md, "passkey") || strings.Contains(md, "authenticator") {
-			return "Passkey"
-		}
-		return "FIDO2 key"
-	case graph.KindSoftwareOath:
-		return "OATH (app)"
-	case graph.KindHardwareOath:
-		return "OATH token"
-	case graph.KindEmail:
-		return "Email"
-	case graph.KindTAP:
-		return "TAP"
-	case graph.KindWindowsHello:
-		return "Windows Hello"
-	case graph.KindPlatformCredential:
-		return "Platform cred."
-	case graph.KindQRCodePin:
-		return "QR code PIN"
-	case graph.KindExternal:
-		return "External MFA"
-	default:
-		t := strings.TrimPrefix(m.ODataType, "#microsoft.graph.")
-		t = strings.TrimSuffix(t, "AuthenticationMethod")
-		if t == "" {
-			t = "Other"
-		}
-		return graph.CleanText(t)
-	}
-}
+// KindLabel names a method kind for people (graph's naming table).
+func KindLabel(m graph.Method) string { return graph.MethodTitle(m) }
 
 // Summary is Detail without anything that depends on the clock (a TAP's
 // expiry is given as a date): for labels in plans and results.

@@ -1,0 +1,227 @@
+// Package ops is mfadesk's operation catalogue: every change a technician
+// can make to a user, declared once and shared by the command line and the
+// TUI. An Operation says what it is called (the CLI verb, a label, a TUI
+// key), to whom it applies (one user, many, both), which row of the
+// permission table it needs (graph.Requirement: delegated and application
+// permissions, Entra roles and the pages they come from), which changes it
+// makes (the guard and the change history see exactly those), what its
+// plan says, who is mailed afterwards, and how it runs for one target.
+//
+// A new action is one entry here plus its change in graph, its Graph call
+// in the adapter and its rule in the fake tenant: the CLI verbs, the TUI
+// keys, the action bar and the help read the catalogue (ARCHITECTURE.md).
+//
+// The package is SDK-free: it imports graph (domain types and the Client
+// interface) and nothing of msgraph-sdk-go.
+package ops
+
+import (
+	"slices"
+
+	"github.com/mfadesk/mfadesk/graph"
+)
+
+// Name is an operation's name: its CLI verb, the TUI's kind, the word in a
+// bulk run's journal file name and in a large run's typed phrase.
+type Name string
+
+const (
+	Reset        Name = "reset"
+	Reregister   Name = "reregister"
+	Revoke       Name = "revoke"
+	DeleteMethod Name = "delete-method"
+	IssueTAP     Name = "tap"
+	SetMFA       Name = "mfa-state"
+	Block        Name = "block"
+	Unblock      Name = "unblock"
+	Notify       Name = "notify"
+	Audit        Name = "audit"
+)
+
+// Scope says to whom an operation applies.
+type Scope int
+
+const (
+	// One: the highlighted user (TUI) or one USER argument (CLI).
+	One Scope = 1 << iota
+	// Bulk: marked users / a CSV, through the journaled bulk runner.
+	Bulk
+	// Both one user and many.
+	Both = One | Bulk
+)
+
+// Operation is one entry of the catalogue.
+type Operation struct {
+	Name Name
+	// Label is the operation for people, as a title ("Reset MFA").
+	Label string
+	// Key is the TUI key on the highlighted user; BulkKey its key in the
+	// bulk menu ("" when it has none there).
+	Key, BulkKey string
+	// Help is the short description beside the key in the ? help; Bar
+	// the shorter one in the action bar.
+	Help, Bar string
+	// Short and Long are the CLI command's help.
+	Short, Long string
+	Scope       Scope
+	// Action is the operation's row in the permission table
+	// (graph.RequirementFor): delegated and application permissions,
+	// directory roles, which targets each role may change, and the
+	// documentation each comes from. Also-rows (re-registration also
+	// revokes) are part of the row.
+	Action graph.Action
+	// Changes are the kinds of change the operation makes, in order. The
+	// guard is asked about each before a plan is shown; the history
+	// records each.
+	Changes []graph.WriteKind
+	// Bulk is the bulk runner's name for it ("" when it has no bulk form).
+	Bulk graph.OpKind
+	// Notify is the mail sent afterwards when notification is on (""
+	// none): the same rule for both front ends (notify.go).
+	Notify graph.NotifyKind
+	// Checklist: the profile's identity-verification checklist is asked
+	// before it, for one user and for many (it takes away or hands out a
+	// way to sign in).
+	Checklist bool
+	// NotSelf: the operator cannot apply it to their own account (it
+	// would lock them out mid-session).
+	NotSelf bool
+	// NotGuest is why guests are refused ("" when they are not).
+	NotGuest string
+}
+
+// Writes reports an operation that changes the directory or sends mail.
+func (o Operation) Writes() bool { return len(o.Changes) > 0 }
+
+// Requirement is the operation's row of the permission table.
+func (o Operation) Requirement() graph.Requirement {
+	r, _ := graph.RequirementFor(o.Action)
+	return r
+}
+
+// catalogue is every operation, in the order menus and help list them.
+var catalogue = []Operation{
+	{
+		Name: Reset, Label: "Reset MFA", Key: "r", BulkKey: "r", Help: "reset MFA", Bar: "reset MFA", Scope: Both,
+		Short: "Reset MFA: delete every method but the password, so users register again",
+		Long: "Delete every authentication method of each user except the password (and the kinds " +
+			"named in --keep), in an order Graph accepts: the default method last, an alternate " +
+			"mobile before the mobile. The plan is printed and confirmed first; --dry-run prints it " +
+			"and changes nothing. Users are object ids or UPNs, or a CSV (header ObjectId, Id or " +
+			"UserPrincipalName); a CSV with any bad row is rejected whole.",
+		Action: graph.ActionReset, Changes: []graph.WriteKind{graph.WriteDeleteMethod},
+		Bulk: graph.OpReset, Notify: graph.NotifyReset, Checklist: true,
+	},
+	{
+		Name: Reregister, Label: "Require re-registration", Key: "e", BulkKey: "e", Help: "re-register", Bar: "re-register", Scope: Both,
+		Short: "Require users to register MFA again (the portal's \"Require re-register MFA\")",
+		Long: "Do what the admin portal's \"Require re-register MFA\" does, which Graph has no single " +
+			"call for: delete phone numbers, Authenticator apps and software OATH tokens (email, a " +
+			"Temporary Access Pass, FIDO2 keys and passkeys, Windows Hello, platform credentials and " +
+			"hardware OATH tokens stay; the portal deactivates hardware tokens, mfadesk leaves them " +
+			"active), then revoke sign-in sessions so the user registers again at the " +
+			"very next sign-in on every device. With --tap, also issue a Temporary Access Pass for " +
+			"that registration (printed once).",
+		Action:  graph.ActionReregister,
+		Changes: []graph.WriteKind{graph.WriteDeleteMethod, graph.WriteRevokeSessions, graph.WriteCreateTAP},
+		Bulk:    graph.OpReregister, Notify: graph.NotifyReregister, Checklist: true,
+	},
+	{
+		Name: Revoke, Label: "Revoke sessions", Key: "o", BulkKey: "o", Help: "revoke sessions", Bar: "revoke", Scope: Both,
+		Short: "Revoke users' sign-in sessions (they must sign in again everywhere)",
+		Long: "Invalidate the refresh tokens and session cookies of one or more users, so every " +
+			"app and device asks them to sign in again (within minutes). Does nothing for guests.",
+		Action: graph.ActionRevoke, Changes: []graph.WriteKind{graph.WriteRevokeSessions}, Bulk: graph.OpRevoke,
+	},
+	{
+		Name: DeleteMethod, Label: "Delete method", Key: "d", Help: "delete method", Bar: "delete method", Scope: One,
+		Action: graph.ActionDeleteMethod, Changes: []graph.WriteKind{graph.WriteDeleteMethod},
+	},
+	{
+		Name: IssueTAP, Label: "Issue Temporary Access Pass", Key: "t", Help: "TAP", Bar: "TAP", Scope: One,
+		Short: "Issue a Temporary Access Pass (shown once)",
+		Long: "Create a Temporary Access Pass so the user can sign in and register new methods. " +
+			"The pass is printed once and never stored or logged by mfadesk. A new pass " +
+			"replaces any pass the user already has.",
+		Action: graph.ActionTAP, Changes: []graph.WriteKind{graph.WriteCreateTAP},
+		Notify: graph.NotifyTAP, Checklist: true, NotGuest: "guests cannot get a Temporary Access Pass",
+	},
+	{
+		Name: SetMFA, Label: "Set per-user MFA", Key: "m", BulkKey: "m", Help: "per-user MFA", Bar: "MFA state", Scope: Both,
+		Short:  "Show or set a user's legacy per-user MFA state",
+		Action: graph.ActionPerUserMFA, Changes: []graph.WriteKind{graph.WriteSetPerUserMFA}, Bulk: graph.OpSetMFA,
+	},
+	{
+		Name: Notify, Label: "Notify by mail", Key: "n", Help: "notify by mail", Bar: "notify", Scope: One,
+		Action: graph.ActionSendMail, Changes: []graph.WriteKind{graph.WriteSendMail},
+	},
+	{
+		Name: Audit, Label: "Audit trail", Key: "a", Help: "audit trail", Bar: "audit", Scope: One,
+		Action: graph.ActionAudit,
+	},
+}
+
+// All returns the catalogue (a copy), in menu order.
+func All() []Operation { return slices.Clone(catalogue) }
+
+// Get returns the operation called n.
+func Get(n Name) (Operation, bool) {
+	for _, o := range catalogue {
+		if o.Name == n {
+			return o, true
+		}
+	}
+	return Operation{}, false
+}
+
+// MustGet is Get for names the caller wrote as constants: an unknown one
+// is a programming error.
+func MustGet(n Name) Operation {
+	o, ok := Get(n)
+	if !ok {
+		panic("ops: no operation " + string(n))
+	}
+	return o
+}
+
+// ForBulk returns the operation whose bulk form is k.
+func ForBulk(k graph.OpKind) (Operation, bool) {
+	for _, o := range catalogue {
+		if o.Bulk != "" && o.Bulk == k {
+			return o, true
+		}
+	}
+	return Operation{}, false
+}
+
+// Label is n's label (n itself when unknown).
+func (n Name) Label() string {
+	if o, ok := Get(n); ok {
+		return o.Label
+	}
+	return string(n)
+}
+
+// Writes reports whether n changes the directory or sends mail (an
+// unknown name counts as a write: refuse, don't guess).
+func (n Name) Writes() bool {
+	o, ok := Get(n)
+	return !ok || o.Writes()
+}
+
+// Action is n's permission-table row name.
+func (n Name) Action() graph.Action {
+	if o, ok := Get(n); ok {
+		return o.Action
+	}
+	return graph.Action(n)
+}
+
+// Change is the first (main) kind of change n makes, for the guard's
+// per-user pre-check ("" for reads).
+func (n Name) Change() graph.WriteKind {
+	if o, ok := Get(n); ok && len(o.Changes) > 0 {
+		return o.Changes[0]
+	}
+	return ""
+}

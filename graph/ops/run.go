@@ -1,0 +1,228 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
+)
+
+// Request is an operation with its parameters, applied to each target: what
+// a confirmation shows and a front end runs.
+type Request struct {
+	Kind Name
+	// Keep lists method kinds a reset leaves in place.
+	Keep []graph.MethodKind
+	// Method is the method DeleteMethod removes.
+	Method graph.Method
+	// State is the per-user MFA state SetMFA writes.
+	State graph.PerUserMFAState
+	// TAP configures IssueTAP (and Reregister with WithTAP).
+	TAP     graph.TAPRequest
+	WithTAP bool
+	// Mail is Notify's message; To is filled per target.
+	Mail graph.Mail
+	// MailToManager sends Mail to the target's manager instead (looked up
+	// when sending; no manager, no mail).
+	MailToManager bool
+	// Ticket and Checklist are what the confirmation collected: the
+	// ticket number or reason and the verification lines ticked. They go
+	// on the change's context (history.WithTicket) into the history.
+	Ticket    string
+	Checklist []string
+}
+
+// Status is how one target ended.
+type Status string
+
+const (
+	Done    Status = "done"
+	Failed  Status = "failed"
+	Skipped Status = "skipped"
+)
+
+// Result is what happened to one target. TAP is set only for a
+// single-user run and is never exported or logged.
+type Result struct {
+	Target    graph.User
+	Kind      Name
+	Status    Status
+	Detail    string
+	Err       error
+	RequestID string
+	At        time.Time
+	Deleted   []graph.Method
+	// Outcomes are a reset's per-method outcomes (deleted, pending, kept,
+	// failed), for the result view.
+	Outcomes []graph.MethodOutcome
+	TAP      *graph.TAP
+}
+
+// Run carries out req on one user: the per-user step shared by single
+// actions and the TUI's bulk runner. A failure is in Result.Err (Status
+// Failed); Detail then says what was done before it.
+func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now func() time.Time) Result {
+	var (
+		r   Result
+		err error
+	)
+	switch req.Kind {
+	case Reset:
+		r, err = runReset(ctx, c, u, req)
+	case Reregister:
+		r, err = runReregister(ctx, c, u, req)
+	case Revoke:
+		r, err = runRevoke(ctx, c, u)
+	case DeleteMethod:
+		if err = c.DeleteMethod(ctx, u.ID, req.Method); err == nil {
+			r = Result{Detail: "deleted " + MethodLabel(req.Method), Deleted: []graph.Method{req.Method}}
+		}
+	case IssueTAP:
+		r, err = runTAP(ctx, c, u, req)
+	case SetMFA:
+		if err = c.SetPerUserMFA(ctx, u.ID, req.State); err == nil {
+			r = Result{Detail: "per-user MFA set to " + string(req.State)}
+		}
+	case Notify:
+		r, err = runNotify(ctx, c, u, req)
+	default:
+		err = fmt.Errorf("unknown action %q", req.Kind)
+	}
+	r.Target, r.Kind, r.At = u, req.Kind, now()
+	if err != nil {
+		r.Status, r.Err = Failed, err
+		if ge, ok := graph.AsError(err); ok {
+			r.RequestID = graph.CleanText(ge.RequestID)
+		}
+		return r
+	}
+	r.Status = Done
+	return r
+}
+
+// MethodLabel names one method for a result line: "Phone: mobile +1
+// XXXXXXX890" (graph's naming table and Graph's one-line summary).
+func MethodLabel(m graph.Method) string {
+	name := graph.MethodTitle(m)
+	if d := graph.CleanText(m.Detail); d != "" && !strings.EqualFold(d, name) {
+		return name + ": " + d
+	}
+	return name
+}
+
+func methodNames(ms []graph.Method) string {
+	var names []string
+	for _, m := range ms {
+		names = append(names, MethodLabel(m))
+	}
+	return strings.Join(names, ", ")
+}
+
+// resetDetail summarises a reset's outcome per method.
+func resetDetail(r graph.ResetResult) (string, []graph.Method) {
+	var deleted []graph.Method
+	for _, o := range r.Methods {
+		if o.Outcome == graph.OutcomeDeleted || o.Outcome == graph.OutcomePending {
+			deleted = append(deleted, o.Method)
+		}
+	}
+	switch {
+	case len(r.Plan.Delete) == 0:
+		return "nothing to delete", nil
+	case r.Pending > 0:
+		return fmt.Sprintf("deleted %d (%d still listed, pending): %s", len(deleted), r.Pending, methodNames(deleted)), deleted
+	case len(deleted) > 0:
+		return fmt.Sprintf("deleted %d: %s", len(deleted), methodNames(deleted)), deleted
+	}
+	return "", nil
+}
+
+func runReset(ctx context.Context, c graph.Client, u graph.User, req Request) (Result, error) {
+	res, err := graph.Reset(ctx, c, u.ID, graph.ResetOptions{Keep: req.Keep})
+	d, deleted := resetDetail(res)
+	return Result{Detail: d, Deleted: deleted, Outcomes: res.Methods}, err
+}
+
+func runReregister(ctx context.Context, c graph.Client, u graph.User, req Request) (Result, error) {
+	opts := graph.ReregisterOptions{}
+	if req.WithTAP {
+		t := req.TAP
+		opts.TAP = &t
+	}
+	res, err := graph.Reregister(ctx, c, u.ID, opts)
+	d, deleted := resetDetail(res.Reset)
+	r := Result{Detail: d, Deleted: deleted, Outcomes: res.Reset.Methods, TAP: res.TAP}
+	if res.Revoked {
+		r.Detail = joinDetail(r.Detail, "sessions revoked")
+	}
+	if res.TAP != nil {
+		r.Detail = joinDetail(r.Detail, "TAP issued")
+	}
+	return r, err
+}
+
+func runRevoke(ctx context.Context, c graph.Client, u graph.User) (Result, error) {
+	if err := c.RevokeSessions(ctx, u.ID); err != nil {
+		return Result{}, err
+	}
+	d := "sessions revoked: every device signs in again (takes a few minutes to reach every app)"
+	if u.IsGuest() {
+		d = "revoke sent (it does nothing for guests)"
+	}
+	return Result{Detail: d}, nil
+}
+
+func runTAP(ctx context.Context, c graph.Client, u graph.User, req Request) (Result, error) {
+	// The tenant's TAP policy: defaults filled in, out-of-policy refused
+	// before anything is sent.
+	t, err := graph.CheckTAP(ctx, c, req.TAP)
+	if err != nil {
+		return Result{}, err
+	}
+	tap, err := c.CreateTAP(ctx, u.ID, t)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{TAP: &tap, Detail: "TAP issued, expires " + tap.Expires().UTC().Format("2006-01-02 15:04 UTC")}, nil
+}
+
+// runNotify sends the mail the confirmation showed, to the user's manager
+// instead with MailToManager. Without a manager (or a manager without a
+// mail address) nothing is sent: never to someone else.
+func runNotify(ctx context.Context, c graph.Client, u graph.User, req Request) (Result, error) {
+	m := req.Mail
+	if req.MailToManager {
+		to := ManagerRecipient(ctx, c, u)
+		if to.Err != nil {
+			var skip MailSkip
+			if errors.As(to.Err, &skip) {
+				// Graph-style, so the result view shows the reason.
+				return Result{}, &graph.Error{Kind: graph.ErrNotFound,
+					Op: "mail the manager of " + graph.CleanText(u.UserPrincipalName), Message: skip.Why + "; no mail sent"}
+			}
+			return Result{}, to.Err
+		}
+		m.To = []string{to.To}
+	}
+	if len(m.To) == 0 {
+		return Result{}, errors.New("notification: no recipient")
+	}
+	if err := c.SendMail(ctx, m); err != nil {
+		return Result{}, err
+	}
+	d := "mail sent to " + strings.Join(m.To, ", ")
+	if req.MailToManager {
+		d += " (the manager)"
+	}
+	return Result{Detail: d}, nil
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
