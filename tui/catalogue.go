@@ -21,7 +21,7 @@ func (m Model) opsContext() ops.Context {
 			}
 			return ""
 		},
-		Guard: func(k graph.WriteKind, userID string) error { return m.guard[userID][k] },
+		Guard:    func(k graph.WriteKind, userID string) error { return m.guard[userID][k] },
 		Operator: m.operator, OperatorKnown: m.operatorOK,
 		Target: m.targetOf,
 	}
