@@ -121,6 +121,15 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
+	// A command's error is printed here, not on fang's error path: that
+	// path first asks the terminal for its background colour, reading
+	// stdin, and after ctrl+c at a prompt the prompt's reader still holds
+	// stdin: the answer went to the prompt and the process hung with the
+	// terminal raw (issue 15.4). Errors cobra makes before a command runs
+	// (unknown flag or command) still go through fang: nothing reads
+	// stdin then.
+	var cmdErr error
+	keepErrors(root, &cmdErr)
 	err := fang.Execute(ctx, root,
 		fang.WithVersion(versionString()),
 		fang.WithoutManpage(), // mfadesk man (man.go) replaces it
@@ -128,7 +137,27 @@ func Run(ctx context.Context, env *Env, args []string) int {
 			env.printError(err)
 		}),
 	)
+	if err == nil && cmdErr != nil {
+		err = cmdErr
+		env.printError(err)
+	}
 	return ExitCode(err)
+}
+
+// keepErrors makes every command of the tree hand its error to *dst and
+// report success to cobra (and so to fang), see Run.
+func keepErrors(c *cobra.Command, dst *error) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if err := run(cmd, args); err != nil {
+				*dst = err
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		keepErrors(sub, dst)
+	}
 }
 
 // NewRoot builds the command tree bound to env.
