@@ -138,6 +138,9 @@ func (e *Env) doctor(ctx context.Context) (*DoctorReport, error) {
 	op, err := s.Client.Me(ctx)
 	if err != nil {
 		rep.SignInError = graph.CleanText(err.Error())
+		if h := consentForSignIn(l, err); h != "" {
+			rep.SignInError += "\n" + h
+		}
 		return rep, err
 	}
 	o := operatorSection(op)
@@ -150,6 +153,9 @@ func (e *Env) doctor(ctx context.Context) (*DoctorReport, error) {
 	rep.Operator = &o
 	if cred == nil && len(op.Scopes) == 0 && len(op.AppRoles) == 0 {
 		rep.Notes = append(rep.Notes, "no access token: permissions are not known, only directory roles are checked")
+	}
+	if n := consentNote(l, missingConsent(scopes, op.Scopes)); n != "" && !op.IsApp {
+		rep.Notes = append(rep.Notes, n)
 	}
 	rep.Actions = actionsFor(op, s.ReadOnly, s.ReadOnlyWhy)
 	rep.Tenant.EntraP1, rep.Tenant.EntraP1Detail = probeP1(ctx, s.Client, op)

@@ -37,7 +37,7 @@ profiles:
 
     # Look but never touch: no change is possible and no write permission
     # is asked for.
-    readOnly: false
+    readOnly: {{.ReadOnly}}
 
     # Method kinds a reset leaves in place, e.g. [fido2, windowsHelloForBusiness].
     keepOnReset: []
@@ -80,6 +80,7 @@ type StarterOptions struct {
 	Tenant   string
 	ClientID string
 	Auth     AuthMode // devicecode when empty
+	ReadOnly bool     // readOnly: true (mfadesk setup --read-only)
 }
 
 // Starter renders the commented starter file. Tenant and client id are

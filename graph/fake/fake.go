@@ -105,6 +105,7 @@ type Tenant struct {
 	groups      []GroupData      // see groups.go
 	audits      []AuditData      // oldest first
 	mail        []SentMail
+	apps        []AppData // app registrations made by setup (apps.go)
 
 	latency      time.Duration
 	throttleRate float64

@@ -35,6 +35,10 @@ func (t *Tenant) route(rc *reqCtx) (string, func(*reqCtx) response) {
 		if len(s) == 4 && strings.EqualFold(s[1], "authenticationMethodsPolicy") && strings.EqualFold(s[2], "authenticationMethodConfigurations") && strings.EqualFold(s[3], "TemporaryAccessPass") {
 			return "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass", allow(rc, t.tapPolicy, "GET")
 		}
+	case "applications":
+		if len(s) == 1 {
+			return "/applications", allow(rc, t.createApplication, "POST")
+		}
 	case "reports":
 		if len(s) >= 3 && strings.EqualFold(s[1], "authenticationMethods") && strings.EqualFold(s[2], "userRegistrationDetails") {
 			return listOrGet(rc, "/reports/authenticationMethods/userRegistrationDetails", s[3:], t.listRegistrations, t.getRegistration)
@@ -48,6 +52,9 @@ func (t *Tenant) route(rc *reqCtx) (string, func(*reqCtx) response) {
 				return listOrGet(rc, "/auditLogs/directoryAudits", s[2:], t.listAudits, t.getAudit)
 			}
 		}
+	}
+	if strings.HasPrefix(head, "serviceprincipals") && len(s) == 1 {
+		return t.routeServicePrincipals(rc, s[0])
 	}
 	return "unknown", segmentNotFound(s[len(s)-1])
 }
