@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/report"
 )
 
 // benchModel is the console with 10,000 users loaded (and their
@@ -138,14 +139,13 @@ func BenchmarkReportLoad50k(b *testing.B) {
 				p.Items = append(p.Items, mk(j))
 			}
 			if i+page < n {
-				p.Next = "next"
+				p.Next = fmt.Sprintf("next-%d", i) // each link new, as Graph's are
 			}
 			pages = append(pages, p)
 		}
 		b.StartTimer()
 		for _, p := range pages {
-			m.regLoading = true
-			nm, _ := m.Update(regPageMsg{Page: p, Index: 0})
+			nm, _ := m.Update(report.PageMsg{Page: p})
 			m = nm.(Model)
 			_ = m.View()
 		}

@@ -26,14 +26,6 @@ import (
 // csvLookupOptions tune the lookups (tests shorten the waits).
 var csvLookupOptions graph.ResolveOptions
 
-// csvLookup is one lookup run of a target list.
-type csvLookup struct {
-	path   string
-	cancel context.CancelFunc
-	// retry are the targets that could not be looked up (result dialog).
-	retry []graph.Target
-}
-
 type (
 	// csvParsedMsg: the file was read and checked (or not).
 	csvParsedMsg struct {
@@ -92,11 +84,13 @@ func (m Model) onCSVParsed(msg csvParsedMsg) (tea.Model, tea.Cmd) {
 
 // lookUpCSV looks targets up, showing progress in a dialog.
 func (m Model) lookUpCSV(path string, targets []graph.Target, warnings []string) (tea.Model, tea.Cmd) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(m.ctx)
 	id := m.newID()
-	look := &csvLookup{path: path, cancel: cancel}
 	info := &actions.Info{ID: id, Title: "Loading targets", Lines: csvProgressLines(path, graph.ResolveProgress{Total: len(targets)}, m)}
-	m.setModal(id, info, pending{kind: pCSVLoading, csv: look})
+	m.setModal(id, info, answers{progress: path, closed: func(m Model) (tea.Model, tea.Cmd) {
+		cancel() // esc stops the lookups; nothing is marked
+		return m, m.setFlash("Loading "+filepath.Base(path)+" stopped: nothing was marked.", false)
+	}})
 	ch := make(chan graph.ResolveProgress, 1)
 	c := m.client
 	run := func() tea.Msg {
@@ -146,8 +140,8 @@ func (m Model) onCSVProgress(msg csvProgressMsg) (tea.Model, tea.Cmd) {
 		return m, listenCSV(msg.ID, msg.ch) // drain; the dialog has gone
 	}
 	if info, ok := m.modal.(*actions.Info); ok {
-		if p := m.pending[msg.ID]; p.csv != nil {
-			info.Lines = csvProgressLines(p.csv.path, msg.Progress, m)
+		if path := m.then.progress; path != "" {
+			info.Lines = csvProgressLines(path, msg.Progress, m)
 		}
 	}
 	return m, listenCSV(msg.ID, msg.ch)
@@ -232,11 +226,17 @@ func (m Model) onCSVLoaded(msg csvLoadedMsg) (tea.Model, tea.Cmd) {
 	}
 	id := m.newID()
 	info := &actions.Info{ID: id, Title: title, Lines: lines, Danger: danger}
-	p := pending{kind: pInfo}
+	var then answers
 	if len(retry) > 0 {
 		info.Choices = []actions.KeyHelp{{Key: "r", Desc: "retry the lookups"}}
-		p = pending{kind: pCSVResult, csv: &csvLookup{path: msg.Path, retry: retry}}
+		path := msg.Path
+		then.chosen = func(m Model, v string) (tea.Model, tea.Cmd) {
+			if v != "r" {
+				return m, nil
+			}
+			return m.lookUpCSV(path, retry, nil)
+		}
 	}
-	m.setModal(id, info, p)
+	m.setModal(id, info, then)
 	return m, nil
 }

@@ -4,10 +4,11 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// KeyMap is every key binding of the main views. It is the one source for
-// the key handling in app.go, the action bar, the footer and the ? help,
-// so they cannot disagree. Dialogs (confirm, TAP, bulk run) show their own
-// few keys in their footer.
+// KeyMap holds the keys of the main views that are not operations on a
+// user (those come from operations(), bindings.go). bindings() turns both
+// into the one table that the key handling, the action bar, the footer and
+// the ? help are read from, so they cannot disagree. Dialogs (confirm,
+// TAP, bulk run) show their own few keys in their footer.
 type KeyMap struct {
 	// Global
 	Quit, Help, NextPane, PrevPane, Search, SwitchView, Refresh, History key.Binding
@@ -20,8 +21,6 @@ type KeyMap struct {
 	RangeSelect, RangeUp, RangeDown key.Binding
 	// ClearFilter (esc) clears a search or closes a range selection.
 	ClearFilter key.Binding
-	// Actions on the highlighted user
-	Reset, Reregister, Revoke, DeleteMethod, TAP, PerUserMFA, Audit, Notify key.Binding
 	// Sign-ins
 	Failures, Detail key.Binding
 	// Registration report
@@ -29,7 +28,8 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap returns the bindings. Destructive actions sit on plain
-// letters that are not navigation keys, and all of them confirm first.
+// letters that are not navigation keys (operations()), and all of them
+// confirm first.
 func DefaultKeyMap() KeyMap {
 	b := func(keys []string, help, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
@@ -64,15 +64,6 @@ func DefaultKeyMap() KeyMap {
 		RangeDown:   b([]string{"shift+down"}, "shift+↓", "extend range"),
 		ClearFilter: b([]string{"esc"}, "esc", "clear search"),
 
-		Reset:        b([]string{"r"}, "r", "reset MFA"),
-		Reregister:   b([]string{"e"}, "e", "re-register"),
-		Revoke:       b([]string{"o"}, "o", "revoke sessions"),
-		DeleteMethod: b([]string{"d"}, "d", "delete method"),
-		TAP:          b([]string{"t"}, "t", "TAP"),
-		PerUserMFA:   b([]string{"m"}, "m", "per-user MFA"),
-		Audit:        b([]string{"a"}, "a", "audit trail"),
-		Notify:       b([]string{"n"}, "n", "notify by mail"),
-
 		Failures: b([]string{"f"}, "f", "failures only"),
 		Detail:   b([]string{"enter"}, "enter", "sign-in detail"),
 
@@ -82,22 +73,3 @@ func DefaultKeyMap() KeyMap {
 		Export:      b([]string{"w"}, "w", "write CSV"),
 	}
 }
-
-// ShortHelp is the footer line: the keys that always work.
-func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.NextPane, k.Search, k.SwitchView, k.Refresh, k.Help, k.Quit}
-}
-
-// FullHelp is the ? view, one column per group.
-func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.NextPane, k.PrevPane, k.Search, k.ClearFilter, k.SwitchView, k.Refresh, k.History, k.Help, k.Quit},
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open},
-		{k.Reset, k.Reregister, k.Revoke, k.DeleteMethod, k.TAP, k.PerUserMFA, k.Audit, k.Notify},
-		{k.Mark, k.RangeSelect, k.RangeUp, k.MarkAll, k.ClearMarks, k.LoadCSV, k.Bulk, k.ShowBulk},
-		{k.Failures, k.Detail, k.Filter, k.Sort, k.SortReverse, k.Export},
-	}
-}
-
-// HelpGroups names FullHelp's columns for the ? view.
-var HelpGroups = []string{"General", "Move", "Act on the highlighted user", "Marks and bulk", "Sign-ins and report"}

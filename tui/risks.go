@@ -34,9 +34,9 @@ func (m Model) fetchAdmins(op actions.Op) tea.Cmd {
 		(!m.adminsAt.IsZero() && m.now().Sub(m.adminsAt) < adminsFresh) {
 		return nil
 	}
-	c := m.client
+	c, ctx := m.client, m.ctx
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		a, err := graph.ListAdmins(ctx, c)
 		return adminsMsg{Op: op, Admins: a, Err: err}
@@ -63,7 +63,7 @@ func (m Model) targetRisks(kind actions.Kind, targets []graph.User) graph.Risks 
 	}
 	f.Protected = func(u graph.User) bool {
 		ok, why := m.allowed(kind, u)
-		return !ok && (m.isProtected(u) || strings.Contains(why, "protected"))
+		return !ok && (isProtected(m.opts.Protected, u) || strings.Contains(why, "protected"))
 	}
 	unknown := 0
 	for _, u := range targets {
@@ -76,7 +76,7 @@ func (m Model) targetRisks(kind actions.Kind, targets []graph.User) graph.Risks 
 			unknown++
 		}
 	}
-	r := graph.AssessRisks(context.Background(), nil, targets, f)
+	r := graph.AssessRisks(m.ctx, nil, targets, f)
 	if !m.operatorOK {
 		why := "not known yet"
 		if m.operatorErr != nil {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -97,6 +96,11 @@ func (m *Model) signInExpired() bool {
 // it waited for is done.
 func (m *Model) signedIn() { m.signIn = nil }
 
+// signInShown reports the device code dialog on screen: it waits while a
+// fresh pass is shown (the pass is never covered; nothing else works
+// until the sign-in is done).
+func (m Model) signInShown() bool { return m.signIn != nil && !m.passShown() }
+
 // signInKey handles keys while the dialog is up: it is what the console
 // waits for, so other keys wait too (ctrl+c still quits, in handleKey).
 func (m Model) signInKey(s string) (tea.Model, tea.Cmd) {
@@ -120,15 +124,11 @@ func (m Model) signInKey(s string) (tea.Model, tea.Cmd) {
 // retrySignIn asks again what the start asked (who am I, the first search,
 // the registration report): the calls that failed with the expired code.
 func (m *Model) retrySignIn() tea.Cmd {
-	c := m.client
-	return tea.Batch(
-		func() tea.Msg {
-			op, err := c.Me(context.Background())
-			return operatorMsg{Op: op, Err: err}
-		},
-		m.users.Refresh(),
-		m.loadRegistrations(),
-	)
+	for k := range m.regs {
+		delete(m.regs, k)
+	}
+	m.report.Reset()
+	return tea.Batch(m.whoAmI(), m.users.Refresh(), m.report.Load())
 }
 
 // signInView draws the dialog: what to do in one sentence, the code large,

@@ -129,6 +129,7 @@ func NewTheme(dark, noColor bool) Theme {
 		OK: draw.P(s().Foreground(ok)), Bad: draw.P(s().Foreground(bad)), Benign: draw.P(s().Foreground(muted)), Muted: draw.P(s().Foreground(muted)),
 		Error: draw.P(s().Foreground(bad)), Label: draw.P(s().Foreground(muted)), Value: draw.P(s().Foreground(text)),
 		HintTitle: draw.P(s().Foreground(accent).Bold(true)), Hint: draw.P(s().Foreground(text)),
+		SearchActive: draw.P(searchBox), Input: in,
 	}
 	t.Actions = actions.Styles{
 		Border: lipgloss.RoundedBorder(), Frame: draw.P(s().Foreground(accent)), DangerFrame: draw.P(s().Foreground(warn)),

@@ -3,6 +3,11 @@ package tui
 import (
 	"time"
 
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/actions"
+	"github.com/mfadesk/mfadesk/tui/methods"
+	"github.com/mfadesk/mfadesk/tui/signins"
+
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -51,4 +56,29 @@ func (m *Model) throttledFor(d time.Duration) tea.Cmd {
 	m.throttleSeq++
 	seq := m.throttleSeq
 	return tea.Tick(max(d, minThrottleShown), func(time.Time) tea.Msg { return throttleOverMsg{seq: seq} })
+}
+
+// answerErr is the error a pane's answer carries, if any.
+func answerErr(msg tea.Msg) error {
+	switch msg := msg.(type) {
+	case methods.MethodsMsg:
+		return msg.Err
+	case methods.RegistrationMsg:
+		return msg.Err
+	case methods.PerUserMsg:
+		return msg.Err
+	case signins.LoadedMsg:
+		return msg.Err
+	case actions.AuditMsg:
+		return msg.Err
+	}
+	return nil
+}
+
+// retryAfter is Graph's Retry-After inside err (0 when none).
+func retryAfter(err error) time.Duration {
+	if ge, ok := graph.AsError(err); ok {
+		return ge.RetryAfter
+	}
+	return 0
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
@@ -53,7 +52,7 @@ func (m Model) Render() string {
 		inner := m.report.View(m.theme.Report, m.w-2, bodyH-2)
 		lines = append(lines, draw.Box(m.theme.PaneFocused, title, right, inner, m.w, bodyH)...)
 	default:
-		lines = append(lines, m.mainBody(bodyH)...)
+		lines = append(lines, m.mainBody()...)
 	}
 	for len(lines) < m.h-2 {
 		lines = append(lines, strings.Repeat(" ", m.w))
@@ -73,7 +72,7 @@ func (m Model) Render() string {
 		}
 		lines = draw.Overlay(lines, box, x, y)
 	}
-	if m.signIn != nil {
+	if m.signInShown() {
 		// Over everything: nothing works until the sign-in is done.
 		box := m.signInView(m.w)
 		x := max((m.w-draw.Width(box[0]))/2, 0)
@@ -81,40 +80,6 @@ func (m Model) Render() string {
 		lines = draw.Overlay(lines, box, x, y)
 	}
 	return strings.Join(lines, "\n")
-}
-
-func (m Model) paneBox(p pane, focused bool) []string {
-	r := m.rects[p]
-	st := m.theme.Pane
-	if focused {
-		st = m.theme.PaneFocused
-	}
-	var title, right string
-	var inner []string
-	switch p {
-	case paneUsers:
-		title, right = m.users.Title()
-		if n := m.marks.Len(); n > 0 {
-			right = fmt.Sprintf("%s · %d marked", right, n)
-		}
-		inner = m.users.View(m.theme.Users, r.w-2, r.h-2, focused)
-	case paneMethods:
-		title, right = m.methods.Title()
-		inner = m.methods.View(m.theme.Methods, r.w-2, r.h-2, focused)
-	case paneSignIns:
-		title, right = m.signins.Title()
-		inner = m.signins.View(m.theme.SignIns, r.w-2, r.h-2, focused)
-	}
-	return draw.Box(st, title, right, inner, r.w, r.h)
-}
-
-func (m Model) mainBody(bodyH int) []string {
-	if m.w < 64 {
-		return m.paneBox(m.focus, true)
-	}
-	left := m.paneBox(paneUsers, m.focus == paneUsers)
-	right := append(m.paneBox(paneMethods, m.focus == paneMethods), m.paneBox(paneSignIns, m.focus == paneSignIns)...)
-	return draw.SideBySide(left, m.rects[paneUsers].w, right, m.rects[paneMethods].w)
 }
 
 func (m Model) tenantLabel() string {
@@ -181,81 +146,6 @@ func (m Model) statusLine() string {
 	return left + t.Status.Render(strings.Repeat(" ", max(pad, 0))) + r
 }
 
-// barItem is one key of the action bar.
-type barItem struct {
-	b       key.Binding
-	desc    string // overrides the binding's description
-	enabled bool
-	why     string
-	main    bool // one of the three main actions: its reason is shown
-}
-
-func (m Model) item(b key.Binding, desc string, kind actions.Kind, u graph.User, have bool) barItem {
-	it := barItem{b: b, desc: desc, enabled: have}
-	if have {
-		it.enabled, it.why = m.allowed(kind, u)
-	}
-	if m.inflight[inflightKey(kind, u.ID)] {
-		it.desc = desc + "…"
-	}
-	return it
-}
-
-// barItems are the keys that apply right now, in the focused context.
-func (m Model) barItems() []barItem {
-	k := m.keys
-	u, have := m.currentUser()
-	if (m.view == viewReport && m.report.Searching()) || (m.view == viewMain && m.users.Searching()) {
-		// Keys type into the search box now: say so, and offer no action.
-		b := func(keys, desc string) barItem {
-			return barItem{b: key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc)), enabled: true}
-		}
-		return []barItem{b("type", "to search"), b("enter", "done"), b("esc", "clear"), b("↓", "to the list")}
-	}
-	if m.view == viewReport {
-		return []barItem{
-			{b: k.Filter, enabled: true}, {b: k.Sort, desc: "sort", enabled: true},
-			{b: k.Mark, enabled: true},
-			{b: k.Bulk, desc: fmt.Sprintf("bulk (%d)", m.marks.Len()), enabled: m.marks.Len() > 0},
-			{b: k.Export, enabled: true},
-			{b: k.Open, desc: "open user", enabled: have},
-			{b: k.MarkAll, desc: "mark shown", enabled: true},
-			{b: k.SortReverse, desc: "reverse", enabled: true},
-		}
-	}
-	acts := []barItem{
-		m.item(k.Reset, "reset MFA", actions.Reset, u, have),
-		m.item(k.Reregister, "re-register", actions.Reregister, u, have),
-		m.item(k.Revoke, "revoke", actions.Revoke, u, have),
-		m.item(k.TAP, "TAP", actions.IssueTAP, u, have),
-		m.item(k.PerUserMFA, "MFA state", actions.SetMFA, u, have),
-		m.item(k.Audit, "audit", actions.Audit, u, have),
-	}
-	for i := 0; i < 3; i++ {
-		acts[i].main = true
-	}
-	var items []barItem
-	switch m.focus {
-	case paneMethods:
-		_, ok := m.methods.Selected()
-		del := m.item(k.DeleteMethod, "delete method", actions.DeleteMethod, u, have && ok)
-		if meth, ok := m.methods.Selected(); ok && !meth.Deletable() {
-			del.enabled, del.why = false, "this method cannot be deleted"
-		}
-		items = append([]barItem{del}, acts...)
-	case paneSignIns:
-		desc := "failures only"
-		if m.signins.FailuresOnly() {
-			desc = "show all"
-		}
-		items = append([]barItem{{b: k.Detail, desc: "detail", enabled: m.signins.Len() > 0},
-			{b: k.Failures, desc: desc, enabled: true}}, acts...)
-	default:
-		items = append(acts, barItem{b: k.Mark, enabled: have})
-	}
-	return append(items, barItem{b: k.Bulk, desc: fmt.Sprintf("bulk (%d)", m.marks.Len()), enabled: m.marks.Len() > 0})
-}
-
 func (m Model) actionBar() string {
 	t := m.theme
 	items := m.barItems()
@@ -263,7 +153,7 @@ func (m Model) actionBar() string {
 	// protected, a missing role); other items say why when pressed.
 	why := ""
 	for _, it := range items {
-		if !it.enabled && it.why != "" && it.main {
+		if !it.enabled && it.why != "" && it.headline {
 			why = it.why
 			break
 		}
@@ -278,16 +168,13 @@ func (m Model) actionBar() string {
 	used := 1
 	for _, it := range items {
 		desc := it.desc
-		if desc == "" {
-			desc = it.b.Help().Desc
-		}
-		plain := it.b.Help().Key + " " + desc
+		plain := it.key + " " + desc
 		w := draw.Width(plain) + 2
 		if used+w > avail {
 			break
 		}
 		if it.enabled {
-			b.WriteString(t.BarKey.Render(it.b.Help().Key) + " " + t.BarDesc.Render(desc) + "  ")
+			b.WriteString(t.BarKey.Render(it.key) + " " + t.BarDesc.Render(desc) + "  ")
 		} else {
 			b.WriteString(t.BarDisabled.Render(plain) + "  ")
 		}
@@ -308,15 +195,8 @@ func (m Model) footer() string {
 		return draw.Fit(" "+s.Render(draw.Trunc(graph.CleanText(m.flash), m.w-1)), m.w)
 	}
 	var parts []string
-	for _, b := range m.keys.ShortHelp() {
-		desc := b.Help().Desc
-		if b.Help().Key == m.keys.SwitchView.Help().Key {
-			desc = "report"
-			if m.view == viewReport {
-				desc = "users"
-			}
-		}
-		parts = append(parts, t.FootKey.Render(b.Help().Key)+" "+t.FootDesc.Render(desc))
+	for _, kd := range m.footerKeys() {
+		parts = append(parts, t.FootKey.Render(kd[0])+" "+t.FootDesc.Render(kd[1]))
 	}
 	return draw.Fit(" "+strings.Join(parts, t.FootDesc.Render(" · ")), m.w)
 }
@@ -325,8 +205,8 @@ func (m Model) footer() string {
 func (m Model) openHelp() (tea.Model, tea.Cmd) {
 	st := m.theme.Actions
 	var groups [][]string
-	for i, g := range m.keys.FullHelp() {
-		lines := []string{st.Section.Render(HelpGroups[i])}
+	for i, g := range m.helpColumns() {
+		lines := []string{st.Section.Render(helpGroups[i])}
 		for _, b := range g {
 			lines = append(lines, st.Key.Render(draw.Fit(b.Help().Key, 10))+" "+st.Text.Render(b.Help().Desc))
 		}
@@ -369,6 +249,6 @@ func (m Model) openHelp() (tea.Model, tea.Cmd) {
 		st.Text.Render("runs a change from its confirmation; typing never does"), ""}, lines...)
 	id := m.newID()
 	info := &actions.Info{ID: id, Title: "Keys", Lines: lines, Width: 100}
-	m.setModal(id, info, pending{kind: pInfo})
+	m.setModal(id, info, answers{})
 	return m, nil
 }

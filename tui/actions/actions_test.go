@@ -186,7 +186,7 @@ func TestBulkRunAccountsForEveryTarget(t *testing.T) {
 		return "", false
 	}
 	us := c.Users[:10]
-	b := NewBulkRun(1, c, "Revoke sessions", Op{Kind: Revoke}, us, BulkConfig{Concurrency: 1}, pre, clock) // one at a time: a stable order
+	b := NewBulkRun(t.Context(), 1, c, "Revoke sessions", Op{Kind: Revoke}, us, BulkConfig{Concurrency: 1}, pre, clock) // one at a time: a stable order
 	b.SetSize(100, 30)
 	runAll(t, b, b.Start())
 	total, finished, done, failed, skipped := b.Counts()
@@ -216,7 +216,7 @@ func TestBulkStopSkipsTheRest(t *testing.T) {
 	c := stub.New(50)
 	gate := make(chan struct{})
 	c.Gate["RevokeSessions"] = gate
-	b := NewBulkRun(1, c, "Revoke", Op{Kind: Revoke}, c.Users, BulkConfig{Concurrency: 2}, func(graph.User) (string, bool) { return "", false }, clock)
+	b := NewBulkRun(t.Context(), 1, c, "Revoke", Op{Kind: Revoke}, c.Users, BulkConfig{Concurrency: 2}, func(graph.User) (string, bool) { return "", false }, clock)
 	cmd := b.Start()
 	b.Stop()
 	close(gate)

@@ -33,9 +33,10 @@ type AuditMsg struct {
 	Err    error
 }
 
-// NewAuditView opens the trail and starts loading it (one reports call).
-func NewAuditView(id int, c graph.Client, u graph.User, since time.Time, loc *time.Location) (*AuditView, tea.Cmd) {
-	ctx, cancel := context.WithCancel(context.Background())
+// NewAuditView opens the trail and starts loading it (one reports call);
+// ctx is the console's (quitting ends the load).
+func NewAuditView(ctx context.Context, id int, c graph.Client, u graph.User, since time.Time, loc *time.Location) (*AuditView, tea.Cmd) {
+	ctx, cancel := context.WithCancel(ctx)
 	v := &AuditView{ID: id, User: u, loc: loc, load: true, cancel: cancel}
 	return v, func() tea.Msg {
 		ev, err := c.AuditEvents(ctx, u.ID, graph.AuditQuery{Since: since, Top: 200})

@@ -204,6 +204,7 @@ type BulkRun struct {
 	ID     int
 	Op     Op
 	Title  string
+	ctx    context.Context // the console's: a run ends with it
 	client graph.Client
 	cfg    BulkConfig
 	// journal is the current run's journal (a retry writes its own).
@@ -237,10 +238,11 @@ type BulkRun struct {
 	detail *Info
 }
 
-// NewBulkRun prepares a run; Start begins it.
-func NewBulkRun(id int, c graph.Client, title string, op Op, targets []graph.User, cfg BulkConfig,
+// NewBulkRun prepares a run; Start begins it. ctx is the console's: quitting
+// stops the run as Stop does.
+func NewBulkRun(ctx context.Context, id int, c graph.Client, title string, op Op, targets []graph.User, cfg BulkConfig,
 	pre func(graph.User) (string, bool), now func() time.Time) *BulkRun {
-	return &BulkRun{ID: id, Op: op, Title: title, client: c, cfg: cfg, pre: pre, now: now,
+	return &BulkRun{ctx: ctx, ID: id, Op: op, Title: title, client: c, cfg: cfg, pre: pre, now: now,
 		targets: targets, index: map[string]int{}, follow: true}
 }
 
@@ -248,7 +250,7 @@ func NewBulkRun(id int, c graph.Client, title string, op Op, targets []graph.Use
 func (b *BulkRun) Start() tea.Cmd { return b.run(b.targets) }
 
 func (b *BulkRun) run(targets []graph.User) tea.Cmd {
-	ctx, cancel := context.WithCancel(history.WithTicket(context.Background(), b.Op.Ticket, b.Op.Checklist))
+	ctx, cancel := context.WithCancel(history.WithTicket(b.ctx, b.Op.Ticket, b.Op.Checklist))
 	b.cancel = cancel
 	b.gen++
 	b.running, b.stopped = true, false

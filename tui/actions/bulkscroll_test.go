@@ -16,7 +16,7 @@ import (
 func TestBulkResultsScrollAndOpen(t *testing.T) {
 	c := stub.New(40)
 	c.Fail["RevokeSessions"] = "u39"
-	b := NewBulkRun(1, c, "Revoke", Op{Kind: Revoke}, c.Users, BulkConfig{Concurrency: 1},
+	b := NewBulkRun(t.Context(), 1, c, "Revoke", Op{Kind: Revoke}, c.Users, BulkConfig{Concurrency: 1},
 		func(graph.User) (string, bool) { return "", false }, clock)
 	b.SetSize(80, 21)
 	runAll(t, b, b.Start())

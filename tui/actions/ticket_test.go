@@ -70,7 +70,7 @@ func TestBulkStoppedSaysHowToResume(t *testing.T) {
 	gate := make(chan struct{})
 	c.Gate["RevokeSessions"] = gate
 	journal := filepath.Join(t.TempDir(), "run-revoke.jsonl")
-	b := NewBulkRun(1, c, "Revoke", Op{Kind: Revoke, Ticket: "CHG-3"}, c.Users, BulkConfig{Concurrency: 1, Journal: journal},
+	b := NewBulkRun(t.Context(), 1, c, "Revoke", Op{Kind: Revoke, Ticket: "CHG-3"}, c.Users, BulkConfig{Concurrency: 1, Journal: journal},
 		func(graph.User) (string, bool) { return "", false }, clock)
 	b.SetSize(200, 30)
 	cmd := b.Start()

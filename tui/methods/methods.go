@@ -26,6 +26,7 @@ type Styles struct {
 
 // Model is the pane's state.
 type Model struct {
+	ctx    context.Context // the console's: cancelled on quit
 	client graph.Client
 	now    func() time.Time
 	loc    *time.Location
@@ -85,9 +86,9 @@ type PerUserMsg struct {
 	Err    error
 }
 
-// New returns an empty pane.
-func New(c graph.Client, now func() time.Time, loc *time.Location) Model {
-	return Model{client: c, now: now, loc: loc}
+// New returns an empty pane; ctx is the console's (its loads end with it).
+func New(ctx context.Context, c graph.Client, now func() time.Time, loc *time.Location) Model {
+	return Model{ctx: ctx, client: c, now: now, loc: loc}
 }
 
 // User is the user shown (nil: none).
@@ -99,7 +100,7 @@ func (m *Model) Clear() {
 		m.cancel()
 	}
 	m.seq++
-	*m = Model{client: m.client, now: m.now, loc: m.loc, seq: m.seq, w: m.w, h: m.h}
+	*m = Model{ctx: m.ctx, client: m.client, now: m.now, loc: m.loc, seq: m.seq, w: m.w, h: m.h}
 }
 
 // Show displays u at once (loading), without fetching: the root calls it
@@ -130,7 +131,7 @@ func (m *Model) Load(u graph.User, reg *graph.Registration) tea.Cmd {
 	if m.cancel != nil {
 		m.cancel()
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(m.ctx)
 	m.cancel = cancel
 	m.seq++
 	same := m.user != nil && m.user.ID == u.ID

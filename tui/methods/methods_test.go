@@ -22,7 +22,7 @@ func shown(t *testing.T, c graph.Client, id string) Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := New(c, tuitest.Clock, time.UTC)
+	m := New(t.Context(), c, tuitest.Clock, time.UTC)
 	m.Show(u, nil)
 	ms, err := c.ListMethods(ctx, id)
 	m, _ = m.Update(MethodsMsg{Seq: m.seq, UserID: id, Methods: ms, Err: err})
@@ -51,7 +51,7 @@ func TestGoldenMethodsPane(t *testing.T) {
 
 func TestLoadingErrorAndStaleStates(t *testing.T) {
 	u := graph.User{ID: "u1", DisplayName: "Una", UserPrincipalName: "una@contoso.com", AccountEnabled: true}
-	m := New(nil, tuitest.Clock, time.UTC)
+	m := New(t.Context(), nil, tuitest.Clock, time.UTC)
 	if s := render(m, 40, 5); !strings.Contains(s, "No user selected") {
 		t.Fatalf("empty:\n%s", s)
 	}

@@ -136,6 +136,7 @@ type Model struct {
 
 	loading bool
 	err     error
+	load    *loader // the load under way (load.go)
 	// keep is the user to highlight again once the rows arrive (after a
 	// refresh emptied them).
 	keep string

@@ -17,6 +17,7 @@ import (
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
+	"github.com/mfadesk/mfadesk/tui/internal/input"
 )
 
 // Styles is what the pane draws with (filled by tui/theme.go).
@@ -24,6 +25,9 @@ type Styles struct {
 	Header, Row, Cursor, CursorBlurred draw.Painter
 	OK, Bad, Benign, Muted, Error      draw.Painter
 	Label, Value, HintTitle, Hint      draw.Painter
+	// SearchActive is the badge of a focused search box; Input the box.
+	SearchActive draw.Painter
+	Input        input.Styles
 }
 
 // DefaultWindow is how far back sign-ins are listed when not configured:
@@ -36,6 +40,7 @@ const DefaultTop = 200
 
 // Model is the pane's state.
 type Model struct {
+	ctx    context.Context // the console's: cancelled on quit
 	client graph.Client
 	now    func() time.Time
 	loc    *time.Location
@@ -53,11 +58,19 @@ type Model struct {
 	loading      bool
 	err          error
 
+	// Search (/): the box, whether it has the keys, and the lowercased
+	// text rows are matched against.
+	search    input.Model
+	searching bool
+	query     string
+
 	cursor, offset int
-	height         int
+	height         int // rows of the list
+	innerH         int // the pane's inner height
 }
 
 type row struct {
+	text           string   // lowercased cells, for search
 	cells          []string // one per column, in columns order
 	widths         []int    // their display widths, measured once
 	failed, benign bool
@@ -71,12 +84,13 @@ type LoadedMsg struct {
 	Err     error
 }
 
-// New returns an empty pane.
-func New(c graph.Client, now func() time.Time, loc *time.Location, window time.Duration) Model {
+// New returns an empty pane; ctx is the console's (its loads end with it).
+func New(ctx context.Context, c graph.Client, now func() time.Time, loc *time.Location, window time.Duration) Model {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return Model{client: c, now: now, loc: loc, Window: window, Top: DefaultTop}
+	in := input.Model{Prompt: "/ ", Placeholder: "search app, reason, place, IP", Limit: 128}
+	return Model{ctx: ctx, client: c, now: now, loc: loc, Window: window, Top: DefaultTop, search: in}
 }
 
 // Clear shows no user.
@@ -108,7 +122,7 @@ func (m *Model) Load(u graph.User) tea.Cmd {
 	if m.cancel != nil {
 		m.cancel()
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(m.ctx)
 	m.cancel = cancel
 	m.seq++
 	if m.user == nil || m.user.ID != u.ID {
@@ -165,7 +179,7 @@ func (m *Model) refilter() {
 	}
 	m.visible = m.visible[:0]
 	for i := range m.all {
-		if !m.failuresOnly || m.rows[i].failed {
+		if (!m.failuresOnly || m.rows[i].failed) && (m.query == "" || strings.Contains(m.rows[i].text, m.query)) {
 			m.visible = append(m.visible, i)
 		}
 	}
@@ -185,6 +199,54 @@ func (m *Model) refilter() {
 func (m *Model) ToggleFailures() {
 	m.failuresOnly = !m.failuresOnly
 	m.refilter()
+}
+
+// Searching reports whether keys go to the search box.
+func (m Model) Searching() bool { return m.searching }
+
+// SearchShown reports the search box on screen (focused, or a search set).
+func (m Model) SearchShown() bool { return m.searching || m.search.Value() != "" }
+
+// StartSearch focuses the search box (/).
+func (m *Model) StartSearch() {
+	m.searching = true
+	m.search.Focus()
+	m.SetSize(0, m.innerH)
+}
+
+// StopSearch returns keys to the list; the filter stays.
+func (m *Model) StopSearch() {
+	m.searching = false
+	m.search.Blur()
+	m.SetSize(0, m.innerH)
+}
+
+// Query is the search text (as typed).
+func (m Model) Query() string { return m.search.Value() }
+
+// SearchInput feeds a key or paste to the box and filters the rows at once.
+func (m *Model) SearchInput(msg tea.Msg) {
+	if m.search.Update(msg) {
+		m.setQuery(m.search.Value())
+	}
+}
+
+func (m *Model) setQuery(q string) {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == m.query {
+		return
+	}
+	m.query = q
+	m.refilter()
+}
+
+// ClearSearch empties the search (esc), reporting whether there was one.
+func (m *Model) ClearSearch() bool {
+	had := m.search.Value() != ""
+	m.search.Reset()
+	m.setQuery("")
+	m.StopSearch()
+	return had
 }
 
 // Busy reports a load in flight.
@@ -224,8 +286,12 @@ func (m *Model) Move(delta int) {
 // Page moves by a screenful.
 func (m *Model) Page(dir int) { m.Move(dir * max(m.height-1, 1)) }
 
-// RowAt maps a line inside the pane (0 = header) to a row index.
+// RowAt maps a line inside the pane (0 = header, or the search box when
+// shown, then the header) to a row index.
 func (m Model) RowAt(y int) (int, bool) {
+	if m.SearchShown() {
+		y--
+	}
 	i := m.offset + y - 1
 	if y < 1 || i < 0 || i >= len(m.visible) {
 		return 0, false
@@ -238,7 +304,11 @@ func (m *Model) Select(i int) { m.Move(i - m.cursor) }
 
 // SetSize tells the pane its inner size.
 func (m *Model) SetSize(w, h int) {
+	m.innerH = h
 	m.height = max(h-1, 1)
+	if m.SearchShown() {
+		m.height = max(h-2, 1)
+	}
 	m.offset = draw.Scroll(m.cursor, m.offset, m.height, len(m.visible))
 }
 
@@ -247,6 +317,9 @@ func (m Model) Title() (string, string) {
 	t := "Sign-ins"
 	if m.failuresOnly {
 		t = "Sign-ins · failures only"
+	}
+	if m.query != "" {
+		t += " · search"
 	}
 	switch {
 	case m.user == nil:
@@ -323,6 +396,7 @@ func (m Model) makeRow(s graph.SignIn) row {
 	r.cells = []string{s.CreatedDateTime.In(m.loc).Format("Jan 02 15:04"), result, kind, reason,
 		graph.CleanText(s.AppDisplayName), MFAText(s), graph.CleanText(s.ConditionalAccessStatus),
 		locationText(s.Location), graph.CleanText(s.IPAddress), graph.CleanText(s.ClientAppUsed)}
+	r.text = strings.ToLower(strings.Join(r.cells, "\x00"))
 	r.widths = make([]int, len(r.cells))
 	for i, c := range r.cells {
 		r.widths[i] = draw.Width(c)
@@ -358,8 +432,30 @@ var priority = []int{0, 1, 3, 4, 5, 6, 2, 7, 8, 9}
 
 const flexColumn = 3 // Reason takes the spare width
 
-// View draws the pane's inner w x h lines.
+// View draws the pane's inner w x h lines: the search box first while a
+// search is shown.
 func (m Model) View(st Styles, w, h int, focused bool) []string {
+	if !m.SearchShown() {
+		return m.list(st, w, h, focused)
+	}
+	return append([]string{m.searchLine(st, w)}, m.list(st, w, h-1, focused && !m.searching)...)
+}
+
+// searchLine is the box: a focused one says so in words (a badge), and the
+// list's cursor dims, so it never looks like a focused list.
+func (m Model) searchLine(st Styles, w int) string {
+	if m.searching {
+		badge, hint := " SEARCH ", "  enter done · esc clear"
+		fw := min(w-len(badge), max(w-len(badge)-draw.Width(hint), w/2))
+		return draw.Fit(st.SearchActive.Render(badge)+m.search.View(st.Input, fw)+
+			st.Muted.Render(draw.Trunc(hint, max(w-fw-len(badge), 0))), w)
+	}
+	hint := fmt.Sprintf("  %d shown · / edit · esc clear", len(m.visible))
+	fw := min(w, max(w-draw.Width(hint), w/2))
+	return draw.Fit(m.search.View(st.Input, fw)+st.Muted.Render(draw.Trunc(hint, max(w-fw, 0))), w)
+}
+
+func (m Model) list(st Styles, w, h int, focused bool) []string {
 	if m.user == nil {
 		return []string{st.Muted.Render("No user selected.")}
 	}
@@ -376,6 +472,8 @@ func (m Model) View(st Styles, w, h int, focused bool) []string {
 		return lines
 	case m.loading && len(m.all) == 0:
 		return []string{st.Muted.Render("Loading sign-ins…")}
+	case len(m.visible) == 0 && m.query != "":
+		return []string{st.Muted.Render(draw.Trunc("No sign-ins match \""+m.search.Value()+"\". esc clears.", w))}
 	case len(m.visible) == 0 && m.failuresOnly:
 		return []string{st.Muted.Render(draw.Trunc("No failed sign-ins in this window. f shows all.", w))}
 	case len(m.visible) == 0:

@@ -25,7 +25,7 @@ func loadedWith(t *testing.T, c graph.Client, id string) (Model, []graph.SignIn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := New(c, tuitest.Clock, time.UTC, 0)
+	m := New(t.Context(), c, tuitest.Clock, time.UTC, 0)
 	cmd := m.Load(u)
 	msg := cmd().(LoadedMsg)
 	if msg.Err != nil {

@@ -57,6 +57,7 @@ const (
 
 // Model is the pane's state.
 type Model struct {
+	ctx      context.Context // the console's: cancelled on quit
 	client   graph.Client
 	marks    *marks.Set
 	regs     map[string]*graph.Registration
@@ -105,20 +106,21 @@ type ResultsMsg struct {
 }
 
 // New returns the pane. regs is the registration report by user id (it may
-// fill in later; rows look it up when drawn).
-func New(c graph.Client, m *marks.Set, regs map[string]*graph.Registration) Model {
+// fill in later; rows look it up when drawn). ctx is the console's: every
+// search ends with it.
+func New(ctx context.Context, c graph.Client, m *marks.Set, regs map[string]*graph.Registration) Model {
 	in := input.Model{Prompt: "/ ", Placeholder: "search name, UPN or mail"}
 	// seq 1 and loading: Init's first search is already under way.
-	return Model{client: c, marks: m, regs: regs, Search: in, Debounce: DefaultDebounce,
+	return Model{ctx: ctx, client: c, marks: m, regs: regs, Search: in, Debounce: DefaultDebounce,
 		PageSize: DefaultPageSize, count: -1, seq: 1, loading: true}
 }
 
 // Init returns the first (empty) search: the first page of users. It is a
 // value method (tea.Model's Init is), so the state it needs is set by New.
 func (m Model) Init() tea.Cmd {
-	c, size := m.client, m.PageSize
+	ctx, c, size := m.ctx, m.client, m.PageSize
 	return func() tea.Msg {
-		p, err := c.SearchUsers(context.Background(), "", size)
+		p, err := c.SearchUsers(ctx, "", size)
 		return ResultsMsg{Seq: 1, Query: "", Page: p, Err: err}
 	}
 }
@@ -167,7 +169,7 @@ func (m *Model) startSearch(q string) tea.Cmd {
 	if m.cancel != nil {
 		m.cancel()
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(m.ctx)
 	m.cancel = cancel
 	m.loading = true
 	m.more = false
@@ -183,7 +185,7 @@ func (m *Model) fetchMore() tea.Cmd {
 	if m.more || m.loading || m.next == "" {
 		return nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(m.ctx)
 	m.cancel = cancel
 	m.more = true
 	seq, c, next, q := m.seq, m.client, m.next, m.query

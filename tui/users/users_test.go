@@ -32,7 +32,7 @@ func loaded(t *testing.T) Model {
 		regs[rp.Items[i].ID] = &rp.Items[i]
 	}
 	mk := marks.New()
-	m := New(c, mk, regs)
+	m := New(t.Context(), c, mk, regs)
 	m, _ = m.Update(ResultsMsg{Seq: 1, Page: p})
 	return m
 }
@@ -66,7 +66,7 @@ func TestEveryRowFitsItsWidth(t *testing.T) {
 }
 
 func TestStaleAndForeignAnswersAreDropped(t *testing.T) {
-	m := New(nil, marks.New(), nil)
+	m := New(t.Context(), nil, marks.New(), nil)
 	m, _ = m.Update(ResultsMsg{Seq: 1, Page: graph.Page[graph.User]{Items: []graph.User{{ID: "a"}}}})
 	m.seq = 3 // two more searches were started since
 	m, _ = m.Update(ResultsMsg{Seq: 2, Query: "old", Page: graph.Page[graph.User]{Items: []graph.User{{ID: "x"}, {ID: "y"}}}})
@@ -84,7 +84,7 @@ func TestStaleAndForeignAnswersAreDropped(t *testing.T) {
 }
 
 func TestEmptyAndErrorStates(t *testing.T) {
-	m := New(nil, marks.New(), nil)
+	m := New(t.Context(), nil, marks.New(), nil)
 	m, _ = m.Update(ResultsMsg{Seq: 1, Query: "zz top"})
 	if s := render(m, 40, 6, true); !strings.Contains(s, `No users match "zz top".`) {
 		t.Fatalf("empty state:\n%s", s)

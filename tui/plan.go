@@ -1,0 +1,171 @@
+package tui
+
+// plan.go: the plan a confirmation shows, from what the console knows.
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/actions"
+	"github.com/mfadesk/mfadesk/tui/methods"
+	"github.com/mfadesk/mfadesk/tui/report"
+)
+
+// planFor describes op on targets for the confirmation.
+func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
+	p := actions.Plan{Title: op.Kind.Label(), Targets: targets}
+	single := len(targets) == 1
+	var shown []graph.Method
+	if single && m.methods.User() != nil && m.methods.User().ID == targets[0].ID && m.methods.Loaded() {
+		shown = m.methods.Methods()
+	}
+	switch op.Kind {
+	case actions.Reset:
+		if shown != nil {
+			p.Ops, p.Keeps = actions.ResetOps(shown, op.Keep)
+		} else {
+			p.Ops = []string{"list the user's methods, then delete every one except the password" + keepText(op.Keep) +
+				", alternate phone before mobile and the default method last"}
+			p.Keeps = []string{"Password"}
+			if !single {
+				p.Ops = append(p.Ops, m.methodCensus(targets)...)
+			}
+		}
+		p.Warnings = append(p.Warnings, "The user must register MFA again at the next sign-in (offer a TAP after).")
+	case actions.Reregister:
+		if shown != nil {
+			p.Ops, p.Keeps = actions.ReregisterOps(shown)
+		} else {
+			p.Ops = []string{"delete every method except the password, FIDO2 keys / passkeys, Windows Hello and platform credentials (as the portal's \"Require re-register MFA\")",
+				"revoke all sign-in sessions"}
+			p.Keeps = []string{"Password, FIDO2 keys / passkeys, Windows Hello, platform credentials"}
+		}
+		if op.WithTAP {
+			p.Ops = append(p.Ops, fmt.Sprintf("issue a Temporary Access Pass (%s, one-time) and show it once",
+				actions.LifetimeText(op.TAP.LifetimeMinutes)))
+		}
+		p.Warnings = append(p.Warnings, "Every device signs out and asks to register again.")
+	case actions.Revoke:
+		p.Ops = []string{"revoke every refresh token and session cookie: the user signs in again everywhere"}
+		p.Keeps = []string{"all methods"}
+		for _, u := range targets {
+			if u.IsGuest() {
+				p.Warnings = append(p.Warnings, "Revoking does nothing for guests (their home tenant issues their sessions).")
+				break
+			}
+		}
+	case actions.DeleteMethod:
+		p.Ops = []string{"delete " + actions.MethodLabel(op.Method)}
+		if op.Method.IsDefault && len(shown) > 2 {
+			p.Warnings = append(p.Warnings, "This is the default method: Graph refuses to delete it while other methods exist.")
+		}
+		if op.Method.Kind == graph.KindWindowsHello {
+			p.Warnings = append(p.Warnings, "Deleting Windows Hello needs an MFA claim in your own sign-in.")
+		}
+	case actions.IssueTAP:
+		p.Ops = actions.TAPOps(op.TAP)
+		for _, x := range shown {
+			if x.Kind == graph.KindTAP {
+				p.Warnings = append(p.Warnings, "The user already has a pass ("+methods.Detail(x, m.now(), m.loc)+"): the new one replaces it.")
+			}
+		}
+	case actions.SetMFA:
+		from := string(m.methods.PerUserState())
+		if !single || from == "" {
+			from = "its current state"
+		}
+		p.Ops = []string{fmt.Sprintf("set per-user MFA from %s to %s", from, op.State)}
+		if op.State == graph.PerUserMFAEnforced {
+			p.Warnings = append(p.Warnings, "Enforced: legacy clients that cannot do MFA stop working.")
+		}
+	case actions.Notify:
+		p.Ops = []string{"send this mail to " + strings.Join(op.Mail.To, ", ")}
+		if op.MailToManager && len(targets) > 0 {
+			p.Ops = []string{"send this mail to the manager of " + graph.CleanText(targets[0].UserPrincipalName) +
+				" (looked up when sending; no manager: no mail)"}
+		}
+		from := op.Mail.From
+		if from == "" {
+			from = "your own mailbox"
+		}
+		p.Ops = append(p.Ops, "from "+from, "subject: "+op.Mail.Subject)
+		p.PreviewTitle = "Message"
+		p.Preview = strings.Split(strings.TrimRight(op.Mail.Body, "\n"), "\n")
+	}
+	// Risky targets (yourself, admins, guests, disabled, protected) first.
+	if op.Kind.Writes() && op.Kind != actions.Notify {
+		p.Warnings = append(m.targetRisks(op.Kind, targets).Lines(actions.MaxListed), p.Warnings...)
+	}
+	// Targets that cannot be changed are listed, not silently dropped.
+	var ok []graph.User
+	for _, u := range targets {
+		if allowed, why := m.allowed(op.Kind, u); !allowed && !single {
+			p.Skips = append(p.Skips, actions.Skip{User: u, Why: why})
+			continue
+		}
+		ok = append(ok, u)
+	}
+	if !single {
+		p.Targets = ok
+		if len(ok) > m.opts.BulkConfirmThreshold {
+			p.Phrase = fmt.Sprintf("%s %d", op.Kind, len(ok))
+		}
+	}
+	return p
+}
+
+func keepText(keep []graph.MethodKind) string {
+	if len(keep) == 0 {
+		return ""
+	}
+	var names []string
+	for _, k := range keep {
+		names = append(names, methods.KindLabel(graph.Method{Kind: k}))
+	}
+	return " and " + strings.Join(names, ", ")
+}
+
+// methodCensus summarises which methods the targets have registered, from
+// the registration report (no extra Graph calls for a preview).
+func (m Model) methodCensus(targets []graph.User) []string {
+	count := map[string]int{}
+	unknown := 0
+	for _, u := range targets {
+		r := m.regs[u.ID]
+		if r == nil {
+			unknown++
+			continue
+		}
+		for _, x := range r.MethodsRegistered {
+			count[report.MethodShort(graph.CleanText(x))]++
+		}
+	}
+	if len(count) == 0 && unknown == 0 {
+		return nil
+	}
+	type kv struct {
+		k string
+		n int
+	}
+	var kvs []kv
+	for k, n := range count {
+		kvs = append(kvs, kv{k, n})
+	}
+	sort.Slice(kvs, func(i, j int) bool {
+		if kvs[i].n != kvs[j].n {
+			return kvs[i].n > kvs[j].n
+		}
+		return kvs[i].k < kvs[j].k
+	})
+	var parts []string
+	for _, x := range kvs {
+		parts = append(parts, fmt.Sprintf("%s ×%d", x.k, x.n))
+	}
+	s := "registered among them (report): " + strings.Join(parts, ", ")
+	if unknown > 0 {
+		s += fmt.Sprintf("; %d not in the report yet", unknown)
+	}
+	return []string{s}
+}
