@@ -330,3 +330,33 @@ func TestTAPViewKeepsThePass(t *testing.T) {
 		t.Fatalf("n then ctrl+d: %#v", msg)
 	}
 }
+
+// A plan's "… and N more" opens with ctrl+e (also while the phrase is
+// being typed), and the whole list then scrolls to its last target.
+func TestConfirmListsEveryTargetOnExpand(t *testing.T) {
+	us := users(30)
+	p := Plan{Title: "Bulk: Revoke sessions", Targets: us, Ops: []string{"revoke"}, Phrase: "revoke 30"}
+	c, _ := NewConfirm(1, Op{Kind: Revoke}, p)
+	armed(c)
+	c.SetSize(76, 22)
+	last := UserLabel(us[29])
+	if body := strings.Join(c.Body(plain, 72), "\n"); !strings.Contains(body, "… and 22 more (ctrl+e lists them)") || strings.Contains(body, last) {
+		t.Fatalf("cut list not offered:\n%s", body)
+	}
+	if ans, _ := c.Update(tea.KeyPressMsg{Code: 'e', Mod: tea.ModCtrl}); ans != nil {
+		t.Fatalf("ctrl+e answered %T", ans)
+	}
+	if c.in.Value() != "" {
+		t.Fatalf("ctrl+e typed into the phrase: %q", c.in.Value())
+	}
+	for range 40 {
+		c.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	}
+	if view := strings.Join(c.View(plain, 76, 22), "\n"); !strings.Contains(view, last) {
+		t.Fatalf("the last target is not reachable at 22 lines:\n%s", view)
+	}
+	c.Update(tea.KeyPressMsg{Code: 'e', Mod: tea.ModCtrl})
+	if body := strings.Join(c.Body(plain, 72), "\n"); strings.Contains(body, last) {
+		t.Fatal("ctrl+e again did not fold the list")
+	}
+}

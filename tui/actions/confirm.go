@@ -51,6 +51,11 @@ type Plan struct {
 // MaxListed is how many targets a confirmation lists before "… and N more".
 const MaxListed = 8
 
+// ExpandKey lists every target (and every skipped one) instead of the
+// first MaxListed, and back. Not a printable key: it works while a phrase
+// is typed too, and it changes only what is shown.
+const ExpandKey = "ctrl+e"
+
 // Confirm asks before an action runs. It opens disarmed (ArmDelay, on its
 // clock) and then takes only ConfirmKey (not a key repeat). y, enter and
 // every printable key never confirm. For large runs a typed phrase
@@ -76,6 +81,8 @@ type Confirm struct {
 	offset int
 	w, h   int
 	note   string
+	// expanded lists every target and skip (ExpandKey).
+	expanded bool
 
 	// Ticket or reason and the identity-verification checklist (AskTicket).
 	askTicket, ticketRequired bool
@@ -210,6 +217,13 @@ func (c *Confirm) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 			c.done = true
 			return CloseMsg{ID: c.ID}, nil
 		}
+		if s == ExpandKey {
+			if c.cut() {
+				c.expanded = !c.expanded
+				c.offset = draw.Clamp(c.offset, 0, c.maxOffset())
+			}
+			return nil, nil
+		}
 		if c.ticket.Focused() {
 			c.ticketKey(msg)
 			return nil, nil
@@ -289,6 +303,12 @@ func (c *Confirm) confirmKey(msg tea.KeyPressMsg) tea.Msg {
 	return c.confirmed()
 }
 
+// cut reports a list of targets or skips longer than MaxListed (the
+// dialog then offers ExpandKey).
+func (c *Confirm) cut() bool {
+	return len(c.Plan.Targets) > MaxListed+1 || len(c.Plan.Skips) > MaxListed+1
+}
+
 // Body is the plan as lines (exported for tests).
 func (c *Confirm) Body(st Styles, w int) []string {
 	p := c.Plan
@@ -309,8 +329,8 @@ func (c *Confirm) Body(st Styles, w int) []string {
 		section(fmt.Sprintf("Targets (%d)", len(p.Targets)))
 	}
 	for i, u := range p.Targets {
-		if i == MaxListed && len(p.Targets) > MaxListed+1 {
-			item(st.Muted.Render, fmt.Sprintf("… and %d more", len(p.Targets)-MaxListed))
+		if i == MaxListed && len(p.Targets) > MaxListed+1 && !c.expanded {
+			item(st.Muted.Render, fmt.Sprintf("… and %d more (%s lists them)", len(p.Targets)-MaxListed, ExpandKey))
 			break
 		}
 		item(st.Text.Render, UserLabel(u))
@@ -342,8 +362,8 @@ func (c *Confirm) Body(st Styles, w int) []string {
 	if len(p.Skips) > 0 {
 		section(fmt.Sprintf("Skipped (%d): not touched", len(p.Skips)))
 		for i, s := range p.Skips {
-			if i == MaxListed && len(p.Skips) > MaxListed+1 {
-				item(st.Muted.Render, fmt.Sprintf("… and %d more", len(p.Skips)-MaxListed))
+			if i == MaxListed && len(p.Skips) > MaxListed+1 && !c.expanded {
+				item(st.Muted.Render, fmt.Sprintf("… and %d more (%s lists them)", len(p.Skips)-MaxListed, ExpandKey))
 				break
 			}
 			item(st.Warn.Render, UserLabel(s.User)+": "+s.Why)

@@ -15,17 +15,22 @@ import (
 )
 
 // Width is the number of terminal cells s occupies (escape sequences ignored).
-func Width(s string) int { return ansi.StringWidth(s) }
+func Width(s string) int {
+	if w, ok := fastWidth(s); ok {
+		return w
+	}
+	return ansi.StringWidth(s)
+}
 
 // Trunc cuts s to at most w cells, ending in "…" when something was cut.
 func Trunc(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) <= w {
+	if Width(s) <= w {
 		return s
 	}
-	return ansi.Truncate(s, w, "…")
+	return truncate(s, w, "…")
 }
 
 // Fit makes s exactly w cells wide: cut with "…" or padded with spaces.
@@ -33,25 +38,25 @@ func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := Width(s)
 	if sw == w {
 		return s
 	}
 	if sw > w {
-		s = ansi.Truncate(s, w, "…")
-		sw = ansi.StringWidth(s)
+		s = truncate(s, w, "…")
+		sw = Width(s)
 	}
 	if sw < w {
 		s += strings.Repeat(" ", w-sw)
 		// Widths are not always additive: a prepended mark (U+0600..0605)
 		// joins the space after it into one cluster. Measure again.
 		for i := 0; i < 4; i++ {
-			got := ansi.StringWidth(s)
+			got := Width(s)
 			if got == w {
 				break
 			}
 			if got > w {
-				return ansi.Truncate(s, w, "")
+				return truncate(s, w, "")
 			}
 			s += strings.Repeat(" ", w-got)
 		}
@@ -64,16 +69,16 @@ func FitRight(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := Width(s)
 	if sw > w {
-		return ansi.Truncate(s, w, "…")
+		return truncate(s, w, "…")
 	}
 	return strings.Repeat(" ", w-sw) + s
 }
 
 // Center pads s on both sides to w cells.
 func Center(s string, w int) string {
-	sw := ansi.StringWidth(s)
+	sw := Width(s)
 	if sw >= w {
 		return Trunc(s, w)
 	}
@@ -198,11 +203,11 @@ func Overlay(base []string, box []string, x, y int) []string {
 		}
 		line := out[row]
 		bw := Width(bl)
-		left := ansi.Truncate(line, x, "")
+		left := truncate(line, x, "")
 		if lw := Width(left); lw < x {
 			left += strings.Repeat(" ", x-lw)
 		}
-		right := ansi.TruncateLeft(line, x+bw, "")
+		right := truncateLeft(line, x+bw, "")
 		// Reset attributes at the seams so the box never inherits or leaks
 		// a style into the base line.
 		out[row] = left + "\x1b[m" + bl + "\x1b[m" + right
