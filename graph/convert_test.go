@@ -566,3 +566,60 @@ func TestMe(t *testing.T) {
 		t.Errorf("bad token: %v", err)
 	}
 }
+
+// TestPrompted: with system-preferred MFA on, Entra prompts for the
+// system's pick (from signInPreferences when Graph names it, else from
+// the registration report), not the user's default; off, the default.
+func TestPrompted(t *testing.T) {
+	ms := func() []Method {
+		return []Method{{ID: "m", Kind: KindPhone, PhoneType: "mobile"}, {ID: "app", Kind: KindAuthenticator}, {ID: "f", Kind: KindFIDO2}}
+	}
+	// off: the user's default
+	l := ms()
+	applyPreferences(l, SignInPreferences{UserPreferred: "sms"})
+	if p := Prompted(l, nil); p.Index != 0 || p.System {
+		t.Errorf("off: %+v", p)
+	}
+	// on, and Graph names the pick
+	l = ms()
+	applyPreferences(l, SignInPreferences{UserPreferred: "sms", SystemPreferredEnabled: true, SystemPreferred: "push"})
+	if !l[0].IsDefault || !l[1].SystemPreferred {
+		t.Errorf("marks: %+v", l)
+	}
+	if p := Prompted(l, nil); p.Index != 1 || !p.System || p.Source != "sign-in preferences" {
+		t.Errorf("on, named: %+v", p)
+	}
+	// a pick named while the feature is off is not a prompt
+	l = ms()
+	applyPreferences(l, SignInPreferences{UserPreferred: "sms", SystemPreferred: "push"})
+	if l[1].SystemPreferred {
+		t.Errorf("system pick marked while off")
+	}
+	// on, named only by the registration report
+	l = ms()
+	applyPreferences(l, SignInPreferences{UserPreferred: "sms", SystemPreferredEnabled: true})
+	reg := &Registration{IsSystemPreferredAuthenticationMethodEnabled: true, SystemPreferredAuthenticationMethods: []string{"push"}}
+	if p := Prompted(l, reg); p.Index != 1 || !p.System || p.Source != "registration report" {
+		t.Errorf("report: %+v", p)
+	}
+	// the report says off: the default
+	reg.IsSystemPreferredAuthenticationMethodEnabled = false
+	if p := Prompted(l, reg); p.Index != 0 || p.System {
+		t.Errorf("report off: %+v", p)
+	}
+	// a live tenant's undocumented "Fido2" still finds the key
+	l = ms()
+	applyPreferences(l, SignInPreferences{SystemPreferredEnabled: true, SystemPreferred: "Fido2"})
+	if p := Prompted(l, nil); p.Index != 2 {
+		t.Errorf("fido2: %+v", p)
+	}
+	// nothing known
+	if p := Prompted(ms(), nil); p.Index != -1 || p.System {
+		t.Errorf("none: %+v", p)
+	}
+	// from raw values as the SDK hands them over
+	s, on := "push", true
+	if p := preferencesFrom(map[string]any{"userPreferredMethodForSecondaryAuthentication": &s, "isSystemPreferredAuthenticationMethodEnabled": &on}); p.UserPreferred != "push" || !p.SystemPreferredEnabled || p.SystemPreferred != "" {
+		t.Errorf("preferencesFrom: %+v", p)
+	}
+}

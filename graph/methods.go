@@ -63,13 +63,13 @@ func (c *MSGraph) listMethods(ctx context.Context, userID string, withPref bool)
 	if err := checkUserKey(op, userID); err != nil {
 		return nil, err
 	}
-	prefCh := make(chan string, 1)
+	prefCh := make(chan SignInPreferences, 1)
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if withPref {
-		go func() { prefCh <- c.preferredMethod(pctx, userID) }()
+		go func() { prefCh <- c.signInPreferences(pctx, userID) }()
 	} else {
-		prefCh <- ""
+		prefCh <- SignInPreferences{}
 	}
 
 	ri, err := c.betaRequest(abs.GET, methodsPath(userID), nil)
@@ -94,7 +94,7 @@ func (c *MSGraph) listMethods(ctx context.Context, userID string, withPref bool)
 			out = append(out, methodFrom(m))
 		}
 	}
-	markDefault(out, <-prefCh)
+	applyPreferences(out, <-prefCh)
 	return out, nil
 }
 
@@ -102,45 +102,32 @@ func methodsPath(userID string) string {
 	return "/users/" + pathSeg(userID) + "/authentication/methods"
 }
 
-// preferredMethod reads beta /users/{id}/authentication/signInPreferences
-// userPreferredMethodForSecondaryAuthentication ("" when unknown).
-func (c *MSGraph) preferredMethod(ctx context.Context, userID string) string {
+// signInPreferences reads beta /users/{id}/authentication/signInPreferences
+// (zero when unknown: the read is best effort).
+func (c *MSGraph) signInPreferences(ctx context.Context, userID string) SignInPreferences {
 	ri, err := c.betaRequest(abs.GET, "/users/"+pathSeg(userID)+"/authentication/signInPreferences", nil)
 	if err != nil {
-		return ""
+		return SignInPreferences{}
 	}
 	ctx, _ = withCallInfo(ctx)
 	res, err := c.adapter.Send(ctx, ri, newRawObject, errorMapping)
 	if err != nil || res == nil {
-		return ""
+		return SignInPreferences{}
 	}
-	return rawString(res.(*rawObject).data, "userPreferredMethodForSecondaryAuthentication")
+	return preferencesFrom(res.(*rawObject).data)
+}
+
+// preferencesFrom reads signInPreferences' fields from raw values.
+func preferencesFrom(d map[string]any) SignInPreferences {
+	on, _ := rawBool(d, "isSystemPreferredAuthenticationMethodEnabled")
+	return SignInPreferences{UserPreferred: rawString(d, "userPreferredMethodForSecondaryAuthentication"),
+		SystemPreferredEnabled: on, SystemPreferred: rawString(d, "systemPreferredAuthenticationMethod")}
 }
 
 // markDefault sets IsDefault on the method that Graph's preferred
 // secondary method (push, oath, sms, voiceMobile, ...) designates.
 func markDefault(ms []Method, pref string) {
-	pick := func(k MethodKind, phoneType string) bool {
-		for i := range ms {
-			if ms[i].Kind == k && (phoneType == "" || strings.EqualFold(ms[i].PhoneType, phoneType)) {
-				ms[i].IsDefault = true
-				return true
-			}
-		}
-		return false
-	}
-	switch strings.ToLower(pref) {
-	case "push":
-		pick(KindAuthenticator, "")
-	case "oath":
-		_ = pick(KindSoftwareOath, "") || pick(KindHardwareOath, "") || pick(KindAuthenticator, "")
-	case "sms", "voicemobile":
-		pick(KindPhone, "mobile")
-	case "voicealternatemobile":
-		pick(KindPhone, "alternateMobile")
-	case "voiceoffice":
-		pick(KindPhone, "office")
-	}
+	applyPreferences(ms, SignInPreferences{UserPreferred: pref})
 }
 
 // methodFrom turns one SDK method into a Method. Unknown types are kept as

@@ -83,6 +83,9 @@ type Method struct {
 	Detail    string    `json:"detail"`
 	Created   time.Time `json:"createdDateTime,omitzero"`
 	IsDefault bool      `json:"isDefault"`
+	// SystemPreferred: system-preferred MFA is on for the user and Graph
+	// says Entra prompts for this method (signinprefs.go).
+	SystemPreferred bool `json:"systemPreferred,omitempty"`
 	// Device is the Authenticator / Windows Hello / platform credential device.
 	Device string `json:"device,omitempty"`
 	// Model is a FIDO2 key's model.
