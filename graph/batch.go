@@ -220,23 +220,6 @@ func (b *batchOps) list(ctx context.Context, userID string) ([]Method, error) {
 	if err := checkUserKey(op, userID); err != nil {
 		return nil, err
 	}
-	// The default method comes from beta signInPreferences, best effort as
-	// in ListMethods: sent alongside, in the beta batch.
-	prefCh := make(chan string, 1)
-	go func() {
-		r, err := b.beta.do(ctx, batchRequest{Method: http.MethodGet,
-			URL: "/users/" + pathSeg(userID) + "/authentication/signInPreferences"})
-		pref := ""
-		if err == nil && r.Status == http.StatusOK {
-			var v struct {
-				P string `json:"userPreferredMethodForSecondaryAuthentication"`
-			}
-			if json.Unmarshal(r.Body, &v) == nil {
-				pref = v.P
-			}
-		}
-		prefCh <- pref
-	}()
 	// Through beta, as ListMethods: v1.0 does not list beta-only kinds.
 	r, err := b.beta.do(ctx, batchRequest{Method: http.MethodGet, URL: methodsPath(userID)})
 	if err == nil {
@@ -256,8 +239,7 @@ func (b *batchOps) list(ctx context.Context, userID string) ([]Method, error) {
 	}
 	if col.GetOdataNextLink() != nil {
 		// Paged (rare for a user's methods): let the client page it.
-		<-prefCh
-		return b.c.ListMethods(ctx, userID)
+		return b.c.listMethods(ctx, userID, false)
 	}
 	out := make([]Method, 0, len(col.GetValue()))
 	for _, m := range col.GetValue() {
@@ -265,8 +247,47 @@ func (b *batchOps) list(ctx context.Context, userID string) ([]Method, error) {
 			out = append(out, methodFrom(m))
 		}
 	}
-	markDefault(out, <-prefCh)
 	return out, nil
+}
+
+// prefs reads the user's sign-in preferences in the beta batch, best
+// effort as in ListMethods: unknown gives zero.
+func (b *batchOps) prefs(ctx context.Context, userID string) (SignInPreferences, error) {
+	if err := checkUserKey("read sign-in preferences of "+CleanText(userID), userID); err != nil {
+		return SignInPreferences{}, err
+	}
+	r, err := b.beta.do(ctx, batchRequest{Method: http.MethodGet,
+		URL: "/users/" + pathSeg(userID) + "/authentication/signInPreferences"})
+	if err != nil || r.Status != http.StatusOK {
+		return SignInPreferences{}, nil
+	}
+	var v struct {
+		Preferred string `json:"userPreferredMethodForSecondaryAuthentication"`
+		On        bool   `json:"isSystemPreferredAuthenticationMethodEnabled"`
+		System    string `json:"systemPreferredAuthenticationMethod"`
+	}
+	if json.Unmarshal(r.Body, &v) != nil {
+		return SignInPreferences{}, nil
+	}
+	return SignInPreferences{UserPreferred: CleanText(v.Preferred), SystemPreferredEnabled: v.On, SystemPreferred: CleanText(v.System)}, nil
+}
+
+// setDefault makes m the default in the beta batch: beta PATCH
+// signInPreferences, as MSGraph.SetDefaultMethod sends it.
+func (b *batchOps) setDefault(ctx context.Context, userID string, m Method) error {
+	op := "make " + KindLabel(m.Kind) + " the default method of " + CleanText(userID)
+	if err := checkUserKey(op, userID); err != nil {
+		return err
+	}
+	pref := PreferenceFor(m)
+	if pref == "" {
+		return SetDefaultMethod(ctx, b.outer, userID, m) // refused with the client's words
+	}
+	body, _ := json.Marshal(map[string]string{"userPreferredMethodForSecondaryAuthentication": pref})
+	return b.write(ctx, b.beta, WriteSetDefaultMethod, opMethodsWrite, userID, op,
+		fmt.Sprintf("default method -> %s %s (%s)", m.Kind, m.ID, pref),
+		batchRequest{Method: http.MethodPatch, URL: "/users/" + pathSeg(userID) + "/authentication/signInPreferences",
+			Headers: map[string]string{"Content-Type": "application/json"}, Body: body})
 }
 
 func (b *batchOps) del(ctx context.Context, userID string, m Method) error {
@@ -334,12 +355,7 @@ func (b *batchOps) opErr(op string, err error) error {
 	return err
 }
 
-func (b *batchOps) cost(step string) int {
-	if step == stepList {
-		return 2 // methods and sign-in preferences
-	}
-	return 1
-}
+func (b *batchOps) cost(string) int { return 1 }
 
 // paced: the coalescer books the pacer per batch for what it sends; a
 // lookup or a TAP goes as a plain call, booked by the runner.

@@ -410,6 +410,12 @@ const (
 	stepRevoke     = "revoke"
 	stepTAP        = "tap"
 	stepMFA        = "mfa"
+	// stepPrefs reads the sign-in preferences (which method is the
+	// default), only for a user where that changes the deletes.
+	stepPrefs = "prefs"
+	// stepDefault moves the default to a kept method before the deletes,
+	// as a reset of one user does (PlanReset's MoveDefaultTo).
+	stepDefault = "default"
 )
 
 // journalSink is a Journal or its in-memory stand-in.
@@ -804,11 +810,12 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 	var plan []PlannedStep
 	var stages [][]Method
 	var kept []MethodKind
+	var moveTo *Method
 	// On a resume, a user whose later steps had begun finished deleting
 	// before the interruption: re-listing now would find the pass this run
 	// issued and delete it.
 	deletesDone := len(ur.u.Intents) > 0 || slices.ContainsFunc(ur.u.Steps, func(e JournalEntry) bool {
-		return e.Do != stepDelete || e.Result == "failed"
+		return e.Do != stepDelete && e.Do != stepDefault || e.Result == "failed"
 	})
 	if deletesDone {
 		kept = ur.u.Kept
@@ -827,8 +834,31 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 		methods = slices.DeleteFunc(methods, func(m Method) bool {
 			return slices.ContainsFunc(ur.u.Steps, func(e JournalEntry) bool { return e.TAPID != "" && e.TAPID == m.ID })
 		})
+		// Which method is the default is read only where it changes what
+		// happens (the order, or a move to a kept method): not for a user
+		// with one method that can be a default, nor for a TAP check.
+		if defaultMatters(methods, r.op) {
+			var p SignInPreferences
+			err := r.call(ctx, ur, stepPrefs, func(ctx context.Context) error {
+				var err error
+				p, err = r.ops.prefs(ctx, ur.id)
+				return err
+			})
+			if err != nil {
+				return ur.fail(ctx, err)
+			}
+			applyPreferences(methods, p)
+		}
 		var keptMs []Method
-		stages, keptMs = bulkDeleteStages(methods, r.op)
+		var blocked string
+		stages, keptMs, moveTo, blocked = bulkDeleteStages(methods, r.op)
+		if blocked != "" {
+			// As for one user: refused before any change.
+			return ur.fail(ctx, &Error{Kind: ErrConflict, Op: "reset MFA of " + CleanText(ur.key), Message: blocked})
+		}
+		if moveTo != nil {
+			plan = append(plan, PlannedStep{Do: stepDefault, Method: moveTo.ID, Kind: moveTo.Kind})
+		}
 		for _, s := range stages {
 			for _, m := range s {
 				plan = append(plan, PlannedStep{Do: stepDelete, Method: m.ID, Kind: m.Kind})
@@ -878,6 +908,13 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 	// with an alternate) although the plan put it in order, e.g. because
 	// the default was not known or Graph's list lagged, is deferred to a
 	// last pass after every other stage.
+	if moveTo != nil {
+		if err := ur.setDefault(ctx, *moveTo); err != nil {
+			// The default cannot be deleted now: stop before any delete.
+			return ur.fail(ctx, fmt.Errorf("the default method must first move to the kept %s, which failed, so nothing was deleted: %w",
+				KindLabel(moveTo.Kind), err))
+		}
+	}
 	var deferred []Method
 	for _, stage := range append(stages, nil) {
 		final := stage == nil
@@ -1038,6 +1075,22 @@ func (ur *userRun) deleteStage(ctx context.Context, ms []Method, final bool) ([]
 		}
 	}
 	return deferred, first
+}
+
+// setDefault makes m the user's default method (journaled), so the
+// current default can be deleted while m stays.
+func (ur *userRun) setDefault(ctx context.Context, m Method) error {
+	r := ur.r
+	if err := r.call(ctx, ur, stepDefault, func(ctx context.Context) error { return r.ops.setDefault(ctx, ur.id, m) }); err != nil {
+		return err
+	}
+	if err := r.append(JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepDefault,
+		Method: m.ID, Kind: m.Kind, Result: "default"}); err != nil {
+		return err
+	}
+	r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id, Step: "made " + KindLabel(m.Kind) + " the default method"})
+	ur.notes = append(ur.notes, "default moved to "+KindLabel(m.Kind))
+	return nil
 }
 
 func (ur *userRun) revoke(ctx context.Context) error {
@@ -1260,28 +1313,25 @@ func faultBackoff(n int) time.Duration {
 // starts when the one before it is done. An alternate mobile goes before
 // the mobile number; the default method goes last, once the others are
 // gone.
-func bulkDeleteStages(methods []Method, op Operation) (stages [][]Method, kept []Method) {
-	plan := PlanReset(methods, ResetOptions{Keep: op.Keep})
+func bulkDeleteStages(methods []Method, op Operation) (stages [][]Method, kept []Method, moveTo *Method, blocked string) {
+	plan, del := bulkPlan(methods, op)
 	for _, k := range plan.Keep {
 		if k.Method.Kind != KindPassword && k.Method.ID != PasswordMethodID {
 			kept = append(kept, k.Method)
 		}
 	}
-	var del []Method
-	for _, m := range plan.Delete {
-		if op.Kind == OpDeleteMethods && !slices.Contains(op.Kinds, m.Kind) {
-			kept = append(kept, m)
-			continue
-		}
-		del = append(del, m)
-	}
 	hasAlt := slices.ContainsFunc(del, func(m Method) bool {
 		return m.Kind == KindPhone && strings.EqualFold(m.PhoneType, "alternateMobile")
 	})
+	// With the default unknown (not read: see defaultMatters) and one
+	// deleted method that can be a default, that one goes last: it is the
+	// default if there is one.
+	known := slices.ContainsFunc(methods, func(m Method) bool { return m.IsDefault })
+	lone := !known && countDefaultCapable(del) == 1
 	var first, second, last []Method
 	for _, m := range del {
 		switch {
-		case m.IsDefault:
+		case m.IsDefault, lone && PreferenceFor(m) != "":
 			last = append(last, m)
 		case hasAlt && m.Kind == KindPhone && strings.EqualFold(m.PhoneType, "mobile"):
 			second = append(second, m)
@@ -1296,7 +1346,52 @@ func bulkDeleteStages(methods []Method, op Operation) (stages [][]Method, kept [
 			stages = append(stages, s)
 		}
 	}
-	return stages, kept
+	return stages, kept, plan.MoveDefaultTo, plan.Blocked
+}
+
+// bulkPlan is PlanReset for a bulk operation: what op deletes of methods
+// and what stays (a --kinds run keeps every other kind), with the default
+// moved to a kept method, or the user blocked, as for one user.
+func bulkPlan(methods []Method, op Operation) (ResetPlan, []Method) {
+	keep := slices.Clone(op.Keep)
+	if op.Kind == OpDeleteMethods {
+		for _, m := range methods {
+			if !slices.Contains(op.Kinds, m.Kind) && !slices.Contains(keep, m.Kind) {
+				keep = append(keep, m.Kind)
+			}
+		}
+	}
+	plan := PlanReset(methods, ResetOptions{Keep: keep})
+	return plan, plan.Delete
+}
+
+// countDefaultCapable counts the methods that can be a default (an
+// Authenticator, an OATH token, a phone).
+func countDefaultCapable(ms []Method) int {
+	n := 0
+	for _, m := range ms {
+		if PreferenceFor(m) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// defaultMatters reports whether knowing the default changes what a bulk
+// delete does for this user: the order (the default goes last) when two or
+// more deleted methods could be it, or a move when one could be it while
+// other methods stay. Otherwise the sign-in preferences are not read: a
+// lone candidate goes last anyway (bulkDeleteStages).
+func defaultMatters(methods []Method, op Operation) bool {
+	if slices.ContainsFunc(methods, func(m Method) bool { return m.IsDefault }) {
+		return false // the client marked it already
+	}
+	plan, del := bulkPlan(methods, op)
+	n := countDefaultCapable(del)
+	others := slices.ContainsFunc(plan.Keep, func(k KeptMethod) bool {
+		return k.Method.Kind != KindPassword && k.Method.ID != PasswordMethodID
+	})
+	return n >= 2 || n >= 1 && others
 }
 
 func joinKinds(ks []MethodKind) string {

@@ -8,7 +8,15 @@ import "context"
 // journal) is the same for both.
 type bulkOps interface {
 	resolve(ctx context.Context, idOrUPN string) (User, error)
+	// list lists a user's methods without reading which is the default
+	// (an MSGraph's list marks none; prefs reads it where it matters).
 	list(ctx context.Context, userID string) ([]Method, error)
+	// prefs reads the user's sign-in preferences (best effort: zero when
+	// unknown).
+	prefs(ctx context.Context, userID string) (SignInPreferences, error)
+	// setDefault makes m the user's default method (a guarded, recorded
+	// change).
+	setDefault(ctx context.Context, userID string, m Method) error
 	del(ctx context.Context, userID string, m Method) error
 	revoke(ctx context.Context, userID string) error
 	tap(ctx context.Context, userID string, req TAPRequest) (TAP, error)
@@ -46,7 +54,19 @@ func (d directOps) resolve(ctx context.Context, k string) (User, error) {
 	return d.c.ResolveUser(ctx, k)
 }
 func (d directOps) list(ctx context.Context, id string) ([]Method, error) {
+	if d.g != nil {
+		return d.g.listMethods(ctx, id, false) // a read: nothing to guard or record
+	}
 	return d.c.ListMethods(ctx, id)
+}
+func (d directOps) prefs(ctx context.Context, id string) (SignInPreferences, error) {
+	if d.g != nil {
+		return d.g.signInPreferences(ctx, id), nil
+	}
+	return SignInPreferences{}, nil // another Client's ListMethods marks the default itself
+}
+func (d directOps) setDefault(ctx context.Context, id string, m Method) error {
+	return SetDefaultMethod(ctx, d.c, id, m)
 }
 func (d directOps) del(ctx context.Context, id string, m Method) error {
 	return d.c.DeleteMethod(ctx, id, m)
@@ -59,14 +79,7 @@ func (d directOps) setMFA(ctx context.Context, id string, s PerUserMFAState) err
 	return d.c.SetPerUserMFA(ctx, id, s)
 }
 
-func (d directOps) cost(step string) int {
-	// MSGraph's ListMethods also reads the beta sign-in preferences (which
-	// method is the default): two requests.
-	if d.g != nil && step == stepList {
-		return 2
-	}
-	return 1
-}
+func (d directOps) cost(string) int { return 1 }
 
 func (d directOps) limitPct() float64 {
 	if d.g != nil {

@@ -27,31 +27,51 @@ func TestBulkDeleteStages(t *testing.T) {
 		op      Operation
 		want    [][]string
 		kept    []string
+		after   string // "" | "move:<id>" | "blocked"
 	}{
-		{"nothing", []Method{pw}, Operation{Kind: OpReset}, nil, nil},
-		{"all parallel", []Method{pw, m("a", KindAuthenticator, "", false), m("f", KindFIDO2, "", false)},
-			Operation{Kind: OpReset}, [][]string{{"f", "a"}}, nil},
+		{"nothing", []Method{pw}, Operation{Kind: OpReset}, nil, nil, ""},
+		{"all parallel", []Method{pw, m("e", KindEmail, "", false), m("f", KindFIDO2, "", false)},
+			Operation{Kind: OpReset}, [][]string{{"e", "f"}}, nil, ""},
+		// the default not read: the one method that can be a default goes last
+		{"lone candidate last", []Method{pw, m("a", KindAuthenticator, "", false), m("f", KindFIDO2, "", false)},
+			Operation{Kind: OpReset}, [][]string{{"f"}, {"a"}}, nil, ""},
 		{"default last", []Method{m("a", KindAuthenticator, "", true), m("f", KindFIDO2, "", false), m("e", KindEmail, "", false)},
-			Operation{Kind: OpReset}, [][]string{{"e", "f"}, {"a"}}, nil},
+			Operation{Kind: OpReset}, [][]string{{"e", "f"}, {"a"}}, nil, ""},
 		{"alternate before mobile", []Method{m("mob", KindPhone, "mobile", false), m("alt", KindPhone, "alternateMobile", false), m("o", KindSoftwareOath, "", false)},
-			Operation{Kind: OpReset}, [][]string{{"o", "alt"}, {"mob"}}, nil},
+			Operation{Kind: OpReset}, [][]string{{"o", "alt"}, {"mob"}}, nil, ""},
 		{"default mobile with alternate", []Method{m("mob", KindPhone, "mobile", true), m("alt", KindPhone, "alternateMobile", false), m("a", KindAuthenticator, "", false)},
-			Operation{Kind: OpReset}, [][]string{{"a", "alt"}, {"mob"}}, nil},
+			Operation{Kind: OpReset}, [][]string{{"a", "alt"}, {"mob"}}, nil, ""},
 		{"three stages", []Method{m("mob", KindPhone, "mobile", false), m("alt", KindPhone, "alternateMobile", false), m("a", KindAuthenticator, "", true)},
-			Operation{Kind: OpReset}, [][]string{{"alt"}, {"mob"}, {"a"}}, nil},
+			Operation{Kind: OpReset}, [][]string{{"alt"}, {"mob"}, {"a"}}, nil, ""},
 		{"keep fido2", []Method{m("a", KindAuthenticator, "", true), m("f", KindFIDO2, "", false)},
-			Operation{Kind: OpReset, Keep: []MethodKind{KindFIDO2}}, [][]string{{"a"}}, []string{"f"}},
+			Operation{Kind: OpReset, Keep: []MethodKind{KindFIDO2}}, [][]string{{"a"}}, []string{"f"}, "blocked"},
+		{"keep oath: the default moves", []Method{m("a", KindAuthenticator, "", true), m("o", KindSoftwareOath, "", false)},
+			Operation{Kind: OpReset, Keep: []MethodKind{KindSoftwareOath}}, [][]string{{"a"}}, []string{"o"}, "move:o"},
 		{"portal kinds", []Method{m("a", KindAuthenticator, "", false), m("f", KindFIDO2, "", false), m("w", KindWindowsHello, "", false), m("p", KindPhone, "mobile", true)},
-			Operation{Kind: OpReregister}.withDefaults(), [][]string{{"a"}, {"p"}}, []string{"f", "w"}},
+			Operation{Kind: OpReregister}.withDefaults(), [][]string{{"a"}, {"p"}}, []string{"f", "w"}, "blocked"},
+		{"portal kinds, hardware token kept", []Method{m("a", KindAuthenticator, "", false), m("h", KindHardwareOath, "", false), m("p", KindPhone, "mobile", true)},
+			Operation{Kind: OpReregister}.withDefaults(), [][]string{{"a"}, {"p"}}, []string{"h"}, "move:h"},
 		{"unknown kind kept", []Method{{ID: "x", Kind: KindOther}, m("e", KindEmail, "", false)},
-			Operation{Kind: OpReset}, [][]string{{"e"}}, []string{"x"}},
+			Operation{Kind: OpReset}, [][]string{{"e"}}, []string{"x"}, ""},
 		{"delete-methods", []Method{m("e", KindEmail, "", false), m("t", KindTAP, "", false), m("a", KindAuthenticator, "", false)},
-			Operation{Kind: OpDeleteMethods, Kinds: []MethodKind{KindTAP, KindEmail}}, [][]string{{"t", "e"}}, []string{"a"}},
+			Operation{Kind: OpDeleteMethods, Kinds: []MethodKind{KindTAP, KindEmail}}, [][]string{{"t", "e"}}, []string{"a"}, ""},
+		{"delete-methods of the default kind", []Method{m("p", KindPhone, "mobile", true), m("a", KindAuthenticator, "", false)},
+			Operation{Kind: OpDeleteMethods, Kinds: []MethodKind{KindPhone}}, [][]string{{"p"}}, []string{"a"}, "move:a"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// Within a stage, PlanReset's order (loose ends first).
-			stages, kept := bulkDeleteStages(tt.methods, tt.op)
+			stages, kept, move, blocked := bulkDeleteStages(tt.methods, tt.op)
+			after := ""
+			if move != nil {
+				after = "move:" + move.ID
+			}
+			if blocked != "" {
+				after = "blocked"
+			}
+			if after != tt.after {
+				t.Errorf("after %q, want %q", after, tt.after)
+			}
 			var got [][]string
 			for _, s := range stages {
 				var ids []string
@@ -329,8 +349,19 @@ func TestBulkTAPRefusedBeforeSendingIsRetried(t *testing.T) {
 // failed, naming the delete, and the pass is shown with that event.
 func TestBulkReregisterGoesOnAfterFailedDelete(t *testing.T) {
 	ten := newMemTenant()
-	// The default Authenticator cannot go while the kept FIDO2 key stays.
-	id := ten.addUser(1, "microsoftAuthenticator!", "fido2", "softwareOath")
+	// The OATH token goes; Graph then keeps refusing the default
+	// Authenticator (as when its list lags behind its deletes). A kept
+	// method the default cannot move to would refuse the user before any
+	// change instead (TestBulkFakeDefaultMethod).
+	id := ten.addUser(1, "microsoftAuthenticator!", "softwareOath")
+	var deletes atomic.Int32
+	ten.fault = func(call, _ string, after bool) error {
+		if call == "delete" && !after && deletes.Add(1) > 1 {
+			return &Error{Kind: ErrConflict, Status: 400, Code: "badRequest", RequestID: "req-conflict",
+				Message: "Cannot delete default method with other methods configured"}
+		}
+		return nil
+	}
 	var final Event
 	opts := fastOpts(filepath.Join(t.TempDir(), "j.jsonl"))
 	opts.OnEvent = func(e Event) {
