@@ -123,12 +123,33 @@ func (e *Env) showText(w io.Writer, d showJSON, notes []string) {
 			{"Last updated", fmtTime(r.LastUpdated)},
 		})
 	}
+	// With system-preferred MFA on, Entra prompts for the system's pick,
+	// not the default (graph.Prompted).
+	p := graph.Prompted(d.Methods, d.Registration)
+	prompted := -1
+	if p.System {
+		switch {
+		case p.Index >= 0 && !d.Methods[p.Index].IsDefault:
+			prompted = p.Index
+			fmt.Fprintln(w)
+			e.kv(w, [][2]string{{"Entra prompts", methodKindName(d.Methods[p.Index]) +
+				" (system-preferred MFA is on: the default method is not used; from the " + p.Source + ")"}})
+		case p.Index >= 0:
+			fmt.Fprintln(w)
+			e.kv(w, [][2]string{{"Entra prompts", methodKindName(d.Methods[p.Index]) + " (system-preferred MFA is on and picks the default)"}})
+		}
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, e.style(styleHeader, "Authentication methods"))
 	rows := make([][]string, 0, len(d.Methods))
-	for _, m := range d.Methods {
+	for i, m := range d.Methods {
 		def := ""
-		if m.IsDefault {
+		switch {
+		case i == prompted:
+			def = "prompted"
+		case m.IsDefault && prompted >= 0:
+			def = "default, not used"
+		case m.IsDefault:
 			def = "default"
 		}
 		rows = append(rows, []string{methodKindName(m), m.Detail, def, fmtTime(m.Created)})

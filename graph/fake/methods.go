@@ -461,12 +461,15 @@ func (t *Tenant) setRequirements(rc *reqCtx, target func(*reqCtx) (*user, *respo
 	return response{status: 204}
 }
 
+var _ = docRule("reports.system-preferred-values",
+	"systemPreferredAuthenticationMethods holds only the documented values (push, oath, voiceMobile, voiceAlternateMobile, voiceOffice, sms, none), the strongest registered in Entra's order (Authenticator push, then OATH codes, then telephony)",
+	"api-reference/v1.0/resources/userregistrationdetails.md")
+
 // systemPreferred is the strongest registered second factor, as the
-// system-preferred MFA feature picks it.
+// system-preferred MFA feature picks it, in the report's documented values
+// (no FIDO2 or TAP member: a user with one is shown with the next).
 func systemPreferred(ms []MethodData) string {
 	switch {
-	case hasKind(ms, KindFIDO2):
-		return "Fido2"
 	case hasKind(ms, KindAuthenticator):
 		return "push"
 	case hasKind(ms, KindSoftwareOath), hasKind(ms, KindHardwareOath):

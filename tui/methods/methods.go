@@ -295,6 +295,23 @@ func (m *Model) setMethods(ms []graph.Method) {
 	m.cursor = draw.Clamp(m.cursor, 0, max(len(sorted)-1, 0))
 }
 
+// prompted is what Entra prompts the user for, and whether that is not
+// their default (system-preferred MFA chose another method).
+func (m Model) prompted() (graph.Prompt, bool) {
+	p := graph.Prompted(m.methods, m.reg)
+	if !p.System || p.Index < 0 && PreferredLabel(p.Value) == "" {
+		return p, false
+	}
+	if p.Index >= 0 {
+		return p, !m.methods[p.Index].IsDefault
+	}
+	return p, m.reg == nil || PreferredLabel(p.Value) != PreferredLabel(m.reg.UserPreferredMethodForSecondaryAuthentication)
+}
+
+// GlyphPrompted marks the method Entra prompts for when system-preferred
+// MFA is on (the default, "*", is then not used).
+const GlyphPrompted = "»"
+
 // PreferredLabel names a userPreferredMethodForSecondaryAuthentication
 // value for people ("push" -> "Authenticator push").
 func PreferredLabel(v string) string {
@@ -492,14 +509,30 @@ func (m Model) statusLines(st Styles, w int) []string {
 		}
 		seg = append(seg, st.Label.Render("per-user ")+s.Render(string(m.mfa)))
 	}
+	// What Entra prompts for: with system-preferred MFA on, the system's
+	// pick, and the user's default is then not used (graph.Prompted).
+	p, differs := m.prompted()
 	if m.reg != nil {
 		def := PreferredLabel(m.reg.UserPreferredMethodForSecondaryAuthentication)
-		if def == "" && len(m.reg.SystemPreferredAuthenticationMethods) > 0 {
-			def = PreferredLabel(m.reg.SystemPreferredAuthenticationMethods[0]) + " (system)"
-		}
 		if def != "" && def != "none" {
-			seg = append(seg, st.Label.Render("default ")+st.Value.Render(graph.CleanText(def)))
+			v := st.Value.Render(graph.CleanText(def))
+			if differs {
+				v = st.Muted.Render(graph.CleanText(def) + " (not used)")
+			}
+			seg = append(seg, st.Label.Render("default ")+v)
 		}
+	}
+	switch {
+	case differs:
+		what := PreferredLabel(p.Value)
+		if p.Index >= 0 {
+			what = KindLabel(m.methods[p.Index])
+		}
+		seg = append(seg, st.Label.Render("Entra prompts ")+st.Value.Render(graph.CleanText(what))+st.Muted.Render(" (system-preferred)"))
+	case p.System:
+		seg = append(seg, st.Muted.Render("system-preferred on"))
+	}
+	if m.reg != nil {
 		if m.reg.IsAdmin {
 			seg = append(seg, st.Warn.Render("admin"))
 		}
@@ -558,10 +591,17 @@ func (m Model) View(st Styles, w, h int, focused bool) []string {
 		whenW = 10
 	}
 	detW := max(w-2-kindW-1-whenW-boolInt(whenW > 0), 0)
+	prompted := -1
+	if p, differs := m.prompted(); differs {
+		prompted = p.Index
+	}
 	for i := offset; i < len(m.rows) && i < offset+listH; i++ {
 		r := m.rows[i]
 		def := " "
-		if r.def != "" {
+		switch {
+		case i == prompted:
+			def = GlyphPrompted // what Entra asks for, whatever the default
+		case r.def != "":
 			def = "*"
 		}
 		when := ""

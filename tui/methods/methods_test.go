@@ -92,3 +92,31 @@ func TestTAPDetailAndPreferredLabels(t *testing.T) {
 		t.Fatalf("unknown kind label %q", got)
 	}
 }
+
+// TestSystemPreferredPrompt: with system-preferred MFA on and a stronger
+// method than the user's default, the pane says what Entra prompts for,
+// marks that method, and says the default is not used; off, the default
+// is what is prompted and nothing more is said.
+func TestSystemPreferredPrompt(t *testing.T) {
+	c, srv := tuitest.Client(t)
+	const id = "5e000000-0000-4000-8000-000000000001"
+	srv.Tenant.AddUser(fake.UserData{ID: id, DisplayName: "Sam Pref", UserPrincipalName: "sam.pref@contoso.com",
+		AccountEnabled: true, UserType: "Member", PerUserMFAState: "disabled", PreferredMethod: "sms", SystemPreferredEnabled: true,
+		Methods: []fake.MethodData{{Kind: fake.KindPassword, ID: fake.PasswordMethodID},
+			{Kind: fake.KindPhone, ID: "3179e48a-750b-4051-897c-87b9720928f7", PhoneNumber: "+1 5555550100", PhoneType: "mobile"},
+			{Kind: fake.KindAuthenticator, ID: "0b000000-0000-4000-8000-000000000077", DisplayName: "Pixel 8"}}})
+	s := render(shown(t, c, id), 78, 8)
+	if !strings.Contains(s, "default SMS (not used)") || !strings.Contains(s, "Entra prompts Authenticator (system-preferred)") {
+		t.Fatalf("on:\n%s", s)
+	}
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "Pixel 8") && !strings.HasPrefix(l, GlyphPrompted) || strings.Contains(l, "+1") && !strings.HasPrefix(l, "*") {
+			t.Errorf("marks:\n%s", s)
+		}
+	}
+	srv.Tenant.Update(id, func(u *fake.UserData) { u.SystemPreferredEnabled = false })
+	s = render(shown(t, c, id), 78, 8)
+	if strings.Contains(s, "not used") || strings.Contains(s, "Entra prompts") || strings.Contains(s, GlyphPrompted) {
+		t.Fatalf("off:\n%s", s)
+	}
+}
