@@ -215,7 +215,7 @@ func (m Model) openHelp() (tea.Model, tea.Cmd) {
 	legend := []string{st.Section.Render("Marks"),
 		users.GlyphMarked + " marked for bulk   " + users.GlyphMFAOK + " MFA registered   " + users.GlyphMFAMissing + " not registered",
 		users.GlyphUnknown + " not in report yet   " + users.GlyphAdmin + " admin   " + users.GlyphDisabled + " disabled   " + users.GlyphGuest + " guest",
-		"* default method   » Entra prompts it (system-preferred)   heavy border: focused pane"}
+		"* default method   » Entra prompts it (system-preferred)", "heavy border: focused pane"}
 	inner := min(m.modalW(), 100) - 4
 	var lines []string
 	if inner >= 72 {
