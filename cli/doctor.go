@@ -88,17 +88,52 @@ type DoctorTenant struct {
 }
 
 func doctorCmd(env *Env) *cobra.Command {
-	return &cobra.Command{
+	var capture, compare string
+	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Sign in and show what this operator may do, and what is missing",
 		Long: "Signs in with the selected profile, then shows the tenant, the cloud, the operator (user or app), " +
 			"the permissions granted in the access token (scp for a user, roles for an app), the directory roles " +
 			"(wids), and for every action whether it is available, and if not exactly which permission or role is " +
-			"missing. It also checks the tenant for Entra ID P1 (sign-in logs and the registration report need it) and the Temporary Access Pass policy.",
-		Example: "  mfadesk doctor\n  mfadesk --profile fabrikam doctor -o json",
-		Args:    cobra.NoArgs,
+			"missing. It also checks the tenant for Entra ID P1 (sign-in logs and the registration report need it) and the Temporary Access Pass policy.\n\n" +
+			"--capture DIR also reads, read-only, every kind of answer mfadesk uses (a user, their methods, sign-in preferences, " +
+			"registration, per-user MFA, roles, manager, sign-ins, audit events, the registration report) and saves their shapes: " +
+			"property names, JSON types, @odata.type values and error codes, one file per endpoint. No value, name, id or query is saved. " +
+			"--compare DIR reads the same and reports where this tenant's answers differ from the shapes in DIR " +
+			"(fields missing here, fields DIR lacks, types that disagree); it exits 1 when fields are missing or types disagree. " +
+			"The fake tenant's shapes ship in cli/testdata/shapes: run --compare against them on a real tenant, or " +
+			"`mfadesk --demo doctor --compare DIR` to check the fake against a tenant's capture.",
+		Example: "  mfadesk doctor\n  mfadesk --profile fabrikam doctor -o json\n" +
+			"  mfadesk doctor --capture ./contoso-shapes\n  mfadesk --demo doctor --compare ./contoso-shapes",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if capture != "" && compare != "" {
+				return Usagef("--capture and --compare are separate runs; give one")
+			}
+			var recorded []Shape
+			if compare != "" {
+				var err error
+				if recorded, err = readShapes(compare); err != nil {
+					return Usage(err)
+				}
+			}
+			if capture != "" || compare != "" {
+				env.shapes = newShapeRecorder(nil)
+			}
 			rep, err := env.doctor(cmd.Context())
+			if err == nil && env.shapes != nil {
+				env.probeShapes(cmd.Context(), rep)
+			}
+			if err == nil && compare != "" {
+				return env.emitShapeDiff(compare, compareShapes(recorded, env.shapes.Shapes()))
+			}
+			if err == nil && capture != "" {
+				shapes := env.shapes.Shapes()
+				if werr := writeShapes(capture, shapes); werr != nil {
+					return Failed(fmt.Errorf("save the shapes: %w", werr))
+				}
+				rep.Notes = append(rep.Notes, fmt.Sprintf("saved the shapes of %d endpoints' answers in %s (names and types only, no values)", len(shapes), capture))
+			}
 			if emitErr := env.Emit(View{
 				JSON:   rep,
 				Header: []string{"action", "available", "on admins", "missing"},
@@ -110,6 +145,91 @@ func doctorCmd(env *Env) *cobra.Command {
 			return err
 		},
 	}
+	cmd.Flags().StringVar(&capture, "capture", "", "save the shapes (names and types, no values) of this tenant's answers in `DIR`")
+	cmd.Flags().StringVar(&compare, "compare", "", "compare this tenant's answers with the shapes saved in `DIR`")
+	return cmd
+}
+
+// probeShapes sends the reads mfadesk uses that doctor itself does not,
+// about the operator (or, for an app, the first user found), so their
+// answers' shapes are recorded. Failures are answers too: recorded, not
+// reported.
+func (e *Env) probeShapes(ctx context.Context, rep *DoctorReport) {
+	s, err := e.Session(ctx)
+	if err != nil || s.Client == nil {
+		return
+	}
+	c := s.Client
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	id := ""
+	if rep.Operator != nil && rep.Operator.Kind == "user" {
+		id = rep.Operator.ID
+	}
+	if page, err := c.SearchUsers(ctx, "a", 1); err == nil && len(page.Items) > 0 && id == "" {
+		id = page.Items[0].ID
+	}
+	if id == "" {
+		return
+	}
+	_, _ = c.ResolveUser(ctx, id)
+	_, _ = c.ListMethods(ctx, id)
+	_, _ = c.Registration(ctx, id)
+	_, _ = c.PerUserMFA(ctx, id)
+	_, _, _ = graph.ReadTargetRoles(ctx, c, id)
+	_, _, _ = graph.ReadManager(ctx, c, id)
+	// The sign-in log was read by the P1 probe; with these, five requests
+	// to the reports service, its documented budget per 10 seconds.
+	_, _ = c.AuditEvents(ctx, id, graph.AuditQuery{Since: time.Now().Add(-7 * 24 * time.Hour), Top: 5})
+	_, _ = c.Registrations(ctx, graph.RegistrationFilter{PageSize: 5})
+}
+
+// emitShapeDiff prints how this tenant's answers differ from the shapes
+// in dir; missing fields or disagreeing types end with exit 1.
+func (e *Env) emitShapeDiff(dir string, diffs []ShapeDiff) error {
+	bad := false
+	for _, d := range diffs {
+		if len(d.Missing) > 0 || len(d.Types) > 0 {
+			bad = true
+		}
+	}
+	err := e.Emit(View{
+		JSON: struct {
+			Compared string      `json:"compared"`
+			Diffs    []ShapeDiff `json:"diffs"`
+		}{dir, diffs},
+		Text: func(w io.Writer) {
+			if len(diffs) == 0 {
+				fmt.Fprintf(w, "This tenant's answers have the shapes recorded in %s.\n", dir)
+				return
+			}
+			for _, d := range diffs {
+				fmt.Fprintln(w, e.style(styleHeader, d.Endpoint))
+				switch {
+				case d.OnlyRecorded:
+					fmt.Fprintln(w, "  answered in the recording only (not read here, or not offered by this tenant)")
+				case d.OnlyHere:
+					fmt.Fprintln(w, "  answered here only (not in the recording)")
+				}
+				for _, p := range d.Missing {
+					fmt.Fprintln(w, "  missing here:  "+p)
+				}
+				for _, p := range d.Types {
+					fmt.Fprintln(w, "  type differs:  "+p)
+				}
+				for _, p := range d.Extra {
+					fmt.Fprintln(w, "  not recorded:  "+p)
+				}
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	if bad {
+		return silentExit(ExitFailed)
+	}
+	return nil
 }
 
 // doctor builds the report. The error is a failed sign-in or session; the

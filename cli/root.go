@@ -93,6 +93,9 @@ type Env struct {
 	ident       *runIdent
 	closers     []func()
 	stdinReader *bufio.Reader
+	// shapes, when set, records the shape of every answer the client gets
+	// (doctor --capture / --compare).
+	shapes *shapeRecorder
 }
 
 // Main runs mfadesk with the process's streams and returns the exit code.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -321,10 +322,15 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 	hook := &throttleHook{}
 	var c graph.Client = e.Client
 	if c == nil {
+		var hc *http.Client
+		if e.shapes != nil {
+			hc = &http.Client{Transport: e.shapes}
+		}
 		mc, err := graph.NewClient(graph.ClientOptions{
 			Endpoint:   st.Endpoint,
 			Credential: st.Credential,
 			Scopes:     st.Scopes,
+			HTTPClient: hc,
 			OnThrottle: func(d time.Duration) {
 				if fn := hook.fn.Load(); fn != nil {
 					(*fn)(d)
