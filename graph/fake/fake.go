@@ -112,10 +112,8 @@ type Tenant struct {
 	faultRate    float64
 	dropRate     float64
 	retryAfter   time.Duration
-	budget       int
+	budget       *bucket            // the Budget knob (requests per 10 s); nil: off
 	buckets      map[string]*bucket // documented per-service budgets (throttle.go); nil: off
-	tokens       float64
-	refilled     time.Time
 
 	stats Stats
 }
@@ -277,9 +275,10 @@ func (t *Tenant) SetRetryAfter(d time.Duration) {
 func (t *Tenant) SetBudget(perTenSeconds int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.budget = max(perTenSeconds, 0)
-	t.tokens = float64(t.budget)
-	t.refilled = time.Now()
+	t.budget = nil
+	if perTenSeconds > 0 {
+		t.budget = newBucket(float64(perTenSeconds), float64(perTenSeconds)/10)
+	}
 }
 
 // TenantID is the generated tenant's fixed id.
@@ -456,17 +455,11 @@ func (t *Tenant) gate(rc *reqCtx) (response, bool) {
 			return t.throttled(rc, wait), true
 		}
 	}
-	if t.budget > 0 {
-		now := time.Now()
-		rate := float64(t.budget) / 10 // tokens per second
-		t.tokens = math.Min(float64(t.budget), t.tokens+now.Sub(t.refilled).Seconds()*rate)
-		t.refilled = now
-		if t.tokens < 1 {
+	if t.budget != nil {
+		if wait, ok := t.budget.take(time.Now(), 1); !ok {
 			t.stats.BudgetThrottled++
-			wait := time.Duration((1 - t.tokens) / rate * float64(time.Second))
 			return t.throttled(rc, wait), true
 		}
-		t.tokens--
 	}
 	if t.faultRate > 0 && t.rng.Float64() < t.faultRate {
 		t.stats.Faults++
@@ -579,8 +572,8 @@ func (t *Tenant) write(w http.ResponseWriter, rc *reqCtx, resp response) {
 	resourceUnitHeader(h, rc, resp.status)
 	limitHeader(h, rc.limitPct)
 	t.mu.Lock()
-	if t.budget > 0 {
-		used := 1 - t.tokens/float64(t.budget)
+	if t.budget != nil {
+		used := t.budget.used(time.Now())
 		if used > 0.8 {
 			h.Set("x-ms-throttle-limit-percentage", strconv.FormatFloat(math.Round(used*10)/10, 'f', 1, 64))
 		}

@@ -58,10 +58,15 @@ func TestBudget(t *testing.T) {
 	// the bucket refills at budget/10 s: 1000 per 10 s is a token per ms
 	s.Tenant.SetBudget(1000)
 	s.Tenant.mu.Lock()
-	s.Tenant.tokens = 0
-	s.Tenant.refilled = time.Now().Add(-20 * time.Millisecond)
+	s.Tenant.budget.lim.AllowN(time.Now(), 1000) // spent
+	b := s.Tenant.budget
 	s.Tenant.mu.Unlock()
-	expect(t, get(t, s, "/v1.0/users/"+AliceID, nil), 200, "")
+	if _, ok := b.take(time.Now(), 1); ok {
+		t.Error("a spent bucket gave a token at once")
+	}
+	if _, ok := b.take(time.Now().Add(20*time.Millisecond), 1); !ok {
+		t.Error("no token 20 ms after the bucket was spent")
+	}
 	s.Tenant.SetBudget(0)
 	expect(t, get(t, s, "/v1.0/users/"+AliceID, nil), 200, "")
 }

@@ -2,6 +2,8 @@ package fake
 
 import (
 	"math"
+
+	"golang.org/x/time/rate"
 	"net/http"
 	"strconv"
 	"strings"
@@ -67,12 +69,34 @@ func DocumentedBudgets(users int) map[string]Budget {
 	}
 }
 
+// bucket is one budget as Graph documents the algorithm ("throttling is
+// based on a token bucket algorithm, which works by adding individual
+// costs of requests", throttling-limits#identity-and-access-service-limits),
+// on golang.org/x/time/rate's Limiter: capacity tokens, full at the start,
+// refilled at rate per second, a request taking its cost or, when the
+// tokens are not there, none (a 429 spends nothing).
 type bucket struct {
+	lim      *rate.Limiter
 	capacity float64
-	rate     float64 // tokens per second
-	tokens   float64
-	at       time.Time
 }
+
+func newBucket(capacity, perSecond float64) *bucket {
+	return &bucket{lim: rate.NewLimiter(rate.Limit(perSecond), int(math.Ceil(capacity))), capacity: capacity}
+}
+
+// take spends cost tokens at now; when there are too few it spends none
+// and says how long until there are enough.
+func (b *bucket) take(now time.Time, cost float64) (wait time.Duration, ok bool) {
+	have := b.lim.TokensAt(now)
+	if have < cost {
+		return time.Duration((cost - have) / float64(b.lim.Limit()) * float64(time.Second)), false
+	}
+	b.lim.AllowN(now, int(math.Ceil(cost)))
+	return 0, true
+}
+
+// used is the share of the capacity spent at now.
+func (b *bucket) used(now time.Time) float64 { return 1 - b.lim.TokensAt(now)/b.capacity }
 
 // budgetOf names the documented budget a request counts against.
 func budgetOf(method, path string) string {
@@ -97,11 +121,9 @@ func (t *Tenant) setDocumentedBudgets(scale float64) {
 		t.buckets = nil
 		return
 	}
-	now := time.Now()
 	t.buckets = map[string]*bucket{}
 	for name, b := range DocumentedBudgets(len(t.users)) {
-		t.buckets[name] = &bucket{capacity: float64(b.Limit), rate: float64(b.Limit) / b.Per.Seconds() * scale,
-			tokens: float64(b.Limit), at: now}
+		t.buckets[name] = newBucket(float64(b.Limit), float64(b.Limit)/b.Per.Seconds()*scale)
 	}
 }
 
@@ -118,14 +140,12 @@ func (t *Tenant) takeDocumented(rc *reqCtx) (wait time.Duration, throttled bool)
 		cost = float64(n) // the resource unit quota; a write costs 1 of the write quota
 	}
 	now := time.Now()
-	b.tokens = math.Min(b.capacity, b.tokens+now.Sub(b.at).Seconds()*b.rate)
-	b.at = now
-	if b.tokens < cost {
+	wait, ok := b.take(now, cost)
+	if !ok {
 		t.stats.BudgetThrottled++
-		return time.Duration((cost - b.tokens) / b.rate * float64(time.Second)), true
+		return wait, true
 	}
-	b.tokens -= cost
-	rc.limitPct = 1 - b.tokens/b.capacity
+	rc.limitPct = b.used(now)
 	return 0, false
 }
 
