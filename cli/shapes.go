@@ -28,8 +28,8 @@ import (
 
 // Shape is what was seen of one endpoint's answers.
 type Shape struct {
-	Endpoint string   `json:"endpoint"`
-	Statuses []int    `json:"statuses"`
+	Endpoint string `json:"endpoint"`
+	Statuses []int  `json:"statuses"`
 	// Fields maps a property path to its JSON types, "|"-joined when
 	// answers differed ("null|string").
 	Fields     map[string]string `json:"fields"`
