@@ -106,6 +106,9 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 		targets = append(targets, t)
 		byTarget[strings.ToLower(t)] = j
 	}
+	if o.Resume != "" {
+		ctx = resumeTicket(ctx, o.Resume)
+	}
 	ticket, _ := history.TicketFrom(ctx)
 	opts := graph.BulkOptions{
 		Batch:  true,
@@ -149,7 +152,10 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 		}
 		sum, err = graph.RunBulk(ctx, s.Client, op, targets, opts)
 	}
-	interrupted := errors.Is(err, graph.ErrBulkInterrupted)
+	// A journal that could not be written (a full disk) stopped the run
+	// part way, like an interruption: the report still comes out.
+	journalBroke := errors.Is(err, graph.ErrJournal) && sum != nil
+	interrupted := errors.Is(err, graph.ErrBulkInterrupted) || journalBroke
 	if err != nil && !interrupted {
 		return err
 	}
@@ -205,6 +211,12 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 	if interrupted {
 		if errors.Is(err, graph.ErrGraphRefusing) {
 			e.note(graph.CleanText(err.Error()))
+		}
+		if journalBroke {
+			e.note("Stopped: " + graph.CleanText(err.Error()) + ".\n" +
+				"No change was sent after that. Changes already on their way may have gone through without being journaled " +
+				"(the change history has them); a resume re-reads each unfinished user's methods, so nothing is repeated or lost.\n" +
+				"Free some disk space first.")
 		}
 		e.note(fmt.Sprintf("Interrupted: %d user(s) not finished. Finish with: mfadesk %s --resume %s", sum.Pending, e.command, sum.Journal))
 		return silentExit(ExitFailed)
@@ -327,4 +339,24 @@ func resumeCheck(path string, kind graph.OpKind) (run graph.JournalRun, pending 
 		}
 	}
 	return run, pending, nil
+}
+
+// resumeTicket carries the run's ticket (in its journal header) into the
+// change history of a resume: the resumed changes are recorded under the
+// ticket the run was approved for, and under the resume's own ticket too
+// when one was given and differs (issue 15.9).
+func resumeTicket(ctx context.Context, journal string) context.Context {
+	st, err := graph.ReadJournal(journal)
+	if err != nil {
+		return ctx // ResumeBulk reports it
+	}
+	orig := strings.TrimSpace(st.Run.Reason)
+	cur, checklist := history.TicketFrom(ctx)
+	switch {
+	case orig == "" || cur == orig:
+		return ctx
+	case cur == "":
+		return history.WithTicket(ctx, orig, checklist)
+	}
+	return history.WithTicket(ctx, orig+" (resumed under "+cur+")", checklist)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/graph/history"
 )
 
 // Tests for issue 15 (faults, kills, hostile servers).
@@ -203,6 +205,52 @@ func TestExitCodeProtectedAnySize(t *testing.T) {
 		r := runCLI(t, runOpts{endpoint: srv.URL}, append([]string{"reset", "--yes", "-o", "json"}, args[2:]...)...)
 		if r.code != 0 || !strings.Contains(r.stderr, "skipped") {
 			t.Errorf("reset of %d users with nothing left to delete: %v", n-2, r.stderr)
+		}
+	}
+}
+
+// 15.9: the ticket travels with the journal: a resume given no ticket (the
+// profile does not require one) records the run's original ticket in the
+// change history; one given another ticket records both.
+func TestResumeKeepsTicket(t *testing.T) {
+	srv := startTenant(t)
+	dir := t.TempDir()
+	hist := filepath.Join(dir, "history.jsonl")
+	for _, tc := range []struct{ resumeTicket, want string }{
+		{"", "INC-7"},
+		{"INC-8", "INC-7 (resumed under INC-8)"},
+	} {
+		journal := filepath.Join(t.TempDir(), "run.jsonl")
+		r := runCLI(t, runOpts{endpoint: srv.URL, history: hist}, "revoke", "bob@contoso.com", "alice@contoso.com",
+			"--yes", "--ticket", "INC-7", "--journal", journal)
+		if r.code != 0 {
+			t.Fatal(r)
+		}
+		// Killed right after the header: nothing of the run is journaled.
+		data, err := os.ReadFile(journal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(journal, data[:bytes.IndexByte(data, '\n')+1], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"revoke", "--resume", journal, "--yes"}
+		if tc.resumeTicket != "" {
+			args = append(args, "--ticket", tc.resumeTicket)
+		}
+		r = runCLI(t, runOpts{endpoint: srv.URL, history: hist}, args...)
+		if r.code != 0 {
+			t.Fatal(r)
+		}
+		entries, _, err := history.ReadFile(hist, history.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resumed := entries[len(entries)-2:]
+		for _, e := range resumed {
+			if e.Ticket != tc.want {
+				t.Errorf("resume with ticket %q: history says %q, want %q", tc.resumeTicket, e.Ticket, tc.want)
+			}
 		}
 	}
 }

@@ -24,6 +24,7 @@ func TestHelperMain(t *testing.T) {
 	if err := json.Unmarshal([]byte(raw), &args); err != nil {
 		os.Exit(99)
 	}
+	applyHelperLimits()
 	ctx, stop := SignalContext(context.Background())
 	code := Main(ctx, args, nil)
 	stop()

@@ -486,7 +486,12 @@ type runner struct {
 
 	fatalOnce sync.Once
 	fatal     error
-	cancel    context.CancelFunc
+	// sending is read-held around every request and write-held while a
+	// journal failure stops the run: a request either went out before the
+	// stop (and its answer is still journaled if the journal allows) or
+	// sees the stopped run and is never sent.
+	sending sync.RWMutex
+	cancel  context.CancelFunc
 
 	// claims maps a lower-case object id to the target (and its 1-based
 	// position) being worked on for it, so that one user listed twice
@@ -715,8 +720,10 @@ func (r *runner) emit(ev Event) {
 func (r *runner) append(e JournalEntry) error {
 	if err := r.j.Append(e); err != nil {
 		r.fatalOnce.Do(func() {
+			r.sending.Lock() // requests on their way finish first
 			r.fatal = err
 			r.cancel()
+			r.sending.Unlock()
 		})
 		return err
 	}
@@ -1237,7 +1244,14 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 				r.emit(Event{Kind: EventThrottled, User: ur.key, UserID: ur.id, RetryAfter: ra})
 			})
 		}
-		err := f(callCtx)
+		// Nothing new is sent once the run is stopping (ctrl+c, a signal,
+		// a journal that cannot be written: issue 15.9).
+		r.sending.RLock()
+		err := ctx.Err()
+		if err == nil {
+			err = f(callCtx)
+		}
+		r.sending.RUnlock()
 		if err == nil {
 			r.lastOK.Store(r.opts.now().UnixNano())
 			r.pacer.Success(n, r.ops.limitPct())

@@ -642,6 +642,7 @@ type failingSink struct {
 	mu    sync.Mutex
 	n     int
 	after int
+	err   error // what a failed Append returns (default: "disk full")
 	mem   *memJournal
 }
 
@@ -650,9 +651,19 @@ func (f *failingSink) Append(e JournalEntry) error {
 	defer f.mu.Unlock()
 	f.n++
 	if f.n > f.after {
+		if f.err != nil {
+			return f.err
+		}
 		return errors.New("journal write: disk full")
 	}
 	return f.mem.Append(e)
+}
+
+// failed reports whether an Append has failed.
+func (f *failingSink) failed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.n > f.after
 }
 func (f *failingSink) Close() error                  { return nil }
 func (f *failingSink) state() (*JournalState, error) { return f.mem.state() }

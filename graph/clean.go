@@ -25,8 +25,17 @@ import (
 //     hide text, or whose width terminals disagree on, are dropped: zero
 //     width space, word joiner, BOM, soft hyphen, invisible math operators,
 //     deprecated format controls, interlinear annotations, Mongolian vowel
-//     separator and the tag block. ZWJ and ZWNJ stay: scripts and emoji
-//     sequences need them.
+//     separator, Hangul fillers and the tag block.
+//   - the rule for joiners (ZWJ U+200D, ZWNJ U+200C): kept only between two
+//     letters (a mark may follow the first), where scripts need them
+//     (Persian ZWNJ, Indic conjuncts); dropped everywhere else. Emoji
+//     sequences are what is left: a ZWJ sequence ("👩‍💻"), a skin tone
+//     modifier (U+1F3FB..U+1F3FF) or a presentation selector (VS15/VS16,
+//     U+FE0E/U+FE0F) is drawn one column wide, two or four depending on the
+//     terminal (tmux counts code points, the app counts grapheme clusters):
+//     a row drawn wider than measured leaves stale cells behind ("per-user
+//     Menabled"). Without them every emoji is one plain emoji, as wide in
+//     every terminal: "👩‍💻" becomes "👩💻", "👍🏽" becomes "👍", "❤️" becomes "❤".
 //   - a run of combining marks is cut to maxMarks ("Zalgo" text paints over
 //     the rows above and below).
 //   - invalid UTF-8 becomes U+FFFD, so the result is always valid UTF-8.
@@ -38,12 +47,13 @@ func CleanText(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	marks := 0 // combining marks written since the last other rune
+	marks := 0    // combining marks written since the last other rune
+	var prev rune // the last rune written (0: none yet)
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == 0x85 { // NEL: a line break
 			b.WriteByte(' ')
-			marks = 0
+			marks, prev = 0, ' '
 			i += n
 			continue
 		}
@@ -52,24 +62,36 @@ func CleanText(s string) string {
 			continue
 		}
 		i += n
+		if r == zwj || r == zwnj {
+			next, _ := utf8.DecodeRuneInString(s[i:])
+			if (unicode.IsLetter(prev) || unicode.IsMark(prev)) && unicode.IsLetter(next) {
+				b.WriteRune(r)
+				prev = r
+			}
+			continue
+		}
+		if isEmojiWidthChanger(r) {
+			continue
+		}
 		switch {
 		case r == utf8.RuneError:
 			// Invalid UTF-8 (n == 1) or a literal U+FFFD: both print as U+FFFD.
 			b.WriteRune(utf8.RuneError)
-			marks = 0
+			marks, prev = 0, r
 		case r == '\t' || r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
 			b.WriteByte(' ')
-			marks = 0
+			marks, prev = 0, ' '
 		case r < 0x20 || r == 0x7f:
 		case isBidiControl(r) || isInvisible(r):
 		case unicode.In(r, unicode.Mn, unicode.Me):
 			if marks < maxMarks {
 				b.WriteRune(r)
 				marks++
+				prev = r
 			}
 		default:
 			b.WriteRune(r)
-			marks = 0
+			marks, prev = 0, r
 		}
 	}
 	return b.String()
@@ -167,6 +189,19 @@ func isPlain(s string) bool {
 	return true
 }
 
+// The joiners (see CleanText for when they are kept).
+const (
+	zwj  = 0x200D
+	zwnj = 0x200C
+)
+
+// isEmojiWidthChanger reports the characters that make an emoji one
+// grapheme of a width terminals disagree on: presentation selectors and
+// skin tone modifiers (ZWJ is handled with the joiners).
+func isEmojiWidthChanger(r rune) bool {
+	return r == 0xFE0E || r == 0xFE0F || (r >= 0x1F3FB && r <= 0x1F3FF)
+}
+
 func isBidiControl(r rune) bool {
 	switch {
 	case r >= 0x202A && r <= 0x202E: // LRE RLE PDF LRO RLO
@@ -198,6 +233,8 @@ func isInvisible(r rune) bool {
 	case r >= 0xFFF9 && r <= 0xFFFB: // interlinear annotation
 		return true
 	case r >= 0xE0000 && r <= 0xE007F: // tags: invisible ASCII ("ASCII smuggling")
+		return true
+	case r == 0x115F || r == 0x1160 || r == 0x3164 || r == 0xFFA0: // Hangul fillers: blank, yet a "name"
 		return true
 	}
 	return false

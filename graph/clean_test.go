@@ -16,8 +16,17 @@ func TestCleanText(t *testing.T) {
 		{"plain", "Alice Smith", "Alice Smith"},
 		{"empty", "", ""},
 		{"unicode kept", "Zoë Ångström 山田太郎 Ελένη", "Zoë Ångström 山田太郎 Ελένη"},
-		{"emoji zwj kept", "dev 👩\u200d💻", "dev 👩\u200d💻"},
+		// Joiners: kept between letters, dropped elsewhere (emoji).
+		{"emoji zwj dropped", "dev 👩\u200d💻", "dev 👩💻"},
 		{"zwnj kept (Persian)", "می\u200cخواهم", "می\u200cخواهم"},
+		{"zwj kept (Malayalam chillu)", "ന\u0d4d\u200dര", "ന\u0d4d\u200dര"},
+		{"zwj after space dropped", "a \u200db", "a b"},
+		{"zwj at the end dropped", "per-user M\u200d", "per-user M"},
+		{"doubled joiners keep one", "a\u200d\u200db", "a\u200db"},
+		{"skin tone dropped", "👍🏽 ok", "👍 ok"},
+		{"vs16 dropped", "❤\ufe0f Menabled", "❤ Menabled"},
+		{"family", "👨\u200d👩\u200d👧\u200d👦", "👨👩👧👦"},
+		{"hangul filler dropped", "\u3164\uffa0admin", "admin"},
 		{"combining kept", "Jose\u0301", "Jose\u0301"},
 
 		// CSI
@@ -156,7 +165,7 @@ func FuzzCleanText(f *testing.F) {
 	for _, s := range []string{
 		"Alice", "\x1b[31mx", "\x1b]52;c;QUJD\x07", "\x1b]52;c;QUJD\x1b\\", "\u009d52;c;x\u009c",
 		"\x1bP1$r\x1b\\", "\x1b_G\x1b\\", "\u202Egnp", "a\u200bb", "\xff\xfe", "\x1b", "\x1b[",
-		"\x1b]", "e\u0301\u0301\u0301\u0301\u0301", "👩\u200d💻", "\x9b2J",
+		"\x1b]", "e\u0301\u0301\u0301\u0301\u0301", "👩\u200d💻", "\x9b2J", "a\u200d\u200db", "👍🏽\ufe0f",
 	} {
 		f.Add(s)
 	}
@@ -188,4 +197,21 @@ func BenchmarkCleanText(b *testing.B) {
 			CleanText(hostile)
 		}
 	})
+}
+
+// The joiner rule (clean.go): what CleanText leaves of emoji is as wide
+// when a terminal counts code points (tmux, wcwidth) as when it counts
+// grapheme clusters (the app's layout), so a row never draws wider than
+// measured and leaves stale cells behind (issue 15.9).
+func TestCleanTextEmojiWidthAgrees(t *testing.T) {
+	for _, s := range []string{
+		"👩\u200d💻", "👨\u200d👩\u200d👧\u200d👦", "🏳\ufe0f\u200d🌈", "❤\ufe0f", "☺\ufe0f", "1\ufe0f\u20e3",
+		"👍🏽", "🧑🏿\u200d🚀", "🇺🇸", "per-user M\u200d\u200denabled", "Zoë 山田 👩\u200d💻 ok",
+		"🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+	} {
+		c := CleanText(s)
+		if g, w := ansi.StringWidth(c), ansi.StringWidthWc(c); g != w {
+			t.Errorf("CleanText(%q) = %q: %d columns by grapheme, %d by code point", s, c, g, w)
+		}
+	}
 }

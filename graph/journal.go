@@ -98,6 +98,13 @@ type JournalEntry struct {
 	RequestID string `json:"requestId,omitempty"`
 }
 
+// ErrJournal wraps a failed journal write or sync (a full disk, a removed
+// volume). A run stops at once: it must not go on changing things it
+// cannot record. Requests already on their way when it failed may have
+// gone through unrecorded (the change history has them); a resume re-reads
+// each unfinished user's methods, so they are neither repeated nor lost.
+var ErrJournal = errors.New("the journal could not be written")
+
 // Journal appends entries to a JSONL file, each one on disk before Append
 // returns. Concurrent appenders share fsyncs (group commit): a worker waits
 // only for the sync that covers its own line.
@@ -216,7 +223,7 @@ func (j *Journal) Append(e JournalEntry) error {
 	// One write call per line: with O_APPEND a crash leaves at most the
 	// last line torn, never two lines interleaved.
 	if _, err := j.f.Write(line); err != nil {
-		j.err = fmt.Errorf("journal write: %w", err)
+		j.err = fmt.Errorf("%w: %w", ErrJournal, err)
 		j.mu.Unlock()
 		return j.err
 	}
@@ -235,7 +242,7 @@ func (j *Journal) Append(e JournalEntry) error {
 	if err := j.sync(); err != nil {
 		j.mu.Lock()
 		if j.err == nil {
-			j.err = fmt.Errorf("journal sync: %w", err)
+			j.err = fmt.Errorf("%w (sync): %w", ErrJournal, err)
 		}
 		err = j.err
 		j.mu.Unlock()
