@@ -55,8 +55,10 @@ func runTUI(ctx context.Context, s *cli.Session) error {
 		o.Protected = p.Protected.Users
 		o.Checklist = p.VerificationChecklist
 		if p.Notify.Enabled {
-			o.NotifyFrom, o.NotifySubject, o.NotifyBody = p.Notify.Sender, p.Notify.Subject, p.Notify.Body
+			t := p.Notify.Template()
+			o.NotifyFrom, o.NotifySubject, o.NotifyBody, o.NotifySubjects = t.From, t.Subject, t.Body, t.Subjects
 			o.NotifyToManager = p.Notify.ToManager
+			o.NotifyEnabled = !p.ReadOnly
 		}
 	}
 	return tui.Run(ctx, o)

@@ -75,13 +75,7 @@ func (m Model) openConfirm(op actions.Op, targets []graph.User) (tea.Model, tea.
 	id := m.newID()
 	plan := m.planFor(op, targets)
 	c, arm := actions.NewConfirmClock(id, op, plan, m.opts.Clock)
-	var checklist []string
-	switch op.Kind {
-	case actions.Reset, actions.Reregister, actions.IssueTAP:
-		// The runbook's caller verification comes before anything that
-		// takes away or hands out a way to sign in (as the commands ask).
-		checklist = m.opts.Checklist
-	}
+	checklist := m.checklistFor(op)
 	prefill := ""
 	if len(targets) == 1 {
 		prefill = m.tickets[targets[0].ID]
@@ -202,25 +196,24 @@ func (m Model) startActionFor(kind actions.Kind, u graph.User) (tea.Model, tea.C
 }
 
 // notifyMail builds the notification for u from the profile's templates
-// (Go templates, graph.NotifyData), about the last change made to u here:
-// a reset by default.
+// about the last change made to u here (the catalogue's rule: only a user
+// something was done to is mailed, with that kind's subject).
 func (m Model) notifyMail(u graph.User, ticket string) (graph.Mail, error) {
-	ev := graph.NotifyEvent{User: u, Kind: graph.NotifyReset, Ticket: ticket, Time: m.now()}
-	if ch, ok := m.changes[u.ID]; ok {
-		ev.Kind, ev.Time = ch.kind, ch.at
-		if ch.tap != nil {
-			tap := *ch.tap
-			ev.TAP = &tap
-		}
+	ch, ok := m.changes[u.ID]
+	if !ok {
+		return graph.Mail{}, fmt.Errorf("nothing was done to %s here; n mails a user after a reset, re-registration or TAP",
+			graph.CleanText(firstNonBlank(u.DisplayName, u.UserPrincipalName)))
 	}
-	if m.operatorOK {
-		ev.Operator = graph.CleanText(m.operator.DisplayName)
-		if ev.Operator == "" {
-			ev.Operator = m.operator.UserPrincipalName
+	n := m.notifier()
+	to := ""
+	if !n.ToManager {
+		o := n.Recipient(m.ctx, nil, u)
+		if o.Err != nil {
+			return graph.Mail{}, o.Err
 		}
+		to = o.To
 	}
-	return graph.BuildNotification(graph.Notification{From: m.opts.NotifyFrom,
-		Subject: m.opts.NotifySubject, Body: m.opts.NotifyBody, Location: m.loc}, ev)
+	return n.Mail(m.ctx, nil, u, ch.kind, to, ticket, ch.tap, ch.at)
 }
 
 // userChange is the last change made to a user here, for the notification.
@@ -242,12 +235,14 @@ func (m Model) runOne(op actions.Op, u graph.User) (tea.Model, tea.Cmd) {
 		m.tickets[u.ID] = op.Ticket
 	}
 	id := m.newID()
-	c, now, ctx := m.client, m.now, m.ctx
+	c, now, ctx, n := m.client, m.now, m.ctx, m.autoNotify(op)
 	flash := m.setFlash(op.Kind.Label()+": working on "+graph.CleanText(u.DisplayName)+"…", false)
 	return m, tea.Batch(flash, func() tea.Msg {
 		ctx := graph.WithPriority(ctx, graph.PriorityHigh)
 		ctx = history.WithTicket(ctx, op.Ticket, op.Checklist)
-		return resultMsg{ID: id, Result: actions.Execute(ctx, c, u, op, now)}
+		r := actions.Execute(ctx, c, u, op, now)
+		notifyAfter(ctx, c, n, op, &r)
+		return resultMsg{ID: id, Result: r}
 	})
 }
 
@@ -290,6 +285,9 @@ func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		}
 		m.changes[r.Target.ID] = ch
 	}
+	if r.Mail != nil && r.TAP != nil {
+		cmds = append(cmds, m.setFlash(mailMark(*r.Mail)+" "+r.Mail.String(), r.Mail.Failed()))
+	}
 	if r.TAP != nil {
 		id := m.newID()
 		v := actions.NewTAPView(id, r.Target, *r.TAP, m.now(), m.loc)
@@ -305,6 +303,9 @@ func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		lines = append(lines, outcomeLines(r.Outcomes)...)
 		if r.Kind == actions.Reregister {
 			lines = append(lines, "  ✓ sign-in sessions revoked")
+		}
+		if r.Mail != nil {
+			lines = append(lines, "  "+mailMark(*r.Mail)+" "+r.Mail.String())
 		}
 		lines = append(lines, "", "The user registers again at the next sign-in.",
 			"Offer a Temporary Access Pass so they can, and tell them.")

@@ -4,6 +4,7 @@ package tui
 // retry of its failures.
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -79,8 +80,9 @@ func (m Model) openBulkConfirm(op actions.Op) (tea.Model, tea.Cmd) {
 		return m, m.setFlash("None of the marked users can be changed: "+plan.Skips[0].Why+".", true)
 	}
 	c, arm := actions.NewConfirmClock(id, op, plan, m.opts.Clock)
-	// No caller to verify in a bulk run: the ticket only.
-	c.AskTicket(m.opts.TicketRequired, "", m.selfAck(op.Kind, targets, nil))
+	// The same verification as for one user (the catalogue's Checklist,
+	// as the commands ask it for a CSV too).
+	c.AskTicket(m.opts.TicketRequired, "", m.selfAck(op.Kind, targets, m.checklistFor(op)))
 	// Every marked user goes to the run, the refused ones too: the run
 	// reports them skipped with the reason, so each target ends in exactly
 	// one state.
@@ -166,6 +168,10 @@ func (m Model) startBulk(op actions.Op, targets []graph.User) (tea.Model, tea.Cm
 		TenantID: m.operator.TenantID, Endpoint: m.opts.Endpoint, Operator: opName}
 	if m.opts.JournalDir != "" {
 		cfg.Journal = filepath.Join(m.opts.JournalDir, m.now().UTC().Format("20060102T150405.000Z")+"-"+string(op.Kind)+".jsonl")
+	}
+	if n := m.autoNotify(op); n != nil {
+		// Each user the run finishes is mailed, as the CLI does.
+		cfg.Notify = func(ctx context.Context, r *actions.Result) { notifyAfter(ctx, c, n, op, r) }
 	}
 	b := actions.NewBulkRun(m.ctx, id, c, op.Kind.Label(), op, targets, cfg, pre, m.now)
 	b.SetSize(m.w, max(m.h-3, 3))

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfadesk/mfadesk/graph"
+
 	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
 )
 
@@ -58,11 +60,13 @@ func TestNotifyUsesConfiguredTemplates(t *testing.T) {
 func TestNotifyBrokenTemplateRefused(t *testing.T) {
 	c := newStub(2)
 	d := newDriver(t, c, func(o *Options) { o.NotifyBody = "Hello {{.Nope}}" })
+	resetFirst(d)
 	d.key("n")
 	if d.m.modal != nil {
 		t.Fatalf("a confirmation opened for a broken template:\n%s", d.screen())
 	}
 	d.mustSee("No mail:")
+	d.mustSee("body template")
 	if len(c.Mails) != 0 {
 		t.Fatal("mail sent")
 	}
@@ -73,6 +77,7 @@ func TestNotifyBrokenTemplateRefused(t *testing.T) {
 func TestNotifyTicketTypedInItsConfirmation(t *testing.T) {
 	c := newStub(2)
 	d := newDriver(t, c, nil)
+	resetFirst(d) // n mails only a user something was done to
 	d.key("n")
 	d.armNow()
 	d.key("tab")
@@ -83,5 +88,67 @@ func TestNotifyTicketTypedInItsConfirmation(t *testing.T) {
 	d.settle()
 	if len(c.Mails) != 1 || !strings.Contains(c.Mails[0].Body, "(ticket INC-9)") {
 		t.Fatalf("mails: %+v", c.Mails)
+	}
+}
+
+// n mails only a user something was done to in this session: a highlighted
+// user nothing was done to gets no "were reset" mail.
+func TestNotifyOnlyUsersActedOn(t *testing.T) {
+	c := newStub(2)
+	d := newDriver(t, c, nil)
+	d.key("n")
+	if d.m.modal != nil {
+		t.Fatalf("a mail was offered for a user nothing was done to:\n%s", d.screen())
+	}
+	d.mustSee("nothing was done to")
+	if len(c.Mails) != 0 {
+		t.Fatal("mail sent")
+	}
+}
+
+// With notify.enabled the TUI mails after a reset as the CLI does: the
+// plan says so, the result says it was sent, with the reset subject.
+func TestNotifyEnabledMailsAfterReset(t *testing.T) {
+	c := newStub(2)
+	d := newDriver(t, c, func(o *Options) {
+		o.NotifyEnabled = true
+		o.NotifySubjects = map[graph.NotifyKind]string{graph.NotifyTAP: "A pass for you"}
+		o.NotifySubject = "Your MFA was reset"
+	})
+	d.key("r")
+	d.mustSee("then mail user0000@contoso.com")
+	d.armNow()
+	d.key("ctrl+y")
+	d.settle()
+	d.mustSee("mailed user0000@contoso.com")
+	if len(c.Mails) != 1 || c.Mails[0].Subject != "Your MFA was reset" {
+		t.Fatalf("mails: %+v", c.Mails)
+	}
+}
+
+// With notify.enabled a bulk run mails each user it finished, and only
+// those: a refused (protected) user gets none.
+func TestNotifyEnabledBulkMailsEachDone(t *testing.T) {
+	c := newStub(3)
+	d := newDriver(t, c, func(o *Options) {
+		o.NotifyEnabled = true
+		o.Protected = []string{"user0002@contoso.com"}
+	})
+	d.key("A", "b")
+	d.key("r")
+	d.mustSee("then mail each user who is done")
+	d.armNow()
+	d.key("ctrl+y")
+	d.settle()
+	for i := 0; i < 50 && (d.m.bulk == nil || d.m.bulk.Running()); i++ {
+		d.settle()
+	}
+	if len(c.Mails) != 2 {
+		t.Fatalf("%d mails, want 2 (the protected user is not done):\n%s", len(c.Mails), d.screen())
+	}
+	for _, m := range c.Mails {
+		if m.To[0] == "user0002@contoso.com" {
+			t.Fatal("the protected user was mailed")
+		}
 	}
 }

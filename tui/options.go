@@ -47,8 +47,14 @@ type Options struct {
 	// signed-in user), subject and body as Go templates over
 	// graph.NotifyData (graph.BuildNotification). Empty uses its defaults.
 	NotifyFrom, NotifySubject, NotifyBody string
+	// NotifySubjects are per-kind subjects (notify.subjects).
+	NotifySubjects map[graph.NotifyKind]string
 	// NotifyToManager mails the user's manager instead of the user.
 	NotifyToManager bool
+	// NotifyEnabled (notify.enabled) mails after every reset,
+	// re-registration and TAP, one user or a bulk run, as the CLI does
+	// (the catalogue's rule, graph/ops); n sends it by hand otherwise.
+	NotifyEnabled bool
 	// Input and Output replace the terminal (tests).
 	Input  io.Reader
 	Output io.Writer

@@ -94,6 +94,9 @@ func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
 		p.PreviewTitle = "Message"
 		p.Preview = strings.Split(strings.TrimRight(op.Mail.Body, "\n"), "\n")
 	}
+	if l := m.mailPlan(op, targets); l != "" {
+		p.Ops = append(p.Ops, l)
+	}
 	// Risky targets (yourself, admins, guests, disabled, protected) first.
 	if op.Kind.Writes() && op.Kind != actions.Notify {
 		p.Warnings = append(m.targetRisks(op.Kind, targets).Lines(actions.MaxListed), p.Warnings...)

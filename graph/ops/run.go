@@ -59,6 +59,8 @@ type Result struct {
 	// failed), for the result view.
 	Outcomes []graph.MethodOutcome
 	TAP      *graph.TAP
+	// Mail is the notification sent afterwards (nil: none was due).
+	Mail *MailOutcome
 }
 
 // Run carries out req on one user: the per-user step shared by single

@@ -37,6 +37,11 @@ type BulkConfig struct {
 	// Tenant, TenantID, Endpoint and Operator are written into the
 	// journal's header (a resume in another tenant is refused).
 	Tenant, TenantID, Endpoint, Operator string
+	// Notify, when set, sends the notification of each target the run
+	// finished (the catalogue's rule: only users it was done to) and
+	// records its outcome on the result. Mails go out one at a time
+	// beside the run, never holding the runner up.
+	Notify func(ctx context.Context, r *Result)
 }
 
 // StartBulk runs op for every target with graph.RunBulk (bounded
@@ -56,8 +61,37 @@ func StartBulk(ctx context.Context, c graph.Client, targets []graph.User, op Op,
 	finish := func(u graph.User, st Status, detail, reqID string) {
 		out <- Progress{Result: &Result{Target: u, Kind: op.Kind, Status: st, Detail: detail, RequestID: reqID, At: now()}}
 	}
+	// mailsSent waits for the last notification (none: at once).
+	mailsSent := func() {}
+	if cfg.Notify != nil {
+		// A finished target is reported once its mail is sent; mails go
+		// out one at a time beside the run.
+		queue := make(chan *Result, len(targets))
+		mailed := make(chan struct{})
+		report := finish
+		finish = func(u graph.User, st Status, detail, reqID string) {
+			if st != Done {
+				report(u, st, detail, reqID)
+				return
+			}
+			queue <- &Result{Target: u, Kind: op.Kind, Status: st, Detail: detail, RequestID: reqID}
+		}
+		go func() {
+			defer close(mailed)
+			for r := range queue {
+				cfg.Notify(ctx, r)
+				if r.Mail != nil {
+					r.Detail += "; " + r.Mail.String()
+				}
+				r.At = now()
+				out <- Progress{Result: r}
+			}
+		}()
+		mailsSent = func() { close(queue); <-mailed }
+	}
 	go func() {
 		defer close(out)
+		defer mailsSent()
 		var ids []string
 		byID := map[string]graph.User{}
 		for _, u := range targets {

@@ -57,7 +57,7 @@ func New(n int) *Client {
 		id := "u" + strconv.Itoa(i)
 		name := fmt.Sprintf("User %04d", i)
 		upn := fmt.Sprintf("user%04d@contoso.com", i)
-		u := graph.User{ID: id, DisplayName: name, UserPrincipalName: upn, AccountEnabled: true, UserType: "Member"}
+		u := graph.User{ID: id, DisplayName: name, UserPrincipalName: upn, Mail: upn, AccountEnabled: true, UserType: "Member"}
 		c.Users = append(c.Users, u)
 		c.Methods[id] = []graph.Method{
 			{ID: graph.PasswordMethodID, Kind: graph.KindPassword, Detail: "password"},
