@@ -64,7 +64,7 @@ func (m *Model) setModal(id int, md actions.Modal, then answers) {
 	}
 	m.modal, m.modalID, m.then = md, id, then
 	if s, ok := md.(actions.Sizer); ok {
-		s.SetSize(m.modalW(), m.h)
+		s.SetSize(m.modalW(), m.modalH())
 	}
 }
 

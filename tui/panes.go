@@ -177,7 +177,7 @@ func (m *Model) layout() {
 	}
 	m.report.SetSize(m.w-2, bodyH-2)
 	if s, ok := m.modal.(actions.Sizer); ok {
-		s.SetSize(m.modalW(), m.h)
+		s.SetSize(m.modalW(), m.modalH())
 	}
 	if m.bulk != nil {
 		m.bulk.SetSize(m.w, bodyH)
@@ -185,6 +185,10 @@ func (m *Model) layout() {
 }
 
 func (m Model) modalW() int { return max(m.w-4, 20) }
+
+// modalH is the height a dialog is drawn in (and told, so it scrolls to
+// exactly its last line): the screen less the bar and the footer.
+func (m Model) modalH() int { return max(m.h-2, 1) }
 
 // paneBox draws pane p in its frame.
 func (m *Model) paneBox(p paneID, focused bool) []string {

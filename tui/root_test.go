@@ -148,3 +148,26 @@ func TestBindingsAreOneTable(t *testing.T) {
 	}
 	var _ tea.Model = m
 }
+
+// An error too long for the footer wraps into the action bar's line, and
+// every line stays exactly the terminal's width (80 columns).
+func TestErrorFlashWraps(t *testing.T) {
+	r := newRig(t, nil)
+	msg := "Not written: open /home/helpdesk/reports/2026/december/mfadesk-registration-20261205-101010.csv: permission denied"
+	r.m.setFlash(msg, true)
+	lines := strings.Split(r.screen(), "\n")
+	if len(lines) != 24 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	for i, l := range lines {
+		if w := len([]rune(l)); w != 80 {
+			t.Fatalf("line %d is %d cells: %q", i, w, l)
+		}
+	}
+	bottom := lines[22] + lines[23]
+	for _, want := range []string{"Not written", "permission denied"} {
+		if !strings.Contains(bottom, want) {
+			t.Fatalf("%q not shown:\n%s\n%s", want, lines[22], lines[23])
+		}
+	}
+}

@@ -58,9 +58,9 @@ func (m Model) Render() string {
 		lines = append(lines, strings.Repeat(" ", m.w))
 	}
 	lines = lines[:m.h-2]
-	lines = append(lines, m.actionBar(), m.footer())
+	lines = append(lines, m.bottomLines()...)
 	if m.modal != nil {
-		box := m.modal.View(m.theme.Actions, m.modalW(), m.h-2)
+		box := m.modal.View(m.theme.Actions, m.modalW(), m.modalH())
 		bw := 0
 		if len(box) > 0 {
 			bw = draw.Width(box[0])
@@ -185,15 +185,30 @@ func (m Model) actionBar() string {
 	return line + strings.Repeat(" ", pad) + whyStr
 }
 
+// bottomLines are the action bar and the footer; a note (flash) takes the
+// footer, and an error too long for one line wraps into the bar's line as
+// well (the rest cut with "…"), so a reason is read whole at 80 columns.
+func (m Model) bottomLines() []string {
+	if m.flash == "" {
+		return []string{m.actionBar(), m.footer()}
+	}
+	t := m.theme
+	s := t.Flash
+	if m.flashErr {
+		s = t.FlashErr
+	}
+	text := graph.CleanText(m.flash)
+	line := func(l string) string { return draw.Fit(" "+s.Render(draw.Trunc(l, m.w-1)), m.w) }
+	if !m.flashErr || draw.Width(text) <= m.w-1 {
+		return []string{m.actionBar(), line(text)}
+	}
+	wrapped := draw.Wrap(text, m.w-1)
+	rest := strings.Join(wrapped[1:], " ")
+	return []string{line(wrapped[0]), line(rest)}
+}
+
 func (m Model) footer() string {
 	t := m.theme
-	if m.flash != "" {
-		s := t.Flash
-		if m.flashErr {
-			s = t.FlashErr
-		}
-		return draw.Fit(" "+s.Render(draw.Trunc(graph.CleanText(m.flash), m.w-1)), m.w)
-	}
 	var parts []string
 	for _, kd := range m.footerKeys() {
 		parts = append(parts, t.FootKey.Render(kd[0])+" "+t.FootDesc.Render(kd[1]))
