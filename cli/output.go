@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -55,35 +54,11 @@ func (e *Env) writeJSON(doc any) error {
 	return enc.Encode(doc)
 }
 
-// writeCSV writes a header and rows. A cell that a spreadsheet would run as
-// a formula (=, +, -, @ first) gets a leading apostrophe: directory text is
-// untrusted and these files get opened in Excel.
+// writeCSV writes a header and rows with graph's one CSV writer (cells
+// cleaned and defused against spreadsheet formulas: directory text is
+// untrusted and these files get opened in Excel).
 func writeCSV(w io.Writer, header []string, rows [][]string) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	rec := make([]string, len(header))
-	for _, r := range rows {
-		for i := range rec {
-			rec[i] = ""
-			if i < len(r) {
-				rec[i] = csvSafe(r[i])
-			}
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func csvSafe(s string) string {
-	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
-		return "'" + s
-	}
-	return s
+	return graph.WriteCSV(w, header, rows)
 }
 
 // writeTable aligns columns by display width (wide and combining characters

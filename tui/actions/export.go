@@ -1,7 +1,6 @@
 package actions
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -59,30 +58,23 @@ func WriteReport(path string, rs []Result) error {
 		}
 		return f.Close()
 	}
-	w := csv.NewWriter(f)
-	_ = w.Write([]string{"userPrincipalName", "id", "displayName", "operation", "status", "detail", "requestId", "time"})
+	w, err := graph.NewCSVWriter(f, "userPrincipalName", "id", "displayName", "operation", "status", "detail", "requestId", "time")
 	for _, r := range rows {
+		if err != nil {
+			break
+		}
 		t := ""
 		if !r.Time.IsZero() {
 			t = r.Time.Format(time.RFC3339)
 		}
-		_ = w.Write([]string{CSVSafe(r.UserPrincipalName), r.ID, CSVSafe(r.DisplayName), r.Operation, r.Status,
-			CSVSafe(r.Detail), r.RequestID, t})
+		err = w.Row(r.UserPrincipalName, r.ID, r.DisplayName, r.Operation, r.Status, r.Detail, r.RequestID, t)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
-}
-
-// CSVSafe defuses spreadsheet formula injection: a cell from the directory
-// starting with = + - @ (or tab / CR) is prefixed with a quote so Excel
-// shows it as text instead of evaluating it.
-func CSVSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

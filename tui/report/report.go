@@ -6,7 +6,6 @@
 package report
 
 import (
-	"encoding/csv"
 	"fmt"
 	"os"
 	"strings"
@@ -633,33 +632,29 @@ func WriteCSV(path string, regs []*graph.Registration) error {
 	if err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
 	}
-	w := csv.NewWriter(f)
-	_ = w.Write([]string{"id", "userPrincipalName", "userDisplayName", "userType", "isAdmin", "isMfaRegistered",
+	w, err := graph.NewCSVWriter(f, "id", "userPrincipalName", "userDisplayName", "userType", "isAdmin", "isMfaRegistered",
 		"isMfaCapable", "isSsprRegistered", "isSsprEnabled", "isPasswordlessCapable", "methodsRegistered",
-		"userPreferredMethodForSecondaryAuthentication", "lastUpdatedDateTime"})
+		"userPreferredMethodForSecondaryAuthentication", "lastUpdatedDateTime")
 	b := func(v bool) string { return fmt.Sprint(v) }
 	for _, r := range regs {
+		if err != nil {
+			break
+		}
 		upd := ""
 		if !r.LastUpdated.IsZero() {
 			upd = r.LastUpdated.UTC().Format(time.RFC3339)
 		}
-		_ = w.Write([]string{r.ID, safe(r.UserPrincipalName), safe(r.UserDisplayName), safe(r.UserType), b(r.IsAdmin),
+		err = w.Row(r.ID, r.UserPrincipalName, r.UserDisplayName, r.UserType, b(r.IsAdmin),
 			b(r.IsMfaRegistered), b(r.IsMfaCapable), b(r.IsSsprRegistered), b(r.IsSsprEnabled),
-			b(r.IsPasswordlessCapable), safe(strings.Join(r.MethodsRegistered, ";")),
-			safe(r.UserPreferredMethodForSecondaryAuthentication), upd})
+			b(r.IsPasswordlessCapable), strings.Join(r.MethodsRegistered, ";"),
+			r.UserPreferredMethodForSecondaryAuthentication, upd)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
-}
-
-func safe(s string) string {
-	s = graph.CleanText(s)
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

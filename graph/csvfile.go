@@ -1,0 +1,60 @@
+package graph
+
+import (
+	"encoding/csv"
+	"io"
+)
+
+// CSVWriter is mfadesk's one CSV writer: the command line's -o csv, the
+// TUI's report and result exports and the bulk report all write through
+// it, so every file gets the same defences. Every cell is cleaned
+// (CleanText: directory text is untrusted) and defused against
+// spreadsheet formula injection (csvSafe: a cell starting with = + - @ or
+// a control character gets a leading apostrophe, as OWASP advises), and
+// every row has the header's width.
+type CSVWriter struct {
+	w     *csv.Writer
+	width int
+	rec   []string
+}
+
+// NewCSVWriter writes header to w and returns the writer for the rows.
+func NewCSVWriter(w io.Writer, header ...string) (*CSVWriter, error) {
+	c := &CSVWriter{w: csv.NewWriter(w), width: len(header), rec: make([]string, len(header))}
+	return c, c.Row(header...)
+}
+
+// Row writes one row: missing cells are empty, extra cells dropped.
+func (c *CSVWriter) Row(cells ...string) error {
+	for i := range c.rec {
+		c.rec[i] = ""
+		if i < len(cells) {
+			c.rec[i] = csvSafe(cells[i])
+		}
+	}
+	return c.w.Write(c.rec)
+}
+
+// Flush writes out what is buffered and returns the first error of any
+// write.
+func (c *CSVWriter) Flush() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// WriteCSV writes a header and rows with a CSVWriter.
+func WriteCSV(w io.Writer, header []string, rows [][]string) error {
+	c, err := NewCSVWriter(w, header...)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := c.Row(r...); err != nil {
+			return err
+		}
+	}
+	return c.Flush()
+}
+
+// CSVSafe is one cell as the CSV writer writes it (cleaned, defused).
+func CSVSafe(s string) string { return csvSafe(s) }
