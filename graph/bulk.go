@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // The bulk runner: one operation applied to many users, as fast as Graph
@@ -634,27 +636,20 @@ func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opt
 	}
 	r.emit(Event{Kind: EventPlanned})
 
-	work := make(chan *UserJournal)
-	var wg sync.WaitGroup
-	for range min(opts.Concurrency, max(len(todo), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for u := range work {
-				r.runUser(ctx, u)
-			}
-		}()
-	}
-feed:
+	// opts.Concurrency users at a time; once the run is interrupted no
+	// further user starts (they stay pending in the journal).
+	var pool errgroup.Group
+	pool.SetLimit(max(opts.Concurrency, 1))
 	for _, u := range todo {
-		select {
-		case work <- u:
-		case <-ctx.Done():
-			break feed
+		if ctx.Err() != nil {
+			break
 		}
+		pool.Go(func() error {
+			r.runUser(ctx, u)
+			return nil
+		})
 	}
-	close(work)
-	wg.Wait()
+	_ = pool.Wait() // each user's outcome is in the journal
 
 	var runErr error
 	switch {

@@ -37,6 +37,15 @@ import (
 // Several 429s in a row with no success between them mean everything is being
 // refused: then nothing is sent until the Retry-After has passed (a run-wide
 // hold), rather than every worker hammering and collecting its own 429.
+//
+// The spacing is hand-made rather than golang.org/x/time/rate's Limiter
+// (which the fake tenant uses for Graph's documented token buckets): a
+// Limiter must hold a burst of 20 tokens to reserve a full $batch, and
+// after any pause it would let those 20 go at once, four times the
+// reports budget's 5 per 10 s; here credit never builds up beyond the
+// next slot, and a reservation made during a hold starts after it (a
+// Limiter's reservations are kept from "now", so they would all fire when
+// the hold ends).
 type Pacer struct {
 	mu      sync.Mutex
 	ceiling float64

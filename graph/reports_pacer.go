@@ -23,7 +23,11 @@ const reportsReserve = 1
 
 // reportsPacer keeps the documented window: at most perTen requests in any
 // 10 s (a sliding log of send times, so no burst ever exceeds it, unlike a
-// token bucket refilled at the same rate). A nil pacer never waits.
+// token bucket refilled at the same rate). Hand-made rather than
+// golang.org/x/time/rate for that reason: a Limiter of 0.5/s with a burst
+// of 5 lets 5 go at once and 5 more within the same 10 s (up to twice the
+// documented budget), and it has no notion of the reserve a person's
+// request keeps over background work. A nil pacer never waits.
 type reportsPacer struct {
 	mu      sync.Mutex
 	perTen  int

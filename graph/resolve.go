@@ -11,6 +11,7 @@ import (
 
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"golang.org/x/sync/errgroup"
 )
 
 // Resolving a target list (a CSV, command-line users) before anything is
@@ -115,8 +116,6 @@ func ResolveTargets(ctx context.Context, c Client, targets []Target, o ResolveOp
 	var (
 		mu   sync.Mutex
 		prog = ResolveProgress{Total: len(targets)}
-		next atomic.Int64
-		wg   sync.WaitGroup
 	)
 	report := func(f func(p *ResolveProgress)) {
 		mu.Lock()
@@ -127,37 +126,33 @@ func ResolveTargets(ctx context.Context, c Client, targets []Target, o ResolveOp
 			o.OnProgress(p)
 		}
 	}
-	for range min(o.Concurrency, len(targets)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(targets) {
-					return
+	// A bounded pool: o.Concurrency lookups at a time, each target once.
+	var pool errgroup.Group
+	pool.SetLimit(max(o.Concurrency, 1))
+	for i := range targets {
+		pool.Go(func() error {
+			r := Resolved{Target: targets[i]}
+			r.User, r.Err = resolveOne(ctx, lookup, pacer, targets[i].Value, o, func(until time.Time) {
+				report(func(p *ResolveProgress) { p.Throttled++; p.WaitingUntil = until })
+			})
+			r.NotFound = errors.Is(r.Err, ErrNotFound)
+			out[i] = r
+			report(func(p *ResolveProgress) {
+				p.Done++
+				switch {
+				case r.NotFound:
+					p.NotFound++
+				case r.Err != nil:
+					p.Failed++
 				}
-				r := Resolved{Target: targets[i]}
-				r.User, r.Err = resolveOne(ctx, lookup, pacer, targets[i].Value, o, func(until time.Time) {
-					report(func(p *ResolveProgress) { p.Throttled++; p.WaitingUntil = until })
-				})
-				r.NotFound = errors.Is(r.Err, ErrNotFound)
-				out[i] = r
-				report(func(p *ResolveProgress) {
-					p.Done++
-					switch {
-					case r.NotFound:
-						p.NotFound++
-					case r.Err != nil:
-						p.Failed++
-					}
-					if !p.WaitingUntil.IsZero() && time.Now().After(p.WaitingUntil) {
-						p.WaitingUntil = time.Time{}
-					}
-				})
-			}
-		}()
+				if !p.WaitingUntil.IsZero() && time.Now().After(p.WaitingUntil) {
+					p.WaitingUntil = time.Time{}
+				}
+			})
+			return nil
+		})
 	}
-	wg.Wait()
+	_ = pool.Wait() // every lookup's error is in its own result
 	if rm, ok := c.(UserRememberer); ok {
 		var found []User
 		for _, r := range out {

@@ -190,7 +190,7 @@ func (b *builder) deviceCode() (azcore.TokenCredential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth devicecode: %w", err)
 	}
-	return &recorded{cred: cred, path: b.o.recordPath, have: recOK}, nil
+	return newRecorded(cred, b.o.recordPath, recOK), nil
 }
 
 func (b *builder) browser() (azcore.TokenCredential, error) {
@@ -212,7 +212,7 @@ func (b *builder) browser() (azcore.TokenCredential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth browser: %w", err)
 	}
-	return &recorded{cred: cred, path: b.o.recordPath, have: recOK}, nil
+	return newRecorded(cred, b.o.recordPath, recOK), nil
 }
 
 // secretValue returns the client secret: AZURE_CLIENT_SECRET (already in

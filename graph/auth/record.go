@@ -15,11 +15,13 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/mfadesk/mfadesk/config"
 )
@@ -33,37 +35,54 @@ type interactive interface {
 
 // recorded signs in once, on the first GetToken, saves the
 // AuthenticationRecord, and from then on (and on later runs, with the
-// persistent cache) gets tokens silently. The lock makes concurrent first
-// calls wait for one sign-in instead of showing several device codes.
+// persistent cache) gets tokens silently. Concurrent first calls (a bulk
+// run's workers) share one sign-in through a singleflight group instead
+// of each showing a device code; unlike waiting on a mutex, a caller
+// whose context ends (Ctrl-C) stops waiting at once.
 type recorded struct {
 	cred interactive
 	path string
 
-	mu   sync.Mutex
-	have bool
+	signIn singleflight.Group
+	have   atomic.Bool
+}
+
+func newRecorded(cred interactive, path string, have bool) *recorded {
+	r := &recorded{cred: cred, path: path}
+	r.have.Store(have)
+	return r
 }
 
 func (r *recorded) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	r.mu.Lock()
-	if r.have {
-		r.mu.Unlock()
-		return r.cred.GetToken(ctx, o)
-	}
-	defer r.mu.Unlock()
-	if r.path == "" {
-		tok, err := r.cred.GetToken(ctx, o)
-		if err == nil {
-			r.have = true
+	if !r.have.Load() {
+		ch := r.signIn.DoChan("sign-in", func() (any, error) {
+			if r.have.Load() {
+				return nil, nil
+			}
+			if r.path == "" {
+				if _, err := r.cred.GetToken(ctx, o); err != nil {
+					return nil, err
+				}
+			} else {
+				rec, err := r.cred.Authenticate(ctx, &o)
+				if err != nil {
+					return nil, err
+				}
+				// A record that cannot be saved costs a sign-in next time, nothing more.
+				_ = saveRecord(r.path, rec)
+			}
+			r.have.Store(true)
+			return nil, nil
+		})
+		select {
+		case res := <-ch:
+			if res.Err != nil {
+				return azcore.AccessToken{}, res.Err
+			}
+		case <-ctx.Done():
+			return azcore.AccessToken{}, ctx.Err()
 		}
-		return tok, err
 	}
-	rec, err := r.cred.Authenticate(ctx, &o)
-	if err != nil {
-		return azcore.AccessToken{}, err
-	}
-	// A record that cannot be saved costs a sign-in next time, nothing more.
-	_ = saveRecord(r.path, rec)
-	r.have = true
 	return r.cred.GetToken(ctx, o)
 }
 
