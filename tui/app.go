@@ -57,7 +57,9 @@ const (
 	viewReport
 )
 
-// Model is the root model.
+// Model is the root model: the panes and the table of bindings, and a few
+// small states, each with its own file (state.go): who is signed in, the
+// open dialog, the footer's note, the throttle light, what was done here.
 type Model struct {
 	opts   Options
 	client graph.Client
@@ -76,15 +78,6 @@ type Model struct {
 	view  viewKind
 	rects [numPanes]rect
 
-	operator    graph.Operator
-	operatorErr error
-	operatorOK  bool
-	// admins are the users the registration report marks isAdmin, looked
-	// up before a bulk plan (risks.go); adminsAt when, adminsErr why not.
-	admins    map[string]bool
-	adminsAt  time.Time
-	adminsErr error
-
 	marks *marks.Set
 	regs  map[string]*graph.Registration // the report's rows by user id
 
@@ -96,36 +89,18 @@ type Model struct {
 	selID     string // user whose detail is shown
 	detailSeq int
 
-	// modal is the open dialog and then what its answers lead to
-	// (dialogs.go); held are dialogs waiting for a pass on screen to be
-	// dismissed.
-	modal   actions.Modal
-	modalID int
-	then    answers
-	held    []heldDialog
-	nextID  int
-	// tickets remembers the ticket given per user, offered again for a
-	// follow-up (a TAP or mail after a reset).
-	tickets map[string]string
-	// changes remembers the last reset, re-registration or TAP per user:
-	// what a notification mail then tells them.
-	changes  map[string]userChange
-	inflight map[string]bool
-	bulk     *actions.BulkRun
-	showBulk bool
-	guard    map[string]map[graph.WriteKind]error
-
-	flash     string
-	flashErr  bool
-	flashSeq  int
+	bulk      *actions.BulkRun
+	showBulk  bool
+	guard     map[string]map[graph.WriteKind]error // the guard's refusals per user
 	quitArmed bool
 
-	throttled   bool
-	throttleSeq int
-
-	// signIn is the device code dialog (nil when no sign-in waits).
-	signIn    *signInBox
-	signInSeq int
+	operatorState
+	adminsCache
+	dialogs
+	changeMemory
+	flashState
+	throttleState
+	signInState
 }
 
 // Timings, variables so tests can shorten them.
@@ -150,12 +125,12 @@ func newModel(parent context.Context, opts Options) Model {
 		theme: NewTheme(*opts.Dark, *opts.NoColor),
 		now:   opts.Now, loc: opts.Location, ctx: ctx, stop: stop,
 		marks: mk, regs: regs,
-		users:    users.New(ctx, opts.Client, mk, regs),
-		methods:  methods.New(ctx, opts.Client, opts.Now, opts.Location),
-		signins:  signins.New(ctx, opts.Client, opts.Now, opts.Location, opts.SignInWindow),
-		report:   report.New(mk, opts.Now, opts.Location),
-		inflight: map[string]bool{}, tickets: map[string]string{}, changes: map[string]userChange{},
-		guard: map[string]map[graph.WriteKind]error{},
+		users:        users.New(ctx, opts.Client, mk, regs),
+		methods:      methods.New(ctx, opts.Client, opts.Now, opts.Location),
+		signins:      signins.New(ctx, opts.Client, opts.Now, opts.Location, opts.SignInWindow),
+		report:       report.New(mk, opts.Now, opts.Location),
+		changeMemory: changeMemory{inflight: map[string]bool{}, tickets: map[string]string{}, changes: map[string]userChange{}},
+		guard:        map[string]map[graph.WriteKind]error{},
 	}
 	if opts.Client != nil {
 		m.report.SetSource(ctx, opts.Client)

@@ -35,17 +35,6 @@ type heldDialog struct {
 	then  answers
 }
 
-func (m *Model) newID() int {
-	m.nextID++
-	return m.nextID
-}
-
-// passShown reports a fresh TAP on screen.
-func (m Model) passShown() bool {
-	_, ok := m.modal.(*actions.TAPView)
-	return ok
-}
-
 // setModal shows md (its id already given to it), whose answers lead to
 // then. While a pass is on screen, md waits behind it.
 func (m *Model) setModal(id int, md actions.Modal, then answers) {
@@ -66,13 +55,6 @@ func (m *Model) setModal(id int, md actions.Modal, then answers) {
 	if s, ok := md.(actions.Sizer); ok {
 		s.SetSize(m.modalW(), m.modalH())
 	}
-}
-
-func (m *Model) closeModal() {
-	if a, ok := m.modal.(*actions.AuditView); ok {
-		a.Close()
-	}
-	m.modal, m.then = nil, answers{}
 }
 
 // showHeld opens the next held dialog once nothing is open.
