@@ -109,11 +109,11 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 	if o.Resume != "" {
 		ctx = resumeTicket(ctx, o.Resume)
 	}
-	ticket, _ := history.TicketFrom(ctx)
+	a := approvalFrom(ctx)
 	opts := graph.BulkOptions{
 		Batch:  true,
 		Tenant: s.TenantName,
-		Reason: ticket,
+		Reason: a.Ticket, Approval: a,
 		// Start inside the documented directory write budget (method
 		// work: see graph.StartRPS), then adapt from Graph's answers.
 		StartRPS: graph.StartRPS(op.Kind),
@@ -351,12 +351,15 @@ func resumeTicket(ctx context.Context, journal string) context.Context {
 		return ctx // ResumeBulk reports it
 	}
 	orig := strings.TrimSpace(st.Run.Reason)
-	cur, checklist := history.TicketFrom(ctx)
+	a := approvalFrom(ctx)
+	cur := a.Ticket
 	switch {
 	case orig == "" || cur == orig:
 		return ctx
 	case cur == "":
-		return history.WithTicket(ctx, orig, checklist)
+		a.Ticket = orig
+		return withApproval(ctx, a)
 	}
-	return history.WithTicket(ctx, orig+" (resumed under "+cur+")", checklist)
+	a.Ticket = orig + " (resumed under " + cur + ")"
+	return withApproval(ctx, a)
 }

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mfadesk/mfadesk/graph/history"
+	"github.com/mfadesk/mfadesk/graph"
 	"github.com/spf13/cobra"
 )
 
@@ -130,7 +130,7 @@ func (e *Env) approve(ctx context.Context, s *Session, a approval, n int, what s
 	if ticket == "" && len(checklist) == 0 {
 		return ctx, nil
 	}
-	return history.WithTicket(ctx, ticket, checklist), nil
+	return withApproval(ctx, graph.Approval{Ticket: ticket, Checklist: checklist}), nil
 }
 
 // prompt asks a question on stderr and reads one line from stdin. Reading

@@ -98,7 +98,7 @@ func mfaStateCmd(env *Env) *cobra.Command {
 			if ctx, err = env.approve(ctx, s, a, 1, what+" of "+name+" to "+string(want)); err != nil {
 				return err
 			}
-			if err := s.Client.SetPerUserMFA(ctx, u.ID, want); err != nil {
+			if _, err := s.Client.Apply(ctx, graph.SetPerUserMFA{UserID: u.ID, State: want, Approval: approvalFrom(ctx)}); err != nil {
 				return err
 			}
 			// Read back: Graph may store another state than asked.

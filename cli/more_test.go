@@ -19,13 +19,14 @@ import (
 // touch an admin's methods.
 type denyAdmins struct{ graph.Client }
 
-func (d denyAdmins) DeleteMethod(ctx context.Context, userID string, m graph.Method) error {
-	if userID == adminID {
-		return &graph.Error{Kind: graph.ErrDenied, Op: "delete " + string(m.Kind) + " method of carol.admin@contoso.com",
+func (d denyAdmins) Apply(ctx context.Context, ch graph.Change) (graph.Result, error) {
+	if del, ok := ch.(graph.DeleteMethod); ok && del.UserID == adminID {
+		m := del.Method
+		return graph.Result{}, &graph.Error{Kind: graph.ErrDenied, Op: "delete " + string(m.Kind) + " method of carol.admin@contoso.com",
 			Status: 403, Code: "accessDenied", Message: "Insufficient privileges to complete the operation.",
 			Needs: "Privileged Authentication Administrator role (the target is an admin)", RequestID: "11111111-2222-4333-8444-555555555555"}
 	}
-	return d.Client.DeleteMethod(ctx, userID, m)
+	return d.Client.Apply(ctx, ch)
 }
 
 func runWithClient(t *testing.T, c graph.Client, args ...string) result {

@@ -63,7 +63,9 @@ func (n *notifier) recipient(ctx context.Context, c graph.Client, u graph.User) 
 // send builds and sends u's mail to the recipient found (looked up now
 // when to is the zero outcome).
 func (n *notifier) send(ctx context.Context, c graph.Client, u graph.User, to mailOutcome, ticket string, tap *graph.TAP) mailOutcome {
-	return n.Send(ctx, c, u, n.kind, to, ticket, tap)
+	a := approvalFrom(ctx)
+	a.Ticket = ticket
+	return n.Send(ctx, c, u, n.kind, to, a, tap)
 }
 
 // notifyDone mails every job that ended done, one after another, after a

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph"
-	"github.com/mfadesk/mfadesk/graph/history"
 	"github.com/spf13/cobra"
 )
 
@@ -219,7 +218,7 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 	if err != nil {
 		return err
 	}
-	ticket, _ := history.TicketFrom(ctx)
+	ticket := approvalFrom(ctx).Ticket
 	if planned > 1 || o.Journal != "" {
 		res := e.runBulk(ctx, s, verb, spec.operation(), jobs, o.bulkOptions)
 		if n != nil && e.notifyDone(ctx, s, n, jobs, ticket) && res == nil {

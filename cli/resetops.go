@@ -101,10 +101,10 @@ func (spec resetSpec) plan(methods []graph.Method) userPlan {
 // plan shown may be minutes old) and reports per method.
 func (spec resetSpec) run(ctx context.Context, c graph.Client, userID string) (any, error) {
 	if spec.reregister {
-		res, err := graph.Reregister(ctx, c, userID, graph.ReregisterOptions{Keep: spec.keepKinds(), TAP: spec.tap})
+		res, err := graph.Reregister(ctx, c, userID, graph.ReregisterOptions{Keep: spec.keepKinds(), TAP: spec.tap, Approval: approvalFrom(ctx)})
 		return &res, err
 	}
-	res, err := graph.Reset(ctx, c, userID, graph.ResetOptions{Keep: spec.keepKinds()})
+	res, err := graph.Reset(ctx, c, userID, graph.ResetOptions{Keep: spec.keepKinds(), Approval: approvalFrom(ctx)})
 	return &res, err
 }
 

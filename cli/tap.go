@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph"
-	"github.com/mfadesk/mfadesk/graph/history"
 	"github.com/spf13/cobra"
 )
 
@@ -99,10 +98,11 @@ func tapCmd(env *Env) *cobra.Command {
 			if ctx, err = env.approve(ctx, s, a, 1, what+" for "+name); err != nil {
 				return err
 			}
-			tap, err := s.Client.CreateTAP(ctx, u.ID, req)
+			res, err := s.Client.Apply(ctx, graph.CreateTAP{UserID: u.ID, Request: req, Approval: approvalFrom(ctx)})
 			if err != nil {
 				return err
 			}
+			tap := res.TAP
 			doc := tapJSON{UserID: u.ID, UserPrincipalName: u.UserPrincipalName, TAP: tap, ExpiresDateTime: tap.Expires()}
 			v := View{JSON: &doc,
 				Header: []string{"USER", "TEMPORARY ACCESS PASS", "VALID FROM", "EXPIRES", "ONE-TIME"},
@@ -111,7 +111,7 @@ func tapCmd(env *Env) *cobra.Command {
 			}
 			var mailed mailOutcome
 			if n != nil {
-				ticket, _ := history.TicketFrom(ctx)
+				ticket := approvalFrom(ctx).Ticket
 				mailed = n.send(ctx, s.Client, u, to, ticket, &tap)
 				doc.Notify = mailed.String()
 				v.Header = append(v.Header, "NOTIFY")

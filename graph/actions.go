@@ -10,10 +10,10 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
 
-// RevokeSessions implements Client: POST /users/{id}/revokeSignInSessions.
+// revokeSessions applies RevokeSessions: POST /users/{id}/revokeSignInSessions.
 // Graph answers 200 {"value": true} or 204; any 2xx is success. (It does
 // nothing for B2B guests; callers warn about that, Graph does not.)
-func (c *MSGraph) RevokeSessions(ctx context.Context, userID string) error {
+func (c *MSGraph) revokeSessions(ctx context.Context, userID string) error {
 	op := "revoke sign-in sessions of " + CleanText(userID)
 	if err := checkUserKey(op, userID); err != nil {
 		return err
@@ -34,11 +34,11 @@ const (
 	MaxTAPLifetime = 43200
 )
 
-// CreateTAP implements Client: POST
+// createTAP applies CreateTAP: POST
 // /users/{id}/authentication/temporaryAccessPassMethods. A valid TAP the
 // user already has is replaced by Graph. The returned Value is the only
 // time the pass is visible.
-func (c *MSGraph) CreateTAP(ctx context.Context, userID string, req TAPRequest) (TAP, error) {
+func (c *MSGraph) createTAP(ctx context.Context, userID string, req TAPRequest) (TAP, error) {
 	op := "create a Temporary Access Pass for " + CleanText(userID)
 	if err := checkUserKey(op, userID); err != nil {
 		return TAP{}, err
@@ -131,10 +131,10 @@ func (c *MSGraph) PerUserMFA(ctx context.Context, userID string) (PerUserMFAStat
 	return st, nil
 }
 
-// SetPerUserMFA implements Client: beta PATCH
+// setPerUserMFA applies SetPerUserMFA: beta PATCH
 // /users/{id}/authentication/requirements {"perUserMfaState": s}. Graph
 // turns "enabled" into "enforced" for a user who already has a method.
-func (c *MSGraph) SetPerUserMFA(ctx context.Context, userID string, s PerUserMFAState) error {
+func (c *MSGraph) setPerUserMFA(ctx context.Context, userID string, s PerUserMFAState) error {
 	op := fmt.Sprintf("set per-user MFA of %s to %s", CleanText(userID), CleanText(string(s)))
 	if err := checkUserKey(op, userID); err != nil {
 		return err
@@ -155,9 +155,9 @@ func (c *MSGraph) SetPerUserMFA(ctx context.Context, userID string, s PerUserMFA
 	return c.classify(ctx, op, opPerUserMFAWrite, ci, c.adapter.SendNoContent(ctx, ri, errorMapping))
 }
 
-// SendMail implements Client: POST /users/{from}/sendMail, or /me/sendMail
+// sendMail applies SendMail: POST /users/{from}/sendMail, or /me/sendMail
 // when From is empty. Recipients are validated locally (no header tricks).
-func (c *MSGraph) SendMail(ctx context.Context, m Mail) error {
+func (c *MSGraph) sendMail(ctx context.Context, m Mail) error {
 	op := "send mail"
 	if len(m.To) > 0 {
 		op = "send mail to " + CleanText(strings.Join(m.To, ", "))

@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
@@ -54,6 +52,10 @@ type batchResponse struct {
 	Status  int               `json:"status"`
 	Headers map[string]string `json:"headers,omitempty"`
 	Body    json.RawMessage   `json:"body,omitempty"`
+
+	// envelopeID is the request-id of the $batch request that carried the
+	// item: the item's own id when Graph gives none.
+	envelopeID string
 }
 
 // header returns an item header, matched case-insensitively.
@@ -98,6 +100,7 @@ func (c *MSGraph) sendBatch(ctx context.Context, root string, reqs []batchReques
 	}
 	out := make(map[string]batchResponse, len(env.Responses))
 	for _, r := range env.Responses {
+		r.envelopeID = ci.snapshot().requestID
 		out[r.ID] = r
 	}
 	return out, nil
@@ -146,79 +149,67 @@ func itemError(op string, kind opKind, r batchResponse, now time.Time) error {
 	return e
 }
 
-// batchOps sends the runner's requests in coalesced $batch requests. A TAP
-// (never repeated blindly) and a UPN lookup go as plain calls through the
-// outer client. The outer client may wrap the MSGraph (graph.Guard,
-// history.Wrap): every change sent in a batch is first checked with its
-// ChangePrechecker (or WriteChecker) and afterwards reported to its ChangeRecorder, so guard
-// rails and the change history see batched changes as they see direct ones.
-type batchOps struct {
-	outer    Client
+// batchQueues are one batch scope's coalescers for one MSGraph: requests
+// made with a WithBatching context go into them instead of out as plain
+// calls. They sit under Apply, so the guard and the change history around
+// the client see a batched change exactly as a direct one. A TAP (never
+// repeated blindly), a default-method change and mail always go as plain
+// calls.
+type batchQueues struct {
 	c        *MSGraph
 	v1, beta *coalescer
-	pct      atomic.Uint64 // float64 bits: highest limit percentage in the last batch
 }
 
-// unwrapMSGraph finds the MSGraph inside wrappers that expose Unwrap.
-func unwrapMSGraph(c Client) *MSGraph {
-	for range 10 {
-		switch v := c.(type) {
-		case *MSGraph:
-			return v
-		case interface{ Unwrap() Client }:
-			c = v.Unwrap()
-		default:
-			return nil
-		}
+// batchQueues returns ctx's batch scope's queues for c, nil when ctx is not
+// marked for batching.
+func (c *MSGraph) batchQueues(ctx context.Context) *batchQueues {
+	s := BatchScopeFrom(ctx)
+	if s == nil {
+		return nil
 	}
-	return nil
+	return s.Shared(c, func() any {
+		q := &batchQueues{c: c}
+		q.v1 = &coalescer{send: func(ctx context.Context, r []batchRequest) (map[string]batchResponse, error) {
+			return c.sendBatch(ctx, c.v1, r)
+		}, pacer: s.Pacer(), gauge: s.NoteLimitPercentage}
+		q.beta = &coalescer{send: func(ctx context.Context, r []batchRequest) (map[string]batchResponse, error) {
+			return c.sendBatch(ctx, c.beta, r)
+		}, pacer: s.Pacer(), gauge: s.NoteLimitPercentage}
+		return q
+	}).(*batchQueues)
 }
 
-func newBatchOps(outer Client, c *MSGraph, p *Pacer) *batchOps {
-	b := &batchOps{outer: outer, c: c}
-	b.v1 = &coalescer{send: func(ctx context.Context, r []batchRequest) (map[string]batchResponse, error) {
-		return c.sendBatch(ctx, c.v1, r)
-	}, pacer: p, gauge: &b.pct}
-	b.beta = &coalescer{send: func(ctx context.Context, r []batchRequest) (map[string]batchResponse, error) {
-		return c.sendBatch(ctx, c.beta, r)
-	}, pacer: p, gauge: &b.pct}
-	return b
-}
-
-func (b *batchOps) resolve(ctx context.Context, k string) (User, error) {
-	return b.outer.ResolveUser(ctx, k)
-}
-
-func (b *batchOps) tap(ctx context.Context, id string, r TAPRequest) (TAP, error) {
-	return b.outer.CreateTAP(ctx, id, r)
-}
-
-// write sends one change in a batch: checked first, recorded after.
-func (b *batchOps) write(ctx context.Context, q *coalescer, kind WriteKind, kindOp opKind, userID, op, detail string, req batchRequest) error {
-	if err := PrecheckChange(ctx, b.outer, Change{Kind: kind, UserID: userID, Detail: detail}); err != nil {
-		return err
-	}
+// write sends one change in a batch and classifies its item's answer; the
+// item's request-id goes to the call's trace (Result.RequestID).
+func (b *batchQueues) write(ctx context.Context, q *coalescer, kindOp opKind, op string, req batchRequest) error {
 	r, err := q.do(ctx, req)
 	if err == nil {
 		err = itemError(op, kindOp, r, b.c.now())
 	}
-	err = b.opErr(op, err)
-	if ctx.Err() != nil && err != nil {
-		return err // interrupted: whether it was sent is unknown; a resume re-lists
+	if id := r.header("request-id"); id != "" {
+		noteRequestID(ctx, id)
+	} else if r.envelopeID != "" {
+		noteRequestID(ctx, r.envelopeID)
 	}
-	if rec, ok := b.outer.(ChangeRecorder); ok {
-		ch := Change{Kind: kind, UserID: userID, Detail: detail, Err: err, RequestID: CleanText(r.header("request-id"))}
-		if rerr := rec.RecordChange(ctx, ch); rerr != nil && err == nil {
-			return &Error{Kind: ErrReadOnly, Op: op, Message: "the change was made but could not be recorded in the change history: " + rerr.Error()}
-		}
-	}
-	return err
+	return b.opErr(op, err)
 }
 
-func (b *batchOps) list(ctx context.Context, userID string) ([]Method, error) {
+func (b *batchQueues) list(ctx context.Context, userID string, withPref bool) ([]Method, error) {
 	op := "list methods of " + CleanText(userID)
 	if err := checkUserKey(op, userID); err != nil {
 		return nil, err
+	}
+	// The default method comes from beta signInPreferences, best effort as
+	// in ListMethods: sent alongside, in the beta batch, unless the caller
+	// reads it itself (WithoutPreferences).
+	prefCh := make(chan SignInPreferences, 1)
+	if withPref {
+		go func() {
+			p, _ := b.prefs(ctx, userID)
+			prefCh <- p
+		}()
+	} else {
+		prefCh <- SignInPreferences{}
 	}
 	// Through beta, as ListMethods: v1.0 does not list beta-only kinds.
 	r, err := b.beta.do(ctx, batchRequest{Method: http.MethodGet, URL: methodsPath(userID)})
@@ -226,6 +217,7 @@ func (b *batchOps) list(ctx context.Context, userID string) ([]Method, error) {
 		err = itemError(op, opMethodsRead, r, b.c.now())
 	}
 	if err != nil {
+		<-prefCh
 		return nil, b.opErr(op, err)
 	}
 	pn, err := jsonser.NewJsonParseNode(r.Body)
@@ -239,7 +231,8 @@ func (b *batchOps) list(ctx context.Context, userID string) ([]Method, error) {
 	}
 	if col.GetOdataNextLink() != nil {
 		// Paged (rare for a user's methods): let the client page it.
-		return b.c.listMethods(ctx, userID, false)
+		<-prefCh
+		return b.c.listMethods(ctx, userID, withPref)
 	}
 	out := make([]Method, 0, len(col.GetValue()))
 	for _, m := range col.GetValue() {
@@ -247,12 +240,13 @@ func (b *batchOps) list(ctx context.Context, userID string) ([]Method, error) {
 			out = append(out, methodFrom(m))
 		}
 	}
+	applyPreferences(out, <-prefCh)
 	return out, nil
 }
 
 // prefs reads the user's sign-in preferences in the beta batch, best
 // effort as in ListMethods: unknown gives zero.
-func (b *batchOps) prefs(ctx context.Context, userID string) (SignInPreferences, error) {
+func (b *batchQueues) prefs(ctx context.Context, userID string) (SignInPreferences, error) {
 	if err := checkUserKey("read sign-in preferences of "+CleanText(userID), userID); err != nil {
 		return SignInPreferences{}, err
 	}
@@ -273,24 +267,23 @@ func (b *batchOps) prefs(ctx context.Context, userID string) (SignInPreferences,
 }
 
 // setDefault makes m the default in the beta batch: beta PATCH
-// signInPreferences, as MSGraph.SetDefaultMethod sends it.
-func (b *batchOps) setDefault(ctx context.Context, userID string, m Method) error {
+// signInPreferences, as setDefaultMethod sends it.
+func (b *batchQueues) setDefault(ctx context.Context, userID string, m Method) error {
 	op := "make " + KindLabel(m.Kind) + " the default method of " + CleanText(userID)
 	if err := checkUserKey(op, userID); err != nil {
 		return err
 	}
 	pref := PreferenceFor(m)
 	if pref == "" {
-		return SetDefaultMethod(ctx, b.outer, userID, m) // refused with the client's words
+		return b.c.setDefaultMethod(ctx, userID, m) // refused locally, with the client's words
 	}
 	body, _ := json.Marshal(map[string]string{"userPreferredMethodForSecondaryAuthentication": pref})
-	return b.write(ctx, b.beta, WriteSetDefaultMethod, opMethodsWrite, userID, op,
-		fmt.Sprintf("default method -> %s %s (%s)", m.Kind, m.ID, pref),
+	return b.write(ctx, b.beta, opMethodsWrite, op,
 		batchRequest{Method: http.MethodPatch, URL: "/users/" + pathSeg(userID) + "/authentication/signInPreferences",
 			Headers: map[string]string{"Content-Type": "application/json"}, Body: body})
 }
 
-func (b *batchOps) del(ctx context.Context, userID string, m Method) error {
+func (b *batchQueues) del(ctx context.Context, userID string, m Method) error {
 	op := fmt.Sprintf("delete %s method %s of %s", KindLabel(m.Kind), CleanText(m.ID), CleanText(userID))
 	if err := checkUserKey(op, userID); err != nil {
 		return err
@@ -300,35 +293,28 @@ func (b *batchOps) del(ctx context.Context, userID string, m Method) error {
 	}
 	seg, ok := kindSegment[m.Kind]
 	if !ok || !m.Deletable() {
-		return b.outer.DeleteMethod(ctx, userID, m) // refused locally, with the client's words
+		return b.c.deleteMethod(ctx, userID, m) // refused locally, with the client's words
 	}
 	q := b.v1
 	if m.Kind == KindHardwareOath {
 		q = b.beta
 	}
-	detail := fmt.Sprintf("%s method %s", m.Kind, m.ID)
-	if d := strings.TrimSpace(m.Detail); d != "" {
-		detail += " (" + d + ")"
-	}
-	if m.IsDefault {
-		detail += ", default"
-	}
-	return b.write(ctx, q, WriteDeleteMethod, opMethodsWrite, userID, op, detail, batchRequest{Method: http.MethodDelete,
+	return b.write(ctx, q, opMethodsWrite, op, batchRequest{Method: http.MethodDelete,
 		URL: "/users/" + pathSeg(userID) + "/authentication/" + seg + "/" + pathSeg(m.ID)})
 }
 
-func (b *batchOps) revoke(ctx context.Context, userID string) error {
+func (b *batchQueues) revoke(ctx context.Context, userID string) error {
 	op := "revoke sign-in sessions of " + CleanText(userID)
 	if err := checkUserKey(op, userID); err != nil {
 		return err
 	}
 	// A body-less POST inside a batch still needs a Content-Type and {}.
-	return b.write(ctx, b.v1, WriteRevokeSessions, opRevoke, userID, op, "", batchRequest{Method: http.MethodPost,
+	return b.write(ctx, b.v1, opRevoke, op, batchRequest{Method: http.MethodPost,
 		URL:     "/users/" + pathSeg(userID) + "/revokeSignInSessions",
 		Headers: map[string]string{"Content-Type": "application/json"}, Body: json.RawMessage(`{}`)})
 }
 
-func (b *batchOps) setMFA(ctx context.Context, userID string, s PerUserMFAState) error {
+func (b *batchQueues) setMFA(ctx context.Context, userID string, s PerUserMFAState) error {
 	op := fmt.Sprintf("set per-user MFA of %s to %s", CleanText(userID), CleanText(string(s)))
 	if err := checkUserKey(op, userID); err != nil {
 		return err
@@ -337,13 +323,13 @@ func (b *batchOps) setMFA(ctx context.Context, userID string, s PerUserMFAState)
 		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	body, _ := json.Marshal(map[string]string{"perUserMfaState": string(s)})
-	return b.write(ctx, b.beta, WriteSetPerUserMFA, opPerUserMFAWrite, userID, op, "per-user MFA -> "+string(s),
+	return b.write(ctx, b.beta, opPerUserMFAWrite, op,
 		batchRequest{Method: http.MethodPatch, URL: requirementsPath(userID),
 			Headers: map[string]string{"Content-Type": "application/json"}, Body: body})
 }
 
 // opErr names the operation in an envelope-level error.
-func (b *batchOps) opErr(op string, err error) error {
+func (b *batchQueues) opErr(op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -355,25 +341,13 @@ func (b *batchOps) opErr(op string, err error) error {
 	return err
 }
 
-func (b *batchOps) cost(string) int { return 1 }
-
-// paced: the coalescer books the pacer per batch for what it sends; a
-// lookup or a TAP goes as a plain call, booked by the runner.
-func (b *batchOps) paced(step string) bool { return step != stepResolve && step != stepTAP }
-
-func (b *batchOps) limitPct() float64 {
-	return max(b.c.ThrottleLimitPercentage(), math.Float64frombits(b.pct.Load()))
-}
-
-func (b *batchOps) close() {}
-
 // coalescer gathers requests from many goroutines into batches of up to
 // maxBatch: a batch goes when it is full or batchLinger after its first
 // request, so nobody waits long for company.
 type coalescer struct {
 	send  func(context.Context, []batchRequest) (map[string]batchResponse, error)
 	pacer *Pacer
-	gauge *atomic.Uint64
+	gauge func(float64) // hears the highest limit percentage of each batch
 
 	mu      sync.Mutex
 	pending []*pendingItem
@@ -448,6 +422,8 @@ func (q *coalescer) run(items []*pendingItem) {
 	}
 	// The batch carries the priority of its (bulk) requests.
 	ctx := context.WithoutCancel(live[0].ctx)
+	// The envelope's request-id is no item's: each item notes its own.
+	ctx = context.WithValue(ctx, requestTraceKey{}, (*requestTrace)(nil))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(live[0].ctx, cancel)
@@ -487,6 +463,6 @@ func (q *coalescer) run(items []*pendingItem) {
 		it.reply <- batchReply{resp: r}
 	}
 	if q.gauge != nil {
-		q.gauge.Store(math.Float64bits(maxPct))
+		q.gauge(maxPct)
 	}
 }

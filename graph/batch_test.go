@@ -177,7 +177,10 @@ func TestBatchEnvelope(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := testClient(t, srv.URL)
-	ops := newBatchOps(c, c, nil)
+	ops := newBulkOps(c, true, nil, Approval{})
+	if ops.batch == nil {
+		t.Fatal("the msgraph adapter does not batch")
+	}
 	ctx := WithPriority(context.Background(), PriorityLow)
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
@@ -217,9 +220,10 @@ func TestBatchEnvelope(t *testing.T) {
 	}
 }
 
-// TestBatchGuardAndHistory: a change sent inside a batch is checked with
-// the outer client's WriteChecker first (a refusal sends nothing) and
-// reported to its ChangeRecorder after.
+// TestBatchGuardAndHistory: a change sent inside a batch goes through the
+// outer client's Apply like a direct one: the guard refuses first (a
+// refusal sends nothing) and the recorder around it sees the change with
+// its item's request-id.
 func TestBatchGuardAndHistory(t *testing.T) {
 	batchesSent := 0 // read after the calls return
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -241,10 +245,11 @@ func TestBatchGuardAndHistory(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := testClient(t, srv.URL)
-	rec := &recordingClient{Client: Guard(c, GuardOptions{ProtectedUsers: []string{"00000000-0000-0000-0000-0000000000aa"}})}
-	ops := newBulkOps(rec, true, nil)
-	if _, ok := ops.(*batchOps); !ok {
-		t.Fatalf("wrapped MSGraph not found: %T", ops)
+	g := Guard(c, GuardOptions{ProtectedUsers: []string{"00000000-0000-0000-0000-0000000000aa"}})
+	rec := &recordingClient{Reader: g, w: g}
+	ops := newBulkOps(rec, true, nil, Approval{Ticket: "INC-1"})
+	if ops.batch == nil {
+		t.Fatal("the wrapped msgraph adapter does not batch")
 	}
 	ctx := context.Background()
 	err := ops.revoke(ctx, "00000000-0000-0000-0000-0000000000aa")
@@ -257,27 +262,33 @@ func TestBatchGuardAndHistory(t *testing.T) {
 	if err := ops.del(ctx, "bob@contoso.com", Method{ID: "m2", Kind: KindEmail, Detail: "b***@x.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.changes) != 1 || rec.changes[0].Kind != WriteDeleteMethod || rec.changes[0].UserID != "bob@contoso.com" ||
-		!strings.HasPrefix(rec.changes[0].RequestID, "rid-") || !strings.Contains(rec.changes[0].Detail, "email method m2") {
+	if len(rec.changes) != 2 || !errors.Is(rec.changes[0].Err, ErrProtected) {
 		t.Fatalf("recorded %+v", rec.changes)
+	}
+	if got := rec.changes[1]; got.Kind != WriteDeleteMethod || got.UserID != "bob@contoso.com" ||
+		!strings.HasPrefix(got.RequestID, "rid-") || !strings.Contains(got.Detail, "email method m2") || got.Err != nil {
+		t.Fatalf("recorded %+v", rec.changes)
+	}
+	if rec.tickets[1] != "INC-1" {
+		t.Fatalf("ticket %q", rec.tickets[1])
 	}
 }
 
-// recordingClient stands in for history.Wrap: it exposes the client inside
-// and records the changes reported to it.
+// recordingClient stands in for history.Wrap: it wraps a Writer and
+// records every change applied through it.
 type recordingClient struct {
-	Client
+	Reader
+	w       Writer
 	mu      sync.Mutex
-	changes []Change
+	changes []ChangeRecord
+	tickets []string
 }
 
-func (r *recordingClient) Unwrap() Client { return r.Client }
-func (r *recordingClient) CheckWrite(ctx context.Context, k WriteKind, id string) error {
-	return CheckWrite(ctx, r.Client, k, id)
-}
-func (r *recordingClient) RecordChange(_ context.Context, ch Change) error {
+func (r *recordingClient) Apply(ctx context.Context, ch Change) (Result, error) {
+	res, err := r.w.Apply(ctx, ch)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.changes = append(r.changes, ch)
-	return nil
+	r.changes = append(r.changes, ChangeRecord{Kind: ch.Kind(), UserID: ch.Target(), Detail: ch.Describe(), Err: err, RequestID: res.RequestID})
+	r.tickets = append(r.tickets, ch.Reason().Ticket)
+	return res, err
 }

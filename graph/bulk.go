@@ -184,6 +184,9 @@ type BulkOptions struct {
 	// journal header. On a resume, TenantID, Endpoint and Operator are the
 	// signed-in session's, checked against the header (CheckResume).
 	Tenant, TenantID, Endpoint, Operator, Reason string
+	// Approval (the ticket and the identity-verification lines confirmed
+	// with the run) goes with every change into the change history.
+	Approval Approval
 	// OtherOperator lets a resume finish another operator's run (the
 	// tenant must still match).
 	OtherOperator bool
@@ -604,9 +607,8 @@ func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opt
 	defer cancel()
 	r := &runner{c: c, op: st.Run.Op, st: st, j: j, pacer: p, opts: opts, cancel: cancel,
 		claims: map[string]claim{}, pos: make(map[string]int, len(st.Users))}
-	r.ops = newBulkOps(c, opts.Batch, p)
-	defer r.ops.close()
-	_, r.observe = r.ops.(directOps)
+	r.ops = newBulkOps(c, opts.Batch, p, opts.Approval)
+	r.observe = r.ops.batch == nil
 	r.lastOK.Store(opts.now().UnixNano())
 	for i, u := range st.Users {
 		r.pos[u.User] = i + 1

@@ -115,7 +115,7 @@ func (t *memTenant) ListMethods(ctx context.Context, id string) ([]Method, error
 	return out, t.leave("list", id)
 }
 
-func (t *memTenant) DeleteMethod(ctx context.Context, id string, m Method) error {
+func (t *memTenant) deleteMethod(ctx context.Context, id string, m Method) error {
 	u, err := t.enter("delete", id)
 	if err != nil {
 		return err
@@ -148,7 +148,7 @@ func (t *memTenant) DeleteMethod(ctx context.Context, id string, m Method) error
 	return t.leave("delete", id)
 }
 
-func (t *memTenant) RevokeSessions(ctx context.Context, id string) error {
+func (t *memTenant) revokeSessions(ctx context.Context, id string) error {
 	u, err := t.enter("revoke", id)
 	if err != nil {
 		return err
@@ -160,7 +160,7 @@ func (t *memTenant) RevokeSessions(ctx context.Context, id string) error {
 	return t.leave("revoke", id)
 }
 
-func (t *memTenant) CreateTAP(ctx context.Context, id string, r TAPRequest) (TAP, error) {
+func (t *memTenant) createTAP(ctx context.Context, id string, r TAPRequest) (TAP, error) {
 	u, err := t.enter("tap", id)
 	if err != nil {
 		return TAP{}, err
@@ -180,7 +180,7 @@ func (t *memTenant) CreateTAP(ctx context.Context, id string, r TAPRequest) (TAP
 	return TAP{ID: tapID, Value: value, Created: t.now(), LifetimeMinutes: r.LifetimeMinutes}, nil
 }
 
-func (t *memTenant) SetPerUserMFA(ctx context.Context, id string, s PerUserMFAState) error {
+func (t *memTenant) setPerUserMFA(ctx context.Context, id string, s PerUserMFAState) error {
 	u, err := t.enter("mfa", id)
 	if err != nil {
 		return err
@@ -224,8 +224,37 @@ func (t *memTenant) AuditEvents(context.Context, string, AuditQuery) ([]AuditEve
 	return nil, nil
 }
 func (t *memTenant) PerUserMFA(context.Context, string) (PerUserMFAState, error) { return "", nil }
-func (t *memTenant) SendMail(context.Context, Mail) error                        { return nil }
 func (t *memTenant) Me(context.Context) (Operator, error)                        { return Operator{}, nil }
+
+func (t *memTenant) GroupMembers(context.Context, string) ([]User, error) { return nil, nil }
+func (t *memTenant) TAPPolicy(context.Context) (TAPPolicy, error) {
+	return TAPPolicy{}, &Error{Kind: ErrUnsupported}
+}
+func (t *memTenant) TargetRoles(context.Context, string) (TargetRoles, error) {
+	return TargetRoles{}, &Error{Kind: ErrUnsupported}
+}
+func (t *memTenant) Manager(context.Context, string) (User, error) {
+	return User{}, &Error{Kind: ErrUnsupported}
+}
+func (t *memTenant) Traits() Traits { return Traits{} }
+
+// Apply implements Writer over the in-memory tenant.
+func (t *memTenant) Apply(ctx context.Context, ch Change) (Result, error) {
+	switch ch := ch.(type) {
+	case DeleteMethod:
+		return Result{}, t.deleteMethod(ctx, ch.UserID, ch.Method)
+	case RevokeSessions:
+		return Result{}, t.revokeSessions(ctx, ch.UserID)
+	case CreateTAP:
+		tap, err := t.createTAP(ctx, ch.UserID, ch.Request)
+		return Result{TAP: tap}, err
+	case SetPerUserMFA:
+		return Result{}, t.setPerUserMFA(ctx, ch.UserID, ch.State)
+	case SendMail:
+		return Result{}, nil
+	}
+	return Result{}, UnknownChange(ch)
+}
 
 var _ Client = (*memTenant)(nil)
 
@@ -233,4 +262,7 @@ var _ Client = (*memTenant)(nil)
 func fastOpts(journal string) BulkOptions {
 	return BulkOptions{Journal: journal, Concurrency: 8, MaxRPS: 1e6, Endpoint: "https://graph.test",
 		sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
+}
+func (*memTenant) SignInPreferences(ctx context.Context, id string) (SignInPreferences, error) {
+	return NoOptionalReads{}.SignInPreferences(ctx, id)
 }

@@ -1,96 +1,104 @@
 package graph
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
-// bulkOps is how the runner sends a user's requests: straight through the
-// Client (one HTTP request each, many users concurrently), or coalesced
-// into JSON batches (batch.go). The runner's logic (ordering, retries,
-// journal) is the same for both.
-type bulkOps interface {
-	resolve(ctx context.Context, idOrUPN string) (User, error)
-	// list lists a user's methods without reading which is the default
-	// (an MSGraph's list marks none; prefs reads it where it matters).
-	list(ctx context.Context, userID string) ([]Method, error)
-	// prefs reads the user's sign-in preferences (best effort: zero when
-	// unknown).
-	prefs(ctx context.Context, userID string) (SignInPreferences, error)
-	// setDefault makes m the user's default method (a guarded, recorded
-	// change).
-	setDefault(ctx context.Context, userID string, m Method) error
-	del(ctx context.Context, userID string, m Method) error
-	revoke(ctx context.Context, userID string) error
-	tap(ctx context.Context, userID string, req TAPRequest) (TAP, error)
-	setMFA(ctx context.Context, userID string, s PerUserMFAState) error
-	// cost is how many Graph requests one call of step sends (the pacer
-	// books that many).
-	cost(step string) int
-	// paced reports that the ops book the pacer themselves for step (per
-	// batch); otherwise the runner books it per call.
-	paced(step string) bool
-	// limitPct is the latest x-ms-throttle-limit-percentage (0 if none).
-	limitPct() float64
-	close()
+// bulkOps is how the runner sends a user's requests: always through the
+// outer Client (guard, history) and its Apply, so guard rails and the
+// change history see every change. When the run batches and the adapter
+// can, the calls that may be coalesced carry the run's BatchScope on their
+// context and the adapter sends them in JSON batches; the runner's logic
+// (ordering, retries, journal) is the same either way.
+type bulkOps struct {
+	c        Client
+	approval Approval
+	// batch is the run's scope, nil when the run does not batch.
+	batch *BatchScope
 }
 
-// throttleGauge is implemented by clients that expose Graph's
-// x-ms-throttle-limit-percentage (MSGraph does).
-type throttleGauge interface{ ThrottleLimitPercentage() float64 }
-
-func newBulkOps(c Client, batch bool, p *Pacer) bulkOps {
-	g := unwrapMSGraph(c)
-	if batch && g != nil {
-		return newBatchOps(c, g, p)
+func newBulkOps(c Client, batch bool, p *Pacer, a Approval) bulkOps {
+	o := bulkOps{c: c, approval: a}
+	if batch && c.Traits().Batches {
+		o.batch = NewBatchScope(p)
 	}
-	return directOps{c: c, g: g}
+	return o
 }
 
-// directOps sends each call as its own request through the Client.
-type directOps struct {
-	c Client
-	g *MSGraph // inside c, when it is one
-}
-
-func (d directOps) resolve(ctx context.Context, k string) (User, error) {
-	return d.c.ResolveUser(ctx, k)
-}
-func (d directOps) list(ctx context.Context, id string) ([]Method, error) {
-	if d.g != nil {
-		return d.g.listMethods(ctx, id, false) // a read: nothing to guard or record
+// batched marks ctx for the adapter's batches when the run batches.
+func (o bulkOps) batched(ctx context.Context) context.Context {
+	if o.batch == nil {
+		return ctx
 	}
-	return d.c.ListMethods(ctx, id)
+	return WithBatching(ctx, o.batch)
 }
-func (d directOps) prefs(ctx context.Context, id string) (SignInPreferences, error) {
-	if d.g != nil {
-		return d.g.signInPreferences(ctx, id), nil
+
+// resolve and tap go as plain calls (a TAP is never repeated blindly).
+func (o bulkOps) resolve(ctx context.Context, k string) (User, error) {
+	return o.c.ResolveUser(ctx, k)
+}
+
+// list lists a user's methods without reading which is the default (the
+// adapter's list then marks none; prefs reads it where it matters).
+func (o bulkOps) list(ctx context.Context, id string) ([]Method, error) {
+	return o.c.ListMethods(WithoutPreferences(o.batched(ctx)), id)
+}
+
+// prefs reads the user's sign-in preferences (best effort: zero when
+// unknown, or when the client cannot read them: its ListMethods marks the
+// default itself).
+func (o bulkOps) prefs(ctx context.Context, id string) (SignInPreferences, error) {
+	p, err := o.c.SignInPreferences(o.batched(ctx), id)
+	if errors.Is(err, ErrUnsupported) {
+		return SignInPreferences{}, nil
 	}
-	return SignInPreferences{}, nil // another Client's ListMethods marks the default itself
-}
-func (d directOps) setDefault(ctx context.Context, id string, m Method) error {
-	return SetDefaultMethod(ctx, d.c, id, m)
-}
-func (d directOps) del(ctx context.Context, id string, m Method) error {
-	return d.c.DeleteMethod(ctx, id, m)
-}
-func (d directOps) revoke(ctx context.Context, id string) error { return d.c.RevokeSessions(ctx, id) }
-func (d directOps) tap(ctx context.Context, id string, r TAPRequest) (TAP, error) {
-	return d.c.CreateTAP(ctx, id, r)
-}
-func (d directOps) setMFA(ctx context.Context, id string, s PerUserMFAState) error {
-	return d.c.SetPerUserMFA(ctx, id, s)
+	return p, err
 }
 
-func (d directOps) cost(string) int { return 1 }
+// setDefault makes m the user's default method (a guarded, recorded
+// change).
+func (o bulkOps) setDefault(ctx context.Context, id string, m Method) error {
+	_, err := o.c.Apply(o.batched(ctx), SetDefaultMethod{UserID: id, Method: m, Approval: o.approval})
+	return err
+}
 
-func (d directOps) limitPct() float64 {
-	if d.g != nil {
-		return d.g.ThrottleLimitPercentage()
+func (o bulkOps) del(ctx context.Context, id string, m Method) error {
+	_, err := o.c.Apply(o.batched(ctx), DeleteMethod{UserID: id, Method: m, Approval: o.approval})
+	return err
+}
+
+func (o bulkOps) revoke(ctx context.Context, id string) error {
+	_, err := o.c.Apply(o.batched(ctx), RevokeSessions{UserID: id, Approval: o.approval})
+	return err
+}
+
+func (o bulkOps) tap(ctx context.Context, id string, r TAPRequest) (TAP, error) {
+	res, err := o.c.Apply(ctx, CreateTAP{UserID: id, Request: r, Approval: o.approval})
+	return res.TAP, err
+}
+
+func (o bulkOps) setMFA(ctx context.Context, id string, s PerUserMFAState) error {
+	_, err := o.c.Apply(o.batched(ctx), SetPerUserMFA{UserID: id, State: s, Approval: o.approval})
+	return err
+}
+
+// cost is how many Graph requests one call of step sends (the pacer books
+// that many): one each (a list reads no preferences).
+func (o bulkOps) cost(string) int { return 1 }
+
+// paced reports that the adapter books the pacer itself for step (per
+// batch); otherwise the runner books it per call. A lookup or a TAP goes as
+// a plain call, booked by the runner.
+func (o bulkOps) paced(step string) bool {
+	return o.batch != nil && step != stepResolve && step != stepTAP
+}
+
+// limitPct is the latest x-ms-throttle-limit-percentage (0 if none).
+func (o bulkOps) limitPct() float64 {
+	p := o.c.Traits().ThrottleLimitPercentage
+	if o.batch != nil {
+		p = max(p, o.batch.LimitPercentage())
 	}
-	if g, ok := d.c.(throttleGauge); ok {
-		return g.ThrottleLimitPercentage()
-	}
-	return 0
+	return p
 }
-
-func (directOps) paced(string) bool { return false }
-
-func (directOps) close() {}

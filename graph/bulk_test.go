@@ -544,7 +544,7 @@ func TestBulkResumeTAPIntent(t *testing.T) {
 			j.Close()
 			if created {
 				// The killed run's request reached Graph.
-				if _, err := ten.CreateTAP(context.Background(), id, TAPRequest{}); err != nil {
+				if _, err := tapOf(ten.Apply(context.Background(), CreateTAP{UserID: id, Request: TAPRequest{}})); err != nil {
 					t.Fatal(err)
 				}
 			}

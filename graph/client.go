@@ -2,14 +2,32 @@ package graph
 
 import "context"
 
-// Client is everything mfadesk asks of Microsoft Graph. The msgraph-sdk-go
+// Client is everything mfadesk asks of Microsoft Graph: every read
+// (Reader) and one way to write (Writer.Apply). The msgraph-sdk-go
 // implementation (NewClient) and any test double satisfy it; the TUI, the
 // commands and the bulk runner only ever see this interface.
 //
+// Guard and history.Wrap wrap a Client; because every change goes through
+// Apply with a Change from the closed set in change.go, a wrapper that
+// checks or records Apply checks or records every change there is.
+type Client interface {
+	Reader
+	Writer
+}
+
+// Writer makes changes. Apply is the only way anything is written to the
+// directory (or mail is sent); c is one of the Change types in change.go.
+type Writer interface {
+	Apply(ctx context.Context, c Change) (Result, error)
+}
+
+// Reader is every read mfadesk makes.
+//
 // userID arguments are object ids; ResolveUser turns a UPN or id into a User.
 // Every method honours ctx cancellation. Errors are *Error values classified
-// by the sentinels in errors.go (errors.Is(err, ErrDenied), ...).
-type Client interface {
+// by the sentinels in errors.go (errors.Is(err, ErrDenied), ...). A read a
+// client cannot make (a test double) answers ErrUnsupported.
+type Reader interface {
 	// SearchUsers finds users whose displayName, userPrincipalName or mail
 	// match query ($search with ConsistencyLevel: eventual, $count=true).
 	// An object id or a UPN is looked up exactly. pageSize 0 means 25.
@@ -19,10 +37,13 @@ type Client interface {
 	// ResolveUser gets one user by object id or UPN.
 	ResolveUser(ctx context.Context, idOrUPN string) (User, error)
 
-	// ListMethods lists every registered method, the default one marked.
+	// ListMethods lists every registered method, the default one marked
+	// (none marked when ctx is WithoutPreferences and the adapter reads
+	// them separately: see SignInPreferences).
 	ListMethods(ctx context.Context, userID string) ([]Method, error)
-	// DeleteMethod deletes one method through its per-kind URL.
-	DeleteMethod(ctx context.Context, userID string, m Method) error
+	// SignInPreferences reads the user's sign-in preferences (which method
+	// is the default), best effort: zero when unknown.
+	SignInPreferences(ctx context.Context, userID string) (SignInPreferences, error)
 
 	// Registration is one user's userRegistrationDetails row.
 	Registration(ctx context.Context, userID string) (Registration, error)
@@ -36,21 +57,39 @@ type Client interface {
 	// AuditEvents lists directory audit events targeting the user, newest first.
 	AuditEvents(ctx context.Context, userID string, q AuditQuery) ([]AuditEvent, error)
 
-	// RevokeSessions invalidates the user's refresh tokens and session cookies.
-	RevokeSessions(ctx context.Context, userID string) error
-	// CreateTAP issues a Temporary Access Pass (replacing any existing one).
-	CreateTAP(ctx context.Context, userID string, req TAPRequest) (TAP, error)
-	// PerUserMFA / SetPerUserMFA read and write beta
-	// /users/{id}/authentication/requirements.
+	// PerUserMFA reads beta /users/{id}/authentication/requirements.
 	PerUserMFA(ctx context.Context, userID string) (PerUserMFAState, error)
-	SetPerUserMFA(ctx context.Context, userID string, s PerUserMFAState) error
-
-	// SendMail sends a message (POST /users/{from}/sendMail, or /me/sendMail).
-	SendMail(ctx context.Context, m Mail) error
 
 	// Me describes the operator: the signed-in user (or the app), their
 	// granted scopes or app roles and directory roles.
 	Me(ctx context.Context) (Operator, error)
+
+	// GroupMembers lists a group's transitive user members
+	// (GET /groups/{id}/transitiveMembers/microsoft.graph.user). Guard
+	// needs it when protected groups are configured.
+	GroupMembers(ctx context.Context, groupID string) ([]User, error)
+	// TAPPolicy reads the tenant's Temporary Access Pass policy (doctor,
+	// CheckTAP).
+	TAPPolicy(ctx context.Context) (TAPPolicy, error)
+	// TargetRoles reads a user's directory roles (see roles_read.go).
+	TargetRoles(ctx context.Context, userID string) (TargetRoles, error)
+	// Manager reads a user's manager; none is ErrNotFound.
+	Manager(ctx context.Context, userID string) (User, error)
+
+	// Traits are facts about the adapter behind the client that the bulk
+	// runner paces by. Wrappers pass them through.
+	Traits() Traits
+}
+
+// Traits describe the adapter behind a Client.
+type Traits struct {
+	// Batches: calls made with a WithBatching context may be coalesced
+	// into JSON $batch requests, which the adapter paces itself (it books
+	// the batch scope's pacer per batch).
+	Batches bool
+	// ThrottleLimitPercentage is the last x-ms-throttle-limit-percentage
+	// Graph sent (0 when none was seen).
+	ThrottleLimitPercentage float64
 }
 
 // Priority is sent as x-ms-throttle-priority so Graph sheds bulk work before
@@ -76,4 +115,44 @@ func PriorityFrom(ctx context.Context) Priority {
 		return p
 	}
 	return PriorityHigh
+}
+
+// NoOptionalReads gives a test double the reads it does not model: each
+// answers ErrUnsupported (ReadManager, ReadTargetRoles and ReadTAPPolicy
+// then report ok=false), and Traits are zero. Embed it.
+type NoOptionalReads struct{}
+
+func unsupported(op string) error {
+	return &Error{Kind: ErrUnsupported, Op: op, Message: "this client cannot " + op}
+}
+
+func (NoOptionalReads) GroupMembers(_ context.Context, groupID string) ([]User, error) {
+	return nil, &Error{Kind: ErrUnsupported, Op: "list members of group " + CleanText(groupID), Message: "this client cannot list group members"}
+}
+func (NoOptionalReads) TAPPolicy(context.Context) (TAPPolicy, error) {
+	return TAPPolicy{}, unsupported("read the Temporary Access Pass policy")
+}
+func (NoOptionalReads) TargetRoles(_ context.Context, userID string) (TargetRoles, error) {
+	return TargetRoles{}, unsupported("read the directory roles of " + CleanText(userID))
+}
+func (NoOptionalReads) Manager(_ context.Context, userID string) (User, error) {
+	return User{}, unsupported("read the manager of " + CleanText(userID))
+}
+func (NoOptionalReads) Traits() Traits { return Traits{} }
+func (NoOptionalReads) SignInPreferences(_ context.Context, userID string) (SignInPreferences, error) {
+	return SignInPreferences{}, unsupported("read the sign-in preferences of " + CleanText(userID))
+}
+
+type withoutPrefsKey struct{}
+
+// WithoutPreferences marks ctx: ListMethods need not read the sign-in
+// preferences alongside (the caller reads them with SignInPreferences
+// only where the default matters).
+func WithoutPreferences(ctx context.Context) context.Context {
+	return context.WithValue(ctx, withoutPrefsKey{}, true)
+}
+
+func skipPreferences(ctx context.Context) bool {
+	v, _ := ctx.Value(withoutPrefsKey{}).(bool)
+	return v
 }

@@ -254,7 +254,7 @@ func TestErrorClassification(t *testing.T) {
 				graphErr(w, tc.status, tc.code, tc.msg+"\x1b]52;c;ZXZpbA==\x07", "req-"+tc.name)
 			})
 			c, _ := testClient(t, srv.URL)
-			err := c.DeleteMethod(context.Background(), aliceID, Method{ID: "m1", Kind: KindPhone})
+			err := errOf(c.Apply(context.Background(), DeleteMethod{UserID: aliceID, Method: Method{ID: "m1", Kind: KindPhone}}))
 			ge, ok := AsError(err)
 			if !ok || !errors.Is(err, tc.kind) {
 				t.Fatalf("err = %v, want %v", err, tc.kind)
@@ -492,7 +492,7 @@ func TestDroppedConnection(t *testing.T) {
 	// POST: not retried (it may have been done).
 	post := newCanned(t, dropFirst(1, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
 	c2, _ := testClient(t, post.URL)
-	err = c2.RevokeSessions(ctx, aliceID)
+	err = errOf(c2.Apply(ctx, RevokeSessions{UserID: aliceID}))
 	if !errors.Is(err, ErrUnavailable) || post.count() != 1 || !strings.Contains(err.Error(), "could not reach Graph") {
 		t.Errorf("POST: %v requests %d", err, post.count())
 	}
@@ -501,13 +501,13 @@ func TestDroppedConnection(t *testing.T) {
 		graphErr(w, 404, "itemNotFound", "not found", "rid")
 	}))
 	c3, _ := testClient(t, del.URL)
-	if err := c3.DeleteMethod(ctx, aliceID, Method{ID: "m1", Kind: KindAuthenticator}); err != nil || del.count() != 2 {
+	if err := errOf(c3.Apply(ctx, DeleteMethod{UserID: aliceID, Method: Method{ID: "m1", Kind: KindAuthenticator}})); err != nil || del.count() != 2 {
 		t.Errorf("DELETE after drop: %v requests %d", err, del.count())
 	}
 	// A plain 404 on a DELETE is still ErrNotFound.
 	del2 := newCanned(t, func(w http.ResponseWriter, r *http.Request) { graphErr(w, 404, "itemNotFound", "not found", "rid") })
 	c4, _ := testClient(t, del2.URL)
-	if err := c4.DeleteMethod(ctx, aliceID, Method{ID: "m1", Kind: KindAuthenticator}); !errors.Is(err, ErrNotFound) {
+	if err := errOf(c4.Apply(ctx, DeleteMethod{UserID: aliceID, Method: Method{ID: "m1", Kind: KindAuthenticator}})); !errors.Is(err, ErrNotFound) {
 		t.Errorf("DELETE 404: %v", err)
 	}
 	// Nobody listening.

@@ -199,7 +199,7 @@ func TestSampleTAP(t *testing.T) {
 	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 201, body) })
 	c, _ := testClient(t, srv.URL)
 	start := time.Date(2022, 6, 5, 0, 0, 0, 0, time.UTC)
-	tap, err := c.CreateTAP(context.Background(), aliceID, TAPRequest{LifetimeMinutes: 60, Start: start})
+	tap, err := tapOf(c.Apply(context.Background(), CreateTAP{UserID: aliceID, Request: TAPRequest{LifetimeMinutes: 60, Start: start}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestSampleTAP(t *testing.T) {
 		t.Errorf("request %s %s %v", r.Method, r.Path, sent)
 	}
 	for _, l := range []int{5, 43201, -1} {
-		if _, err := c.CreateTAP(context.Background(), aliceID, TAPRequest{LifetimeMinutes: l}); !errors.Is(err, ErrBadRequest) {
+		if _, err := tapOf(c.Apply(context.Background(), CreateTAP{UserID: aliceID, Request: TAPRequest{LifetimeMinutes: l}})); !errors.Is(err, ErrBadRequest) {
 			t.Errorf("lifetime %d: %v", l, err)
 		}
 	}
@@ -356,7 +356,7 @@ func TestDeleteMethodURLs(t *testing.T) {
 		KindWindowsHello:       "/v1.0/users/" + aliceID + "/authentication/windowsHelloForBusinessMethods/m1",
 		KindPlatformCredential: "/v1.0/users/" + aliceID + "/authentication/platformCredentialMethods/m1",
 	} {
-		if err := c.DeleteMethod(ctx, aliceID, Method{ID: "m1", Kind: kind}); err != nil {
+		if err := errOf(c.Apply(ctx, DeleteMethod{UserID: aliceID, Method: Method{ID: "m1", Kind: kind}})); err != nil {
 			t.Errorf("%s: %v", kind, err)
 			continue
 		}
@@ -366,7 +366,7 @@ func TestDeleteMethodURLs(t *testing.T) {
 		}
 	}
 	// A UPN with a quote goes into the path escaped, not as OData.
-	if err := c.DeleteMethod(ctx, "o'brien@contoso.com", Method{ID: "m1", Kind: KindFIDO2}); err != nil {
+	if err := errOf(c.Apply(ctx, DeleteMethod{UserID: "o'brien@contoso.com", Method: Method{ID: "m1", Kind: KindFIDO2}})); err != nil {
 		t.Fatal(err)
 	}
 	rs := srv.requests()
@@ -376,11 +376,11 @@ func TestDeleteMethodURLs(t *testing.T) {
 	n := srv.count()
 	for _, m := range []Method{{ID: PasswordMethodID, Kind: KindPassword}, {ID: "x", Kind: KindOther, ODataType: "#microsoft.graph.qrCodePinAuthenticationMethod"},
 		{ID: "../../users", Kind: KindPhone}, {ID: "", Kind: KindPhone}} {
-		if err := c.DeleteMethod(ctx, aliceID, m); !errors.Is(err, ErrBadRequest) {
+		if err := errOf(c.Apply(ctx, DeleteMethod{UserID: aliceID, Method: m})); !errors.Is(err, ErrBadRequest) {
 			t.Errorf("DeleteMethod(%+v) = %v", m, err)
 		}
 	}
-	if err := c.DeleteMethod(ctx, "../x", Method{ID: "m1", Kind: KindPhone}); !errors.Is(err, ErrBadRequest) {
+	if err := errOf(c.Apply(ctx, DeleteMethod{UserID: "../x", Method: Method{ID: "m1", Kind: KindPhone}})); !errors.Is(err, ErrBadRequest) {
 		t.Errorf("bad user id: %v", err)
 	}
 	if srv.count() != n {
@@ -396,7 +396,7 @@ func TestRevokeSessions(t *testing.T) {
 	} {
 		srv := newCanned(t, h)
 		c, _ := testClient(t, srv.URL)
-		if err := c.RevokeSessions(context.Background(), aliceID); err != nil {
+		if err := errOf(c.Apply(context.Background(), RevokeSessions{UserID: aliceID})); err != nil {
 			t.Errorf("revoke: %v", err)
 		}
 		if r := srv.requests()[0]; r.Method != "POST" || r.Path != "/v1.0/users/"+aliceID+"/revokeSignInSessions" {
@@ -407,7 +407,7 @@ func TestRevokeSessions(t *testing.T) {
 		graphErr(w, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", "rid")
 	})
 	c, _ := testClient(t, srv.URL)
-	err := c.RevokeSessions(context.Background(), aliceID)
+	err := errOf(c.Apply(context.Background(), RevokeSessions{UserID: aliceID}))
 	if ge, _ := AsError(err); !errors.Is(err, ErrDenied) || !strings.Contains(ge.Needs, "User.RevokeSessions.All") {
 		t.Errorf("denied: %v", err)
 	}
@@ -431,7 +431,7 @@ func TestPerUserMFA(t *testing.T) {
 	if err != nil || st != PerUserMFAEnabled {
 		t.Errorf("PerUserMFA = %q, %v", st, err)
 	}
-	if err := c.SetPerUserMFA(ctx, aliceID, PerUserMFAEnforced); err != nil {
+	if err := errOf(c.Apply(ctx, SetPerUserMFA{UserID: aliceID, State: PerUserMFAEnforced})); err != nil {
 		t.Fatal(err)
 	}
 	r := srv.requests()[1]
@@ -439,7 +439,7 @@ func TestPerUserMFA(t *testing.T) {
 		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		t.Errorf("PATCH %s %s %q %v", r.Method, r.Path, r.Body, r.Header)
 	}
-	if err := c.SetPerUserMFA(ctx, aliceID, "sometimes"); !errors.Is(err, ErrBadRequest) {
+	if err := errOf(c.Apply(ctx, SetPerUserMFA{UserID: aliceID, State: "sometimes"})); !errors.Is(err, ErrBadRequest) {
 		t.Errorf("bad state: %v", err)
 	}
 	state = "weird"
@@ -480,10 +480,10 @@ func TestSendMail(t *testing.T) {
 	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(202) })
 	c, _ := testClient(t, srv.URL)
 	ctx := context.Background()
-	if err := c.SendMail(ctx, Mail{To: []string{"alice@contoso.com"}, Subject: "Your MFA was reset", Body: "Please register again."}); err != nil {
+	if err := errOf(c.Apply(ctx, SendMail{Mail: Mail{To: []string{"alice@contoso.com"}, Subject: "Your MFA was reset", Body: "Please register again."}})); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SendMail(ctx, Mail{From: "helpdesk@contoso.com", To: []string{"alice@contoso.com"}, Subject: "s", Body: "<b>x</b>", HTML: true}); err != nil {
+	if err := errOf(c.Apply(ctx, SendMail{Mail: Mail{From: "helpdesk@contoso.com", To: []string{"alice@contoso.com"}, Subject: "s", Body: "<b>x</b>", HTML: true}})); err != nil {
 		t.Fatal(err)
 	}
 	rs := srv.requests()
@@ -506,7 +506,7 @@ func TestSendMail(t *testing.T) {
 		t.Errorf("body %s", rs[0].Body)
 	}
 	for _, m := range []Mail{{}, {To: []string{"not an address"}}, {To: []string{"a@b.c"}, Subject: "x\r\nBcc: evil@x.com"}} {
-		if err := c.SendMail(ctx, m); !errors.Is(err, ErrBadRequest) {
+		if err := errOf(c.Apply(ctx, SendMail{Mail: m})); !errors.Is(err, ErrBadRequest) {
 			t.Errorf("SendMail(%+v) = %v", m, err)
 		}
 	}

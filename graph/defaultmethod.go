@@ -16,9 +16,6 @@ import (
 // changed with PATCH /users/{id}/authentication/signInPreferences
 // (api-reference/beta/api/authentication-update.md).
 
-// WriteSetDefaultMethod changes which method is the user's default.
-const WriteSetDefaultMethod WriteKind = "setDefaultMethod"
-
 // PreferenceFor is the userPreferredMethodForSecondaryAuthentication value
 // that makes m the default ("" when m cannot be the default).
 func PreferenceFor(m Method) string {
@@ -40,24 +37,9 @@ func PreferenceFor(m Method) string {
 	return ""
 }
 
-// DefaultMethodSetter is implemented by clients that can make a method the
-// user's default (MSGraph, and the guard and history wrappers around it).
-type DefaultMethodSetter interface {
-	SetDefaultMethod(ctx context.Context, userID string, m Method) error
-}
-
-// SetDefaultMethod makes m the user's default MFA method through c.
-func SetDefaultMethod(ctx context.Context, c Client, userID string, m Method) error {
-	if s, ok := c.(DefaultMethodSetter); ok {
-		return s.SetDefaultMethod(ctx, userID, m)
-	}
-	return &Error{Kind: ErrBadRequest, Op: "make " + KindLabel(m.Kind) + " the default method of " + CleanText(userID),
-		Message: "this client cannot change the default method"}
-}
-
-// SetDefaultMethod implements DefaultMethodSetter: beta PATCH
+// setDefaultMethod applies SetDefaultMethod: beta PATCH
 // /users/{id}/authentication/signInPreferences.
-func (c *MSGraph) SetDefaultMethod(ctx context.Context, userID string, m Method) error {
+func (c *MSGraph) setDefaultMethod(ctx context.Context, userID string, m Method) error {
 	op := "make " + KindLabel(m.Kind) + " the default method of " + CleanText(userID)
 	if err := checkUserKey(op, userID); err != nil {
 		return err
@@ -78,13 +60,6 @@ func (c *MSGraph) SetDefaultMethod(ctx context.Context, userID string, m Method)
 	ctx, ci := withCallInfo(ctx)
 	err = c.adapter.SendNoContent(ctx, ri, errorMapping)
 	return c.classify(ctx, op, opMethodsWrite, ci, err)
-}
-
-func (g *guarded) SetDefaultMethod(ctx context.Context, userID string, m Method) error {
-	if err := g.CheckWrite(ctx, WriteSetDefaultMethod, userID); err != nil {
-		return err
-	}
-	return SetDefaultMethod(ctx, g.Client, userID, m)
 }
 
 // bestDefault picks the kept method to become the default before a reset

@@ -135,23 +135,23 @@ func TestE2EMethodsAndDeleteRules(t *testing.T) {
 		t.Errorf("phone not masked: %q", mobile.PhoneNumber)
 	}
 
-	err = c.DeleteMethod(ctx, fake.AliceID, app)
+	err = errOf(c.Apply(ctx, DeleteMethod{UserID: fake.AliceID, Method: app}))
 	if ge, _ := AsError(err); !errors.Is(err, ErrConflict) || ge.RequestID == "" || !strings.Contains(ge.Message, "default") {
 		t.Errorf("delete default while others exist: %v", err)
 	}
-	if err := c.DeleteMethod(ctx, fake.AliceID, mobile); !errors.Is(err, ErrConflict) {
+	if err := errOf(c.Apply(ctx, DeleteMethod{UserID: fake.AliceID, Method: mobile})); !errors.Is(err, ErrConflict) {
 		t.Errorf("delete mobile while alternate exists: %v", err)
 	}
-	if err := c.DeleteMethod(ctx, fake.AliceID, Method{ID: PasswordMethodID, Kind: KindPassword}); !errors.Is(err, ErrBadRequest) {
+	if err := errOf(c.Apply(ctx, DeleteMethod{UserID: fake.AliceID, Method: Method{ID: PasswordMethodID, Kind: KindPassword}})); !errors.Is(err, ErrBadRequest) {
 		t.Errorf("delete password: %v", err)
 	}
-	if err := c.DeleteMethod(ctx, fake.AliceID, Method{ID: "00000000-0000-0000-0000-000000000000", Kind: KindFIDO2}); !errors.Is(err, ErrNotFound) {
+	if err := errOf(c.Apply(ctx, DeleteMethod{UserID: fake.AliceID, Method: Method{ID: "00000000-0000-0000-0000-000000000000", Kind: KindFIDO2}})); !errors.Is(err, ErrNotFound) {
 		t.Errorf("delete unknown method: %v", err)
 	}
-	if err := c.DeleteMethod(ctx, fake.AliceID, alt); err != nil {
+	if err := errOf(c.Apply(ctx, DeleteMethod{UserID: fake.AliceID, Method: alt})); err != nil {
 		t.Errorf("delete alternate: %v", err)
 	}
-	if err := c.DeleteMethod(ctx, fake.AliceID, mobile); err != nil {
+	if err := errOf(c.Apply(ctx, DeleteMethod{UserID: fake.AliceID, Method: mobile})); err != nil {
 		t.Errorf("delete mobile after alternate: %v", err)
 	}
 
@@ -258,7 +258,7 @@ func TestE2ETAPRevokeMFAState(t *testing.T) {
 	c := fakeClient(t, srv, "")
 	ctx := context.Background()
 
-	tap, err := c.CreateTAP(ctx, fake.DaveID, TAPRequest{LifetimeMinutes: 120})
+	tap, err := tapOf(c.Apply(ctx, CreateTAP{UserID: fake.DaveID, Request: TAPRequest{LifetimeMinutes: 120}}))
 	if err != nil || tap.Value == "" || tap.LifetimeMinutes != 120 || tap.Expires().IsZero() {
 		t.Fatalf("TAP %+v %v", tap, err)
 	}
@@ -271,11 +271,11 @@ func TestE2ETAPRevokeMFAState(t *testing.T) {
 			t.Errorf("TAP value shown in the method list")
 		}
 	}
-	if _, err := c.CreateTAP(ctx, fake.GraceID, TAPRequest{}); !errors.Is(err, ErrBadRequest) && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDenied) {
+	if _, err := tapOf(c.Apply(ctx, CreateTAP{UserID: fake.GraceID, Request: TAPRequest{}})); !errors.Is(err, ErrBadRequest) && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDenied) {
 		t.Errorf("TAP for a guest: %v", err)
 	}
 
-	if err := c.RevokeSessions(ctx, fake.AliceID); err != nil {
+	if err := errOf(c.Apply(ctx, RevokeSessions{UserID: fake.AliceID})); err != nil {
 		t.Fatal(err)
 	}
 	u, err := c.ResolveUser(ctx, fake.AliceID)
@@ -287,14 +287,14 @@ func TestE2ETAPRevokeMFAState(t *testing.T) {
 	if err != nil || st != PerUserMFADisabled {
 		t.Errorf("per-user MFA %q %v", st, err)
 	}
-	if err := c.SetPerUserMFA(ctx, fake.DaveID, PerUserMFAEnforced); err != nil {
+	if err := errOf(c.Apply(ctx, SetPerUserMFA{UserID: fake.DaveID, State: PerUserMFAEnforced})); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := c.PerUserMFA(ctx, fake.DaveID); st != PerUserMFAEnforced || srv.Tenant.PerUserMFA(fake.DaveID) != "enforced" {
 		t.Errorf("after set: %q / %q", st, srv.Tenant.PerUserMFA(fake.DaveID))
 	}
 
-	if err := c.SendMail(ctx, Mail{To: []string{fake.AliceUPN}, Subject: "MFA reset", Body: "Please re-register."}); err != nil {
+	if err := errOf(c.Apply(ctx, SendMail{Mail: Mail{To: []string{fake.AliceUPN}, Subject: "MFA reset", Body: "Please re-register."}})); err != nil {
 		t.Fatal(err)
 	}
 	if sent := srv.Tenant.SentMail(); len(sent) != 1 {
@@ -395,7 +395,7 @@ func TestE2ERoles(t *testing.T) {
 			fido = m
 		}
 	}
-	err = c.DeleteMethod(ctx, fake.CarolID, fido)
+	err = errOf(c.Apply(ctx, DeleteMethod{UserID: fake.CarolID, Method: fido}))
 	if ge, _ := AsError(err); !errors.Is(err, ErrDenied) || !strings.Contains(ge.Needs, "Privileged Authentication Administrator") || ge.RequestID == "" {
 		t.Errorf("auth admin deleting an admin's key: %v", err)
 	}

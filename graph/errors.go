@@ -35,6 +35,9 @@ var (
 	// is a protected account (config protected.users / protected.groups).
 	// Nothing was sent to Graph.
 	ErrProtected = errors.New("protected account")
+	// ErrUnsupported: a read this client cannot make (a test double
+	// without managers, roles or the TAP policy). Nothing was sent.
+	ErrUnsupported = errors.New("not supported by this client")
 )
 
 // Error is a classified Graph error.

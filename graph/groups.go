@@ -12,8 +12,6 @@ import (
 // Protected groups (break-glass accounts) are expanded to their transitive
 // user members, so Guard can refuse changes to anyone in them.
 
-var _ GroupMemberLister = (*MSGraph)(nil)
-
 // groupMemberSelect is all Guard needs to recognise a member by id or UPN.
 var groupMemberSelect = []string{"id", "displayName", "userPrincipalName"}
 
@@ -29,7 +27,7 @@ func (c *MSGraph) groupsRoot() *groups.GroupsRequestBuilder {
 	return groups.NewGroupsRequestBuilderInternal(map[string]string{}, c.adapter)
 }
 
-// GroupMembers implements GroupMemberLister: the transitive user members of
+// GroupMembers implements Reader: the transitive user members of
 // a group (nested groups expanded by Graph), each once. group is the
 // group's object id or its display name; a name is resolved with
 // $filter=displayName eq '...' and must match exactly one group.

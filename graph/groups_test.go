@@ -163,7 +163,7 @@ func TestGroupGuard(t *testing.T) {
 	c := fakeClient(t, srv, "")
 	g := Guard(c, GuardOptions{ProtectedGroups: []string{fake.BreakGlassGroupName}})
 	for _, target := range []string{fake.CarolID, fake.CarolUPN, fake.JudyID} {
-		err := g.DeleteMethod(ctx, target, Method{ID: "x", Kind: KindFIDO2})
+		err := errOf(g.Apply(ctx, DeleteMethod{UserID: target, Method: Method{ID: "x", Kind: KindFIDO2}}))
 		if !errors.Is(err, ErrProtected) || !strings.Contains(err.Error(), "member of protected group") {
 			t.Errorf("%s: %v", target, err)
 		}
@@ -178,7 +178,7 @@ func TestGroupGuard(t *testing.T) {
 			oath = m
 		}
 	}
-	if err := g.DeleteMethod(ctx, fake.AliceID, oath); err != nil {
+	if err := errOf(g.Apply(ctx, DeleteMethod{UserID: fake.AliceID, Method: oath})); err != nil {
 		t.Fatalf("alice: %v", err)
 	}
 	if st := srv.Tenant.Stats(); st.Deletes != 1 {
@@ -187,7 +187,7 @@ func TestGroupGuard(t *testing.T) {
 
 	// a group that cannot be resolved refuses everything (fail closed)
 	bad := Guard(c, GuardOptions{ProtectedGroups: []string{"Break-glass acounts"}})
-	if err := bad.RevokeSessions(ctx, fake.AliceID); !errors.Is(err, ErrProtected) || !strings.Contains(err.Error(), "no group named") {
+	if err := errOf(bad.Apply(ctx, RevokeSessions{UserID: fake.AliceID})); !errors.Is(err, ErrProtected) || !strings.Contains(err.Error(), "no group named") {
 		t.Errorf("unresolvable group: %v", err)
 	}
 }

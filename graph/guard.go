@@ -8,40 +8,9 @@ import (
 	"sync"
 )
 
-// WriteKind names a change a Client can make. The guard, the change
-// history and the bulk runner share these names.
-type WriteKind string
-
-const (
-	WriteDeleteMethod   WriteKind = "deleteMethod"
-	WriteRevokeSessions WriteKind = "revokeSessions"
-	WriteCreateTAP      WriteKind = "createTAP"
-	WriteSetPerUserMFA  WriteKind = "setPerUserMFA"
-	WriteSendMail       WriteKind = "sendMail"
-)
-
-// Describe is the write in words, for refusals and the history table.
-func (k WriteKind) Describe() string {
-	switch k {
-	case WriteDeleteMethod:
-		return "delete a sign-in method"
-	case WriteRevokeSessions:
-		return "revoke sign-in sessions"
-	case WriteCreateTAP:
-		return "issue a Temporary Access Pass"
-	case WriteSetPerUserMFA:
-		return "set per-user MFA"
-	case WriteSendMail:
-		return "send mail"
-	}
-	return string(k)
-}
-
 // WriteChecker is implemented by Guard's client (and by wrappers around it,
 // such as history.Wrap): it says whether a change would be refused, without
-// sending anything. The TUI uses it to grey out actions and show why; the
-// bulk runner must call it for every request it sends outside the Client
-// (e.g. inside a $batch).
+// sending anything. The TUI uses it to grey out actions and show why.
 type WriteChecker interface {
 	CheckWrite(ctx context.Context, kind WriteKind, userID string) error
 }
@@ -55,54 +24,6 @@ func CheckWrite(ctx context.Context, c Client, kind WriteKind, userID string) er
 	return nil
 }
 
-// GroupMemberLister is implemented by clients that can list a group's
-// transitive user members (GET /groups/{id}/transitiveMembers/microsoft.graph.user).
-// Guard needs it when protected groups are configured.
-type GroupMemberLister interface {
-	GroupMembers(ctx context.Context, groupID string) ([]User, error)
-}
-
-// Change is one change made to the directory, as the change history
-// records it. Bulk work that sends requests outside the Client (a $batch)
-// reports its changes through a ChangeRecorder with these.
-type Change struct {
-	Kind   WriteKind
-	UserID string
-	// UPN of the target when known (history shows it beside the id).
-	UPN string
-	// Detail says what exactly: "phone method 3179e48a-... (mobile +1 XXXXXXX890)",
-	// "per-user MFA -> enforced", "TAP 60 min, one-time", "mail to x@y".
-	// Never a TAP value, a token or a secret.
-	Detail string
-	// Err is the outcome: nil for success.
-	Err error
-	// RequestID is Graph's request-id for the call, when known.
-	RequestID string
-}
-
-// ChangeRecorder records changes; history.Wrap's client implements it.
-type ChangeRecorder interface {
-	RecordChange(ctx context.Context, c Change) error
-}
-
-// ChangePrechecker is asked right before a change is sent outside the
-// Client (in a $batch): unlike WriteChecker, which the TUI asks before the
-// operator has typed a ticket, it refuses what the Client's own methods
-// would refuse at that point (a missing ticket when one is required) and
-// records the refusal. history.Wrap's client implements it.
-type ChangePrechecker interface {
-	PrecheckChange(ctx context.Context, c Change) error
-}
-
-// PrecheckChange asks c whether ch may be sent now: its ChangePrechecker
-// when it has one, else its WriteChecker (see CheckWrite).
-func PrecheckChange(ctx context.Context, c Client, ch Change) error {
-	if pc, ok := c.(ChangePrechecker); ok {
-		return pc.PrecheckChange(ctx, ch)
-	}
-	return CheckWrite(ctx, c, ch.Kind, ch.UserID)
-}
-
 // GuardOptions are the guard rails from the profile.
 type GuardOptions struct {
 	// ReadOnly refuses every change.
@@ -113,7 +34,7 @@ type GuardOptions struct {
 	// ProtectedUsers are UPNs or object ids that are never changed.
 	ProtectedUsers []string
 	// ProtectedGroups are group object ids or display names whose transitive members are
-	// never changed. The client must implement GroupMemberLister.
+	// never changed (read with Reader.GroupMembers).
 	ProtectedGroups []string
 	// ProtectedWhy is the reason shown for ProtectedUsers (default
 	// "break-glass list in config").
@@ -125,6 +46,9 @@ type GuardOptions struct {
 // pass straight through. Refusals are *Error values wrapping ErrReadOnly or
 // ErrProtected, made before anything is sent.
 //
+// The guard holds c as a Reader and a Writer, never embedding it: every
+// change goes through its Apply, which checks it whatever its type.
+//
 // Protected users are resolved (UPN <-> id) and protected groups expanded
 // to their members once, on the first change, so a target given by either
 // its id or its UPN is recognised. If that lookup fails the change is
@@ -133,12 +57,13 @@ func Guard(c Client, opts GuardOptions) Client {
 	if opts.ProtectedWhy == "" {
 		opts.ProtectedWhy = "break-glass list in config"
 	}
-	return &guarded{Client: c, opts: opts}
+	return &guarded{Reader: c, w: c, opts: opts}
 }
 
 type guarded struct {
-	Client
-	opts GuardOptions
+	Reader // reads need no guard
+	w      Writer
+	opts   GuardOptions
 
 	mu        sync.Mutex
 	protected map[string]protection // lower-case id or UPN -> why
@@ -151,13 +76,29 @@ type protection struct {
 
 var _ WriteChecker = (*guarded)(nil)
 
-// Unwrap returns the client inside the guard.
-func (g *guarded) Unwrap() Client { return g.Client }
+// Apply implements Writer: the change is checked, then passed on.
+func (g *guarded) Apply(ctx context.Context, ch Change) (Result, error) {
+	if err := g.check(ctx, ch.Kind(), ch.Target(), isMail(ch)); err != nil {
+		return Result{}, err
+	}
+	return g.w.Apply(ctx, ch)
+}
+
+// isMail: a notification is not a change to the recipient's account, so
+// protection does not apply to it (read-only mode still does).
+func isMail(ch Change) bool {
+	_, ok := ch.(SendMail)
+	return ok
+}
 
 // CheckWrite implements WriteChecker.
 func (g *guarded) CheckWrite(ctx context.Context, kind WriteKind, userID string) error {
+	return g.check(ctx, kind, userID, kind == WriteSendMail)
+}
+
+func (g *guarded) check(ctx context.Context, kind WriteKind, userID string, mail bool) error {
 	op := kind.Describe()
-	if userID != "" && kind != WriteSendMail {
+	if userID != "" && !mail {
 		op += " for " + CleanText(userID)
 	}
 	if g.opts.ReadOnly {
@@ -167,7 +108,7 @@ func (g *guarded) CheckWrite(ctx context.Context, kind WriteKind, userID string)
 		}
 		return &Error{Kind: ErrReadOnly, Op: op, Message: msg}
 	}
-	if kind == WriteSendMail {
+	if mail {
 		// A notification is not a change to the recipient's account.
 		return nil
 	}
@@ -189,6 +130,9 @@ func key(idOrUPN string) string { return strings.ToLower(strings.TrimSpace(idOrU
 
 // protectedSet resolves the protected users and groups once.
 func (g *guarded) protectedSet(ctx context.Context) (map[string]protection, error) {
+	// The guard's own lookups are one-off plain calls, never items of the
+	// batch the change it checks may be going into.
+	ctx = WithBatching(ctx, nil)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.protected != nil {
@@ -213,7 +157,7 @@ func (g *guarded) protectedSet(ctx context.Context) (map[string]protection, erro
 		if entry == "" {
 			continue
 		}
-		u, err := g.Client.ResolveUser(ctx, entry)
+		u, err := g.Reader.ResolveUser(ctx, entry)
 		switch {
 		case err == nil:
 			add(u, g.opts.ProtectedWhy)
@@ -226,16 +170,12 @@ func (g *guarded) protectedSet(ctx context.Context) (map[string]protection, erro
 		}
 	}
 	if len(g.opts.ProtectedGroups) > 0 {
-		lister, ok := g.Client.(GroupMemberLister)
-		if !ok {
-			return nil, errors.New("protected groups are configured but this client cannot list group members")
-		}
 		for _, gid := range g.opts.ProtectedGroups {
 			gid = strings.TrimSpace(gid)
 			if gid == "" {
 				continue
 			}
-			members, err := lister.GroupMembers(ctx, gid)
+			members, err := g.Reader.GroupMembers(ctx, gid)
 			if err != nil {
 				// A group that cannot be read (deleted, mistyped, no
 				// GroupMember.Read.All) would silently protect nobody.
@@ -248,48 +188,4 @@ func (g *guarded) protectedSet(ctx context.Context) (map[string]protection, erro
 	}
 	g.protected = set
 	return set, nil
-}
-
-func (g *guarded) DeleteMethod(ctx context.Context, userID string, m Method) error {
-	if err := g.CheckWrite(ctx, WriteDeleteMethod, userID); err != nil {
-		return err
-	}
-	return g.Client.DeleteMethod(ctx, userID, m)
-}
-
-func (g *guarded) RevokeSessions(ctx context.Context, userID string) error {
-	if err := g.CheckWrite(ctx, WriteRevokeSessions, userID); err != nil {
-		return err
-	}
-	return g.Client.RevokeSessions(ctx, userID)
-}
-
-func (g *guarded) CreateTAP(ctx context.Context, userID string, req TAPRequest) (TAP, error) {
-	if err := g.CheckWrite(ctx, WriteCreateTAP, userID); err != nil {
-		return TAP{}, err
-	}
-	return g.Client.CreateTAP(ctx, userID, req)
-}
-
-func (g *guarded) SetPerUserMFA(ctx context.Context, userID string, s PerUserMFAState) error {
-	if err := g.CheckWrite(ctx, WriteSetPerUserMFA, userID); err != nil {
-		return err
-	}
-	return g.Client.SetPerUserMFA(ctx, userID, s)
-}
-
-func (g *guarded) SendMail(ctx context.Context, m Mail) error {
-	if err := g.CheckWrite(ctx, WriteSendMail, ""); err != nil {
-		return err
-	}
-	return g.Client.SendMail(ctx, m)
-}
-
-// GroupMembers passes through to the wrapped client, so guards and other
-// wrappers can be stacked.
-func (g *guarded) GroupMembers(ctx context.Context, groupID string) ([]User, error) {
-	if l, ok := g.Client.(GroupMemberLister); ok {
-		return l.GroupMembers(ctx, groupID)
-	}
-	return nil, &Error{Kind: ErrBadRequest, Op: "list members of group " + CleanText(groupID), Message: "this client cannot list group members"}
 }

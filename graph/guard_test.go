@@ -70,17 +70,17 @@ func (s *spyClient) Me(context.Context) (graph.Operator, error) {
 	return graph.Operator{UserPrincipalName: "op@contoso.com", TenantID: "tid"}, nil
 }
 
-func (s *spyClient) DeleteMethod(_ context.Context, userID string, m graph.Method) error {
+func (s *spyClient) deleteMethod(_ context.Context, userID string, m graph.Method) error {
 	s.record("delete " + userID + " " + m.ID)
 	return s.writeErr
 }
 
-func (s *spyClient) RevokeSessions(_ context.Context, userID string) error {
+func (s *spyClient) revokeSessions(_ context.Context, userID string) error {
 	s.record("revoke " + userID)
 	return s.writeErr
 }
 
-func (s *spyClient) CreateTAP(_ context.Context, userID string, req graph.TAPRequest) (graph.TAP, error) {
+func (s *spyClient) createTAP(_ context.Context, userID string, req graph.TAPRequest) (graph.TAP, error) {
 	s.record("tap " + userID)
 	if s.writeErr != nil {
 		return graph.TAP{}, s.writeErr
@@ -88,17 +88,43 @@ func (s *spyClient) CreateTAP(_ context.Context, userID string, req graph.TAPReq
 	return graph.TAP{ID: "tap-id-1", Value: "SECRET-TAP-VALUE-Xy7!", LifetimeMinutes: req.LifetimeMinutes, IsUsable: true}, nil
 }
 
-func (s *spyClient) SetPerUserMFA(_ context.Context, userID string, st graph.PerUserMFAState) error {
+func (s *spyClient) setPerUserMFA(_ context.Context, userID string, st graph.PerUserMFAState) error {
 	s.record("mfa " + userID + " " + string(st))
 	return s.writeErr
 }
 
-func (s *spyClient) SendMail(_ context.Context, m graph.Mail) error {
+func (s *spyClient) sendMail(_ context.Context, m graph.Mail) error {
 	s.record("mail " + strings.Join(m.To, ","))
 	return s.writeErr
 }
 
-// spyGroups adds GroupMemberLister to spyClient.
+// Apply implements graph.Writer: every change is recorded as a call.
+func (s *spyClient) Apply(ctx context.Context, ch graph.Change) (graph.Result, error) {
+	switch ch := ch.(type) {
+	case graph.DeleteMethod:
+		return graph.Result{}, s.deleteMethod(ctx, ch.UserID, ch.Method)
+	case graph.RevokeSessions:
+		return graph.Result{}, s.revokeSessions(ctx, ch.UserID)
+	case graph.CreateTAP:
+		tap, err := s.createTAP(ctx, ch.UserID, ch.Request)
+		return graph.Result{TAP: tap}, err
+	case graph.SetPerUserMFA:
+		return graph.Result{}, s.setPerUserMFA(ctx, ch.UserID, ch.State)
+	case graph.SetDefaultMethod:
+		s.record("default " + ch.UserID + " " + ch.Method.ID)
+		return graph.Result{}, s.writeErr
+	case graph.SendMail:
+		return graph.Result{}, s.sendMail(ctx, ch.Mail)
+	}
+	return graph.Result{}, graph.UnknownChange(ch)
+}
+
+// GroupMembers: the spy alone cannot list groups (spyGroups can).
+func (s *spyClient) GroupMembers(ctx context.Context, gid string) ([]graph.User, error) {
+	return graph.NoOptionalReads{}.GroupMembers(ctx, gid)
+}
+
+// spyGroups adds group members to spyClient.
 type spyGroups struct{ *spyClient }
 
 func (s spyGroups) GroupMembers(_ context.Context, gid string) ([]graph.User, error) {
@@ -126,13 +152,13 @@ func newSpy() *spyClient {
 
 // everyWrite performs each kind of change on userID through c.
 func everyWrite(ctx context.Context, c graph.Client, userID string) map[graph.WriteKind]error {
-	_, tapErr := c.CreateTAP(ctx, userID, graph.TAPRequest{LifetimeMinutes: 60})
+	_, tapErr := tapOf(c.Apply(ctx, graph.CreateTAP{UserID: userID, Request: graph.TAPRequest{LifetimeMinutes: 60}}))
 	return map[graph.WriteKind]error{
-		graph.WriteDeleteMethod:   c.DeleteMethod(ctx, userID, graph.Method{ID: "m1", Kind: graph.KindPhone}),
-		graph.WriteRevokeSessions: c.RevokeSessions(ctx, userID),
+		graph.WriteDeleteMethod:   errOf(c.Apply(ctx, graph.DeleteMethod{UserID: userID, Method: graph.Method{ID: "m1", Kind: graph.KindPhone}})),
+		graph.WriteRevokeSessions: errOf(c.Apply(ctx, graph.RevokeSessions{UserID: userID})),
 		graph.WriteCreateTAP:      tapErr,
-		graph.WriteSetPerUserMFA:  c.SetPerUserMFA(ctx, userID, graph.PerUserMFAEnforced),
-		graph.WriteSendMail:       c.SendMail(ctx, graph.Mail{To: []string{"x@contoso.com"}, Subject: "s", Body: "b"}),
+		graph.WriteSetPerUserMFA:  errOf(c.Apply(ctx, graph.SetPerUserMFA{UserID: userID, State: graph.PerUserMFAEnforced})),
+		graph.WriteSendMail:       errOf(c.Apply(ctx, graph.SendMail{Mail: graph.Mail{To: []string{"x@contoso.com"}, Subject: "s", Body: "b"}})),
 	}
 }
 
@@ -232,8 +258,8 @@ func TestGuardResolvesOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			c.RevokeSessions(ctx, alice.ID)
-			c.RevokeSessions(ctx, carol.ID)
+			errOf(c.Apply(ctx, graph.RevokeSessions{UserID: alice.ID}))
+			errOf(c.Apply(ctx, graph.RevokeSessions{UserID: carol.ID}))
 		})
 	}
 	wg.Wait()
@@ -257,7 +283,7 @@ func TestGuardFailsClosed(t *testing.T) {
 		spy := newSpy()
 		spy.resolveErr = &graph.Error{Kind: graph.ErrUnavailable, Op: "look up user", Status: 503}
 		c := graph.Guard(spy, graph.GuardOptions{ProtectedUsers: []string{carol.UserPrincipalName}})
-		err := c.RevokeSessions(ctx, alice.ID)
+		err := errOf(c.Apply(ctx, graph.RevokeSessions{UserID: alice.ID}))
 		if !errors.Is(err, graph.ErrProtected) || !strings.Contains(err.Error(), "cannot check the protected accounts") {
 			t.Errorf("err = %v, want a fail-closed refusal", err)
 		}
@@ -266,14 +292,14 @@ func TestGuardFailsClosed(t *testing.T) {
 		}
 		// Once the lookup works, the change is allowed: failures are not cached.
 		spy.resolveErr = nil
-		if err := c.RevokeSessions(ctx, alice.ID); err != nil {
+		if err := errOf(c.Apply(ctx, graph.RevokeSessions{UserID: alice.ID})); err != nil {
 			t.Errorf("after recovery: %v", err)
 		}
 	})
 	t.Run("client cannot list groups", func(t *testing.T) {
 		spy := newSpy()
 		c := graph.Guard(spy, graph.GuardOptions{ProtectedGroups: []string{bgGroup}})
-		err := c.RevokeSessions(ctx, alice.ID)
+		err := errOf(c.Apply(ctx, graph.RevokeSessions{UserID: alice.ID}))
 		if !errors.Is(err, graph.ErrProtected) || !strings.Contains(err.Error(), "cannot list group members") {
 			t.Errorf("err = %v", err)
 		}
@@ -281,7 +307,7 @@ func TestGuardFailsClosed(t *testing.T) {
 	t.Run("unknown group", func(t *testing.T) {
 		spy := newSpy()
 		c := graph.Guard(spyGroups{spy}, graph.GuardOptions{ProtectedGroups: []string{"00000000-0000-0000-0000-000000000000"}})
-		err := c.RevokeSessions(ctx, alice.ID)
+		err := errOf(c.Apply(ctx, graph.RevokeSessions{UserID: alice.ID}))
 		if !errors.Is(err, graph.ErrProtected) || !strings.Contains(err.Error(), "fix protected.groups") {
 			t.Errorf("err = %v", err)
 		}
@@ -295,10 +321,25 @@ func TestGuardPassesWriteErrorsThrough(t *testing.T) {
 	spy := newSpy()
 	spy.writeErr = &graph.Error{Kind: graph.ErrConflict, Op: "delete", Status: 400}
 	c := graph.Guard(spy, graph.GuardOptions{})
-	if err := c.DeleteMethod(context.Background(), alice.ID, graph.Method{ID: "m1"}); !errors.Is(err, graph.ErrConflict) {
+	if err := errOf(c.Apply(context.Background(), graph.DeleteMethod{UserID: alice.ID, Method: graph.Method{ID: "m1"}})); !errors.Is(err, graph.ErrConflict) {
 		t.Errorf("err = %v, want the client's ErrConflict", err)
 	}
 	if got := graph.CheckWrite(context.Background(), spy, graph.WriteDeleteMethod, alice.ID); got != nil {
 		t.Errorf("CheckWrite on an unguarded client = %v, want nil", got)
 	}
+}
+
+// The optional reads this double does not model.
+func (*spyClient) TAPPolicy(ctx context.Context) (graph.TAPPolicy, error) {
+	return graph.NoOptionalReads{}.TAPPolicy(ctx)
+}
+func (*spyClient) TargetRoles(ctx context.Context, id string) (graph.TargetRoles, error) {
+	return graph.NoOptionalReads{}.TargetRoles(ctx, id)
+}
+func (*spyClient) Manager(ctx context.Context, id string) (graph.User, error) {
+	return graph.NoOptionalReads{}.Manager(ctx, id)
+}
+func (*spyClient) Traits() graph.Traits { return graph.Traits{} }
+func (*spyClient) SignInPreferences(ctx context.Context, id string) (graph.SignInPreferences, error) {
+	return graph.NoOptionalReads{}.SignInPreferences(ctx, id)
 }

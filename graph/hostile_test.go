@@ -268,13 +268,13 @@ func TestHostileRedirectOnWrite(t *testing.T) {
 	c := hostileClient(t, srv.URL)
 	ctx := context.Background()
 	const id = "11111111-1111-1111-1111-111111111111"
-	_, tapErr := c.CreateTAP(ctx, id, graph.TAPRequest{})
+	_, tapErr := tapOf(c.Apply(ctx, graph.CreateTAP{UserID: id, Request: graph.TAPRequest{}}))
 	for name, err := range map[string]error{
-		"RevokeSessions": c.RevokeSessions(ctx, id),
+		"RevokeSessions": errOf(c.Apply(ctx, graph.RevokeSessions{UserID: id})),
 		"CreateTAP":      tapErr,
-		"DeleteMethod":   c.DeleteMethod(ctx, id, graph.Method{ID: "22222222-2222-2222-2222-222222222222", Kind: graph.KindPhone}),
-		"SetPerUserMFA":  c.SetPerUserMFA(ctx, id, graph.PerUserMFAEnforced),
-		"SendMail":       c.SendMail(ctx, graph.Mail{From: "helpdesk@contoso.com", To: []string{"alice@contoso.com"}, Subject: "s", Body: "b"}),
+		"DeleteMethod":   errOf(c.Apply(ctx, graph.DeleteMethod{UserID: id, Method: graph.Method{ID: "22222222-2222-2222-2222-222222222222", Kind: graph.KindPhone}})),
+		"SetPerUserMFA":  errOf(c.Apply(ctx, graph.SetPerUserMFA{UserID: id, State: graph.PerUserMFAEnforced})),
+		"SendMail":       errOf(c.Apply(ctx, graph.SendMail{Mail: graph.Mail{From: "helpdesk@contoso.com", To: []string{"alice@contoso.com"}, Subject: "s", Body: "b"}})),
 	} {
 		t.Run(name, func(t *testing.T) { checkErr(t, err, graph.ErrUnavailable) })
 	}

@@ -305,19 +305,7 @@ func (c *stoppedRunCounter) count(ctx context.Context) {
 		c.late.Add(1)
 	}
 }
-func (c *stoppedRunCounter) DeleteMethod(ctx context.Context, id string, m Method) error {
+func (c *stoppedRunCounter) Apply(ctx context.Context, ch Change) (Result, error) {
 	c.count(ctx)
-	return c.memTenant.DeleteMethod(ctx, id, m)
-}
-func (c *stoppedRunCounter) RevokeSessions(ctx context.Context, id string) error {
-	c.count(ctx)
-	return c.memTenant.RevokeSessions(ctx, id)
-}
-func (c *stoppedRunCounter) CreateTAP(ctx context.Context, id string, r TAPRequest) (TAP, error) {
-	c.count(ctx)
-	return c.memTenant.CreateTAP(ctx, id, r)
-}
-func (c *stoppedRunCounter) SetPerUserMFA(ctx context.Context, id string, s PerUserMFAState) error {
-	c.count(ctx)
-	return c.memTenant.SetPerUserMFA(ctx, id, s)
+	return c.memTenant.Apply(ctx, ch)
 }

@@ -9,30 +9,15 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
 
-// ManagerReader is implemented by clients that can read a user's manager
-// (the real one does); notify.toManager mails the manager instead of the
-// user.
-type ManagerReader interface {
-	Manager(ctx context.Context, userID string) (User, error)
-}
-
-// ReadManager reads userID's manager through c, or through the client that
-// c wraps (Guard, the change history): a read needs no guard. ok is false
-// when no client in the chain can read managers (a test double). A user
-// without a manager is an error with ErrNotFound.
-func ReadManager(ctx context.Context, c Client, userID string) (m User, ok bool, err error) {
-	for range 10 {
-		switch v := c.(type) {
-		case ManagerReader:
-			m, err = v.Manager(ctx, userID)
-			return m, true, err
-		case interface{ Unwrap() Client }:
-			c = v.Unwrap()
-		default:
-			return User{}, false, nil
-		}
+// ReadManager reads userID's manager through c. ok is false when c cannot
+// read managers (ErrUnsupported: a test double). A user without a manager
+// is an error with ErrNotFound.
+func ReadManager(ctx context.Context, c Reader, userID string) (m User, ok bool, err error) {
+	m, err = c.Manager(ctx, userID)
+	if errors.Is(err, ErrUnsupported) {
+		return User{}, false, nil
 	}
-	return User{}, false, nil
+	return m, true, err
 }
 
 // managerSelect is what a notification needs of the manager.

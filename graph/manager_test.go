@@ -44,6 +44,10 @@ func TestE2EManager(t *testing.T) {
 // noManagers is a client that cannot read managers (a test double).
 type noManagers struct{ Client }
 
+func (noManagers) Manager(ctx context.Context, id string) (User, error) {
+	return NoOptionalReads{}.Manager(ctx, id)
+}
+
 func TestReadManagerWithoutReader(t *testing.T) {
 	if _, ok, err := ReadManager(context.Background(), noManagers{}, "x"); ok || err != nil {
 		t.Fatalf("ok %v err %v", ok, err)

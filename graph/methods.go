@@ -52,7 +52,23 @@ var kindSegment = map[MethodKind]string{
 // offered) the methods come back with none marked default rather than not
 // at all.
 func (c *MSGraph) ListMethods(ctx context.Context, userID string) ([]Method, error) {
-	return c.listMethods(ctx, userID, true)
+	withPref := !skipPreferences(ctx)
+	if q := c.batchQueues(ctx); q != nil {
+		return q.list(ctx, userID, withPref)
+	}
+	return c.listMethods(ctx, userID, withPref)
+}
+
+// SignInPreferences implements Reader: beta GET
+// /users/{id}/authentication/signInPreferences, best effort.
+func (c *MSGraph) SignInPreferences(ctx context.Context, userID string) (SignInPreferences, error) {
+	if q := c.batchQueues(ctx); q != nil {
+		return q.prefs(ctx, userID)
+	}
+	if err := checkUserKey("read sign-in preferences of "+CleanText(userID), userID); err != nil {
+		return SignInPreferences{}, err
+	}
+	return c.signInPreferences(ctx, userID), nil
 }
 
 // listMethods lists a user's methods; withPref also reads signInPreferences
@@ -321,12 +337,12 @@ func MaskPhone(p string) string {
 	return b.String()
 }
 
-// DeleteMethod implements Client through the method's per-kind URL
+// deleteMethod applies DeleteMethod through the method's per-kind URL
 // (/users/{id}/authentication/{kind}Methods/{methodId}; hardware OATH via
 // beta). The password and unknown kinds are refused locally with
 // ErrBadRequest. A 404 that follows a retried dropped connection counts as
 // deleted: the first attempt most likely went through.
-func (c *MSGraph) DeleteMethod(ctx context.Context, userID string, m Method) error {
+func (c *MSGraph) deleteMethod(ctx context.Context, userID string, m Method) error {
 	op := fmt.Sprintf("delete %s method %s of %s", KindLabel(m.Kind), CleanText(m.ID), CleanText(userID))
 	if err := checkUserKey(op, userID); err != nil {
 		return err

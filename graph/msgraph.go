@@ -177,6 +177,12 @@ func NewClient(opts ClientOptions) (*MSGraph, error) {
 // Endpoint is the service root the client talks to.
 func (c *MSGraph) Endpoint() string { return c.endpoint.String() }
 
+// Traits implements Reader: the adapter batches and reports Graph's limit
+// gauge.
+func (c *MSGraph) Traits() Traits {
+	return Traits{Batches: true, ThrottleLimitPercentage: c.ThrottleLimitPercentage()}
+}
+
 // ThrottleLimitPercentage is the last x-ms-throttle-limit-percentage Graph
 // sent (0.8-1.8 once over 80% of a limit), or 0 when none was seen. Bulk
 // work can slow down before the first 429.
@@ -369,6 +375,9 @@ func (c *MSGraph) ResolveUser(ctx context.Context, idOrUPN string) (User, error)
 	op := "look up user " + CleanText(key)
 	if err := checkUserKey(op, key); err != nil {
 		return User{}, err
+	}
+	if q := c.batchQueues(ctx); q != nil {
+		return c.batchLookup(ctx, q.v1, key)
 	}
 	return c.getUser(ctx, op, key, userDetailSelect)
 }

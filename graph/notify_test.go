@@ -161,7 +161,7 @@ func TestNotificationSentThroughFake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SendMail(ctx, m); err != nil {
+	if err := errOf(c.Apply(ctx, graph.SendMail{Mail: m})); err != nil {
 		t.Fatal(err)
 	}
 	sent := srv.Tenant.SentMail()

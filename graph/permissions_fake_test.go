@@ -88,11 +88,11 @@ func TestAllowsMatchesFake(t *testing.T) {
 			})
 			for _, m := range ms {
 				if m.Kind != KindPassword {
-					return c.DeleteMethod(ctx, target, m)
+					return errOf(c.Apply(ctx, DeleteMethod{UserID: target, Method: m}))
 				}
 			}
 			// Nothing registered (Liam): give them a pass to delete.
-			if _, err := demo.CreateTAP(ctx, target, TAPRequest{LifetimeMinutes: 60}); err != nil {
+			if _, err := tapOf(demo.Apply(ctx, CreateTAP{UserID: target, Request: TAPRequest{LifetimeMinutes: 60}})); err != nil {
 				t.Fatalf("%s has no method to delete, and no TAP: %v", target, err)
 			}
 			if ms, err = demo.ListMethods(ctx, target); err != nil {
@@ -100,7 +100,7 @@ func TestAllowsMatchesFake(t *testing.T) {
 			}
 			for _, m := range ms {
 				if m.Kind != KindPassword {
-					return c.DeleteMethod(ctx, target, m)
+					return errOf(c.Apply(ctx, DeleteMethod{UserID: target, Method: m}))
 				}
 			}
 			t.Errorf("%s has no method to delete", target)
@@ -108,7 +108,7 @@ func TestAllowsMatchesFake(t *testing.T) {
 		},
 		ActionReset: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
 			// Something to delete even for Liam, who registered nothing.
-			if _, err := demo.CreateTAP(ctx, target, TAPRequest{LifetimeMinutes: 60}); err != nil {
+			if _, err := tapOf(demo.Apply(ctx, CreateTAP{UserID: target, Request: TAPRequest{LifetimeMinutes: 60}})); err != nil {
 				t.Fatalf("TAP for %s: %v", target, err)
 			}
 			_, err := Reset(ctx, c, target, ResetOptions{})
@@ -120,10 +120,10 @@ func TestAllowsMatchesFake(t *testing.T) {
 			return err
 		},
 		ActionRevoke: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
-			return c.RevokeSessions(ctx, target)
+			return errOf(c.Apply(ctx, RevokeSessions{UserID: target}))
 		},
 		ActionTAP: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
-			_, err := c.CreateTAP(ctx, target, TAPRequest{LifetimeMinutes: 60})
+			_, err := tapOf(c.Apply(ctx, CreateTAP{UserID: target, Request: TAPRequest{LifetimeMinutes: 60}}))
 			return err
 		},
 		ActionReadPerUser: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
@@ -131,7 +131,7 @@ func TestAllowsMatchesFake(t *testing.T) {
 			return err
 		},
 		ActionPerUserMFA: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
-			return c.SetPerUserMFA(ctx, target, PerUserMFAEnforced)
+			return errOf(c.Apply(ctx, SetPerUserMFA{UserID: target, State: PerUserMFAEnforced}))
 		},
 		ActionSignIns: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
 			_, err := c.SignIns(ctx, target, SignInQuery{Top: 5})
@@ -150,7 +150,7 @@ func TestAllowsMatchesFake(t *testing.T) {
 			if app {
 				m.From = fake.KarenUPN // an app has no /me
 			}
-			return c.SendMail(ctx, m)
+			return errOf(c.Apply(ctx, SendMail{Mail: m}))
 		},
 	}
 	for _, r := range Requirements() {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
@@ -23,29 +24,14 @@ type TAPPolicy struct {
 // Enabled reports whether TAPs can be issued.
 func (p TAPPolicy) Enabled() bool { return p.State == "enabled" }
 
-// TAPPolicyReader is implemented by clients that can read the TAP policy
-// (the real one does); doctor uses it to say "TAP is off" before anyone
-// tries to issue one.
-type TAPPolicyReader interface {
-	TAPPolicy(ctx context.Context) (TAPPolicy, error)
-}
-
-// ReadTAPPolicy reads the TAP policy through c, or through the client that
-// c wraps (Guard, the change history): a read needs no guard. ok is false
-// when no client in the chain can read it (a test double).
-func ReadTAPPolicy(ctx context.Context, c Client) (p TAPPolicy, ok bool, err error) {
-	for range 10 {
-		switch v := c.(type) {
-		case TAPPolicyReader:
-			p, err = v.TAPPolicy(ctx)
-			return p, true, err
-		case interface{ Unwrap() Client }:
-			c = v.Unwrap()
-		default:
-			return TAPPolicy{}, false, nil
-		}
+// ReadTAPPolicy reads the TAP policy through c. ok is false when c cannot
+// read it (ErrUnsupported: a test double).
+func ReadTAPPolicy(ctx context.Context, c Reader) (p TAPPolicy, ok bool, err error) {
+	p, err = c.TAPPolicy(ctx)
+	if errors.Is(err, ErrUnsupported) {
+		return TAPPolicy{}, false, nil
 	}
-	return TAPPolicy{}, false, nil
+	return p, true, err
 }
 
 // tapPolicyPath is the TAP method's configuration under
@@ -148,7 +134,7 @@ func (p TAPPolicy) Check(req TAPRequest) (TAPRequest, error) {
 // (see TAPPolicy.Check). When the policy cannot be read (no permission to
 // read policies, a test double) req comes back as it is, and Graph applies
 // the policy itself when the pass is created.
-func CheckTAP(ctx context.Context, c Client, req TAPRequest) (TAPRequest, error) {
+func CheckTAP(ctx context.Context, c Reader, req TAPRequest) (TAPRequest, error) {
 	p, ok, err := ReadTAPPolicy(ctx, c)
 	if !ok || err != nil {
 		return req, nil

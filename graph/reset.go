@@ -34,6 +34,8 @@ type ResetOptions struct {
 	Keep []MethodKind `json:"keep,omitempty"`
 	// DryRun returns the plan without deleting anything.
 	DryRun bool `json:"dryRun,omitempty"`
+	// Approval (ticket, checklist) goes with every change.
+	Approval Approval `json:"-"`
 }
 
 // KeptMethod is a method a plan leaves in place, and why.
@@ -269,7 +271,7 @@ func Reset(ctx context.Context, c Client, userID string, opts ResetOptions) (Res
 		return res, &Error{Kind: ErrConflict, Op: "reset MFA of " + CleanText(userID), Message: res.Plan.Blocked}
 	}
 	if to := res.Plan.MoveDefaultTo; to != nil && ctx.Err() == nil {
-		if err := SetDefaultMethod(ctx, c, userID, *to); err != nil {
+		if _, err := c.Apply(ctx, SetDefaultMethod{UserID: userID, Method: *to, Approval: opts.Approval}); err != nil {
 			// The default cannot be deleted now: stop before any delete.
 			return res, fmt.Errorf("reset MFA of %s: the default method must first move to the kept %s, which failed, so nothing was deleted: %w",
 				CleanText(userID), KindLabel(to.Kind), err)
@@ -287,7 +289,7 @@ func Reset(ctx context.Context, c Client, userID string, opts ResetOptions) (Res
 			setFailed(o, fmt.Errorf("not attempted: %w", ctx.Err()))
 			continue
 		}
-		if err := c.DeleteMethod(ctx, userID, m); err != nil {
+		if _, err := c.Apply(ctx, DeleteMethod{UserID: userID, Method: m, Approval: opts.Approval}); err != nil {
 			if errors.Is(err, ErrConflict) {
 				retry = append(retry, o)
 				setFailed(o, err)
@@ -302,7 +304,7 @@ func Reset(ctx context.Context, c Client, userID string, opts ResetOptions) (Res
 		if ctx.Err() != nil {
 			break
 		}
-		if err := c.DeleteMethod(ctx, userID, o.Method); err != nil {
+		if _, err := c.Apply(ctx, DeleteMethod{UserID: userID, Method: o.Method, Approval: opts.Approval}); err != nil {
 			setFailed(o, err)
 			if errors.Is(err, ErrConflict) {
 				o.Reason = conflictAdvice(o.Method, res.Plan)
@@ -407,6 +409,8 @@ type ReregisterOptions struct {
 	// TAP, when set, issues a Temporary Access Pass for the registration
 	// after the sessions are revoked.
 	TAP *TAPRequest `json:"-"`
+	// Approval (ticket, checklist) goes with every change.
+	Approval Approval `json:"-"`
 }
 
 // ReregisterResult is one user's "require re-registration".
@@ -450,7 +454,7 @@ func Reregister(ctx context.Context, c Client, userID string, opts ReregisterOpt
 		}
 		opts.TAP = &req
 	}
-	rr, resetErr := Reset(ctx, c, userID, ResetOptions{Keep: keep, DryRun: opts.DryRun})
+	rr, resetErr := Reset(ctx, c, userID, ResetOptions{Keep: keep, DryRun: opts.DryRun, Approval: opts.Approval})
 	out.Reset = rr
 	if resetErr != nil && rr.Deleted == 0 && rr.Pending == 0 && rr.Failed == 0 {
 		// Nothing was listed, or the reset was refused before any change
@@ -464,19 +468,19 @@ func Reregister(ctx context.Context, c Client, userID string, opts ReregisterOpt
 	if ctx.Err() != nil {
 		return out, firstErr(first, fmt.Errorf("re-register %s: %w", CleanText(userID), ctx.Err()))
 	}
-	if err := c.RevokeSessions(ctx, userID); err != nil {
+	if _, err := c.Apply(ctx, RevokeSessions{UserID: userID, Approval: opts.Approval}); err != nil {
 		out.RevokeError = err.Error()
 		first = firstErr(first, err)
 	} else {
 		out.Revoked = true
 	}
 	if opts.TAP != nil && ctx.Err() == nil {
-		tap, err := c.CreateTAP(ctx, userID, *opts.TAP)
+		res, err := c.Apply(ctx, CreateTAP{UserID: userID, Request: *opts.TAP, Approval: opts.Approval})
 		if err != nil {
 			out.TAPError = err.Error()
 			first = firstErr(first, err)
 		} else {
-			out.TAP = &tap
+			out.TAP = &res.TAP
 		}
 	}
 	return out, first

@@ -114,7 +114,7 @@ func (r *ruleClient) ListMethods(_ context.Context, userID string) ([]Method, er
 	return out, nil
 }
 
-func (r *ruleClient) DeleteMethod(_ context.Context, userID string, m Method) error {
+func (r *ruleClient) deleteMethod(_ context.Context, userID string, m Method) error {
 	r.deletes = append(r.deletes, m.ID)
 	if err := r.failIDs[m.ID]; err != nil {
 		return err
@@ -150,14 +150,29 @@ func (r *ruleClient) DeleteMethod(_ context.Context, userID string, m Method) er
 	return nil
 }
 
-func (r *ruleClient) RevokeSessions(context.Context, string) error {
+func (r *ruleClient) revokeSessions(context.Context, string) error {
 	r.revoked++
 	return r.revokeErr
 }
 
-func (r *ruleClient) CreateTAP(_ context.Context, _ string, req TAPRequest) (TAP, error) {
+func (r *ruleClient) createTAP(_ context.Context, _ string, req TAPRequest) (TAP, error) {
 	r.taps = append(r.taps, req)
 	return TAP{ID: "newtap", Value: "secret", LifetimeMinutes: req.LifetimeMinutes}, nil
+}
+
+// Apply implements Writer: the changes a reset makes; anything else is
+// refused as an unknown change (the double cannot change the default).
+func (r *ruleClient) Apply(ctx context.Context, ch Change) (Result, error) {
+	switch ch := ch.(type) {
+	case DeleteMethod:
+		return Result{}, r.deleteMethod(ctx, ch.UserID, ch.Method)
+	case RevokeSessions:
+		return Result{}, r.revokeSessions(ctx, ch.UserID)
+	case CreateTAP:
+		tap, err := r.createTAP(ctx, ch.UserID, ch.Request)
+		return Result{TAP: tap}, err
+	}
+	return Result{}, UnknownChange(ch)
 }
 
 // defaultCapable: kinds userPreferredMethodForSecondaryAuthentication can
@@ -334,4 +349,22 @@ func TestResetKeepMovesDefault(t *testing.T) {
 			t.Fatalf("the Authenticator stays (before: %d methods)", len(before))
 		}
 	}
+}
+
+// The optional reads this double does not model.
+func (*ruleClient) GroupMembers(ctx context.Context, id string) ([]User, error) {
+	return NoOptionalReads{}.GroupMembers(ctx, id)
+}
+func (*ruleClient) TAPPolicy(ctx context.Context) (TAPPolicy, error) {
+	return NoOptionalReads{}.TAPPolicy(ctx)
+}
+func (*ruleClient) TargetRoles(ctx context.Context, id string) (TargetRoles, error) {
+	return NoOptionalReads{}.TargetRoles(ctx, id)
+}
+func (*ruleClient) Manager(ctx context.Context, id string) (User, error) {
+	return NoOptionalReads{}.Manager(ctx, id)
+}
+func (*ruleClient) Traits() Traits { return Traits{} }
+func (*ruleClient) SignInPreferences(ctx context.Context, id string) (SignInPreferences, error) {
+	return NoOptionalReads{}.SignInPreferences(ctx, id)
 }

@@ -104,13 +104,13 @@ func ResolveTargets(ctx context.Context, c Client, targets []Target, o ResolveOp
 		}
 		return c.ResolveUser(ctx, key)
 	}
-	if g := unwrapMSGraph(c); g != nil && len(targets) > 1 {
-		// Up to 20 lookups in one $batch; the coalescer books the pacer per
-		// batch. (Reads: no guard or history wrapper has a say in them.)
-		q := &coalescer{pacer: pacer, send: func(ctx context.Context, r []batchRequest) (map[string]batchResponse, error) {
-			return g.sendBatch(ctx, g.v1, r)
-		}}
-		lookup = func(ctx context.Context, key string) (User, error) { return g.batchLookup(ctx, q, key) }
+	if c.Traits().Batches && len(targets) > 1 {
+		// Up to 20 lookups in one $batch: the adapter books the pacer per
+		// batch. The lookups still go through c (history hears of them).
+		scope := NewBatchScope(pacer)
+		lookup = func(ctx context.Context, key string) (User, error) {
+			return c.ResolveUser(WithBatching(ctx, scope), key)
+		}
 	}
 	out := make([]Resolved, len(targets))
 	var (
@@ -153,22 +153,8 @@ func ResolveTargets(ctx context.Context, c Client, targets []Target, o ResolveOp
 		})
 	}
 	_ = pool.Wait() // every lookup's error is in its own result
-	if rm, ok := c.(UserRememberer); ok {
-		var found []User
-		for _, r := range out {
-			if r.Err == nil {
-				found = append(found, r.User)
-			}
-		}
-		rm.RememberUsers(found...)
-	}
 	return out
 }
-
-// UserRememberer is implemented by client wrappers that label what they
-// record with the users they have seen (history.Wrap): lookups sent around
-// the wrapper, in a $batch, are told to it.
-type UserRememberer interface{ RememberUsers(us ...User) }
 
 // resolveOne looks one user up through the pacer, retrying 429s (after
 // their Retry-After) and transient failures.

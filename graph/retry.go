@@ -194,6 +194,7 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request
 		ci.location = resp.Header.Get("Location")
 		if id := resp.Header.Get("request-id"); id != "" {
 			ci.requestID = id
+			noteRequestID(ctx, id)
 		}
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 			ci.retryAfter = ra

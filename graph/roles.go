@@ -103,7 +103,7 @@ var targetTables = map[TargetRule]map[string][]string{
 // TargetRoles is what the client knows of the user an action is for.
 type TargetRoles struct {
 	// Known: Roles and RoleAssignableGroups were read from the directory
-	// (RoleReader.TargetRoles). Otherwise only Admin is known, from the
+	// (Reader.TargetRoles). Otherwise only Admin is known, from the
 	// registration report's isAdmin, and any admin role is assumed.
 	Known bool
 	Admin bool

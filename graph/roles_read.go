@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -9,18 +10,11 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
 
-// RoleReader is implemented by clients that can read a user's directory
-// roles, so "can this operator act on this user" is decided from the
-// user's actual roles rather than the registration report's isAdmin.
-type RoleReader interface {
-	TargetRoles(ctx context.Context, userID string) (TargetRoles, error)
-}
-
 // maxRolePages bounds the membership pages read for one user (100 objects
 // a page by default).
 const maxRolePages = 50
 
-// TargetRoles implements RoleReader: GET /users/{id}/transitiveMemberOf
+// TargetRoles implements Reader: GET /users/{id}/transitiveMemberOf
 // (api-reference/v1.0/api/user-list-transitivememberof.md: "groups,
 // directory roles, and administrative units that the user is a member of
 // through either direct or transitive membership"). No query options, so
@@ -79,21 +73,13 @@ func (c *MSGraph) TargetRoles(ctx context.Context, userID string) (TargetRoles, 
 	return out, nil
 }
 
-// ReadTargetRoles reads userID's directory roles through c, or through the
-// client c wraps (Guard, the change history): a read needs no guard. ok is
-// false when no client in the chain can (a test double): the caller falls
-// back to the registration report's isAdmin.
-func ReadTargetRoles(ctx context.Context, c Client, userID string) (t TargetRoles, ok bool, err error) {
-	for range 10 {
-		switch v := c.(type) {
-		case RoleReader:
-			t, err = v.TargetRoles(ctx, userID)
-			return t, true, err
-		case interface{ Unwrap() Client }:
-			c = v.Unwrap()
-		default:
-			return TargetRoles{}, false, nil
-		}
+// ReadTargetRoles reads userID's directory roles through c. ok is false
+// when c cannot (ErrUnsupported: a test double): the caller falls back to
+// the registration report's isAdmin.
+func ReadTargetRoles(ctx context.Context, c Reader, userID string) (t TargetRoles, ok bool, err error) {
+	t, err = c.TargetRoles(ctx, userID)
+	if errors.Is(err, ErrUnsupported) {
+		return TargetRoles{}, false, nil
 	}
-	return TargetRoles{}, false, nil
+	return t, true, err
 }

@@ -46,13 +46,13 @@ func TestTAPPolicyCheck(t *testing.T) {
 	if err != nil || req.LifetimeMinutes != 120 || !req.IsUsableOnce {
 		t.Fatalf("defaults: %+v %v", req, err)
 	}
-	tap, err := c.CreateTAP(ctx, fake.BobID, req)
+	tap, err := tapOf(c.Apply(ctx, CreateTAP{UserID: fake.BobID, Request: req}))
 	if err != nil || tap.LifetimeMinutes != 120 || !tap.IsUsableOnce {
 		t.Fatalf("created %+v %v", tap, err)
 	}
 	// Left to Graph (policy unread): isUsableOnce is not sent, the fake
 	// applies its policy.
-	tap, err = c.CreateTAP(ctx, fake.BobID, TAPRequest{DefaultUse: true})
+	tap, err = tapOf(c.Apply(ctx, CreateTAP{UserID: fake.BobID, Request: TAPRequest{DefaultUse: true}}))
 	if err != nil || !tap.IsUsableOnce || tap.LifetimeMinutes != 120 {
 		t.Fatalf("policy default by Graph: %+v %v", tap, err)
 	}

@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
-	"github.com/mfadesk/mfadesk/graph/history"
 	"github.com/mfadesk/mfadesk/tui/actions"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
@@ -239,7 +238,6 @@ func (m Model) runOne(op actions.Op, u graph.User) (tea.Model, tea.Cmd) {
 	flash := m.setFlash(op.Kind.Label()+": working on "+graph.CleanText(u.DisplayName)+"…", false)
 	return m, tea.Batch(flash, func() tea.Msg {
 		ctx := graph.WithPriority(ctx, graph.PriorityHigh)
-		ctx = history.WithTicket(ctx, op.Ticket, op.Checklist)
 		r := actions.Execute(ctx, c, u, op, now)
 		notifyAfter(ctx, c, n, op, &r)
 		return resultMsg{ID: id, Result: r}

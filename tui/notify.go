@@ -46,7 +46,7 @@ func notifyAfter(ctx context.Context, c graph.Client, n *ops.Notifier, op action
 	if n == nil || !ops.ShouldNotify(o, *r) {
 		return
 	}
-	out := n.Send(ctx, c, r.Target, o.Notify, ops.MailOutcome{}, op.Ticket, r.TAP)
+	out := n.Send(ctx, c, r.Target, o.Notify, ops.MailOutcome{}, op.Approval(), r.TAP)
 	r.Mail = &out
 }
 

@@ -75,7 +75,7 @@ type Options struct {
 	// TicketRequired refuses a change until its confirmation has a ticket
 	// number or reason; Checklist lines (identity verification) must each
 	// be ticked before a reset, re-registration or TAP. Both are recorded
-	// with the change (history.WithTicket on its context).
+	// with the change (graph.Approval on every change).
 	TicketRequired bool
 	Checklist      []string
 	// HistoryPath is the change history the last-actions view (H) reads

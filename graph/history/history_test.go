@@ -53,20 +53,15 @@ func (d *double) write(ctx context.Context) error {
 }
 
 func (d *double) ResolveUser(context.Context, string) (graph.User, error) { return alice, nil }
-func (d *double) DeleteMethod(ctx context.Context, _ string, _ graph.Method) error {
-	return d.write(ctx)
-}
-func (d *double) RevokeSessions(ctx context.Context, _ string) error { return d.write(ctx) }
-func (d *double) SetPerUserMFA(ctx context.Context, _ string, _ graph.PerUserMFAState) error {
-	return d.write(ctx)
-}
-func (d *double) SendMail(ctx context.Context, _ graph.Mail) error { return d.write(ctx) }
-func (d *double) CreateTAP(ctx context.Context, _ string, req graph.TAPRequest) (graph.TAP, error) {
-	if err := d.write(ctx); err != nil {
-		// A hostile or buggy layer below that puts the value in its error.
-		return graph.TAP{Value: tapValue}, errors.New("created but then failed: pass " + tapValue + " Authorization: Bearer " + jwt)
+func (d *double) Apply(ctx context.Context, ch graph.Change) (graph.Result, error) {
+	if tc, ok := ch.(graph.CreateTAP); ok {
+		if err := d.write(ctx); err != nil {
+			// A hostile or buggy layer below that puts the value in its error.
+			return graph.Result{TAP: graph.TAP{Value: tapValue}}, errors.New("created but then failed: pass " + tapValue + " Authorization: Bearer " + jwt)
+		}
+		return graph.Result{TAP: graph.TAP{ID: "tap-method-id", Value: tapValue, LifetimeMinutes: tc.Request.LifetimeMinutes}}, nil
 	}
-	return graph.TAP{ID: "tap-method-id", Value: tapValue, LifetimeMinutes: req.LifetimeMinutes}, nil
+	return graph.Result{}, d.write(ctx)
 }
 
 func openLog(t *testing.T) (*history.Log, string) {
@@ -88,21 +83,22 @@ func TestWrapRecordsEveryWrite(t *testing.T) {
 	l, path := openLog(t)
 	d := &double{}
 	c := history.Wrap(d, l, meta)
-	ctx := history.WithTicket(context.Background(), "INC-4711", []string{"verified the caller by phone callback"})
+	ctx := context.Background()
+	appr := graph.Approval{Ticket: "INC-4711", Checklist: []string{"verified the caller by phone callback"}}
 
 	if _, err := c.ResolveUser(ctx, alice.UserPrincipalName); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteMethod(ctx, alice.ID, graph.Method{ID: "m-phone", Kind: graph.KindPhone, Detail: "mobile +1 XXXXXXX890", IsDefault: true}); err != nil {
+	if err := errOf(c.Apply(ctx, graph.DeleteMethod{UserID: alice.ID, Method: graph.Method{ID: "m-phone", Kind: graph.KindPhone, Detail: "mobile +1 XXXXXXX890", IsDefault: true}, Approval: appr})); err != nil {
 		t.Fatal(err)
 	}
-	c.RevokeSessions(ctx, alice.ID)
-	tap, err := c.CreateTAP(ctx, alice.ID, graph.TAPRequest{LifetimeMinutes: 60, IsUsableOnce: true})
+	errOf(c.Apply(ctx, graph.RevokeSessions{UserID: alice.ID, Approval: appr}))
+	tap, err := tapOf(c.Apply(ctx, graph.CreateTAP{UserID: alice.ID, Request: graph.TAPRequest{LifetimeMinutes: 60, IsUsableOnce: true}, Approval: appr}))
 	if err != nil || tap.Value != tapValue {
 		t.Fatalf("CreateTAP = %+v, %v: the caller must still get the pass", tap, err)
 	}
-	c.SetPerUserMFA(ctx, alice.ID, graph.PerUserMFAEnforced)
-	c.SendMail(ctx, graph.Mail{From: "helpdesk@contoso.com", To: []string{"alice@contoso.com"}, Subject: "Your sign-in methods were reset", Body: "body text"})
+	errOf(c.Apply(ctx, graph.SetPerUserMFA{UserID: alice.ID, State: graph.PerUserMFAEnforced, Approval: appr}))
+	errOf(c.Apply(ctx, graph.SendMail{Mail: graph.Mail{From: "helpdesk@contoso.com", To: []string{"alice@contoso.com"}, Subject: "Your sign-in methods were reset", Body: "body text"}, Approval: appr}))
 
 	es, err := l.Read(history.Filter{})
 	if err != nil {
@@ -152,14 +148,15 @@ func TestNeverASecret(t *testing.T) {
 	d := &double{err: errors.New("boom")}
 	c := history.Wrap(d, l, meta)
 	ctx := context.Background()
-	tap, err := c.CreateTAP(ctx, alice.ID, graph.TAPRequest{})
+	tap, err := tapOf(c.Apply(ctx, graph.CreateTAP{UserID: alice.ID, Request: graph.TAPRequest{}}))
 	if err == nil || !strings.Contains(err.Error(), tapValue) || tap.Value != tapValue {
 		t.Fatalf("the caller's error and TAP must be untouched: %+v, %v", tap, err)
 	}
 	// Token-shaped text in any field, from any source.
-	c.RecordChange(ctx, graph.Change{Kind: graph.WriteRevokeSessions, UserID: alice.ID,
-		Detail: "cached token " + jwt + " access_token=" + jwt + "&x=1 client_secret: s3cr3tv4lue password=hunter2 temporaryAccessPass\":\"" + tapValue,
-		Err:    errors.New("GET https://graph.microsoft.com?access_token=abc failed; bearer " + jwt)})
+	// (A change's description and the error of the layer below.)
+	d.err = errors.New("GET https://graph.microsoft.com?access_token=abc failed; bearer " + jwt)
+	errOf(c.Apply(ctx, graph.SendMail{Mail: graph.Mail{To: []string{"x@contoso.com"},
+		Subject: "cached token " + jwt + " access_token=" + jwt + "&x=1 client_secret: s3cr3tv4lue password=hunter2 temporaryAccessPass\":\"" + tapValue}}))
 
 	raw, _ := os.ReadFile(path)
 	for _, secret := range []string{tapValue, jwt, "eyJ0eXAi", "s3cr3tv4lue", "hunter2", "access_token=abc"} {
@@ -178,7 +175,7 @@ func TestRefusalsAreRecorded(t *testing.T) {
 	d := &double{}
 	guarded := graph.Guard(d, graph.GuardOptions{ReadOnly: true, ReadOnlyWhy: "--read-only"})
 	c := history.Wrap(guarded, l, meta)
-	err := c.RevokeSessions(context.Background(), alice.ID)
+	err := errOf(c.Apply(context.Background(), graph.RevokeSessions{UserID: alice.ID}))
 	if !errors.Is(err, graph.ErrReadOnly) {
 		t.Fatalf("err = %v", err)
 	}
@@ -198,7 +195,7 @@ func TestRequireTicket(t *testing.T) {
 	l, _ := openLog(t)
 	d := &double{}
 	c := history.Wrap(d, l, func(context.Context) history.Meta { return history.Meta{RequireTicket: true} })
-	err := c.RevokeSessions(context.Background(), alice.ID)
+	err := errOf(c.Apply(context.Background(), graph.RevokeSessions{UserID: alice.ID}))
 	if err == nil || !strings.Contains(err.Error(), "ticket") {
 		t.Fatalf("err = %v, want a refusal naming the ticket", err)
 	}
@@ -208,8 +205,9 @@ func TestRequireTicket(t *testing.T) {
 	if err := c.CheckWrite(context.Background(), graph.WriteRevokeSessions, alice.ID); err != nil {
 		t.Errorf("CheckWrite must not ask for the ticket (it is asked before one is given): %v", err)
 	}
-	ctx := history.WithTicket(context.Background(), "  CHG-1 ", nil)
-	if err := c.RevokeSessions(ctx, alice.ID); err != nil || d.writes != 1 {
+	ctx := context.Background()
+	appr := graph.Approval{Ticket: "  CHG-1 "}
+	if err := errOf(c.Apply(ctx, graph.RevokeSessions{UserID: alice.ID, Approval: appr})); err != nil || d.writes != 1 {
 		t.Fatalf("with ticket: %v (writes %d)", err, d.writes)
 	}
 	es, _ := l.Read(history.Filter{})
@@ -223,7 +221,7 @@ func TestBrokenLogRefusesChanges(t *testing.T) {
 	d := &double{}
 	c := history.Wrap(d, l, meta)
 	l.Close()
-	err := c.RevokeSessions(context.Background(), alice.ID)
+	err := errOf(c.Apply(context.Background(), graph.RevokeSessions{UserID: alice.ID}))
 	if err == nil || !strings.Contains(err.Error(), "change history cannot be written") {
 		t.Fatalf("err = %v", err)
 	}
@@ -242,13 +240,13 @@ func TestRequestIDs(t *testing.T) {
 	d := &double{http: &http.Client{Transport: history.Transport(nil)}, url: srv.URL}
 	c := history.Wrap(d, l, meta)
 	ctx := context.Background()
-	if err := c.RevokeSessions(ctx, alice.ID); err != nil {
+	if err := errOf(c.Apply(ctx, graph.RevokeSessions{UserID: alice.ID})); err != nil {
 		t.Fatal(err)
 	}
 	// A classified error's request-id wins.
 	d.http = nil
 	d.err = &graph.Error{Kind: graph.ErrDenied, Op: "revoke", Status: 403, RequestID: "req-err-456"}
-	c.RevokeSessions(ctx, alice.ID)
+	errOf(c.Apply(ctx, graph.RevokeSessions{UserID: alice.ID}))
 	es, _ := l.Read(history.Filter{})
 	if len(es) != 2 || es[0].RequestID != "req-ok-123" || es[1].RequestID != "req-err-456" {
 		t.Errorf("request ids = %+v", es)
@@ -373,7 +371,7 @@ func TestConcurrentAppends(t *testing.T) {
 	for range 20 {
 		wg.Go(func() {
 			for range 10 {
-				c.RevokeSessions(context.Background(), alice.ID)
+				errOf(c.Apply(context.Background(), graph.RevokeSessions{UserID: alice.ID}))
 			}
 		})
 	}
@@ -387,8 +385,9 @@ func TestConcurrentAppends(t *testing.T) {
 func TestHostileTextIsCleaned(t *testing.T) {
 	l, path := openLog(t)
 	c := history.Wrap(&double{err: errors.New("Mallory\x1b]52;c;cm0gLXJmCg==\x07 \x1b[2J failed")}, l, meta)
-	ctx := history.WithTicket(context.Background(), "INC-1\x1b[31m", []string{"\u202Echecked"})
-	c.RevokeSessions(ctx, alice.ID)
+	ctx := context.Background()
+	appr := graph.Approval{Ticket: "INC-1\x1b[31m", Checklist: []string{"\u202Echecked"}}
+	errOf(c.Apply(ctx, graph.RevokeSessions{UserID: alice.ID, Approval: appr}))
 	raw, _ := os.ReadFile(path)
 	if bytes.Contains(raw, []byte("\x1b")) || bytes.Contains(raw, []byte(`\u001b`)) || bytes.Contains(raw, []byte("\u202E")) || bytes.Contains(raw, []byte(`\u202e`)) {
 		t.Errorf("escape sequences reached the history: %s", raw)
@@ -410,7 +409,8 @@ func TestEndToEndWithFake(t *testing.T) {
 	}
 	l, path := openLog(t)
 	c := history.Wrap(graph.Guard(real, graph.GuardOptions{ProtectedUsers: []string{fake.CarolUPN}}), l, meta)
-	ctx := history.WithTicket(context.Background(), "INC-500", []string{"verified the caller by phone callback"})
+	ctx := context.Background()
+	appr := graph.Approval{Ticket: "INC-500", Checklist: []string{"verified the caller by phone callback"}}
 
 	u, err := c.ResolveUser(ctx, fake.AliceUPN)
 	if err != nil {
@@ -430,10 +430,10 @@ func TestEndToEndWithFake(t *testing.T) {
 	if victim.ID == "" {
 		t.Fatalf("no deletable method in %+v", ms)
 	}
-	if err := c.DeleteMethod(ctx, u.ID, victim); err != nil {
+	if err := errOf(c.Apply(ctx, graph.DeleteMethod{UserID: u.ID, Method: victim, Approval: appr})); err != nil {
 		t.Fatal(err)
 	}
-	tap, err := c.CreateTAP(ctx, u.ID, graph.TAPRequest{LifetimeMinutes: 60})
+	tap, err := tapOf(c.Apply(ctx, graph.CreateTAP{UserID: u.ID, Request: graph.TAPRequest{LifetimeMinutes: 60}, Approval: appr}))
 	if err != nil || tap.Value == "" {
 		t.Fatalf("CreateTAP = %+v, %v", tap, err)
 	}
@@ -442,10 +442,10 @@ func TestEndToEndWithFake(t *testing.T) {
 		t.Fatal("no Carol in the fake")
 	}
 	before := len(carol.Methods)
-	if err := c.RevokeSessions(ctx, carol.ID); !errors.Is(err, graph.ErrProtected) {
+	if err := errOf(c.Apply(ctx, graph.RevokeSessions{UserID: carol.ID, Approval: appr})); !errors.Is(err, graph.ErrProtected) {
 		t.Fatalf("revoke of a protected user = %v", err)
 	}
-	if _, err := c.CreateTAP(ctx, carol.ID, graph.TAPRequest{}); !errors.Is(err, graph.ErrProtected) {
+	if _, err := tapOf(c.Apply(ctx, graph.CreateTAP{UserID: carol.ID, Request: graph.TAPRequest{}, Approval: appr})); !errors.Is(err, graph.ErrProtected) {
 		t.Fatalf("TAP for a protected user = %v", err)
 	}
 	if after, _ := srv.Tenant.User(fake.CarolUPN); len(after.Methods) != before {
@@ -527,7 +527,7 @@ func FuzzReadFile(f *testing.F) {
 	})
 }
 
-// TestRequireTicketBulk: a bulk run without a ticket on its context is
+// TestRequireTicketBulk: a bulk run without a ticket (BulkOptions.Approval) is
 // refused before anything is sent, batched or not, and the refusals are
 // in the history; with a ticket it goes through.
 func TestRequireTicketBulk(t *testing.T) {
@@ -563,8 +563,9 @@ func TestRequireTicketBulk(t *testing.T) {
 				t.Fatalf("entries = %+v", es)
 			}
 
-			ctx := history.WithTicket(context.Background(), "CHG-7", nil)
-			sum, err = graph.RunBulk(ctx, c, graph.Operation{Kind: graph.OpReset}, []string{fake.BobID}, graph.BulkOptions{Batch: batch})
+			ctx := context.Background()
+			appr := graph.Approval{Ticket: "CHG-7"}
+			sum, err = graph.RunBulk(ctx, c, graph.Operation{Kind: graph.OpReset}, []string{fake.BobID}, graph.BulkOptions{Batch: batch, Approval: appr})
 			if err != nil || sum.Results[0].State != graph.StateDone {
 				t.Fatalf("with a ticket: %v %+v", err, sum.Results)
 			}
@@ -574,4 +575,28 @@ func TestRequireTicketBulk(t *testing.T) {
 			}
 		})
 	}
+}
+
+// errOf and tapOf adapt Apply's answer for tests written against the one
+// value they check.
+func errOf(_ graph.Result, err error) error { return err }
+
+func tapOf(r graph.Result, err error) (graph.TAP, error) { return r.TAP, err }
+
+// The optional reads this double does not model.
+func (*double) GroupMembers(ctx context.Context, id string) ([]graph.User, error) {
+	return graph.NoOptionalReads{}.GroupMembers(ctx, id)
+}
+func (*double) TAPPolicy(ctx context.Context) (graph.TAPPolicy, error) {
+	return graph.NoOptionalReads{}.TAPPolicy(ctx)
+}
+func (*double) TargetRoles(ctx context.Context, id string) (graph.TargetRoles, error) {
+	return graph.NoOptionalReads{}.TargetRoles(ctx, id)
+}
+func (*double) Manager(ctx context.Context, id string) (graph.User, error) {
+	return graph.NoOptionalReads{}.Manager(ctx, id)
+}
+func (*double) Traits() graph.Traits { return graph.Traits{} }
+func (*double) SignInPreferences(ctx context.Context, id string) (graph.SignInPreferences, error) {
+	return graph.NoOptionalReads{}.SignInPreferences(ctx, id)
 }

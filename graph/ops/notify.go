@@ -134,16 +134,16 @@ func (n *Notifier) Mail(ctx context.Context, c graph.Client, u graph.User, kind 
 
 // Send builds and sends u's mail about kind to the recipient found (looked
 // up now when to is the zero outcome).
-func (n *Notifier) Send(ctx context.Context, c graph.Client, u graph.User, kind graph.NotifyKind, to MailOutcome, ticket string, tap *graph.TAP) MailOutcome {
+func (n *Notifier) Send(ctx context.Context, c graph.Client, u graph.User, kind graph.NotifyKind, to MailOutcome, a graph.Approval, tap *graph.TAP) MailOutcome {
 	if to.To == "" && to.Err == nil {
 		to = n.Recipient(ctx, c, u)
 	}
 	if to.Err != nil {
 		return to
 	}
-	m, err := n.Mail(ctx, c, u, kind, to.To, ticket, tap, time.Time{})
+	m, err := n.Mail(ctx, c, u, kind, to.To, a.Ticket, tap, time.Time{})
 	if err == nil {
-		err = c.SendMail(ctx, m)
+		_, err = c.Apply(ctx, graph.SendMail{Mail: m, Approval: a})
 	}
 	to.Err = err
 	return to

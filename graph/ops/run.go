@@ -30,9 +30,14 @@ type Request struct {
 	MailToManager bool
 	// Ticket and Checklist are what the confirmation collected: the
 	// ticket number or reason and the verification lines ticked. They go
-	// on the change's context (history.WithTicket) into the history.
+	// with every change (graph.Approval) into the history.
 	Ticket    string
 	Checklist []string
+}
+
+// Approval is what goes with each of req's changes.
+func (req Request) Approval() graph.Approval {
+	return graph.Approval{Ticket: req.Ticket, Checklist: req.Checklist}
 }
 
 // Status is how one target ended.
@@ -77,15 +82,15 @@ func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now fun
 	case Reregister:
 		r, err = runReregister(ctx, c, u, req)
 	case Revoke:
-		r, err = runRevoke(ctx, c, u)
+		r, err = runRevoke(ctx, c, u, req)
 	case DeleteMethod:
-		if err = c.DeleteMethod(ctx, u.ID, req.Method); err == nil {
+		if _, err = c.Apply(ctx, graph.DeleteMethod{UserID: u.ID, Method: req.Method, Approval: req.Approval()}); err == nil {
 			r = Result{Detail: "deleted " + MethodLabel(req.Method), Deleted: []graph.Method{req.Method}}
 		}
 	case IssueTAP:
 		r, err = runTAP(ctx, c, u, req)
 	case SetMFA:
-		if err = c.SetPerUserMFA(ctx, u.ID, req.State); err == nil {
+		if _, err = c.Apply(ctx, graph.SetPerUserMFA{UserID: u.ID, State: req.State, Approval: req.Approval()}); err == nil {
 			r = Result{Detail: "per-user MFA set to " + string(req.State)}
 		}
 	case Notify:
@@ -143,13 +148,13 @@ func resetDetail(r graph.ResetResult) (string, []graph.Method) {
 }
 
 func runReset(ctx context.Context, c graph.Client, u graph.User, req Request) (Result, error) {
-	res, err := graph.Reset(ctx, c, u.ID, graph.ResetOptions{Keep: req.Keep})
+	res, err := graph.Reset(ctx, c, u.ID, graph.ResetOptions{Keep: req.Keep, Approval: req.Approval()})
 	d, deleted := resetDetail(res)
 	return Result{Detail: d, Deleted: deleted, Outcomes: res.Methods}, err
 }
 
 func runReregister(ctx context.Context, c graph.Client, u graph.User, req Request) (Result, error) {
-	opts := graph.ReregisterOptions{}
+	opts := graph.ReregisterOptions{Approval: req.Approval()}
 	if req.WithTAP {
 		t := req.TAP
 		opts.TAP = &t
@@ -166,8 +171,8 @@ func runReregister(ctx context.Context, c graph.Client, u graph.User, req Reques
 	return r, err
 }
 
-func runRevoke(ctx context.Context, c graph.Client, u graph.User) (Result, error) {
-	if err := c.RevokeSessions(ctx, u.ID); err != nil {
+func runRevoke(ctx context.Context, c graph.Client, u graph.User, req Request) (Result, error) {
+	if _, err := c.Apply(ctx, graph.RevokeSessions{UserID: u.ID, Approval: req.Approval()}); err != nil {
 		return Result{}, err
 	}
 	d := "sessions revoked: every device signs in again (takes a few minutes to reach every app)"
@@ -184,10 +189,11 @@ func runTAP(ctx context.Context, c graph.Client, u graph.User, req Request) (Res
 	if err != nil {
 		return Result{}, err
 	}
-	tap, err := c.CreateTAP(ctx, u.ID, t)
+	res, err := c.Apply(ctx, graph.CreateTAP{UserID: u.ID, Request: t, Approval: req.Approval()})
 	if err != nil {
 		return Result{}, err
 	}
+	tap := res.TAP
 	return Result{TAP: &tap, Detail: "TAP issued, expires " + tap.Expires().UTC().Format("2006-01-02 15:04 UTC")}, nil
 }
 
@@ -212,7 +218,7 @@ func runNotify(ctx context.Context, c graph.Client, u graph.User, req Request) (
 	if len(m.To) == 0 {
 		return Result{}, errors.New("notification: no recipient")
 	}
-	if err := c.SendMail(ctx, m); err != nil {
+	if _, err := c.Apply(ctx, graph.SendMail{Mail: m, Approval: req.Approval()}); err != nil {
 		return Result{}, err
 	}
 	d := "mail sent to " + strings.Join(m.To, ", ")

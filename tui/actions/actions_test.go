@@ -249,11 +249,14 @@ type prioClient struct {
 	seen *[]graph.Priority
 }
 
-func (p *prioClient) RevokeSessions(ctx context.Context, id string) error {
+func (p *prioClient) Apply(ctx context.Context, ch graph.Change) (graph.Result, error) {
+	if _, ok := ch.(graph.RevokeSessions); !ok {
+		return p.Client.Apply(ctx, ch)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	*p.seen = append(*p.seen, graph.PriorityFrom(ctx))
-	return nil
+	return graph.Result{}, nil
 }
 
 func TestWriteReportDefusesFormulasAndKeepsNoTAP(t *testing.T) {

@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
-	"github.com/mfadesk/mfadesk/graph/history"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
 	"github.com/mfadesk/mfadesk/tui/internal/input"
@@ -119,8 +118,8 @@ func StartBulk(ctx context.Context, c graph.Client, targets []graph.User, op Op,
 		steps := map[string][]string{}
 		final := map[string]bool{}
 		opts := graph.BulkOptions{Batch: true, Concurrency: cfg.Concurrency, Journal: cfg.Journal,
-			StartRPS: graph.StartRPS(gop.Kind),
-			Tenant:   cfg.Tenant, TenantID: cfg.TenantID, Endpoint: cfg.Endpoint, Operator: cfg.Operator}
+			StartRPS: graph.StartRPS(gop.Kind), Approval: op.Approval(),
+			Tenant: cfg.Tenant, TenantID: cfg.TenantID, Endpoint: cfg.Endpoint, Operator: cfg.Operator}
 		opts.OnEvent = func(ev graph.Event) {
 			u, ok := byID[ev.User]
 			if !ok {
@@ -284,7 +283,7 @@ func NewBulkRun(ctx context.Context, id int, c graph.Client, title string, op Op
 func (b *BulkRun) Start() tea.Cmd { return b.run(b.targets) }
 
 func (b *BulkRun) run(targets []graph.User) tea.Cmd {
-	ctx, cancel := context.WithCancel(history.WithTicket(b.ctx, b.Op.Ticket, b.Op.Checklist))
+	ctx, cancel := context.WithCancel(b.ctx)
 	b.cancel = cancel
 	b.gen++
 	b.running, b.stopped = true, false

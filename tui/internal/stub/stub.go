@@ -18,6 +18,7 @@ import (
 
 // Client is the stub. Zero value is not usable; use New.
 type Client struct {
+	graph.NoOptionalReads
 	mu       sync.Mutex
 	Users    []graph.User
 	Methods  map[string][]graph.Method
@@ -191,7 +192,7 @@ func (c *Client) ListMethods(ctx context.Context, userID string) ([]graph.Method
 	return append([]graph.Method(nil), c.Methods[userID]...), nil
 }
 
-func (c *Client) DeleteMethod(ctx context.Context, userID string, m graph.Method) error {
+func (c *Client) deleteMethod(ctx context.Context, userID string, m graph.Method) error {
 	if err := c.enter(ctx, "DeleteMethod", userID, m.ID); err != nil {
 		return err
 	}
@@ -255,11 +256,11 @@ func (c *Client) AuditEvents(ctx context.Context, userID string, q graph.AuditQu
 	return append([]graph.AuditEvent(nil), c.Audit[userID]...), nil
 }
 
-func (c *Client) RevokeSessions(ctx context.Context, userID string) error {
+func (c *Client) revokeSessions(ctx context.Context, userID string) error {
 	return c.enter(ctx, "RevokeSessions", userID)
 }
 
-func (c *Client) CreateTAP(ctx context.Context, userID string, req graph.TAPRequest) (graph.TAP, error) {
+func (c *Client) createTAP(ctx context.Context, userID string, req graph.TAPRequest) (graph.TAP, error) {
 	if err := c.enter(ctx, "CreateTAP", userID); err != nil {
 		return graph.TAP{}, err
 	}
@@ -280,7 +281,7 @@ func (c *Client) PerUserMFA(ctx context.Context, userID string) (graph.PerUserMF
 	return c.MFA[userID], nil
 }
 
-func (c *Client) SetPerUserMFA(ctx context.Context, userID string, s graph.PerUserMFAState) error {
+func (c *Client) setPerUserMFA(ctx context.Context, userID string, s graph.PerUserMFAState) error {
 	if err := c.enter(ctx, "SetPerUserMFA", userID, string(s)); err != nil {
 		return err
 	}
@@ -290,7 +291,7 @@ func (c *Client) SetPerUserMFA(ctx context.Context, userID string, s graph.PerUs
 	return nil
 }
 
-func (c *Client) SendMail(ctx context.Context, m graph.Mail) error {
+func (c *Client) sendMail(ctx context.Context, m graph.Mail) error {
 	if err := c.enter(ctx, "SendMail", strings.Join(m.To, ";")); err != nil {
 		return err
 	}
@@ -305,6 +306,24 @@ func (c *Client) Me(ctx context.Context) (graph.Operator, error) {
 		return graph.Operator{}, err
 	}
 	return c.Op, nil
+}
+
+// Apply implements graph.Writer over the in-memory tenant.
+func (c *Client) Apply(ctx context.Context, ch graph.Change) (graph.Result, error) {
+	switch ch := ch.(type) {
+	case graph.DeleteMethod:
+		return graph.Result{}, c.deleteMethod(ctx, ch.UserID, ch.Method)
+	case graph.RevokeSessions:
+		return graph.Result{}, c.revokeSessions(ctx, ch.UserID)
+	case graph.CreateTAP:
+		tap, err := c.createTAP(ctx, ch.UserID, ch.Request)
+		return graph.Result{TAP: tap}, err
+	case graph.SetPerUserMFA:
+		return graph.Result{}, c.setPerUserMFA(ctx, ch.UserID, ch.State)
+	case graph.SendMail:
+		return graph.Result{}, c.sendMail(ctx, ch.Mail)
+	}
+	return graph.Result{}, graph.UnknownChange(ch)
 }
 
 var _ graph.Client = (*Client)(nil)
