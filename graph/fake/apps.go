@@ -65,6 +65,9 @@ var graphScopes = [][2]string{
 	{"Mail.Send.Shared", "a367ab51-6b49-43bf-a716-a1fb06d2a174"},
 	{"Application.ReadWrite.All", "bdfbf15f-ee85-4955-8675-146e8e5296b5"},
 	{"User.RevokeSessions.All", "f0e1d2c3-b4a5-4968-8778-695a4b3c2d1e"}, // the fake's own id (see above)
+	// The delegated id Microsoft publishes for it (graphpermissions
+	// listings); newer than the stored permissions-ids table too.
+	{"User.EnableDisableAccount.All", "f92e74e7-2563-467f-9dd0-902688cb5863"},
 }
 
 // AppData is an application the fake holds (created by setup).

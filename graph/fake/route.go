@@ -108,6 +108,9 @@ func (t *Tenant) routeUser(rc *reqCtx, prefix, ref string, rest []string) (strin
 		if ref == "" {
 			return prefix, allow(rc, t.me, "GET")
 		}
+		if h := t.routeUserPatch(rc, ref); h != nil {
+			return prefix, h
+		}
 		return prefix, allow(rc, func(rc *reqCtx) response { return t.getUser(rc, ref) }, "GET")
 	}
 	seg := strings.ToLower(rest[0])
