@@ -121,6 +121,10 @@ type Journal struct {
 	sync   func() error // f.Sync; replaced in tests
 
 	now func() time.Time
+
+	// unlock lets go of the journal's lock (lockJournal); Close calls it,
+	// so another run may take the journal as soon as this one is done.
+	unlock func() error
 }
 
 // CreateJournal creates a new journal at path (it must not exist) and
@@ -133,13 +137,14 @@ func CreateJournal(path string, run JournalRun) (*Journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create journal: %w", err)
 	}
-	if err := lockJournal(f); err != nil {
+	unlock, err := lockJournal(f)
+	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	j := &Journal{path: path, f: f, sync: f.Sync, now: time.Now}
+	j := &Journal{path: path, f: f, sync: f.Sync, now: time.Now, unlock: unlock}
 	if err := j.Append(JournalEntry{Event: evRun, Run: &run}); err != nil {
-		f.Close()
+		closeLocked(f, unlock)
 		return nil, err
 	}
 	// Make the new file's directory entry durable too.
@@ -159,31 +164,39 @@ func OpenJournal(path string) (*Journal, *JournalState, error) {
 		return nil, nil, fmt.Errorf("open journal: %w", err)
 	}
 	// Locked before reading, so what is read is not being appended to.
-	if err := lockJournal(f); err != nil {
+	unlock, err := lockJournal(f)
+	if err != nil {
 		f.Close()
 		return nil, nil, err
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		f.Close()
+		closeLocked(f, unlock)
 		return nil, nil, fmt.Errorf("open journal: %w", err)
 	}
 	st, good, err := parseJournal(data)
 	if err != nil {
-		f.Close()
+		closeLocked(f, unlock)
 		return nil, nil, fmt.Errorf("journal %s: %w", path, err)
 	}
 	if good < len(data) {
 		if err := f.Truncate(int64(good)); err != nil {
-			f.Close()
+			closeLocked(f, unlock)
 			return nil, nil, fmt.Errorf("repair journal: %w", err)
 		}
 		if err := f.Sync(); err != nil {
-			f.Close()
+			closeLocked(f, unlock)
 			return nil, nil, fmt.Errorf("repair journal: %w", err)
 		}
 	}
-	return &Journal{path: path, f: f, sync: f.Sync, now: time.Now}, st, nil
+	return &Journal{path: path, f: f, sync: f.Sync, now: time.Now, unlock: unlock}, st, nil
+}
+
+// closeLocked closes a journal file that could not be used and lets go of
+// its lock.
+func closeLocked(f *os.File, unlock func() error) {
+	f.Close()
+	unlock()
 }
 
 // ReadJournal reads a journal without changing it (for reports).
@@ -270,6 +283,12 @@ func (j *Journal) Close() error {
 	}
 	err := j.f.Close()
 	j.f = nil
+	if j.unlock != nil {
+		if uerr := j.unlock(); err == nil {
+			err = uerr
+		}
+		j.unlock = nil
+	}
 	if j.err == nil {
 		j.err = errors.New("journal closed")
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"weak"
 
 	"golang.org/x/sys/windows"
 )
@@ -25,25 +24,20 @@ import (
 //     os.ReadFile after locking) would fail. So the lock covers one byte far
 //     beyond any journal's end (locking past end of file is allowed), which
 //     no read or append ever touches, the way SQLite places its lock bytes.
-//   - The lock lives as long as that second handle, not the journal's. The
-//     journal only closes its own file, so the lock handle is released by
-//     the next lockJournal in this process once the journal's file is
-//     closed, or when the file is garbage collected, or at exit.
+//   - The lock lives as long as that second handle, not the journal's. So
+//     lockJournal returns unlock, which closes it: Journal.Close calls it,
+//     and another process may resume the run at once, even while this one
+//     (the app) keeps running. A journal dropped without Close lets go when
+//     its file is garbage collected, or at exit.
 const (
 	lockOffsetHigh = 0x7fffffff // byte 0x7fffffff_00000000: never data
 	lockOffsetLow  = 0
 )
 
-var journalLocks struct {
-	sync.Mutex
-	held map[weak.Pointer[os.File]]*os.File // journal file -> its lock handle
-}
-
-func lockJournal(f *os.File) error {
-	releaseClosedJournalLocks()
+func lockJournal(f *os.File) (unlock func() error, err error) {
 	lf, err := os.Open(f.Name())
 	if err != nil {
-		return fmt.Errorf("lock journal: %w", err)
+		return nil, fmt.Errorf("lock journal: %w", err)
 	}
 	ol := &windows.Overlapped{Offset: lockOffsetLow, OffsetHigh: lockOffsetHigh}
 	err = windows.LockFileEx(windows.Handle(lf.Fd()),
@@ -51,39 +45,17 @@ func lockJournal(f *os.File) error {
 	if err != nil {
 		lf.Close()
 		if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
-			return fmt.Errorf("journal %s is in use by another mfadesk run", f.Name())
+			return nil, fmt.Errorf("journal %s is in use by another mfadesk run", f.Name())
 		}
-		return fmt.Errorf("lock journal: %w", err)
+		return nil, fmt.Errorf("lock journal: %w", err)
 	}
-	journalLocks.Lock()
-	if journalLocks.held == nil {
-		journalLocks.held = map[weak.Pointer[os.File]]*os.File{}
+	// Closing the handle releases its lock; once, from Close or the cleanup.
+	var once sync.Once
+	var closeErr error
+	release := func() error {
+		once.Do(func() { closeErr = lf.Close() })
+		return closeErr
 	}
-	journalLocks.held[weak.Make(f)] = lf
-	journalLocks.Unlock()
-	// A journal that is dropped without Close still lets go of its lock.
-	runtime.AddCleanup(f, func(lf *os.File) { lf.Close() }, lf)
-	return nil
-}
-
-// releaseClosedJournalLocks closes the lock handles of journals whose file
-// has been closed (or collected).
-func releaseClosedJournalLocks() {
-	journalLocks.Lock()
-	defer journalLocks.Unlock()
-	for wp, lf := range journalLocks.held {
-		if f := wp.Value(); f == nil || fileClosed(f) {
-			lf.Close() // closing the handle releases its lock
-			delete(journalLocks.held, wp)
-		}
-	}
-}
-
-// fileClosed reports whether f has been closed.
-func fileClosed(f *os.File) bool {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return true
-	}
-	return rc.Control(func(uintptr) {}) != nil
+	runtime.AddCleanup(f, func(release func() error) { release() }, release)
+	return release, nil
 }
