@@ -29,12 +29,21 @@ type bulkOptions struct {
 	Journal       string
 	Resume        string
 	OtherOperator bool
+	// Passes is where a run that issues passes writes them, each as it
+	// is issued (passes.go); ReissuePasses, on a resume, gives a new pass
+	// to every user whose pass was issued and never delivered.
+	Passes        string
+	ReissuePasses bool
 }
 
 func addBulkFlags(cmd *cobra.Command, o *bulkOptions) {
 	cmd.Flags().StringVar(&o.Journal, "journal", "", "write the run's journal here (default: a new file in the state directory, printed at the start)")
 	cmd.Flags().StringVar(&o.Resume, "resume", "", "finish an interrupted run from its journal (no users or --csv); only in the tenant it was started in")
 	cmd.Flags().BoolVar(&o.OtherOperator, "other-operator", false, "with --resume: finish a run another operator started (same tenant only)")
+	if cmd.Name() == "reregister" {
+		cmd.Flags().StringVar(&o.Passes, "passes", "", "with --tap for several users (or --journal/--resume): write each pass to this new file (0600) as it is issued; required")
+		cmd.Flags().BoolVar(&o.ReissuePasses, "reissue-passes", false, "with --resume: issue a new pass to every user whose pass was issued but never delivered (the old one stops working)")
+	}
 }
 
 // runIdent is who is signed in, where: recorded in a new run's journal,
@@ -67,8 +76,11 @@ func (id runIdent) apply(opts *graph.BulkOptions) {
 // bulkRow is one user's line of a bulk run's --output json result.
 type bulkRow struct {
 	graph.UserResult
-	// TAP is the pass issued to this user (re-register --tap), shown once.
-	TAP *graph.TAP `json:"temporaryAccessPass,omitempty"`
+	// TAP is the pass issued to this user (re-register --tap), without its
+	// value (for the notification's expiry): the value went to --passes.
+	TAP *graph.TAP `json:"-"`
+	// PassesFile is where this user's pass was written.
+	PassesFile string `json:"passesFile,omitempty"`
 }
 
 // journalPath picks where a new run's journal goes: --journal, else beside
@@ -108,7 +120,17 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 	}
 	if o.Resume != "" {
 		ctx = resumeTicket(ctx, o.Resume)
+		if run, err := graph.ReadJournal(o.Resume); err == nil {
+			op = run.Run.Op
+		}
 	}
+	// Passes go to the file named before anything is changed; a run that
+	// would issue passes with nowhere to deliver them is refused.
+	pf, err := e.passesFor(op, o)
+	if err != nil {
+		return err
+	}
+	defer pf.Close()
 	a := approvalFrom(ctx)
 	opts := graph.BulkOptions{
 		Batch:  true,
@@ -127,19 +149,23 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 		mu     sync.Mutex
 		passes = map[string]*graph.TAP{}
 	)
+	if pf != nil {
+		opts.DeliverTAP = pf.deliver
+		opts.ReissuePasses = o.ReissuePasses
+		e.note(fmt.Sprintf("Passes: %s (each written as it is issued; mfadesk keeps no copy)", pf.path))
+	}
 	opts.OnEvent = func(ev graph.Event) {
 		if ev.TAP != nil {
+			t := *ev.TAP
+			t.Value = "" // delivered to --passes; not kept
 			mu.Lock()
-			passes[strings.ToLower(ev.User)] = ev.TAP
+			passes[strings.ToLower(ev.User)] = &t
 			mu.Unlock()
 		}
 		e.bulkProgress(verb, ev)
 	}
 
-	var (
-		sum *graph.BulkSummary
-		err error
-	)
+	var sum *graph.BulkSummary
 	if o.Resume != "" {
 		opts.Journal = o.Resume
 		sum, err = graph.ResumeBulk(ctx, s.Client, o.Resume, opts)
@@ -155,7 +181,8 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 	// A journal that could not be written (a full disk) stopped the run
 	// part way, like an interruption: the report still comes out.
 	journalBroke := errors.Is(err, graph.ErrJournal) && sum != nil
-	interrupted := errors.Is(err, graph.ErrBulkInterrupted) || journalBroke
+	passesBroke := errors.Is(err, graph.ErrPassDelivery) && sum != nil
+	interrupted := errors.Is(err, graph.ErrBulkInterrupted) || journalBroke || passesBroke
 	if err != nil && !interrupted {
 		return err
 	}
@@ -168,6 +195,9 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 	}
 	for _, r := range sum.Results {
 		row := &bulkRow{UserResult: r, TAP: passes[strings.ToLower(r.User)]}
+		if r.TAPDelivered && pf != nil {
+			row.PassesFile = pf.path
+		}
 		j := byTarget[strings.ToLower(r.User)]
 		if j == nil { // a resumed run: the journal names the users
 			j = &job{Target: graph.Target{Value: r.User, IsID: true}}
@@ -186,31 +216,31 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 		}
 		out = append(out, j)
 	}
-	if e.Flags.Output == "table" {
-		for _, j := range out {
-			if r, ok := j.Result.(*bulkRow); ok && r.TAP != nil {
-				e.tapText(e.Stdout, j.name(), *r.TAP)
-				fmt.Fprintln(e.Stdout)
-			}
-		}
-	}
 	res := e.emitResults(verb, out, false, func(j *job) string {
 		r, ok := j.Result.(*bulkRow)
 		if !ok {
 			return ""
 		}
-		d := bulkLine(r.UserResult)
-		if r.TAP != nil && e.Flags.Output == "csv" {
-			d += "; pass " + r.TAP.Value
-		}
-		return d
+		return bulkLine(r.UserResult)
 	})
 	if sum.Journal != "" {
 		e.note(fmt.Sprintf("Journal: %s", sum.Journal))
 	}
+	if pf != nil {
+		e.note(fmt.Sprintf("Passes: %d written to %s", pf.count(), pf.path))
+	}
+	if len(sum.Undelivered) > 0 {
+		e.noteUndelivered(sum)
+		if res == nil {
+			res = silentExit(ExitFailed)
+		}
+	}
 	if interrupted {
 		if errors.Is(err, graph.ErrGraphRefusing) {
 			e.note(graph.CleanText(err.Error()))
+		}
+		if passesBroke {
+			e.note("Stopped: " + graph.CleanText(err.Error()) + ".\nNo pass was issued after that.")
 		}
 		if journalBroke {
 			e.note("Stopped: " + graph.CleanText(err.Error()) + ".\n" +
@@ -218,7 +248,11 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 				"(the change history has them); a resume re-reads each unfinished user's methods, so nothing is repeated or lost.\n" +
 				"Free some disk space first.")
 		}
-		e.note(fmt.Sprintf("Interrupted: %d user(s) not finished. Finish with: mfadesk %s --resume %s", sum.Pending, e.command, sum.Journal))
+		finish := fmt.Sprintf("mfadesk %s --resume %s", e.command, sum.Journal)
+		if op.TAP != nil {
+			finish += " --passes NEWFILE"
+		}
+		e.note(fmt.Sprintf("Interrupted: %d user(s) not finished. Finish with: %s", sum.Pending, finish))
 		return silentExit(ExitFailed)
 	}
 	return res
@@ -264,8 +298,11 @@ func bulkLine(r graph.UserResult) string {
 	if r.SessionsRevoked {
 		parts = append(parts, "sessions revoked")
 	}
-	if r.TAPIssued {
-		parts = append(parts, "pass issued")
+	switch {
+	case r.TAPIssued && r.TAPDelivered:
+		parts = append(parts, "pass issued and delivered")
+	case r.TAPIssued:
+		parts = append(parts, "pass issued, NOT delivered (see below)")
 	}
 	if r.PerUserMFA != "" {
 		parts = append(parts, "per-user MFA "+r.PerUserMFA)
@@ -322,8 +359,9 @@ func (e *Env) bulkProgress(verb string, ev graph.Event) {
 }
 
 // resumeCheck reads a journal before resuming it: it must be a run of this
-// command, and it says how many users are left.
-func resumeCheck(path string, kind graph.OpKind) (run graph.JournalRun, pending int, err error) {
+// command, and it says how many users are left (with reissue, counting the
+// users whose pass is to be issued again: that too needs the approval).
+func resumeCheck(path string, kind graph.OpKind, reissue bool) (run graph.JournalRun, pending int, err error) {
 	j, st, err := graph.OpenJournal(path)
 	if err != nil {
 		return run, 0, Usage(err)
@@ -336,6 +374,13 @@ func resumeCheck(path string, kind graph.OpKind) (run graph.JournalRun, pending 
 	for _, u := range st.Users {
 		if u.Final == nil {
 			pending++
+		}
+	}
+	if reissue {
+		for _, p := range st.Undelivered() {
+			if u := st.User(p.User); u != nil && u.Final != nil {
+				pending++
+			}
 		}
 	}
 	return run, pending, nil
@@ -362,4 +407,44 @@ func resumeTicket(ctx context.Context, journal string) context.Context {
 	}
 	a.Ticket = orig + " (resumed under " + cur + ")"
 	return withApproval(ctx, a)
+}
+
+// passesFor opens --passes for a run that issues passes. A run that would
+// issue passes with nowhere to deliver them is refused, as are --passes
+// and --reissue-passes where they mean nothing: before any change.
+func (e *Env) passesFor(op graph.Operation, o bulkOptions) (*passesFile, error) {
+	if o.ReissuePasses && o.Resume == "" {
+		return nil, Usagef("--reissue-passes goes with --resume JOURNAL (the journal says whose passes were never delivered)")
+	}
+	if op.TAP == nil {
+		if o.Passes != "" || o.ReissuePasses {
+			return nil, Usagef("--passes and --reissue-passes are for a re-register with --tap; this run issues no pass")
+		}
+		return nil, nil
+	}
+	if o.Passes == "" {
+		return nil, Usagef("this run issues Temporary Access Passes: name a new file for them with --passes FILE " +
+			"(each pass is written there, 0600, as it is issued, so an interrupted run loses none); nothing was changed")
+	}
+	pf, err := openPasses(o.Passes)
+	if err != nil {
+		return nil, Usage(fmt.Errorf("%w; nothing was changed", err))
+	}
+	return pf, nil
+}
+
+// noteUndelivered lists the users whose pass was issued and never
+// delivered (the value reached nobody), and how to give them new ones.
+func (e *Env) noteUndelivered(sum *graph.BulkSummary) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d pass(es) were issued but never delivered; nobody has their value:\n", len(sum.Undelivered))
+	for i, p := range sum.Undelivered {
+		if i == 20 && len(sum.Undelivered) > 21 {
+			fmt.Fprintf(&b, "  … and %d more\n", len(sum.Undelivered)-20)
+			break
+		}
+		fmt.Fprintf(&b, "  %s (issued %s)\n", graph.CleanText(p.User), p.Issued.Local().Format("2006-01-02 15:04:05"))
+	}
+	fmt.Fprintf(&b, "Issue them new passes (each old one stops working) with:\n  mfadesk %s --resume %s --reissue-passes --passes NEWFILE", e.command, sum.Journal)
+	e.note(b.String())
 }

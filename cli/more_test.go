@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -325,15 +326,30 @@ func TestBulkRunAndResume(t *testing.T) {
 	}
 }
 
-func TestBulkReregisterPassesShownOnce(t *testing.T) {
+// A bulk re-register's passes go to the --passes file, each as it is
+// issued; without one the run is refused before any change (issue 15.2).
+func TestBulkReregisterPassesToFile(t *testing.T) {
 	srv := startTenant(t)
 	noDefaults(srv)
 	r := runCLI(t, runOpts{endpoint: srv.URL}, "reregister", "alice@contoso.com", "bob@contoso.com", "--tap", "--yes")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--passes") || len(srv.Tenant.Audits()) != 0 {
+		t.Fatalf("no --passes: %v (%d changes)", r, len(srv.Tenant.Audits()))
+	}
+	passes := filepath.Join(t.TempDir(), "passes.csv")
+	r = runCLI(t, runOpts{endpoint: srv.URL}, "reregister", "alice@contoso.com", "bob@contoso.com", "--tap", "--yes", "--passes", passes)
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	if n := strings.Count(r.stdout, "Temporary Access Pass for"); n != 2 {
-		t.Fatalf("%d passes shown:\n%v", n, r)
+	data, err := os.ReadFile(passes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(passes); fi.Mode().Perm() != 0o600 {
+		t.Errorf("passes file mode %v", fi.Mode().Perm())
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "user,userId,temporaryAccessPass") {
+		t.Fatalf("passes file:\n%s", data)
 	}
 	for _, id := range []string{aliceID, bobID} {
 		n := 0
@@ -342,12 +358,27 @@ func TestBulkReregisterPassesShownOnce(t *testing.T) {
 				n++
 			}
 		}
-		if n != 1 {
+		if n != 1 || !strings.Contains(string(data), id) {
 			t.Errorf("%s has %d passes", id, n)
 		}
 	}
-	if strings.Contains(r.stderr, "Temporary Access Pass for") {
-		t.Error("pass on stderr")
+	// The values are in the file only.
+	for _, l := range lines[1:] {
+		value := strings.Split(l, ",")[2]
+		if strings.Contains(r.stdout+r.stderr, value) {
+			t.Errorf("pass %q printed", value)
+		}
+	}
+	if strings.Count(r.stdout, "pass issued and delivered") != 2 {
+		t.Errorf("report: %v", r)
+	}
+	// Never overwritten.
+	r = runCLI(t, runOpts{endpoint: srv.URL}, "reregister", "alice@contoso.com", "bob@contoso.com", "--tap", "--yes", "--passes", passes)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "already exists") {
+		t.Errorf("existing passes file: %v", r)
+	}
+	if after, _ := os.ReadFile(passes); !bytes.Equal(after, data) {
+		t.Error("the passes file changed")
 	}
 }
 

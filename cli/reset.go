@@ -280,7 +280,7 @@ func (e *Env) resumeRun(ctx context.Context, args []string, o targetOptions, ver
 	if len(args) > 0 || o.CSV != "" || o.DryRun {
 		return Usagef("--resume takes no users, --csv or --dry-run: the journal says what to do")
 	}
-	run, pending, err := resumeCheck(o.Resume, kind)
+	run, pending, err := resumeCheck(o.Resume, kind, o.ReissuePasses)
 	if err != nil {
 		return err
 	}

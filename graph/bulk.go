@@ -190,6 +190,13 @@ type BulkOptions struct {
 	// OtherOperator lets a resume finish another operator's run (the
 	// tenant must still match).
 	OtherOperator bool
+	// DeliverTAP, when set, receives each pass as soon as it is issued
+	// (bulk_passes.go); its success is journaled as "delivered", its
+	// failure stops the run.
+	DeliverTAP func(PassDelivery) error
+	// ReissuePasses: a resume issues a new pass to every user whose pass
+	// was issued and never delivered (needs DeliverTAP).
+	ReissuePasses bool
 
 	// now and sleep are replaced in tests.
 	now   func() time.Time
@@ -274,6 +281,7 @@ type UserResult struct {
 	// SessionsRevoked, TAPIssued (never the value), PerUserMFA.
 	SessionsRevoked bool      `json:"sessionsRevoked,omitempty"`
 	TAPIssued       bool      `json:"tapIssued,omitempty"`
+	TAPDelivered    bool      `json:"tapDelivered,omitempty"`
 	PerUserMFA      string    `json:"perUserMfaState,omitempty"`
 	Time            time.Time `json:"time,omitzero"`
 }
@@ -288,6 +296,8 @@ type BulkSummary struct {
 	Elapsed time.Duration
 	// Results has one row per target, in target order, from the journal.
 	Results []UserResult
+	// Undelivered lists the passes issued whose value reached nobody.
+	Undelivered []UndeliveredPass
 }
 
 // ErrBulkInterrupted is returned (wrapped around ctx's error) when a run
@@ -388,7 +398,9 @@ func BulkResults(st *JournalState) []UserResult {
 			case stepRevoke:
 				r.SessionsRevoked = true
 			case stepTAP:
-				r.TAPIssued = true
+				r.TAPIssued, r.TAPDelivered = true, false
+			case stepDeliver:
+				r.TAPDelivered = true
 			case stepMFA:
 				r.PerUserMFA = s.Result
 			}
@@ -396,6 +408,11 @@ func BulkResults(st *JournalState) []UserResult {
 		if f := u.Final; f != nil {
 			r.State = UserState(f.Event)
 			r.Why, r.Status, r.RequestID, r.Time = f.Why, f.Status, f.RequestID, f.Time
+			if f.Event == evFailed && f.Do == stepTAP && r.TAPDelivered {
+				// Failed only for a pass whose value was lost, since
+				// re-issued and delivered (bulk_passes.go).
+				r.State, r.Why, r.Status, r.RequestID = StateDone, "the lost pass was replaced by a delivered one", 0, ""
+			}
 		} else {
 			r.Why = "not finished: resume the run"
 		}
@@ -652,6 +669,9 @@ func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opt
 		})
 	}
 	_ = pool.Wait() // each user's outcome is in the journal
+	if opts.ReissuePasses && ctx.Err() == nil {
+		r.reissuePasses(ctx)
+	}
 
 	var runErr error
 	switch {
@@ -676,6 +696,7 @@ func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opt
 		final = st
 	}
 	sum.Results = BulkResults(final)
+	sum.Undelivered = final.Undelivered()
 	for _, res := range sum.Results {
 		if res.State == StatePending {
 			sum.Pending++
@@ -716,12 +737,7 @@ func (r *runner) emit(ev Event) {
 // that cannot record what it did must not go on changing things).
 func (r *runner) append(e JournalEntry) error {
 	if err := r.j.Append(e); err != nil {
-		r.fatalOnce.Do(func() {
-			r.sending.Lock() // requests on their way finish first
-			r.fatal = err
-			r.cancel()
-			r.sending.Unlock()
-		})
+		r.stop(err) // after the requests on their way
 		return err
 	}
 	return nil
@@ -746,6 +762,9 @@ type outcome struct {
 	state UserState
 	why   string
 	err   error
+	// step names the step that failed when a later delivered pass
+	// makes good on it (stepTAP: a pass issued whose value was lost).
+	step string
 }
 
 func (r *runner) runUser(ctx context.Context, u *UserJournal) {
@@ -765,7 +784,7 @@ func (r *runner) runUser(ctx context.Context, u *UserJournal) {
 	if out == nil {
 		return // interrupted: left pending for a resume
 	}
-	e := JournalEntry{User: ur.key, UserID: ur.id, Why: out.why}
+	e := JournalEntry{User: ur.key, UserID: ur.id, Why: out.why, Do: out.step}
 	ev := Event{User: ur.key, UserID: ur.id, Why: out.why}
 	switch out.state {
 	case StateDone:
@@ -1165,6 +1184,9 @@ func (ur *userRun) issueTAP(ctx context.Context) (o *outcome, ok bool) {
 				return nil, false
 			}
 			ur.tap = &tap
+			if err := ur.deliver(tap); err != nil {
+				return nil, false // the run stops: the resume lists this pass
+			}
 			ur.notes = append(ur.notes, "TAP issued")
 			r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id, Step: "issued a Temporary Access Pass"})
 			return nil, true
@@ -1199,7 +1221,7 @@ func (ur *userRun) checkTAP(ctx context.Context, at time.Time, by string) *outco
 	}
 	for _, m := range methods {
 		if m.Kind == KindTAP && !m.Created.Before(at.Add(-tapSkew)) {
-			return &outcome{state: StateFailed, why: "a Temporary Access Pass was created by " + by +
+			return &outcome{state: StateFailed, step: stepTAP, why: "a Temporary Access Pass was created by " + by +
 				" but its value was never shown; it was not re-issued: issue a new one for this user if needed"}
 		}
 	}
