@@ -81,8 +81,8 @@ func TestBulkStartsInsideDocumentedBudgets(t *testing.T) {
 	// read while the list shows a default); nothing repeated beyond the
 	// retried 429s.
 	lists := st.Requests["GET /users/{id}/authentication/methods"]
-	if lists != len(td.Users) {
-		t.Errorf("%d method lists for %d users", lists, len(td.Users))
+	if lists < len(td.Users) || lists > len(td.Users)+st.Injected429() {
+		t.Errorf("%d method lists for %d users (%d answered 429 and retried)", lists, len(td.Users), st.Injected429())
 	}
 	if st.Deletes != 3*len(td.Users) {
 		t.Errorf("%d deletes, want %d", st.Deletes, 3*len(td.Users))
