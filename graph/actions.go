@@ -28,12 +28,6 @@ func (c *MSGraph) revokeSessions(ctx context.Context, userID string) error {
 	return c.classify(ctx, op, opRevoke, ci, err)
 }
 
-// TAP lifetime bounds Graph enforces (minutes).
-const (
-	MinTAPLifetime = 10
-	MaxTAPLifetime = 43200
-)
-
 // createTAP applies CreateTAP: POST
 // /users/{id}/authentication/temporaryAccessPassMethods. A valid TAP the
 // user already has is replaced by Graph. The returned Value is the only
@@ -89,15 +83,6 @@ func tapFrom(m models.TemporaryAccessPassAuthenticationMethodable) TAP {
 		IsUsable:              boolv(m.GetIsUsable()),
 		MethodUsabilityReason: str(m.GetMethodUsabilityReason()),
 	}
-}
-
-// ParsePerUserMFAState accepts disabled, enabled or enforced (any case).
-func ParsePerUserMFAState(s string) (PerUserMFAState, error) {
-	switch st := PerUserMFAState(strings.ToLower(strings.TrimSpace(s))); st {
-	case PerUserMFADisabled, PerUserMFAEnabled, PerUserMFAEnforced:
-		return st, nil
-	}
-	return "", fmt.Errorf("per-user MFA state %q: want disabled, enabled or enforced", s)
 }
 
 func requirementsPath(userID string) string {

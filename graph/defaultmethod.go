@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 )
@@ -15,27 +14,6 @@ import (
 // Authenticator app, an OATH token or a phone can be the default. It is
 // changed with PATCH /users/{id}/authentication/signInPreferences
 // (api-reference/beta/api/authentication-update.md).
-
-// PreferenceFor is the userPreferredMethodForSecondaryAuthentication value
-// that makes m the default ("" when m cannot be the default).
-func PreferenceFor(m Method) string {
-	switch m.Kind {
-	case KindAuthenticator:
-		return "push"
-	case KindSoftwareOath, KindHardwareOath:
-		return "oath"
-	case KindPhone:
-		switch strings.ToLower(m.PhoneType) {
-		case "mobile":
-			return "sms"
-		case "alternatemobile":
-			return "voiceAlternateMobile"
-		case "office":
-			return "voiceOffice"
-		}
-	}
-	return ""
-}
 
 // setDefaultMethod applies SetDefaultMethod: beta PATCH
 // /users/{id}/authentication/signInPreferences.
@@ -60,22 +38,4 @@ func (c *MSGraph) setDefaultMethod(ctx context.Context, userID string, m Method)
 	ctx, ci := withCallInfo(ctx)
 	err = c.adapter.SendNoContent(ctx, ri, errorMapping)
 	return c.classify(ctx, op, opMethodsWrite, ci, err)
-}
-
-// bestDefault picks the kept method to become the default before a reset
-// deletes the current one: an Authenticator, then an OATH token, then a
-// phone (mobile first).
-func bestDefault(kept []KeptMethod) (Method, bool) {
-	rank := map[string]int{"push": 0, "oath": 1, "sms": 2, "voiceAlternateMobile": 3, "voiceOffice": 4}
-	best, found := Method{}, false
-	for _, k := range kept {
-		p := PreferenceFor(k.Method)
-		if p == "" {
-			continue
-		}
-		if !found || rank[p] < rank[PreferenceFor(best)] {
-			best, found = k.Method, true
-		}
-	}
-	return best, found
 }

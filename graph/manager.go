@@ -9,17 +9,6 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
 
-// ReadManager reads userID's manager through c. ok is false when c cannot
-// read managers (ErrUnsupported: a test double). A user without a manager
-// is an error with ErrNotFound.
-func ReadManager(ctx context.Context, c Reader, userID string) (m User, ok bool, err error) {
-	m, err = c.Manager(ctx, userID)
-	if errors.Is(err, ErrUnsupported) {
-		return User{}, false, nil
-	}
-	return m, true, err
-}
-
 // managerSelect is what a notification needs of the manager.
 var managerSelect = []string{"id", "displayName", "userPrincipalName", "mail", "userType", "accountEnabled"}
 

@@ -11,39 +11,6 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 )
 
-const odataPrefix = "#microsoft.graph."
-
-// kindByType maps @odata.type to a kind. hardwareOath has no v1.0 model in
-// the SDK; it is recognised by its type name all the same.
-var kindByType = map[string]MethodKind{
-	odataPrefix + "passwordAuthenticationMethod":                KindPassword,
-	odataPrefix + "phoneAuthenticationMethod":                   KindPhone,
-	odataPrefix + "microsoftAuthenticatorAuthenticationMethod":  KindAuthenticator,
-	odataPrefix + "fido2AuthenticationMethod":                   KindFIDO2,
-	odataPrefix + "softwareOathAuthenticationMethod":            KindSoftwareOath,
-	odataPrefix + "hardwareOathAuthenticationMethod":            KindHardwareOath,
-	odataPrefix + "emailAuthenticationMethod":                   KindEmail,
-	odataPrefix + "temporaryAccessPassAuthenticationMethod":     KindTAP,
-	odataPrefix + "windowsHelloForBusinessAuthenticationMethod": KindWindowsHello,
-	odataPrefix + "platformCredentialAuthenticationMethod":      KindPlatformCredential,
-	odataPrefix + "qrCodePinAuthenticationMethod":               KindQRCodePin,
-	odataPrefix + "externalAuthenticationMethod":                KindExternal,
-}
-
-// kindSegment is each deletable kind's URL segment under
-// /users/{id}/authentication/. Hardware OATH is beta only.
-var kindSegment = map[MethodKind]string{
-	KindPhone:              "phoneMethods",
-	KindAuthenticator:      "microsoftAuthenticatorMethods",
-	KindFIDO2:              "fido2Methods",
-	KindSoftwareOath:       "softwareOathMethods",
-	KindHardwareOath:       "hardwareOathMethods",
-	KindEmail:              "emailMethods",
-	KindTAP:                "temporaryAccessPassMethods",
-	KindWindowsHello:       "windowsHelloForBusinessMethods",
-	KindPlatformCredential: "platformCredentialMethods",
-}
-
 // ListMethods implements Client: beta GET /users/{id}/authentication/methods
 // (v1.0 lists only the kinds v1.0 supports: hardware OATH tokens, QR code
 // PINs and external methods appear only in beta, and a reset must see
@@ -289,52 +256,6 @@ func tapDetail(m Method) string {
 		parts = append(parts, "from "+m.TAPStart.Format(time.RFC3339))
 	}
 	return "Temporary Access Pass, " + strings.Join(parts, ", ")
-}
-
-// MaskPhone hides all but the last digits of a phone number, keeping the
-// country code: "+1 2065551234" -> "+1 XXXXXXX234". Numbers Graph already
-// masked (as it does for Authentication Administrators) stay as they are.
-func MaskPhone(p string) string {
-	p = strings.TrimSpace(p)
-	if p == "" {
-		return ""
-	}
-	prefix, rest := "", p
-	if strings.HasPrefix(p, "+") {
-		if i := strings.IndexByte(p, ' '); i > 0 {
-			prefix, rest = p[:i+1], p[i+1:]
-		}
-	}
-	if strings.ContainsAny(rest, "X*") {
-		return p // already masked by Graph
-	}
-	digits := 0
-	for _, r := range rest {
-		if r >= '0' && r <= '9' {
-			digits++
-		}
-	}
-	keep := 3
-	switch {
-	case digits <= 3:
-		keep = 0
-	case digits <= 6:
-		keep = 2
-	}
-	var b strings.Builder
-	b.WriteString(prefix)
-	seen := 0
-	for _, r := range rest {
-		if r >= '0' && r <= '9' {
-			seen++
-			if seen <= digits-keep {
-				b.WriteByte('X')
-				continue
-			}
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // deleteMethod applies DeleteMethod through the method's per-kind URL

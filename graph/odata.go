@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -119,4 +120,16 @@ func checkMethodID(op, s string) error {
 // DateTimeOffset literal).
 func odataTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+// urlKey is a URL in a comparable form (query parameters sorted and
+// encoded one way), so one page is recognised however its link is spelled.
+func urlKey(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return s
+	}
+	u.RawQuery = u.Query().Encode()
+	u.Fragment, u.RawFragment = "", ""
+	return u.String()
 }

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"fmt"
-	"net/url"
 )
 
 // Paging guards. A server (Graph misbehaving, or anything answering in its
@@ -46,18 +45,6 @@ func (p *Pager) Follow(next string) error {
 	p.seen[k] = true
 	p.pages++
 	return nil
-}
-
-// urlKey is a URL in a comparable form (query parameters sorted and
-// encoded one way), so one page is recognised however its link is spelled.
-func urlKey(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return s
-	}
-	u.RawQuery = u.Query().Encode()
-	u.Fragment, u.RawFragment = "", ""
-	return u.String()
 }
 
 // selfLink reports a next-page link that names the page it came in (fetched

@@ -3,14 +3,10 @@ package graph
 import (
 	"context"
 	"errors"
-	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	jsonser "github.com/microsoft/kiota-serialization-json-go"
-	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -211,39 +207,4 @@ func resolveOne(ctx context.Context, lookup func(context.Context, string) (User,
 			return User{}, err
 		}
 	}
-}
-
-// batchLookup is ResolveUser as one item of a coalesced $batch:
-// GET /users/{id | userPrincipalName}?$select=... (user-get.md), the item's
-// own status classified as a plain call's would be.
-func (c *MSGraph) batchLookup(ctx context.Context, q *coalescer, key string) (User, error) {
-	key = strings.TrimSpace(key)
-	op := "look up user " + CleanText(key)
-	if err := checkUserKey(op, key); err != nil {
-		return User{}, err
-	}
-	r, err := q.do(ctx, batchRequest{Method: http.MethodGet,
-		URL: "/users/" + pathSeg(key) + "?$select=" + strings.Join(userDetailSelect, ",")})
-	if err == nil {
-		err = itemError(op, opRead, r, c.now())
-	}
-	if err != nil {
-		if ge, ok := AsError(err); ok && ge.Op == "" {
-			cp := *ge
-			cp.Op = op
-			return User{}, &cp
-		}
-		return User{}, err
-	}
-	unreadable := &Error{Kind: ErrUnavailable, Op: op, Status: r.Status, Message: "unreadable answer from Graph"}
-	pn, err := jsonser.NewJsonParseNode(r.Body)
-	if err != nil {
-		return User{}, unreadable
-	}
-	v, err := pn.GetObjectValue(models.CreateUserFromDiscriminatorValue)
-	u, ok := v.(models.Userable)
-	if err != nil || !ok || u.GetId() == nil || *u.GetId() == "" {
-		return User{}, unreadable
-	}
-	return userFrom(u), nil
 }

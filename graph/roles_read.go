@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -71,15 +70,4 @@ func (c *MSGraph) TargetRoles(ctx context.Context, userID string) (TargetRoles, 
 	}
 	out.Admin = out.IsAdmin()
 	return out, nil
-}
-
-// ReadTargetRoles reads userID's directory roles through c. ok is false
-// when c cannot (ErrUnsupported: a test double): the caller falls back to
-// the registration report's isAdmin.
-func ReadTargetRoles(ctx context.Context, c Reader, userID string) (t TargetRoles, ok bool, err error) {
-	t, err = c.TargetRoles(ctx, userID)
-	if errors.Is(err, ErrUnsupported) {
-		return TargetRoles{}, false, nil
-	}
-	return t, true, err
 }

@@ -1,6 +1,8 @@
 package graph
 
-import "strings"
+import (
+	"strings"
+)
 
 // A user's sign-in preferences (beta /users/{id}/authentication/
 // signInPreferences, api-reference/beta/resources/signinpreferences.md):
@@ -131,4 +133,43 @@ func Prompted(ms []Method, reg *Registration) Prompt {
 		}
 	}
 	return Prompt{Index: -1}
+}
+
+// PreferenceFor is the userPreferredMethodForSecondaryAuthentication value
+// that makes m the default ("" when m cannot be the default).
+func PreferenceFor(m Method) string {
+	switch m.Kind {
+	case KindAuthenticator:
+		return "push"
+	case KindSoftwareOath, KindHardwareOath:
+		return "oath"
+	case KindPhone:
+		switch strings.ToLower(m.PhoneType) {
+		case "mobile":
+			return "sms"
+		case "alternatemobile":
+			return "voiceAlternateMobile"
+		case "office":
+			return "voiceOffice"
+		}
+	}
+	return ""
+}
+
+// bestDefault picks the kept method to become the default before a reset
+// deletes the current one: an Authenticator, then an OATH token, then a
+// phone (mobile first).
+func bestDefault(kept []KeptMethod) (Method, bool) {
+	rank := map[string]int{"push": 0, "oath": 1, "sms": 2, "voiceAlternateMobile": 3, "voiceOffice": 4}
+	best, found := Method{}, false
+	for _, k := range kept {
+		p := PreferenceFor(k.Method)
+		if p == "" {
+			continue
+		}
+		if !found || rank[p] < rank[PreferenceFor(best)] {
+			best, found = k.Method, true
+		}
+	}
+	return best, found
 }

@@ -8,7 +8,11 @@
 // Graph.
 package graph
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // PasswordMethodID is the fixed id of every user's password method. It can
 // never be deleted.
@@ -319,3 +323,18 @@ type Operator struct {
 	RoleTemplateIDs []string `json:"roleTemplateIds,omitempty"`
 	DirectoryRoles  []string `json:"directoryRoles,omitempty"`
 }
+
+// ParsePerUserMFAState accepts disabled, enabled or enforced (any case).
+func ParsePerUserMFAState(s string) (PerUserMFAState, error) {
+	switch st := PerUserMFAState(strings.ToLower(strings.TrimSpace(s))); st {
+	case PerUserMFADisabled, PerUserMFAEnabled, PerUserMFAEnforced:
+		return st, nil
+	}
+	return "", fmt.Errorf("per-user MFA state %q: want disabled, enabled or enforced", s)
+}
+
+// TAP lifetime bounds Graph enforces (minutes).
+const (
+	MinTAPLifetime = 10
+	MaxTAPLifetime = 43200
+)
