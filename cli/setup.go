@@ -45,6 +45,9 @@ func setupCmd(env *Env) *cobra.Command {
 			if env.Flags.Demo {
 				return Usagef("setup registers an app in a real tenant or a demo-server (--graph-endpoint); the in-process --demo tenant ends with the command")
 			}
+			if a := env.Flags.Auth; a != "" && a != "azcli" && a != "none" {
+				return Usagef("setup signs in through the Azure CLI (az login); --auth %s is for mfadesk's own app, which setup creates", a)
+			}
 			if strings.TrimSpace(tenant) == "" {
 				return Usagef("setup needs --tenant (directory id or verified domain)")
 			}

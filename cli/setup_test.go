@@ -158,6 +158,7 @@ func TestSetupNeedsConfirmationAndChangesNothingWithout(t *testing.T) {
 		{[]string{"setup", "--tenant", setupTenantID}, ExitUsage},      // off a terminal, no --yes
 		{[]string{"setup", "--tenant", setupTenantID, "--dry-run"}, 0}, // plan only
 		{[]string{"setup", "--yes"}, ExitUsage},                        // no tenant
+		{[]string{"--auth", "devicecode", "setup", "--tenant", setupTenantID, "--yes"}, ExitUsage},
 		{[]string{"setup", "--tenant", "not a tenant!", "--yes"}, ExitUsage},
 		{[]string{"setup", "--tenant", setupTenantID, "--name", "", "--yes"}, ExitUsage},
 	} {
