@@ -231,6 +231,9 @@ func NewRoot(env *Env) *cobra.Command {
 	} {
 		root.AddCommand(c)
 	}
+	// The catalogue's one-change operations (block, unblock): verb,
+	// help and plan from graph/ops.
+	root.AddCommand(catalogueCmds(env)...)
 	for _, f := range extraCommands {
 		root.AddCommand(f(env))
 	}

@@ -46,6 +46,8 @@ func (c *MSGraph) Apply(ctx context.Context, ch Change) (Result, error) {
 		}
 	case SendMail:
 		err = c.sendMail(ctx, ch.Mail)
+	case SetAccountEnabled:
+		err = c.setAccountEnabled(ctx, ch.UserID, ch.Enabled)
 	default:
 		return Result{}, UnknownChange(ch)
 	}

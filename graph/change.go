@@ -23,6 +23,7 @@ const (
 	WriteCreateTAP        WriteKind = "createTAP"
 	WriteSetPerUserMFA    WriteKind = "setPerUserMFA"
 	WriteSetDefaultMethod WriteKind = "setDefaultMethod"
+	WriteAccountEnabled   WriteKind = "setAccountEnabled"
 	WriteSendMail         WriteKind = "sendMail"
 )
 
@@ -39,6 +40,8 @@ func (k WriteKind) Describe() string {
 		return "set per-user MFA"
 	case WriteSetDefaultMethod:
 		return "change the default sign-in method"
+	case WriteAccountEnabled:
+		return "block or unblock sign-in"
 	case WriteSendMail:
 		return "send mail"
 	}
@@ -126,6 +129,24 @@ type SetDefaultMethod struct {
 type SendMail struct {
 	Mail Mail
 	Approval
+}
+
+// SetAccountEnabled blocks (false) or unblocks (true) the user's sign-in:
+// PATCH /users/{id} {"accountEnabled": ...} (user-update.md).
+type SetAccountEnabled struct {
+	UserID  string
+	Enabled bool
+	Approval
+}
+
+func (SetAccountEnabled) isChange()        {}
+func (SetAccountEnabled) Kind() WriteKind  { return WriteAccountEnabled }
+func (c SetAccountEnabled) Target() string { return c.UserID }
+func (c SetAccountEnabled) Describe() string {
+	if c.Enabled {
+		return "accountEnabled -> true (sign-in unblocked)"
+	}
+	return "accountEnabled -> false (sign-in blocked)"
 }
 
 func (DeleteMethod) isChange()     {}

@@ -29,6 +29,7 @@ const (
 	opMail
 	opMe
 	opPolicyRead
+	opAccountEnabled
 )
 
 // kindActions maps the operation families to the permission table's rows
@@ -44,6 +45,7 @@ var kindActions = map[opKind]Action{
 	opPerUserMFARead:  ActionReadPerUser,
 	opPerUserMFAWrite: ActionPerUserMFA,
 	opMail:            ActionSendMail,
+	opAccountEnabled:  ActionAccountEnabled,
 }
 
 // targetTables' names, as a refusal explains them.

@@ -24,6 +24,8 @@ const (
 	ActionAudit        Action = "audit"      // directory audit events
 	ActionReport       Action = "report"     // tenant-wide registration report
 	ActionSendMail     Action = "sendMail"   // notify a user by mail
+	// ActionAccountEnabled blocks or unblocks sign-in (accountEnabled).
+	ActionAccountEnabled Action = "accountEnabled"
 )
 
 // Directory role template ids (the `wids` claim carries these).
@@ -119,6 +121,34 @@ type Requirement struct {
 	// Source is the documentation the row follows (docs-contrib paths,
 	// learn.microsoft.com pages).
 	Source []string `json:"source"`
+	// NotPrivileged: the action is refused on a target holding a
+	// privileged administrator role (or in a role-assignable group), which
+	// Graph allows only with a permission mfadesk does not ask for.
+	NotPrivileged bool `json:"notPrivileged,omitempty"`
+	// With names permissions that grant the action only together with one
+	// of another set ("User.EnableDisableAccount.All and User.Read.All").
+	With map[string][]string `json:"with,omitempty"`
+}
+
+// grantedBy reports whether granted holds one of want, counting a
+// permission of r.With only when one of its companions is held too; why
+// names what is missing.
+func (r Requirement) grantedBy(granted, want []string) (bool, string) {
+	var short []string
+	for _, w := range want {
+		if !hasAny(granted, []string{w}) {
+			continue
+		}
+		if need, ok := r.With[w]; ok && !hasAny(granted, need) {
+			short = append(short, w+" (it needs "+orList(need)+" with it)")
+			continue
+		}
+		return true, ""
+	}
+	if len(short) > 0 {
+		return false, "has " + short[0]
+	}
+	return false, ""
 }
 
 var methodWrite = []string{"UserAuthenticationMethod.ReadWrite.All"}
@@ -212,6 +242,26 @@ var requirements = []Requirement{
 		Note: "also needs the TAP method enabled in the authentication methods policy",
 		Source: []string{"api-reference/v1.0/api/authentication-post-temporaryaccesspassmethods.md",
 			"api-reference/v1.0/includes/rbac-for-apis/rbac-authentication-methods-apis-write-others.md",
+			SourcePrivilegedRoles + "#who-can-perform-sensitive-actions"},
+	},
+	{
+		Action: ActionAccountEnabled, Label: "block or unblock sign-in", Write: true,
+		// "User.EnableDisableAccount.All and User.Read.All" is the least
+		// privileged pair for accountEnabled (User.Read.All is asked for
+		// reading users anyway); the wider ones carry both.
+		Delegated:   []string{"User.EnableDisableAccount.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
+		Application: []string{"User.EnableDisableAccount.All", "User.ReadWrite.All", "Directory.ReadWrite.All"},
+		// microsoft.directory/users/disable and enable: the columns of
+		// "Who can perform sensitive actions" ("Disable or enable users").
+		Roles:  []string{RoleAuthAdmin, RoleUserAdmin, RolePrivilegedAuthAdmin, RoleGlobalAdmin},
+		Target: TargetSensitive,
+		// A privileged administrator's accountEnabled needs the delegated
+		// Directory.AccessAsUser.All, which mfadesk never asks for.
+		NotPrivileged: true,
+		With: map[string][]string{"User.EnableDisableAccount.All": {"User.Read.All", "User.ReadWrite.All",
+			"Directory.Read.All", "Directory.ReadWrite.All"}},
+		Note: "not for administrators with a privileged role (Graph needs Directory.AccessAsUser.All for them: use the Entra admin center)",
+		Source: []string{"api-reference/v1.0/api/user-update.md", "api-reference/beta/api/user-update.md",
 			SourcePrivilegedRoles + "#who-can-perform-sensitive-actions"},
 	},
 	{
@@ -332,14 +382,17 @@ func (o Operator) Allows(a Action, target *TargetRoles) (ok bool, why string) {
 func (o Operator) allows(r Requirement, target *TargetRoles) (ok bool, why string) {
 	if o.IsApp {
 		// An app always has a token; no roles claim means no permissions.
-		if !hasAny(o.AppRoles, r.Application) {
-			return false, "needs application permission " + orList(r.Application)
+		if ok, has := r.grantedBy(o.AppRoles, r.Application); !ok {
+			return false, "needs application permission " + orList(r.Application) + also(has)
+		}
+		if r.NotPrivileged && target.HoldsPrivileged() {
+			return false, notPrivilegedWhy
 		}
 		return true, ""
 	}
 	if len(o.Scopes) > 0 || len(o.AppRoles) > 0 {
-		if !hasAny(o.Scopes, r.Delegated) {
-			return false, "needs delegated permission " + orList(r.Delegated)
+		if ok, has := r.grantedBy(o.Scopes, r.Delegated); !ok {
+			return false, "needs delegated permission " + orList(r.Delegated) + also(has)
 		}
 	}
 	if len(r.Roles) == 0 {
@@ -360,7 +413,22 @@ func (o Operator) allows(r Requirement, target *TargetRoles) (ok bool, why strin
 		}
 		return false, "needs the " + orList(names) + " role"
 	}
+	if r.NotPrivileged && target.HoldsPrivileged() {
+		return false, notPrivilegedWhy
+	}
 	return targetOK(r, held, target)
+}
+
+// notPrivilegedWhy is the refusal of a NotPrivileged action on an admin.
+const notPrivilegedWhy = "the target is an administrator with a privileged role: Graph changes their " +
+	"sign-in only with Directory.AccessAsUser.All, which mfadesk does not ask for (use the Entra admin center)"
+
+// also is ", has X (it needs Y with it)" when has is set.
+func also(has string) string {
+	if has == "" {
+		return ""
+	}
+	return "; the token " + has
 }
 
 // roleIDs merges wids and the role display names Graph returned, as

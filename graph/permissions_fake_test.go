@@ -16,7 +16,7 @@ import (
 // real HTTP through NewClient with unsigned tokens. Both tables follow
 // Microsoft's Graph permission pages; a mismatch means one of them drifted.
 func TestAllowsMatchesFake(t *testing.T) {
-	const full = "User.Read.All UserAuthenticationMethod.ReadWrite.All User.RevokeSessions.All AuditLog.Read.All Policy.ReadWrite.AuthenticationMethod Mail.Send"
+	const full = "User.Read.All UserAuthenticationMethod.ReadWrite.All User.RevokeSessions.All User.EnableDisableAccount.All AuditLog.Read.All Policy.ReadWrite.AuthenticationMethod Mail.Send"
 	const readOnly = "User.Read.All UserAuthenticationMethod.Read.All AuditLog.Read.All Policy.Read.All"
 	type persona struct {
 		name   string
@@ -125,6 +125,9 @@ func TestAllowsMatchesFake(t *testing.T) {
 		ActionTAP: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
 			_, err := tapOf(c.Apply(ctx, CreateTAP{UserID: target, Request: TAPRequest{LifetimeMinutes: 60}}))
 			return err
+		},
+		ActionAccountEnabled: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+			return errOf(c.Apply(ctx, SetAccountEnabled{UserID: target, Enabled: false}))
 		},
 		ActionReadPerUser: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
 			_, err := c.PerUserMFA(ctx, target)

@@ -103,7 +103,7 @@ func TestEffectiveRole(t *testing.T) {
 // permission kinds, a documentation source, and a target rule only with roles.
 func TestRequirementsTable(t *testing.T) {
 	all := []Action{ActionReadUsers, ActionReadMethods, ActionDeleteMethod, ActionReset, ActionReregister,
-		ActionRevoke, ActionTAP, ActionReadPerUser, ActionPerUserMFA, ActionSignIns, ActionAudit, ActionReport, ActionSendMail}
+		ActionRevoke, ActionTAP, ActionAccountEnabled, ActionReadPerUser, ActionPerUserMFA, ActionSignIns, ActionAudit, ActionReport, ActionSendMail}
 	if len(Requirements()) != len(all) {
 		t.Fatalf("table has %d rows, want %d", len(Requirements()), len(all))
 	}

@@ -140,6 +140,33 @@ func (t *TargetRoles) IsAdmin() bool {
 	return len(adminRoles(t.Roles)) > 0 || len(t.RoleAssignableGroups) > 0
 }
 
+// unprivilegedRoles are the roles of the sensitive-actions table Entra does
+// not label privileged (privileged-roles-permissions: "Which roles and
+// permissions are privileged?"); every other role counts as privileged.
+var unprivilegedRoles = []string{RoleDirectoryReaders, RoleGuestInviter, RoleMessageCenterReader,
+	RoleReportsReader, RoleUXSuccessManager, RoleUsageSummaryReportsRdr}
+
+// HoldsPrivileged reports a target holding a privileged administrator role
+// or in a role-assignable group. Unknown roles (only the report's isAdmin)
+// count as privileged: refuse rather than guess.
+func (t *TargetRoles) HoldsPrivileged() bool {
+	if t == nil {
+		return false
+	}
+	if !t.Known {
+		return t.Admin
+	}
+	if len(t.RoleAssignableGroups) > 0 {
+		return true
+	}
+	for _, r := range adminRoles(t.Roles) {
+		if !slices.Contains(unprivilegedRoles, r) {
+			return true
+		}
+	}
+	return false
+}
+
 // adminRoles drops the implicit member and guest roles.
 func adminRoles(ids []string) []string {
 	var out []string

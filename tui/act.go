@@ -313,6 +313,9 @@ func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 		info.ID = id
 		m.setModal(id, info, answers{chosen: followUp(r.Target)})
 	default:
+		// The list shows the user as the change left them (a blocked
+		// sign-in), so the keys offered next are the right ones.
+		m.users.Replace(r.Target)
 		cmds = append(cmds, m.setFlash("✓ "+name+": "+r.Detail, false))
 	}
 	return m, tea.Batch(cmds...)

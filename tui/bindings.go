@@ -114,6 +114,10 @@ var placements = map[actions.Kind]placement{
 	// A mail about the last change made here: offered by that change's
 	// result (n), and by its key, not in the bar.
 	ops.Notify: {keys: inMain, noBar: true},
+	// Block has the bar item; unblock is its key (named by block's
+	// reason when the user is blocked) and its help line, so the bar
+	// still fits 80 columns.
+	ops.Unblock: {keys: everywhere, noBar: true},
 }
 
 // operations are the catalogue's operations on one user, in its order.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/ops"
 	"github.com/mfadesk/mfadesk/tui/actions"
 	"github.com/mfadesk/mfadesk/tui/methods"
 	"github.com/mfadesk/mfadesk/tui/report"
@@ -20,6 +21,11 @@ func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
 	var shown []graph.Method
 	if single && m.methods.User() != nil && m.methods.User().ID == targets[0].ID && m.methods.Loaded() {
 		shown = m.methods.Methods()
+	}
+	if o, ok := ops.Get(op.Kind); ok && o.Plan != nil {
+		// The catalogue's plan, the same words as the command line's.
+		pl := o.Plan(targets)
+		p.Ops, p.Keeps, p.Warnings = pl.Steps, pl.Keeps, pl.Warnings
 	}
 	switch op.Kind {
 	case actions.Reset:

@@ -74,6 +74,10 @@ func (t *Tenant) updateUser(rc *reqCtx, ref string) response {
 	if r := readJSON(rc, &body); r != nil {
 		return *r
 	}
+	// The SDK's user model names its type; Graph accepts that.
+	if t, ok := body["@odata.type"]; ok && string(t) == `"#microsoft.graph.user"` {
+		delete(body, "@odata.type")
+	}
 	raw, ok := body["accountEnabled"]
 	if !ok || len(body) != 1 {
 		return rc.fail(400, "Request_BadRequest", "The fake tenant updates only accountEnabled.")

@@ -228,7 +228,7 @@ const DemoOperatorUPN = "demo.admin@contoso.com"
 
 // demoScopes are the demo operator's delegated scopes.
 var demoScopes = []string{"User.Read", "User.Read.All", "UserAuthenticationMethod.ReadWrite.All",
-	"AuditLog.Read.All", "Reports.Read.All", "User.RevokeSessions.All", "Policy.ReadWrite.AuthenticationMethod",
+	"AuditLog.Read.All", "Reports.Read.All", "User.RevokeSessions.All", "User.EnableDisableAccount.All", "Policy.ReadWrite.AuthenticationMethod",
 	"Mail.Send", "Directory.Read.All", "Policy.Read.All"}
 
 type claims struct {

@@ -69,11 +69,12 @@ type writeFixture struct {
 func sampleChanges(f writeFixture) map[string]graph.Change {
 	a := graph.Approval{Ticket: "INC-1", Checklist: []string{"verified the caller by phone callback"}}
 	return map[string]graph.Change{
-		"DeleteMethod":     graph.DeleteMethod{UserID: f.user, Method: f.deletable, Approval: a},
-		"RevokeSessions":   graph.RevokeSessions{UserID: f.user, Approval: a},
-		"CreateTAP":        graph.CreateTAP{UserID: f.user, Request: graph.TAPRequest{LifetimeMinutes: 60, IsUsableOnce: true}, Approval: a},
-		"SetPerUserMFA":    graph.SetPerUserMFA{UserID: f.user, State: graph.PerUserMFAEnforced, Approval: a},
-		"SetDefaultMethod": graph.SetDefaultMethod{UserID: f.user, Method: f.defaultTo, Approval: a},
+		"DeleteMethod":      graph.DeleteMethod{UserID: f.user, Method: f.deletable, Approval: a},
+		"RevokeSessions":    graph.RevokeSessions{UserID: f.user, Approval: a},
+		"CreateTAP":         graph.CreateTAP{UserID: f.user, Request: graph.TAPRequest{LifetimeMinutes: 60, IsUsableOnce: true}, Approval: a},
+		"SetPerUserMFA":     graph.SetPerUserMFA{UserID: f.user, State: graph.PerUserMFAEnforced, Approval: a},
+		"SetDefaultMethod":  graph.SetDefaultMethod{UserID: f.user, Method: f.defaultTo, Approval: a},
+		"SetAccountEnabled": graph.SetAccountEnabled{UserID: f.user, Enabled: false, Approval: a},
 		"SendMail": graph.SendMail{Mail: graph.Mail{To: []string{fake.AliceUPN}, Subject: "Your sign-in methods changed",
 			Body: "body"}, Approval: a},
 	}

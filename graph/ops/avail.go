@@ -81,6 +81,11 @@ func (o Operation) Available(c Context, u graph.User) (bool, string) {
 	if o.NotGuest != "" && u.IsGuest() {
 		return false, o.NotGuest
 	}
+	if o.When != nil {
+		if why := o.When(u); why != "" {
+			return false, why
+		}
+	}
 	if o.NotSelf && c.OperatorKnown && !c.Operator.IsApp && c.Operator.ID != "" && c.Operator.ID == u.ID {
 		return false, "not on your own account (you would lose access in the middle of the session)"
 	}

@@ -88,6 +88,28 @@ type Operation struct {
 	NotSelf bool
 	// NotGuest is why guests are refused ("" when they are not).
 	NotGuest string
+	// When, if set, says why the operation does not apply to u as it is
+	// now ("" when it does): blocking a blocked account.
+	When func(u graph.User) string
+	// Plan, if set, is the operation's plan for targets in words; the
+	// front ends show it before the confirmation (operations whose plan
+	// needs the user's methods write their own from graph.PlanReset).
+	Plan func(targets []graph.User) Plan
+	// Change is the change the operation makes to one user, for the
+	// operations that are one change (nil for the composite ones, which
+	// Run carries out step by step).
+	Change func(u graph.User, a graph.Approval) graph.Change
+	// Done is the result line for one user ("sign-in blocked").
+	Done string
+	// After is the user as the change leaves them (Result.Target), so a
+	// front end shows the new state without reading it back.
+	After func(u graph.User) graph.User
+}
+
+// Plan is an operation's plan in words: the steps in the order they run,
+// what stays as it is, and what the operator should know first.
+type Plan struct {
+	Steps, Keeps, Warnings []string
 }
 
 // Writes reports an operation that changes the directory or sends mail.
@@ -150,6 +172,55 @@ var catalogue = []Operation{
 		Name: SetMFA, Label: "Set per-user MFA", Key: "m", BulkKey: "m", Help: "per-user MFA", Bar: "MFA state", Scope: Both,
 		Short:  "Show or set a user's legacy per-user MFA state",
 		Action: graph.ActionPerUserMFA, Changes: []graph.WriteKind{graph.WriteSetPerUserMFA}, Bulk: graph.OpSetMFA,
+	},
+	{
+		Name: Block, Label: "Block sign-in", Key: "x", Help: "block sign-in", Bar: "block", Scope: One,
+		Short: "Block users' sign-in (accountEnabled false); they keep every method",
+		Long: "Set accountEnabled to false, as the admin center's \"Block sign-in\": new sign-ins are refused " +
+			"(error 50057) until the account is unblocked; methods, group memberships and licences stay. " +
+			"Sessions already open last until their tokens expire: revoke them too (mfadesk revoke) to sign " +
+			"the user out now. Graph lets mfadesk change only accounts without a privileged admin role.",
+		Action: graph.ActionAccountEnabled, Changes: []graph.WriteKind{graph.WriteAccountEnabled},
+		NotSelf: true,
+		When: func(u graph.User) string {
+			if !u.AccountEnabled {
+				return "sign-in is already blocked (u unblocks)"
+			}
+			return ""
+		},
+		Plan: func(targets []graph.User) Plan {
+			p := Plan{Steps: []string{"set accountEnabled to false: every new sign-in is refused (error 50057)"},
+				Keeps:    []string{"methods, sessions already open (until their tokens expire), groups, licences, mailbox"},
+				Warnings: []string{"Open sessions are not ended: revoke sessions as well to sign the user out now."}}
+			return p
+		},
+		Change: func(u graph.User, a graph.Approval) graph.Change {
+			return graph.SetAccountEnabled{UserID: u.ID, Enabled: false, Approval: a}
+		},
+		Done:  "sign-in blocked",
+		After: func(u graph.User) graph.User { u.AccountEnabled = false; return u },
+	},
+	{
+		Name: Unblock, Label: "Unblock sign-in", Key: "u", Help: "unblock sign-in", Bar: "unblock", Scope: One,
+		Short: "Unblock users' sign-in (accountEnabled true)",
+		Long: "Set accountEnabled to true, as the admin center's \"Allow sign-in\": the user can sign in " +
+			"again with the methods they have. Graph lets mfadesk change only accounts without a privileged admin role.",
+		Action: graph.ActionAccountEnabled, Changes: []graph.WriteKind{graph.WriteAccountEnabled},
+		When: func(u graph.User) string {
+			if u.AccountEnabled {
+				return "sign-in is not blocked"
+			}
+			return ""
+		},
+		Plan: func(targets []graph.User) Plan {
+			return Plan{Steps: []string{"set accountEnabled to true: the user can sign in again"},
+				Keeps: []string{"methods, groups, licences, mailbox"}}
+		},
+		Change: func(u graph.User, a graph.Approval) graph.Change {
+			return graph.SetAccountEnabled{UserID: u.ID, Enabled: true, Approval: a}
+		},
+		Done:  "sign-in unblocked",
+		After: func(u graph.User) graph.User { u.AccountEnabled = true; return u },
 	},
 	{
 		Name: Notify, Label: "Notify by mail", Key: "n", Help: "notify by mail", Bar: "notify", Scope: One,

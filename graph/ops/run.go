@@ -96,7 +96,18 @@ func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now fun
 	case Notify:
 		r, err = runNotify(ctx, c, u, req)
 	default:
-		err = fmt.Errorf("unknown action %q", req.Kind)
+		// An operation that is one change: the catalogue says which.
+		o, ok := Get(req.Kind)
+		if !ok || o.Change == nil {
+			err = fmt.Errorf("unknown action %q", req.Kind)
+			break
+		}
+		if _, err = c.Apply(ctx, o.Change(u, req.Approval())); err == nil {
+			r = Result{Detail: o.Done}
+			if o.After != nil {
+				u = o.After(u)
+			}
+		}
 	}
 	r.Target, r.Kind, r.At = u, req.Kind, now()
 	if err != nil {

@@ -285,6 +285,18 @@ func (m Model) Selected() (graph.User, bool) {
 	return m.items[m.cursor], true
 }
 
+// Replace puts u in place of the loaded user with its id (after a change
+// the list shows, such as a blocked sign-in); false when it is not loaded.
+func (m *Model) Replace(u graph.User) bool {
+	for i := range m.items {
+		if m.items[i].ID == u.ID {
+			m.items[i] = u
+			return true
+		}
+	}
+	return false
+}
+
 // Items are the loaded results.
 func (m Model) Items() []graph.User { return m.items }
 
