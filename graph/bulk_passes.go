@@ -63,10 +63,11 @@ func (u *UserJournal) undelivered() (UndeliveredPass, bool) {
 			found = false
 		}
 	}
-	if at, ok := u.Intents[stepTAP]; ok && u.Final != nil {
-		// An attempt whose answer never came, and the user was finished
-		// (the resume found a pass created since: "its value was never
-		// shown"): a pass may exist that nobody has.
+	if at, ok := u.Intents[stepTAP]; ok && u.Final != nil && u.Final.Event == evFailed && u.Final.Do == stepTAP {
+		// An attempt whose answer never came, and the resume found a
+		// pass created since ("its value was never shown"): a pass
+		// exists that nobody has. (An attempt Graph refused outright,
+		// e.g. for a guest, created none.)
 		p.TAPID, p.Issued, found = "", at, true
 	}
 	return p, found

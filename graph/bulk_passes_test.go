@@ -112,3 +112,26 @@ func TestBulkPassesDeliveredAndReissued(t *testing.T) {
 		}
 	}
 }
+
+// A pass Graph refused outright (a guest, the policy) was never issued:
+// its user is failed, not listed as holding an undelivered pass.
+func TestBulkRefusedPassIsNotUndelivered(t *testing.T) {
+	ten := newMemTenant()
+	id := ten.addUser(1, "microsoftAuthenticator")
+	ten.fault = func(call, _ string, after bool) error {
+		if call == "tap" && !after {
+			return &Error{Kind: ErrBadRequest, Status: 400, Message: "Temporary Access Pass cannot be added to an external (guest) user."}
+		}
+		return nil
+	}
+	box := &passBox{}
+	opts := fastOpts(filepath.Join(t.TempDir(), "j.jsonl"))
+	opts.DeliverTAP = box.deliver
+	sum, err := RunBulk(context.Background(), ten, Operation{Kind: OpReregister, TAP: &BulkTAP{}}, []string{id}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Results[0].State != StateFailed || len(sum.Undelivered) != 0 {
+		t.Fatalf("state %s, undelivered %+v", sum.Results[0].State, sum.Undelivered)
+	}
+}
