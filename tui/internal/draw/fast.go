@@ -1,6 +1,7 @@
 package draw
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -90,69 +91,78 @@ func fastWidth(s string) (w int, ok bool) {
 	return w, true
 }
 
-// plainFast reports s free of escape sequences and made only of runes
-// fastWidth measures (so cutting it by runes is cutting it by cells).
-func plainFast(s string) bool {
-	for i := 0; i < len(s); {
-		b := s[i]
-		switch {
-		case b >= 0x20 && b < 0x7f:
-			i++
-		case b < 0x80:
-			return false
-		default:
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r >= narrowMax || !narrow[r] {
-				return false
-			}
-			i += n
-		}
-	}
-	return true
-}
-
-// truncate is ansi.Truncate(s, w, tail).
+// truncate is ansi.Truncate(s, w, tail): printable cells past w-width(tail)
+// are dropped and tail put where the first was; escape sequences are all
+// kept (a colour reset after the cut still resets).
 func truncate(s string, w int, tail string) string {
 	sw, ok := fastWidth(s)
-	if !ok || !plainFast(s) {
+	if !ok {
 		return ansi.Truncate(s, w, tail)
 	}
 	if sw <= w {
 		return s
 	}
 	tw, ok := fastWidth(tail)
-	if !ok {
-		return ansi.Truncate(s, w, tail)
-	}
 	keep := w - tw
-	if keep < 0 {
+	if !ok || keep < 0 {
 		return ansi.Truncate(s, w, tail)
 	}
-	return cutCells(s, keep) + tail
-}
-
-// cutCells is the first n cells of a plainFast string.
-func cutCells(s string, n int) string {
-	i := 0
-	for c := 0; c < n && i < len(s); c++ {
-		if s[i] < 0x80 {
-			i++
-		} else {
-			_, size := utf8.DecodeRuneInString(s[i:])
-			i += size
+	var b strings.Builder
+	b.Grow(len(s) + len(tail))
+	n, tailed := 0, false
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			j := csiEnd(s, i)
+			b.WriteString(s[i:j])
+			i = j
+			continue
 		}
+		size := 1
+		if s[i] >= 0x80 {
+			_, size = utf8.DecodeRuneInString(s[i:])
+		}
+		switch {
+		case n < keep:
+			b.WriteString(s[i : i+size])
+			n++
+		case !tailed:
+			b.WriteString(tail)
+			tailed = true
+		}
+		i += size
 	}
-	return s[:i]
+	return b.String()
 }
 
 // truncateLeft is ansi.TruncateLeft(s, n, prefix): s without its first n
-// cells.
+// cells, escape sequences kept.
 func truncateLeft(s string, n int, prefix string) string {
-	if prefix != "" || !plainFast(s) {
+	if _, ok := fastWidth(s); !ok || prefix != "" {
 		return ansi.TruncateLeft(s, n, prefix)
 	}
 	if n <= 0 {
 		return s
 	}
-	return s[len(cutCells(s, n)):]
+	var b strings.Builder
+	b.Grow(len(s))
+	skipped := 0
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			j := csiEnd(s, i)
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		size := 1
+		if s[i] >= 0x80 {
+			_, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if skipped < n {
+			skipped++
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
