@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/ops"
 	"github.com/spf13/cobra"
 )
 
@@ -23,13 +24,9 @@ func mfaStateCmd(env *Env) *cobra.Command {
 		dryRun bool
 	)
 	cmd := &cobra.Command{
-		Use:   "mfa-state USER [disabled|enabled|enforced]",
-		Short: "Show or set a user's legacy per-user MFA state",
-		Long: "Without a state, print the user's per-user MFA state. With one, set it (after " +
-			"showing the change and asking). As Graph documents, \"enabled\" becomes \"enforced\" at once " +
-			"for a user who already has an MFA method registered; a user with none stays \"enabled\" and " +
-			"Entra moves them to \"enforced\" when they complete registration. The state read back " +
-			"after the change is shown.",
+		Use:     "mfa-state USER [disabled|enabled|enforced]",
+		Short:   ops.MustGet(ops.SetMFA).Short,
+		Long:    ops.MustGet(ops.SetMFA).Long,
 		Example: "  mfadesk mfa-state alice@contoso.com\n  mfadesk mfa-state alice@contoso.com enforced --yes",
 		Args:    cobra.RangeArgs(1, 2),
 		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {

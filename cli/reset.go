@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/ops"
 	"github.com/spf13/cobra"
 )
 
@@ -38,12 +39,8 @@ func resetCmd(env *Env) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "reset USER... | --csv FILE",
-		Short: "Reset MFA: delete every method but the password, so users register again",
-		Long: "Delete every authentication method of each user except the password (and the kinds " +
-			"named in --keep), in an order Graph accepts: the default method last, an alternate " +
-			"mobile before the mobile. The plan is printed and confirmed first; --dry-run prints it " +
-			"and changes nothing. Users are object ids or UPNs, or a CSV (header ObjectId, Id or " +
-			"UserPrincipalName); a CSV with any bad row is rejected whole.",
+		Short: ops.MustGet(ops.Reset).Short,
+		Long:  ops.MustGet(ops.Reset).Long,
 		Example: "  mfadesk reset alice@contoso.com\n" +
 			"  mfadesk reset --csv users.csv --keep fido2,windowsHelloForBusiness --dry-run\n" +
 			"  mfadesk reset --csv users.csv --yes -o json > results.json",
@@ -52,7 +49,7 @@ func resetCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return Usage(err)
 			}
-			o.checklist = true
+			o.checklist = ops.MustGet(ops.Reset).Checklist
 			return env.runReset(cmd.Context(), args, o, resetSpec{keep: keepKinds, keepSet: cmd.Flags().Changed("keep"),
 				notify: notifyFlagOf(cmd, notify)})
 		},
@@ -73,18 +70,12 @@ func reregisterCmd(env *Env) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "reregister USER... | --csv FILE",
-		Short: "Require users to register MFA again (the portal's \"Require re-register MFA\")",
-		Long: "Do what the admin portal's \"Require re-register MFA\" does, which Graph has no single " +
-			"call for: delete phone numbers, Authenticator apps and software OATH tokens (email, a " +
-			"Temporary Access Pass, FIDO2 keys and passkeys, Windows Hello, platform credentials and " +
-			"hardware OATH tokens stay; the portal deactivates hardware tokens, mfadesk leaves them " +
-			"active), then revoke sign-in sessions so the user registers again at the " +
-			"very next sign-in on every device. With --tap, also issue a Temporary Access Pass for " +
-			"that registration (printed once).",
+		Short: ops.MustGet(ops.Reregister).Short,
+		Long:  ops.MustGet(ops.Reregister).Long,
 		Example: "  mfadesk reregister alice@contoso.com --tap --tap-lifetime 2h\n" +
 			"  mfadesk reregister --csv users.csv --dry-run",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.checklist = true
+			o.checklist = ops.MustGet(ops.Reregister).Checklist
 			spec := resetSpec{reregister: true, notify: notifyFlagOf(cmd, notify)}
 			if tap {
 				req, err := tapRequest(lifetime, cmd.Flags().Changed("tap-lifetime"), oneTime, cmd.Flags().Changed("tap-one-time"), "")

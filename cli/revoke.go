@@ -6,16 +6,16 @@ import (
 	"fmt"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/ops"
 	"github.com/spf13/cobra"
 )
 
 func revokeCmd(env *Env) *cobra.Command {
 	var o targetOptions
 	cmd := &cobra.Command{
-		Use:   "revoke USER... | --csv FILE",
-		Short: "Revoke users' sign-in sessions (they must sign in again everywhere)",
-		Long: "Invalidate the refresh tokens and session cookies of one or more users, so every " +
-			"app and device asks them to sign in again (within minutes). Does nothing for guests.",
+		Use:     "revoke USER... | --csv FILE",
+		Short:   ops.MustGet(ops.Revoke).Short,
+		Long:    ops.MustGet(ops.Revoke).Long,
 		Example: "  mfadesk revoke alice@contoso.com\n  mfadesk revoke --csv leavers.csv --yes",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			const what = "Revoke sign-in sessions"

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/ops"
 	"github.com/spf13/cobra"
 )
 
@@ -30,15 +31,13 @@ func tapCmd(env *Env) *cobra.Command {
 		notify   bool
 	)
 	cmd := &cobra.Command{
-		Use:   "tap USER",
-		Short: "Issue a Temporary Access Pass (shown once)",
-		Long: "Create a Temporary Access Pass so the user can sign in and register new methods. " +
-			"The pass is printed once and never stored or logged by mfadesk. A new pass " +
-			"replaces any pass the user already has.",
+		Use:     "tap USER",
+		Short:   ops.MustGet(ops.IssueTAP).Short,
+		Long:    ops.MustGet(ops.IssueTAP).Long,
 		Example: "  mfadesk tap alice@contoso.com --lifetime 2h --one-time",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a.checklist = true
+			a.checklist = ops.MustGet(ops.IssueTAP).Checklist
 			req, err := tapRequest(lifetime, cmd.Flags().Changed("lifetime"), oneTime, cmd.Flags().Changed("one-time"), start)
 			if err != nil {
 				return err

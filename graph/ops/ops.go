@@ -170,7 +170,12 @@ var catalogue = []Operation{
 	},
 	{
 		Name: SetMFA, Label: "Set per-user MFA", Key: "m", BulkKey: "m", Help: "per-user MFA", Bar: "MFA state", Scope: Both,
-		Short:  "Show or set a user's legacy per-user MFA state",
+		Short: "Show or set a user's legacy per-user MFA state",
+		Long: "Without a state, print the user's per-user MFA state. With one, set it (after " +
+			"showing the change and asking). As Graph documents, \"enabled\" becomes \"enforced\" at once " +
+			"for a user who already has an MFA method registered; a user with none stays \"enabled\" and " +
+			"Entra moves them to \"enforced\" when they complete registration. The state read back " +
+			"after the change is shown.",
 		Action: graph.ActionPerUserMFA, Changes: []graph.WriteKind{graph.WriteSetPerUserMFA}, Bulk: graph.OpSetMFA,
 	},
 	{
