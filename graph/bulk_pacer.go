@@ -250,9 +250,15 @@ func (p *Pacer) roll() {
 		}
 	case p.maxPct > pacerNearLimit:
 		// Graph says the limit is more than 80% used: the budget is being
-		// drawn down, so ease off a little before the first 429 and stop
-		// probing upwards for a while.
-		p.rate *= pacerEase
+		// drawn down, so stop probing upwards for a while, and ease off a
+		// little before the first 429 when above the documented budget. At
+		// or below it the rate holds: sending at a budget's refill rate
+		// keeps its bucket near empty (Graph says so on every answer)
+		// without going over, and easing each time would sink the rate to
+		// the floor.
+		if p.start <= 0 || p.rate > p.start {
+			p.rate *= pacerEase
+		}
 		p.cooldown = pacerCooldown
 	case share > pacerGrowBelow:
 		// Some throttling: hold the rate.
