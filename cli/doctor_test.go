@@ -18,6 +18,7 @@ import (
 	"github.com/mfadesk/mfadesk/graph/auth"
 	"github.com/mfadesk/mfadesk/graph/auth/authtest"
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 // doctor tests: the real sign-in path (config file -> auth.NewCredential ->
@@ -227,7 +228,7 @@ func directClient(t *testing.T, s docSetup) graph.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := graph.NewClient(graph.ClientOptions{Endpoint: s.tenant.URL, Credential: cred, Scopes: auth.ScopesFor(l.Profile)})
+	c, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: s.tenant.URL, Credential: cred, Scopes: auth.ScopesFor(l.Profile)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
 	"github.com/mfadesk/mfadesk/graph/history"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 // denyAdmins acts like an Authentication Administrator: Graph refuses to
@@ -49,7 +50,7 @@ func runWithClient(t *testing.T, c graph.Client, args ...string) result {
 
 func TestDeniedExitCodes(t *testing.T) {
 	srv := startTenant(t)
-	real, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL})
+	real, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

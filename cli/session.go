@@ -21,6 +21,7 @@ import (
 	"github.com/mfadesk/mfadesk/graph/auth"
 	"github.com/mfadesk/mfadesk/graph/fake"
 	"github.com/mfadesk/mfadesk/graph/history"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 // Session is what commands and the TUI act through: the Graph client built
@@ -326,7 +327,7 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		if e.shapes != nil {
 			hc = &http.Client{Transport: e.shapes}
 		}
-		mc, err := graph.NewClient(graph.ClientOptions{
+		mc, err := msgraph.NewClient(msgraph.ClientOptions{
 			Endpoint:   st.Endpoint,
 			Credential: st.Credential,
 			Scopes:     st.Scopes,

@@ -14,6 +14,7 @@ import (
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/appreg"
 	"github.com/mfadesk/mfadesk/graph/auth"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 func init() { register(setupCmd) }
@@ -127,7 +128,7 @@ func setupCmd(env *Env) *cobra.Command {
 				}
 				cred = cli
 			}
-			mc, err := graph.NewClient(graph.ClientOptions{Endpoint: endpoint, Credential: cred})
+			mc, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: endpoint, Credential: cred})
 			if err != nil {
 				return Usage(err)
 			}

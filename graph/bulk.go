@@ -870,7 +870,7 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 			if err != nil {
 				return ur.fail(ctx, err)
 			}
-			applyPreferences(methods, p)
+			ApplyPreferences(methods, p)
 		}
 		var keptMs []Method
 		var blocked string

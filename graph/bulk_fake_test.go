@@ -48,7 +48,7 @@ func bulkTenantData(n int, shape string) *fake.TenantData {
 // inside the client (the runner owns them: it sees every 429) and a
 // connection pool as wide as the run (plain-http loopback has no HTTP/2 to
 // multiplex over one connection, as Graph's TLS endpoint does).
-func bulkClient(tb testing.TB, srv *fake.Server) *MSGraph {
+func bulkClient(tb testing.TB, srv *fake.Server) MSGraph {
 	tb.Helper()
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns = 512

@@ -230,3 +230,10 @@ type ChangeRecord struct {
 	// RequestID is Graph's request-id for the call, when known.
 	RequestID string
 }
+
+// UnknownChange is the refusal of a client that does not know how to make
+// ch: nothing is sent.
+func UnknownChange(ch Change) error {
+	return &Error{Kind: ErrBadRequest, Op: ch.Kind().Describe(),
+		Message: "this client does not know how to make this change; nothing was sent"}
+}

@@ -41,7 +41,7 @@ func DecodeClaims(token string) (TokenClaims, error) {
 	return tc, nil
 }
 
-func operatorFromClaims(tc TokenClaims) Operator {
+func OperatorFromClaims(tc TokenClaims) Operator {
 	o := Operator{
 		ID:                CleanText(tc.ObjectID),
 		DisplayName:       CleanText(tc.Name),
@@ -49,8 +49,8 @@ func operatorFromClaims(tc TokenClaims) Operator {
 		TenantID:          CleanText(tc.TenantID),
 		AppID:             CleanText(tc.AppID),
 		IsApp:             strings.TrimSpace(tc.Scope) == "",
-		AppRoles:          cleanAll(tc.Roles),
-		RoleTemplateIDs:   cleanAll(tc.WIDs),
+		AppRoles:          CleanAll(tc.Roles),
+		RoleTemplateIDs:   CleanAll(tc.WIDs),
 	}
 	if o.AppID == "" {
 		o.AppID = CleanText(tc.AZP)
@@ -59,7 +59,7 @@ func operatorFromClaims(tc TokenClaims) Operator {
 		o.UserPrincipalName = CleanText(tc.Username)
 	}
 	if !o.IsApp {
-		o.Scopes = cleanAll(strings.Fields(tc.Scope))
+		o.Scopes = CleanAll(strings.Fields(tc.Scope))
 	}
 	if len(o.AppRoles) == 0 {
 		o.AppRoles = nil

@@ -152,7 +152,7 @@ func WithoutPreferences(ctx context.Context) context.Context {
 	return context.WithValue(ctx, withoutPrefsKey{}, true)
 }
 
-func skipPreferences(ctx context.Context) bool {
+func SkipPreferences(ctx context.Context) bool {
 	v, _ := ctx.Value(withoutPrefsKey{}).(bool)
 	return v
 }

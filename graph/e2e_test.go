@@ -29,7 +29,7 @@ func startFake(t *testing.T, opts fake.Options) *fake.Server {
 
 // fakeClient is a client on srv acting as the demo operator (no token; a
 // Privileged Authentication Administrator), or as the token's operator.
-func fakeClient(t *testing.T, srv *fake.Server, token string) *MSGraph {
+func fakeClient(t *testing.T, srv *fake.Server, token string) MSGraph {
 	t.Helper()
 	c, _ := testClient(t, srv.URL, func(o *ClientOptions) {
 		if token != "" {

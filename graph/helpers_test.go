@@ -76,22 +76,21 @@ func (w *waits) all() []time.Duration {
 
 // testClient builds a client on endpoint with retries that never sleep
 // and no reports pacing (reports_pacer_test.go tests that).
-func testClient(t *testing.T, endpoint string, mod ...func(*ClientOptions)) (*MSGraph, *waits) {
+func testClient(t *testing.T, endpoint string, mod ...func(*ClientOptions)) (MSGraph, *waits) {
 	t.Helper()
-	opts := ClientOptions{Endpoint: endpoint, ReportsPerTenSeconds: -1}
+	w := &waits{}
+	opts := ClientOptions{Endpoint: endpoint, ReportsPerTenSeconds: -1, Sleep: func(ctx context.Context, d time.Duration) error {
+		w.mu.Lock()
+		w.d = append(w.d, d)
+		w.mu.Unlock()
+		return ctx.Err()
+	}}
 	for _, m := range mod {
 		m(&opts)
 	}
 	c, err := NewClient(opts)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
-	}
-	w := &waits{}
-	c.sleep = func(ctx context.Context, d time.Duration) error {
-		w.mu.Lock()
-		w.d = append(w.d, d)
-		w.mu.Unlock()
-		return ctx.Err()
 	}
 	return c, w
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 // The real client against servers that misbehave the way proxies, broken
@@ -104,7 +105,7 @@ func (s *hostileServer) authedCount() int {
 
 func hostileClient(t *testing.T, endpoint string) graph.Client {
 	t.Helper()
-	c, err := graph.NewClient(graph.ClientOptions{
+	c, err := msgraph.NewClient(msgraph.ClientOptions{
 		Endpoint:       endpoint,
 		Credential:     hostileCred{},
 		MaxRetries:     -1, // one attempt: the cases are about answers, not retries
@@ -333,7 +334,7 @@ func TestHostileDataFromDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	c, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL})
+	c, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

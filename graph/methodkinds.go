@@ -124,28 +124,28 @@ func parseMethodKind(f string) (MethodKind, bool) {
 // The method kinds by their Graph names: @odata.type and the per-kind URL
 // segment (SDK-free: the plan, the runner and the adapter share them).
 
-const odataPrefix = "#microsoft.graph."
+const ODataPrefix = "#microsoft.graph."
 
-// kindByType maps @odata.type to a kind. hardwareOath has no v1.0 model in
+// KindByType maps @odata.type to a kind. hardwareOath has no v1.0 model in
 // the SDK; it is recognised by its type name all the same.
-var kindByType = map[string]MethodKind{
-	odataPrefix + "passwordAuthenticationMethod":                KindPassword,
-	odataPrefix + "phoneAuthenticationMethod":                   KindPhone,
-	odataPrefix + "microsoftAuthenticatorAuthenticationMethod":  KindAuthenticator,
-	odataPrefix + "fido2AuthenticationMethod":                   KindFIDO2,
-	odataPrefix + "softwareOathAuthenticationMethod":            KindSoftwareOath,
-	odataPrefix + "hardwareOathAuthenticationMethod":            KindHardwareOath,
-	odataPrefix + "emailAuthenticationMethod":                   KindEmail,
-	odataPrefix + "temporaryAccessPassAuthenticationMethod":     KindTAP,
-	odataPrefix + "windowsHelloForBusinessAuthenticationMethod": KindWindowsHello,
-	odataPrefix + "platformCredentialAuthenticationMethod":      KindPlatformCredential,
-	odataPrefix + "qrCodePinAuthenticationMethod":               KindQRCodePin,
-	odataPrefix + "externalAuthenticationMethod":                KindExternal,
+var KindByType = map[string]MethodKind{
+	ODataPrefix + "passwordAuthenticationMethod":                KindPassword,
+	ODataPrefix + "phoneAuthenticationMethod":                   KindPhone,
+	ODataPrefix + "microsoftAuthenticatorAuthenticationMethod":  KindAuthenticator,
+	ODataPrefix + "fido2AuthenticationMethod":                   KindFIDO2,
+	ODataPrefix + "softwareOathAuthenticationMethod":            KindSoftwareOath,
+	ODataPrefix + "hardwareOathAuthenticationMethod":            KindHardwareOath,
+	ODataPrefix + "emailAuthenticationMethod":                   KindEmail,
+	ODataPrefix + "temporaryAccessPassAuthenticationMethod":     KindTAP,
+	ODataPrefix + "windowsHelloForBusinessAuthenticationMethod": KindWindowsHello,
+	ODataPrefix + "platformCredentialAuthenticationMethod":      KindPlatformCredential,
+	ODataPrefix + "qrCodePinAuthenticationMethod":               KindQRCodePin,
+	ODataPrefix + "externalAuthenticationMethod":                KindExternal,
 }
 
-// kindSegment is each deletable kind's URL segment under
+// KindSegment is each deletable kind's URL segment under
 // /users/{id}/authentication/. Hardware OATH is beta only.
-var kindSegment = map[MethodKind]string{
+var KindSegment = map[MethodKind]string{
 	KindPhone:              "phoneMethods",
 	KindAuthenticator:      "microsoftAuthenticatorMethods",
 	KindFIDO2:              "fido2Methods",

@@ -43,7 +43,7 @@ func TestHardwareOathSeenAndReset(t *testing.T) {
 func TestResetReportsWhatIsLeft(t *testing.T) {
 	rc := &ruleClient{user: "u", ms: []Method{
 		{ID: PasswordMethodID, Kind: KindPassword},
-		{ID: "q", Kind: KindQRCodePin, ODataType: odataPrefix + "qrCodePinAuthenticationMethod"},
+		{ID: "q", Kind: KindQRCodePin, ODataType: ODataPrefix + "qrCodePinAuthenticationMethod"},
 		{ID: "a", Kind: KindAuthenticator},
 	}}
 	res, err := Reset(context.Background(), rc, "u", ResetOptions{})

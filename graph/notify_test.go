@@ -8,6 +8,7 @@ import (
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 var notifyAt = time.Date(2026, 3, 2, 14, 5, 0, 0, time.UTC)
@@ -148,7 +149,7 @@ func TestNotificationSentThroughFake(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	c, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL})
+	c, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

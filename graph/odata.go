@@ -41,9 +41,9 @@ func SearchTerm(property, value string) string {
 	return b.String()
 }
 
-// userSearch is the $search expression for the user search box: the query as
+// UserSearch is the $search expression for the user search box: the query as
 // one term matched against displayName, userPrincipalName and mail.
-func userSearch(q string) string {
+func UserSearch(q string) string {
 	return SearchTerm("displayName", q) + " OR " + SearchTerm("userPrincipalName", q) + " OR " + SearchTerm("mail", q)
 }
 
@@ -93,18 +93,18 @@ func LooksLikeUPN(s string) bool {
 	return true
 }
 
-// checkUserKey validates a user id argument: an object id or a UPN.
-func checkUserKey(op, s string) error {
+// CheckUserKey validates a user id argument: an object id or a UPN.
+func CheckUserKey(op, s string) error {
 	if IsGUID(s) || LooksLikeUPN(s) {
 		return nil
 	}
 	return &Error{Kind: ErrBadRequest, Op: op, Message: fmt.Sprintf("%q is neither an object id nor a user principal name", CleanText(s))}
 }
 
-// checkMethodID validates an authentication method id. Graph's ids are GUIDs
+// CheckMethodID validates an authentication method id. Graph's ids are GUIDs
 // or base64url strings ("-2_GRUg2-HYz6_1YG4YRAQ2"); anything that could
 // change the URL's structure is refused before a request is made.
-func checkMethodID(op, s string) error {
+func CheckMethodID(op, s string) error {
 	ok := len(s) > 0 && len(s) <= 512
 	for i := 0; ok && i < len(s); i++ {
 		c := s[i]
@@ -116,15 +116,15 @@ func checkMethodID(op, s string) error {
 	return &Error{Kind: ErrBadRequest, Op: op, Message: fmt.Sprintf("%q is not a valid authentication method id", CleanText(s))}
 }
 
-// odataTime formats a time for a $filter comparison (an unquoted
+// ODataTime formats a time for a $filter comparison (an unquoted
 // DateTimeOffset literal).
-func odataTime(t time.Time) string {
+func ODataTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05Z")
 }
 
-// urlKey is a URL in a comparable form (query parameters sorted and
+// URLKey is a URL in a comparable form (query parameters sorted and
 // encoded one way), so one page is recognised however its link is spelled.
-func urlKey(s string) string {
+func URLKey(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		return s

@@ -1,14 +1,6 @@
 package graph
 
-import (
-	"fmt"
-)
-
-// Paging guards. A server (Graph misbehaving, or anything answering in its
-// place) can send an @odata.nextLink that never ends: one pointing back at
-// the page just fetched, a cycle of pages, or simply no last page. A
-// listing that follows next-page links stops on any of these with a clear
-// error instead of fetching forever.
+import "fmt"
 
 // MaxListPages bounds the pages one listing (users --all, the registration
 // report) follows: 5,000 pages of 999 rows is five million rows, beyond any
@@ -33,7 +25,7 @@ func NewPager(op string) *Pager {
 // Follow says whether next may be fetched: an error when it was already
 // fetched in this listing, or when the listing has reached its page limit.
 func (p *Pager) Follow(next string) error {
-	k := urlKey(next)
+	k := URLKey(next)
 	if p.seen[k] {
 		return &Error{Kind: ErrUnavailable, Op: p.op, Message: fmt.Sprintf(
 			"Graph's next-page link after page %d points back to a page already fetched; stopped (the listing would never end)", p.pages)}
@@ -45,16 +37,4 @@ func (p *Pager) Follow(next string) error {
 	p.seen[k] = true
 	p.pages++
 	return nil
-}
-
-// selfLink reports a next-page link that names the page it came in (fetched
-// at url): following it would fetch the same page forever.
-func (c *MSGraph) selfLink(op string, ci *callInfo, next string) error {
-	ci.mu.Lock()
-	fetched := ci.url
-	ci.mu.Unlock()
-	if fetched == "" || urlKey(fetched) != urlKey(next) {
-		return nil
-	}
-	return &Error{Kind: ErrUnavailable, Op: op, Message: "Graph's next-page link points back to the page just fetched; not followed (the listing would never end)"}
 }

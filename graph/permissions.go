@@ -140,7 +140,7 @@ func (r Requirement) grantedBy(granted, want []string) (bool, string) {
 			continue
 		}
 		if need, ok := r.With[w]; ok && !hasAny(granted, need) {
-			short = append(short, w+" (it needs "+orList(need)+" with it)")
+			short = append(short, w+" (it needs "+OrList(need)+" with it)")
 			continue
 		}
 		return true, ""
@@ -383,7 +383,7 @@ func (o Operator) allows(r Requirement, target *TargetRoles) (ok bool, why strin
 	if o.IsApp {
 		// An app always has a token; no roles claim means no permissions.
 		if ok, has := r.grantedBy(o.AppRoles, r.Application); !ok {
-			return false, "needs application permission " + orList(r.Application) + also(has)
+			return false, "needs application permission " + OrList(r.Application) + also(has)
 		}
 		if r.NotPrivileged && target.HoldsPrivileged() {
 			return false, notPrivilegedWhy
@@ -392,7 +392,7 @@ func (o Operator) allows(r Requirement, target *TargetRoles) (ok bool, why strin
 	}
 	if len(o.Scopes) > 0 || len(o.AppRoles) > 0 {
 		if ok, has := r.grantedBy(o.Scopes, r.Delegated); !ok {
-			return false, "needs delegated permission " + orList(r.Delegated) + also(has)
+			return false, "needs delegated permission " + OrList(r.Delegated) + also(has)
 		}
 	}
 	if len(r.Roles) == 0 {
@@ -411,7 +411,7 @@ func (o Operator) allows(r Requirement, target *TargetRoles) (ok bool, why strin
 		for i, id := range r.Roles {
 			names[i] = RoleName(id)
 		}
-		return false, "needs the " + orList(names) + " role"
+		return false, "needs the " + OrList(names) + " role"
 	}
 	if r.NotPrivileged && target.HoldsPrivileged() {
 		return false, notPrivilegedWhy
@@ -480,8 +480,8 @@ func hasAny(granted, want []string) bool {
 	return false
 }
 
-// orList renders "A", "A or B", "A, B or C".
-func orList(xs []string) string {
+// OrList renders "A", "A or B", "A, B or C".
+func OrList(xs []string) string {
 	switch len(xs) {
 	case 0:
 		return ""

@@ -61,16 +61,16 @@ func TestAllowsMatchesFake(t *testing.T) {
 		"basic users only/" + string(ActionReadUsers): "User.ReadBasic.All returns basic properties only",
 	}
 
-	probes := map[Action]func(ctx context.Context, c, demo *MSGraph, target string, app bool) error{
-		ActionReadUsers: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+	probes := map[Action]func(ctx context.Context, c, demo MSGraph, target string, app bool) error{
+		ActionReadUsers: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			_, err := c.ResolveUser(ctx, target)
 			return err
 		},
-		ActionReadMethods: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionReadMethods: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			_, err := c.ListMethods(ctx, target)
 			return err
 		},
-		ActionDeleteMethod: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionDeleteMethod: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			ms, err := demo.ListMethods(ctx, target)
 			if err != nil {
 				return err
@@ -106,7 +106,7 @@ func TestAllowsMatchesFake(t *testing.T) {
 			t.Errorf("%s has no method to delete", target)
 			return nil
 		},
-		ActionReset: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionReset: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			// Something to delete even for Liam, who registered nothing.
 			if _, err := tapOf(demo.Apply(ctx, CreateTAP{UserID: target, Request: TAPRequest{LifetimeMinutes: 60}})); err != nil {
 				t.Fatalf("TAP for %s: %v", target, err)
@@ -114,41 +114,41 @@ func TestAllowsMatchesFake(t *testing.T) {
 			_, err := Reset(ctx, c, target, ResetOptions{})
 			return err
 		},
-		ActionReregister: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionReregister: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			// Keep nothing: a kept method would hold back the default.
 			_, err := Reregister(ctx, c, target, ReregisterOptions{Keep: []MethodKind{}})
 			return err
 		},
-		ActionRevoke: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionRevoke: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			return errOf(c.Apply(ctx, RevokeSessions{UserID: target}))
 		},
-		ActionTAP: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionTAP: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			_, err := tapOf(c.Apply(ctx, CreateTAP{UserID: target, Request: TAPRequest{LifetimeMinutes: 60}}))
 			return err
 		},
-		ActionAccountEnabled: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionAccountEnabled: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			return errOf(c.Apply(ctx, SetAccountEnabled{UserID: target, Enabled: false}))
 		},
-		ActionReadPerUser: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionReadPerUser: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			_, err := c.PerUserMFA(ctx, target)
 			return err
 		},
-		ActionPerUserMFA: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionPerUserMFA: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			return errOf(c.Apply(ctx, SetPerUserMFA{UserID: target, State: PerUserMFAEnforced}))
 		},
-		ActionSignIns: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionSignIns: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			_, err := c.SignIns(ctx, target, SignInQuery{Top: 5})
 			return err
 		},
-		ActionAudit: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionAudit: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			_, err := c.AuditEvents(ctx, target, AuditQuery{Top: 5})
 			return err
 		},
-		ActionReport: func(ctx context.Context, c, demo *MSGraph, target string, _ bool) error {
+		ActionReport: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			_, err := c.Registrations(ctx, RegistrationFilter{})
 			return err
 		},
-		ActionSendMail: func(ctx context.Context, c, demo *MSGraph, target string, app bool) error {
+		ActionSendMail: func(ctx context.Context, c, demo MSGraph, target string, app bool) error {
 			m := Mail{To: []string{fake.BobUPN}, Subject: "MFA reset", Body: "Please register again."}
 			if app {
 				m.From = fake.KarenUPN // an app has no /me

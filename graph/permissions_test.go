@@ -148,8 +148,8 @@ func TestOrList(t *testing.T) {
 		if in != "" {
 			xs = strings.Split(in, "|")
 		}
-		if got := orList(xs); got != want {
-			t.Errorf("orList(%q) = %q, want %q", in, got, want)
+		if got := OrList(xs); got != want {
+			t.Errorf("OrList(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -38,7 +38,7 @@ func (f RegistrationFilter) Keep(r Registration) bool {
 		(f.UserType == "" || strings.EqualFold(f.UserType, r.UserType))
 }
 
-func cleanAll(in []string) []string {
+func CleanAll(in []string) []string {
 	out := make([]string, 0, len(in))
 	for _, s := range in {
 		out = append(out, CleanText(s))

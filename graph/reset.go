@@ -232,7 +232,7 @@ func planDefault(plan *ResetPlan) {
 
 func typeName(m Method) string {
 	if m.ODataType != "" {
-		return strings.TrimPrefix(m.ODataType, odataPrefix)
+		return strings.TrimPrefix(m.ODataType, ODataPrefix)
 	}
 	return string(m.Kind)
 }

@@ -86,7 +86,7 @@ func ResolveTargets(ctx context.Context, c Client, targets []Target, o ResolveOp
 		o.MaxThrottleWait = 2 * time.Minute
 	}
 	if o.sleep == nil {
-		o.sleep = sleepCtx
+		o.sleep = SleepCtx
 	}
 	ctx = WithPriority(ctx, PriorityLow)
 	if len(targets) == 1 {

@@ -189,10 +189,10 @@ func ListAdmins(ctx context.Context, c Client) (map[string]bool, error) {
 		if p.Next == "" {
 			return out, nil
 		}
-		if seen[urlKey(p.Next)] || page >= maxAdminPages {
+		if seen[URLKey(p.Next)] || page >= maxAdminPages {
 			return nil, fmt.Errorf("list admins: the report's pages do not end (page %d)", page)
 		}
-		seen[urlKey(p.Next)] = true
+		seen[URLKey(p.Next)] = true
 		p, err = c.NextRegistrations(ctx, p.Next)
 	}
 }

@@ -241,5 +241,5 @@ func targetOK(r Requirement, held []string, t *TargetRoles) (bool, string) {
 			could = append(could, RoleName(id))
 		}
 	}
-	return false, because + ": needs the " + orList(could) + " role"
+	return false, because + ": needs the " + OrList(could) + " role"
 }

@@ -68,10 +68,10 @@ func preferenceIndex(ms []Method, pref string) int {
 	return -1
 }
 
-// applyPreferences marks the user's default method (IsDefault) and, when
+// ApplyPreferences marks the user's default method (IsDefault) and, when
 // system-preferred MFA is on and Graph names its pick, the method Entra
 // prompts for (SystemPreferred).
-func applyPreferences(ms []Method, p SignInPreferences) {
+func ApplyPreferences(ms []Method, p SignInPreferences) {
 	if documentedPreference(p.UserPreferred) {
 		if i := preferenceIndex(ms, p.UserPreferred); i >= 0 {
 			ms[i].IsDefault = true

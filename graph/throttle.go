@@ -15,15 +15,15 @@ func WithThrottleObserver(ctx context.Context, fn func(retryAfter time.Duration)
 	return context.WithValue(ctx, throttleObserverKey{}, fn)
 }
 
-func throttleObserver(ctx context.Context) func(time.Duration) {
+func ThrottleObserver(ctx context.Context) func(time.Duration) {
 	fn, _ := ctx.Value(throttleObserverKey{}).(func(time.Duration))
 	return fn
 }
 
 type throttleObserverKey struct{}
 
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// SleepCtx waits d or until ctx is done.
+func SleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

@@ -110,7 +110,7 @@ type Method struct {
 
 // Deletable reports whether Graph offers a per-kind DELETE for this method.
 func (m Method) Deletable() bool {
-	return m.ID != PasswordMethodID && m.Kind != KindPassword && kindSegment[m.Kind] != ""
+	return m.ID != PasswordMethodID && m.Kind != KindPassword && KindSegment[m.Kind] != ""
 }
 
 // Registration is a row of /reports/authenticationMethods/userRegistrationDetails.
@@ -337,4 +337,10 @@ func ParsePerUserMFAState(s string) (PerUserMFAState, error) {
 const (
 	MinTAPLifetime = 10
 	MaxTAPLifetime = 43200
+)
+
+// Sign-in event types as the beta signIn resource names them.
+const (
+	SignInInteractive    = "interactiveUser"
+	SignInNonInteractive = "nonInteractiveUser"
 )

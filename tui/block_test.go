@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/mfadesk/mfadesk/graph/fake"
-	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
+	"github.com/mfadesk/mfadesk/internal/tuitest"
 )
 
 // Block and unblock sign-in come from the catalogue (graph/ops): their keys,

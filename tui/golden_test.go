@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
+	"github.com/mfadesk/mfadesk/internal/tuitest"
 )
 
 // pingMsg makes the program run its filter (and so record a frame) when

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/mfadesk/mfadesk/graph/fake"
-	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
+	"github.com/mfadesk/mfadesk/internal/tuitest"
 )
 
 // notify.toManager: the mail goes to the user's manager (looked up when

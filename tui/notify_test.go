@@ -6,7 +6,7 @@ import (
 
 	"github.com/mfadesk/mfadesk/graph"
 
-	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
+	"github.com/mfadesk/mfadesk/internal/tuitest"
 )
 
 // The notification uses the profile's Go templates (graph.BuildNotification)

@@ -12,8 +12,8 @@ import (
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/internal/tuitest"
 	"github.com/mfadesk/mfadesk/tui/actions"
-	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
 )
 
 // rig drives the root model as Bubble Tea does, for tests that press

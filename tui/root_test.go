@@ -10,8 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/internal/tuitest"
 	"github.com/mfadesk/mfadesk/tui/actions"
-	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
 )
 
 // A dialog that arrives while a fresh pass is shown (a failed change's

@@ -12,7 +12,7 @@ import (
 )
 
 // ThrottleSignal carries Graph's 429s from the client to the console's
-// top-line indicator. Pass Notify as graph.ClientOptions.OnThrottle and the
+// top-line indicator. Pass Notify as msgraph.ClientOptions.OnThrottle and the
 // signal as Options.Throttle. Notify never blocks and never writes to the
 // terminal (the console owns it).
 type ThrottleSignal struct{ ch chan time.Duration }

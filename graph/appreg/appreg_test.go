@@ -17,6 +17,7 @@ import (
 	"github.com/mfadesk/mfadesk/graph/appreg"
 	"github.com/mfadesk/mfadesk/graph/auth"
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 // tokenCred hands out an unsigned token with the given scp and wids: the
@@ -46,9 +47,9 @@ func start(t *testing.T) *fake.Server {
 	return srv
 }
 
-func client(t *testing.T, srv *fake.Server, cred azcore.TokenCredential) *graph.MSGraph {
+func client(t *testing.T, srv *fake.Server, cred azcore.TokenCredential) *msgraph.MSGraph {
 	t.Helper()
-	c, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL, Credential: cred})
+	c, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL, Credential: cred})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/auth/authtest"
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 var helpdeskScopes = []string{"User.Read", "User.Read.All", "UserAuthenticationMethod.ReadWrite.All",
@@ -218,7 +219,7 @@ func TestDeviceCodeEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	c, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL, Credential: cred, Scopes: ScopesFor(p)})
+	c, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL, Credential: cred, Scopes: ScopesFor(p)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
 	"github.com/mfadesk/mfadesk/graph/history"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 const (
@@ -402,7 +403,7 @@ func TestEndToEndWithFake(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	real, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL,
+	real, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL,
 		HTTPClient: &http.Client{Transport: history.Transport(nil)}})
 	if err != nil {
 		t.Fatal(err)
@@ -538,7 +539,7 @@ func TestRequireTicketBulk(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer srv.Close()
-			gc, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL})
+			gc, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL})
 			if err != nil {
 				t.Fatal(err)
 			}

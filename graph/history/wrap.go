@@ -233,9 +233,9 @@ func (t *trace) last() string {
 
 // Transport wraps an HTTP transport (nil: http.DefaultTransport) so the
 // request-id of every Graph answer reaches the history entry of the change
-// that caused it. Give it to graph.NewClient:
+// that caused it. Give it to msgraph.NewClient:
 //
-//	graph.ClientOptions{HTTPClient: &http.Client{Transport: history.Transport(nil)}}
+//	msgraph.ClientOptions{HTTPClient: &http.Client{Transport: history.Transport(nil)}}
 func Transport(rt http.RoundTripper) http.RoundTripper {
 	if rt == nil {
 		rt = http.DefaultTransport

@@ -15,6 +15,7 @@ import (
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
 	"github.com/mfadesk/mfadesk/graph/history"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 // changeTypes finds every type in package graph that seals the Change set
@@ -89,7 +90,7 @@ func writeStack(t *testing.T, opts graph.GuardOptions) (graph.Client, *fake.Serv
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	real, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL, HTTPClient: &http.Client{}})
+	real, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL, HTTPClient: &http.Client{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +205,7 @@ func TestBatchedBulkRunIsGuardedAndRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	real, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL})
+	real, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
-	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
+	"github.com/mfadesk/mfadesk/internal/tuitest"
 )
 
 // shown is the pane showing one demo persona, loaded through the real

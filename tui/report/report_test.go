@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/internal/tuitest"
 	"github.com/mfadesk/mfadesk/tui/internal/marks"
-	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
 )
 
 func loaded(t *testing.T) Model {

@@ -9,8 +9,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/internal/tuitest"
 	"github.com/mfadesk/mfadesk/tui/internal/marks"
-	"github.com/mfadesk/mfadesk/tui/internal/tuitest"
 )
 
 // loaded is the pane with the demo tenant's first page of users and the

@@ -1,10 +1,11 @@
-package graph
+package msgraph
 
 import (
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/mfadesk/mfadesk/graph"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
@@ -14,8 +15,8 @@ import (
 // Graph answers 200 {"value": true} or 204; any 2xx is success. (It does
 // nothing for B2B guests; callers warn about that, Graph does not.)
 func (c *MSGraph) revokeSessions(ctx context.Context, userID string) error {
-	op := "revoke sign-in sessions of " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
+	op := "revoke sign-in sessions of " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
 	ctx, ci := withCallInfo(ctx)
@@ -32,14 +33,14 @@ func (c *MSGraph) revokeSessions(ctx context.Context, userID string) error {
 // /users/{id}/authentication/temporaryAccessPassMethods. A valid TAP the
 // user already has is replaced by Graph. The returned Value is the only
 // time the pass is visible.
-func (c *MSGraph) createTAP(ctx context.Context, userID string, req TAPRequest) (TAP, error) {
-	op := "create a Temporary Access Pass for " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
-		return TAP{}, err
+func (c *MSGraph) createTAP(ctx context.Context, userID string, req graph.TAPRequest) (graph.TAP, error) {
+	op := "create a Temporary Access Pass for " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
+		return graph.TAP{}, err
 	}
-	if req.LifetimeMinutes != 0 && (req.LifetimeMinutes < MinTAPLifetime || req.LifetimeMinutes > MaxTAPLifetime) {
-		return TAP{}, &Error{Kind: ErrBadRequest, Op: op, Message: fmt.Sprintf(
-			"lifetime %d minutes is outside %d..%d", req.LifetimeMinutes, MinTAPLifetime, MaxTAPLifetime)}
+	if req.LifetimeMinutes != 0 && (req.LifetimeMinutes < graph.MinTAPLifetime || req.LifetimeMinutes > graph.MaxTAPLifetime) {
+		return graph.TAP{}, &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: fmt.Sprintf(
+			"lifetime %d minutes is outside %d..%d", req.LifetimeMinutes, graph.MinTAPLifetime, graph.MaxTAPLifetime)}
 	}
 	body := models.NewTemporaryAccessPassAuthenticationMethod()
 	if req.LifetimeMinutes != 0 {
@@ -59,21 +60,21 @@ func (c *MSGraph) createTAP(ctx context.Context, userID string, req TAPRequest) 
 	ctx, ci := withCallInfo(ctx)
 	res, err := c.user(userID).Authentication().TemporaryAccessPassMethods().Post(ctx, body, nil)
 	if err != nil {
-		return TAP{}, c.classify(ctx, op, opMethodsWrite, ci, err)
+		return graph.TAP{}, c.classify(ctx, op, opMethodsWrite, ci, err)
 	}
 	if res == nil {
-		return TAP{}, c.emptyAnswer(op, ci)
+		return graph.TAP{}, c.emptyAnswer(op, ci)
 	}
 	t := tapFrom(res)
 	if t.Value == "" {
-		return TAP{}, &Error{Kind: ErrUnavailable, Op: op, Status: ci.snapshot().status,
+		return graph.TAP{}, &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: ci.snapshot().status,
 			Message: "Graph created a pass but did not return its value; delete it and try again"}
 	}
 	return t, nil
 }
 
-func tapFrom(m models.TemporaryAccessPassAuthenticationMethodable) TAP {
-	return TAP{
+func tapFrom(m models.TemporaryAccessPassAuthenticationMethodable) graph.TAP {
+	return graph.TAP{
 		ID:                    str(m.GetId()),
 		Value:                 str(m.GetTemporaryAccessPass()),
 		Created:               timev(m.GetCreatedDateTime()),
@@ -90,14 +91,14 @@ func requirementsPath(userID string) string {
 }
 
 // PerUserMFA implements Client: beta GET /users/{id}/authentication/requirements.
-func (c *MSGraph) PerUserMFA(ctx context.Context, userID string) (PerUserMFAState, error) {
-	op := "read per-user MFA state of " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
+func (c *MSGraph) PerUserMFA(ctx context.Context, userID string) (graph.PerUserMFAState, error) {
+	op := "read per-user MFA state of " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return "", err
 	}
 	ri, err := c.betaRequest(abs.GET, requirementsPath(userID), nil)
 	if err != nil {
-		return "", &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+		return "", &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	ctx, ci := withCallInfo(ctx)
 	res, err := c.adapter.Send(ctx, ri, newRawObject, errorMapping)
@@ -108,9 +109,9 @@ func (c *MSGraph) PerUserMFA(ctx context.Context, userID string) (PerUserMFAStat
 		return "", c.emptyAnswer(op, ci)
 	}
 	raw := rawString(res.(*rawObject).data, "perUserMfaState")
-	st, perr := ParsePerUserMFAState(raw)
+	st, perr := graph.ParsePerUserMFAState(raw)
 	if perr != nil {
-		return "", &Error{Kind: ErrUnavailable, Op: op, Status: ci.snapshot().status, RequestID: ci.snapshot().requestID,
+		return "", &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: ci.snapshot().status, RequestID: ci.snapshot().requestID,
 			Message: fmt.Sprintf("Graph answered an unknown per-user MFA state %q", raw)}
 	}
 	return st, nil
@@ -119,22 +120,22 @@ func (c *MSGraph) PerUserMFA(ctx context.Context, userID string) (PerUserMFAStat
 // setPerUserMFA applies SetPerUserMFA: beta PATCH
 // /users/{id}/authentication/requirements {"perUserMfaState": s}. Graph
 // turns "enabled" into "enforced" for a user who already has a method.
-func (c *MSGraph) setPerUserMFA(ctx context.Context, userID string, s PerUserMFAState) error {
-	op := fmt.Sprintf("set per-user MFA of %s to %s", CleanText(userID), CleanText(string(s)))
-	if err := checkUserKey(op, userID); err != nil {
+func (c *MSGraph) setPerUserMFA(ctx context.Context, userID string, s graph.PerUserMFAState) error {
+	op := fmt.Sprintf("set per-user MFA of %s to %s", graph.CleanText(userID), graph.CleanText(string(s)))
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
-	if _, err := ParsePerUserMFAState(string(s)); err != nil {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	if _, err := graph.ParsePerUserMFAState(string(s)); err != nil {
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	ri, err := c.betaRequest(abs.PATCH, requirementsPath(userID), nil)
 	if err != nil {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	body := &rawObject{}
 	body.Set("perUserMfaState", string(s))
 	if err := ri.SetContentFromParsable(ctx, c.adapter, "application/json", body); err != nil {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	ctx, ci := withCallInfo(ctx)
 	return c.classify(ctx, op, opPerUserMFAWrite, ci, c.adapter.SendNoContent(ctx, ri, errorMapping))
@@ -142,19 +143,19 @@ func (c *MSGraph) setPerUserMFA(ctx context.Context, userID string, s PerUserMFA
 
 // sendMail applies SendMail: POST /users/{from}/sendMail, or /me/sendMail
 // when From is empty. Recipients are validated locally (no header tricks).
-func (c *MSGraph) sendMail(ctx context.Context, m Mail) error {
+func (c *MSGraph) sendMail(ctx context.Context, m graph.Mail) error {
 	op := "send mail"
 	if len(m.To) > 0 {
-		op = "send mail to " + CleanText(strings.Join(m.To, ", "))
+		op = "send mail to " + graph.CleanText(strings.Join(m.To, ", "))
 	}
 	if len(m.To) == 0 {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: "no recipient"}
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: "no recipient"}
 	}
 	var to []models.Recipientable
 	for _, addr := range m.To {
 		addr = strings.TrimSpace(addr)
-		if !LooksLikeUPN(addr) {
-			return &Error{Kind: ErrBadRequest, Op: op, Message: fmt.Sprintf("%q is not a mail address", CleanText(addr))}
+		if !graph.LooksLikeUPN(addr) {
+			return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: fmt.Sprintf("%q is not a mail address", graph.CleanText(addr))}
 		}
 		ea := models.NewEmailAddress()
 		ea.SetAddress(&addr)
@@ -163,7 +164,7 @@ func (c *MSGraph) sendMail(ctx context.Context, m Mail) error {
 		to = append(to, r)
 	}
 	if strings.ContainsAny(m.Subject, "\r\n") {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: "the subject contains a line break"}
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: "the subject contains a line break"}
 	}
 	msg := models.NewMessage()
 	subject, content := m.Subject, m.Body
@@ -186,7 +187,7 @@ func (c *MSGraph) sendMail(ctx context.Context, m Mail) error {
 	if m.From == "" {
 		sm = users.NewItemSendMailRequestBuilder(c.v1+"/me/sendMail", c.adapter)
 	} else {
-		if err := checkUserKey(op, m.From); err != nil {
+		if err := graph.CheckUserKey(op, m.From); err != nil {
 			return err
 		}
 		sm = c.user(m.From).SendMail()

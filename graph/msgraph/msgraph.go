@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/mfadesk/mfadesk/graph"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
 	absser "github.com/microsoft/kiota-abstractions-go/serialization"
@@ -60,6 +61,9 @@ type ClientOptions struct {
 	// the documented budget (DefaultReportsPerTenSeconds), negative means
 	// unpaced (tests against a fake without that budget).
 	ReportsPerTenSeconds int
+	// Sleep waits between retries (default: the context-aware sleep); tests
+	// record the waits instead of sleeping.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // MSGraph implements Client on msgraph-sdk-go's request builders and the
@@ -83,7 +87,7 @@ type MSGraph struct {
 	now   func() time.Time
 }
 
-var _ Client = (*MSGraph)(nil)
+var _ graph.Client = (*MSGraph)(nil)
 
 // NewClient builds the Graph client for opts.Endpoint.
 func NewClient(opts ClientOptions) (*MSGraph, error) {
@@ -109,8 +113,11 @@ func NewClient(opts ClientOptions) (*MSGraph, error) {
 		requestTimeout: opts.RequestTimeout,
 		onThrottle:     opts.OnThrottle,
 		reports:        newReportsPacer(opts.ReportsPerTenSeconds),
-		sleep:          sleepCtx,
+		sleep:          graph.SleepCtx,
 		now:            time.Now,
+	}
+	if opts.Sleep != nil {
+		c.sleep = opts.Sleep
 	}
 	if c.maxRetries == 0 {
 		c.maxRetries = 4
@@ -179,8 +186,8 @@ func (c *MSGraph) Endpoint() string { return c.endpoint.String() }
 
 // Traits implements Reader: the adapter batches and reports Graph's limit
 // gauge.
-func (c *MSGraph) Traits() Traits {
-	return Traits{Batches: true, ThrottleLimitPercentage: c.ThrottleLimitPercentage()}
+func (c *MSGraph) Traits() graph.Traits {
+	return graph.Traits{Batches: true, ThrottleLimitPercentage: c.ThrottleLimitPercentage()}
 }
 
 // ThrottleLimitPercentage is the last x-ms-throttle-limit-percentage Graph
@@ -243,9 +250,9 @@ func (c *MSGraph) checkNextLink(op, next string) error {
 	if u != nil {
 		host = u.Host
 	}
-	return &Error{Kind: ErrUnavailable, Op: op, Message: fmt.Sprintf(
+	return &graph.Error{Kind: graph.ErrUnavailable, Op: op, Message: fmt.Sprintf(
 		"Graph sent a next-page link to %q, not %s; refusing to follow it (the access token is only sent to the configured endpoint)",
-		CleanText(host), c.endpoint.Host)}
+		graph.CleanText(host), c.endpoint.Host)}
 }
 
 // signInCredential marks token failures so they classify as ErrSignIn.
@@ -292,25 +299,25 @@ func eventualHeaders() *abs.RequestHeaders {
 // looked up exactly first; when a UPN-shaped query finds nobody (a partial
 // mail address such as "alice@con"), it falls back to $search, so typing
 // never dead-ends. An empty query lists users.
-func (c *MSGraph) SearchUsers(ctx context.Context, query string, pageSize int) (Page[User], error) {
+func (c *MSGraph) SearchUsers(ctx context.Context, query string, pageSize int) (graph.Page[graph.User], error) {
 	q := strings.TrimSpace(query)
-	op := fmt.Sprintf("search users for %q", CleanText(q))
+	op := fmt.Sprintf("search users for %q", graph.CleanText(q))
 	if pageSize <= 0 {
 		pageSize = 25
 	}
 	if pageSize > 999 {
 		pageSize = 999
 	}
-	if IsGUID(q) || LooksLikeUPN(q) {
+	if graph.IsGUID(q) || graph.LooksLikeUPN(q) {
 		u, err := c.getUser(ctx, op, q, userSelect)
 		if err == nil {
-			return Page[User]{Items: []User{u}, Count: 1}, nil
+			return graph.Page[graph.User]{Items: []graph.User{u}, Count: 1}, nil
 		}
-		if !errors.Is(err, ErrNotFound) || IsGUID(q) {
-			if errors.Is(err, ErrNotFound) {
-				return Page[User]{Items: []User{}, Count: 0}, nil
+		if !errors.Is(err, graph.ErrNotFound) || graph.IsGUID(q) {
+			if errors.Is(err, graph.ErrNotFound) {
+				return graph.Page[graph.User]{Items: []graph.User{}, Count: 0}, nil
 			}
-			return Page[User]{}, err
+			return graph.Page[graph.User]{}, err
 		}
 	}
 	ctx, ci := withCallInfo(ctx)
@@ -318,40 +325,40 @@ func (c *MSGraph) SearchUsers(ctx context.Context, query string, pageSize int) (
 	count := true
 	qp := &users.UsersRequestBuilderGetQueryParameters{Select: userSelect, Top: &top, Count: &count}
 	if q != "" {
-		s := userSearch(q)
+		s := graph.UserSearch(q)
 		qp.Search = &s
 	}
 	res, err := c.usersRoot().Get(ctx, &users.UsersRequestBuilderGetRequestConfiguration{
 		Headers: eventualHeaders(), QueryParameters: qp})
 	if err != nil {
-		return Page[User]{}, c.classify(ctx, op, opRead, ci, err)
+		return graph.Page[graph.User]{}, c.classify(ctx, op, opRead, ci, err)
 	}
 	return c.userPage(ctx, op, ci, res)
 }
 
 // NextUsers implements Client.
-func (c *MSGraph) NextUsers(ctx context.Context, next string) (Page[User], error) {
+func (c *MSGraph) NextUsers(ctx context.Context, next string) (graph.Page[graph.User], error) {
 	op := "fetch the next page of users"
 	if err := c.checkNextLink(op, next); err != nil {
-		return Page[User]{}, err
+		return graph.Page[graph.User]{}, err
 	}
 	ctx, ci := withCallInfo(ctx)
 	res, err := users.NewUsersRequestBuilder(next, c.adapter).Get(ctx,
 		&users.UsersRequestBuilderGetRequestConfiguration{Headers: eventualHeaders()})
 	if err != nil {
-		return Page[User]{}, c.classify(ctx, op, opRead, ci, err)
+		return graph.Page[graph.User]{}, c.classify(ctx, op, opRead, ci, err)
 	}
 	return c.userPage(ctx, op, ci, res)
 }
 
-func (c *MSGraph) userPage(ctx context.Context, op string, ci *callInfo, res models.UserCollectionResponseable) (Page[User], error) {
+func (c *MSGraph) userPage(ctx context.Context, op string, ci *callInfo, res models.UserCollectionResponseable) (graph.Page[graph.User], error) {
 	if res == nil {
-		return Page[User]{}, c.emptyAnswer(op, ci)
+		return graph.Page[graph.User]{}, c.emptyAnswer(op, ci)
 	}
 	if res.GetValue() == nil {
-		return Page[User]{}, c.noValue(op, ci)
+		return graph.Page[graph.User]{}, c.noValue(op, ci)
 	}
-	p := Page[User]{Items: make([]User, 0, len(res.GetValue())), Count: -1}
+	p := graph.Page[graph.User]{Items: make([]graph.User, 0, len(res.GetValue())), Count: -1}
 	for _, u := range res.GetValue() {
 		if u != nil {
 			p.Items = append(p.Items, userFrom(u))
@@ -362,7 +369,7 @@ func (c *MSGraph) userPage(ctx context.Context, op string, ci *callInfo, res mod
 	}
 	if nl := res.GetOdataNextLink(); nl != nil && *nl != "" {
 		if err := c.selfLink(op, ci, *nl); err != nil {
-			return Page[User]{}, err
+			return graph.Page[graph.User]{}, err
 		}
 		p.Next = *nl
 	}
@@ -370,11 +377,11 @@ func (c *MSGraph) userPage(ctx context.Context, op string, ci *callInfo, res mod
 }
 
 // ResolveUser implements Client.
-func (c *MSGraph) ResolveUser(ctx context.Context, idOrUPN string) (User, error) {
+func (c *MSGraph) ResolveUser(ctx context.Context, idOrUPN string) (graph.User, error) {
 	key := strings.TrimSpace(idOrUPN)
-	op := "look up user " + CleanText(key)
-	if err := checkUserKey(op, key); err != nil {
-		return User{}, err
+	op := "look up user " + graph.CleanText(key)
+	if err := graph.CheckUserKey(op, key); err != nil {
+		return graph.User{}, err
 	}
 	if q := c.batchQueues(ctx); q != nil {
 		return c.batchLookup(ctx, q.v1, key)
@@ -382,26 +389,26 @@ func (c *MSGraph) ResolveUser(ctx context.Context, idOrUPN string) (User, error)
 	return c.getUser(ctx, op, key, userDetailSelect)
 }
 
-func (c *MSGraph) getUser(ctx context.Context, op, key string, sel []string) (User, error) {
+func (c *MSGraph) getUser(ctx context.Context, op, key string, sel []string) (graph.User, error) {
 	ctx, ci := withCallInfo(ctx)
 	u, err := c.user(key).Get(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
 		QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: sel}})
 	if err != nil {
-		return User{}, c.classify(ctx, op, opRead, ci, err)
+		return graph.User{}, c.classify(ctx, op, opRead, ci, err)
 	}
 	if u == nil {
-		return User{}, c.emptyAnswer(op, ci)
+		return graph.User{}, c.emptyAnswer(op, ci)
 	}
 	if u.GetId() == nil || *u.GetId() == "" {
 		// A 200 whose body is no user (a proxy's page, another API's JSON):
 		// acting on an id-less user would go wrong later, so say it here.
-		return User{}, c.noObject(op, ci, "user")
+		return graph.User{}, c.noObject(op, ci, "user")
 	}
 	return userFrom(u), nil
 }
 
-func userFrom(u models.Userable) User {
-	return User{
+func userFrom(u models.Userable) graph.User {
+	return graph.User{
 		ID:                      str(u.GetId()),
 		DisplayName:             str(u.GetDisplayName()),
 		UserPrincipalName:       str(u.GetUserPrincipalName()),
@@ -420,7 +427,7 @@ func str(p *string) string {
 	if p == nil {
 		return ""
 	}
-	return CleanText(*p)
+	return graph.CleanText(*p)
 }
 
 func boolv(p *bool) bool { return p != nil && *p }

@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
 )
 
 // Client tests over real loopback HTTP against canned Graph answers: the
@@ -104,7 +106,7 @@ func TestSearchUsersRequest(t *testing.T) {
 		t.Errorf("no credential, yet Authorization %q", r.Header.Get("Authorization"))
 	}
 
-	p2, err := c.NextUsers(WithPriority(context.Background(), PriorityLow), p.Next)
+	p2, err := c.NextUsers(graph.WithPriority(context.Background(), graph.PriorityLow), p.Next)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,11 +179,11 @@ func TestSearchUsersExact(t *testing.T) {
 		t.Errorf("ResolveUser: %+v %v", u, err)
 	}
 	_, err = c.ResolveUser(ctx, "nobody@contoso.com")
-	if ge, ok := AsError(err); !ok || !errors.Is(err, ErrNotFound) || ge.RequestID != "rid-404" || ge.Code != "Request_ResourceNotFound" {
+	if ge, ok := graph.AsError(err); !ok || !errors.Is(err, graph.ErrNotFound) || ge.RequestID != "rid-404" || ge.Code != "Request_ResourceNotFound" {
 		t.Errorf("ResolveUser unknown: %v", err)
 	}
 	n := srv.count()
-	if _, err := c.ResolveUser(ctx, "not a user"); !errors.Is(err, ErrBadRequest) || srv.count() != n {
+	if _, err := c.ResolveUser(ctx, "not a user"); !errors.Is(err, graph.ErrBadRequest) || srv.count() != n {
 		t.Errorf("ResolveUser(garbage) = %v, requests %d -> %d", err, n, srv.count())
 	}
 }
@@ -209,16 +211,16 @@ func TestNextLinkOtherHost(t *testing.T) {
 		t.Errorf("token not sent to the endpoint")
 	}
 	_, err = c.NextUsers(ctx, p.Next)
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "refusing to follow") {
+	if !errors.Is(err, graph.ErrUnavailable) || !strings.Contains(err.Error(), "refusing to follow") {
 		t.Errorf("NextUsers(other host) = %v", err)
 	}
 	for _, next := range []string{"/v1.0/users?$skiptoken=x", "https" + strings.TrimPrefix(srv.URL, "http") + "/v1.0/users", srv.URL + "/other/users", "::"} {
-		if _, err := c.NextUsers(ctx, next); !errors.Is(err, ErrUnavailable) {
+		if _, err := c.NextUsers(ctx, next); !errors.Is(err, graph.ErrUnavailable) {
 			t.Errorf("NextUsers(%q) = %v", next, err)
 		}
 	}
 	_, err = c.ResolveUser(ctx, aliceID)
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "redirect") {
+	if !errors.Is(err, graph.ErrUnavailable) || !strings.Contains(err.Error(), "redirect") {
 		t.Errorf("redirect: %v", err)
 	}
 	if evil.count() != 0 {
@@ -236,17 +238,17 @@ func TestErrorClassification(t *testing.T) {
 		needs   string
 		message string
 	}{
-		{"default method", 400, "badRequest", "Cannot delete default method with other methods configured. Please change default method before deletion.", ErrConflict, "", ""},
-		{"default method 2", 400, "badRequest", "The phone method matches the user's current default authentication method, and cannot be deleted until the default authentication method is changed", ErrConflict, "", ""},
-		{"denied", 403, "accessDenied", "Request Authorization failed", ErrDenied, "UserAuthenticationMethod.ReadWrite.All", ""},
-		{"directory denied", 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", ErrDenied, "Authentication Administrator", ""},
-		{"unlicensed", 403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license", ErrUnlicensed, "", "Entra ID P1 or P2"},
-		{"not found", 404, "Request_ResourceNotFound", "Resource 'x' does not exist", ErrNotFound, "", ""},
-		{"unsupported", 400, "Request_UnsupportedQuery", "Unsupported query.", ErrBadRequest, "", ""},
-		{"policy", 400, "badRequest", "Converged UserCredentialPolicy does not allow creating or updating this authentication method for the user.", ErrBadRequest, "", ""},
-		{"unauthorized", 401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.", ErrDenied, "valid sign-in", ""},
-		{"server", 500, "generalException", "General exception while processing", ErrUnavailable, "", ""},
-		{"conflict", 409, "conflict", "x", ErrConflict, "", ""},
+		{"default method", 400, "badRequest", "Cannot delete default method with other methods configured. Please change default method before deletion.", graph.ErrConflict, "", ""},
+		{"default method 2", 400, "badRequest", "The phone method matches the user's current default authentication method, and cannot be deleted until the default authentication method is changed", graph.ErrConflict, "", ""},
+		{"denied", 403, "accessDenied", "Request Authorization failed", graph.ErrDenied, "UserAuthenticationMethod.ReadWrite.All", ""},
+		{"directory denied", 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", graph.ErrDenied, "Authentication Administrator", ""},
+		{"unlicensed", 403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license", graph.ErrUnlicensed, "", "Entra ID P1 or P2"},
+		{"not found", 404, "Request_ResourceNotFound", "Resource 'x' does not exist", graph.ErrNotFound, "", ""},
+		{"unsupported", 400, "Request_UnsupportedQuery", "Unsupported query.", graph.ErrBadRequest, "", ""},
+		{"policy", 400, "badRequest", "Converged UserCredentialPolicy does not allow creating or updating this authentication method for the user.", graph.ErrBadRequest, "", ""},
+		{"unauthorized", 401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.", graph.ErrDenied, "valid sign-in", ""},
+		{"server", 500, "generalException", "General exception while processing", graph.ErrUnavailable, "", ""},
+		{"conflict", 409, "conflict", "x", graph.ErrConflict, "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -254,8 +256,8 @@ func TestErrorClassification(t *testing.T) {
 				graphErr(w, tc.status, tc.code, tc.msg+"\x1b]52;c;ZXZpbA==\x07", "req-"+tc.name)
 			})
 			c, _ := testClient(t, srv.URL)
-			err := errOf(c.Apply(context.Background(), DeleteMethod{UserID: aliceID, Method: Method{ID: "m1", Kind: KindPhone}}))
-			ge, ok := AsError(err)
+			err := errOf(c.Apply(context.Background(), graph.DeleteMethod{UserID: aliceID, Method: graph.Method{ID: "m1", Kind: graph.KindPhone}}))
+			ge, ok := graph.AsError(err)
 			if !ok || !errors.Is(err, tc.kind) {
 				t.Fatalf("err = %v, want %v", err, tc.kind)
 			}
@@ -291,22 +293,22 @@ func TestUnreadableAnswers(t *testing.T) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(502)
 			w.Write([]byte("<html><body>Bad gateway</body></html>"))
-		}, ErrUnavailable, "HTML"},
+		}, graph.ErrUnavailable, "HTML"},
 		{"html 200", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Write([]byte("<html>captive portal</html>"))
-		}, ErrUnavailable, "HTML"},
+		}, graph.ErrUnavailable, "HTML"},
 		{"truncated json", func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 200, `{"value":[{"@odata.type":"#microsoft.graph.phoneAuthenticationMethod","id":"x"`)
-		}, ErrUnavailable, "unreadable"},
+		}, graph.ErrUnavailable, "unreadable"},
 		{"empty 200", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
-		}, ErrUnavailable, "empty"},
-		{"json null", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `null`) }, ErrUnavailable, ""},
-		{"json array", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `[1,2]`) }, ErrUnavailable, ""},
-		{"error without body", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(404) }, ErrNotFound, ""},
-		{"error garbage json", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 500, `{"error":`) }, ErrUnavailable, "500"},
-		{"error wrong shape", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 403, `{"error":"nope"}`) }, ErrDenied, ""},
+		}, graph.ErrUnavailable, "empty"},
+		{"json null", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `null`) }, graph.ErrUnavailable, ""},
+		{"json array", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `[1,2]`) }, graph.ErrUnavailable, ""},
+		{"error without body", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(404) }, graph.ErrNotFound, ""},
+		{"error garbage json", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 500, `{"error":`) }, graph.ErrUnavailable, "500"},
+		{"error wrong shape", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 403, `{"error":"nope"}`) }, graph.ErrDenied, ""},
 		{"wrong types", func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 200, `{"value":[{"@odata.type":"#microsoft.graph.phoneAuthenticationMethod","id":7,"phoneNumber":{"a":1}}]}`)
 		}, nil, ""},
@@ -320,7 +322,7 @@ func TestUnreadableAnswers(t *testing.T) {
 				// Wrong field types must not panic; either outcome is fine
 				// as long as it is classified.
 				if err != nil {
-					if _, ok := AsError(err); !ok {
+					if _, ok := graph.AsError(err); !ok {
 						t.Errorf("unclassified error %v", err)
 					}
 				}
@@ -386,7 +388,7 @@ func TestThrottleRetry(t *testing.T) {
 	c, w := testClient(t, srv.URL, func(o *ClientOptions) {
 		o.OnThrottle = func(d time.Duration) { seen = append(seen, d) }
 	})
-	if _, err := c.Registrations(context.Background(), RegistrationFilter{}); err != nil {
+	if _, err := c.Registrations(context.Background(), graph.RegistrationFilter{}); err != nil {
 		t.Fatal(err)
 	}
 	ws := w.all()
@@ -412,8 +414,8 @@ func TestThrottleGivesUp(t *testing.T) {
 		o.OnThrottle = func(time.Duration) { throttles.Add(1) }
 	})
 	_, err := c.ResolveUser(context.Background(), aliceID)
-	ge, ok := AsError(err)
-	if !ok || !errors.Is(err, ErrThrottled) || ge.RetryAfter != 5*time.Second || ge.Code != "TooManyRequests" {
+	ge, ok := graph.AsError(err)
+	if !ok || !errors.Is(err, graph.ErrThrottled) || ge.RetryAfter != 5*time.Second || ge.Code != "TooManyRequests" {
 		t.Fatalf("err = %v (%+v)", err, ge)
 	}
 	if srv.count() != 4 || len(w.all()) != 3 || throttles.Load() != 4 {
@@ -427,7 +429,7 @@ func TestThrottleGivesUp(t *testing.T) {
 	})
 	c2, w2 := testClient(t, long.URL, func(o *ClientOptions) { o.MaxRetryWait = time.Minute })
 	_, err = c2.ResolveUser(context.Background(), aliceID)
-	if ge, _ := AsError(err); !errors.Is(err, ErrThrottled) || ge.RetryAfter != 120*time.Second || long.count() != 1 || len(w2.all()) != 0 {
+	if ge, _ := graph.AsError(err); !errors.Is(err, graph.ErrThrottled) || ge.RetryAfter != 120*time.Second || long.count() != 1 || len(w2.all()) != 0 {
 		t.Errorf("err %v, requests %d, waits %v", err, long.count(), w2.all())
 	}
 
@@ -438,7 +440,7 @@ func TestThrottleGivesUp(t *testing.T) {
 	})
 	c3, w3 := testClient(t, mid.URL)
 	_, err = c3.ResolveUser(context.Background(), aliceID)
-	if !errors.Is(err, ErrThrottled) || len(w3.all()) != 2 || mid.count() != 3 {
+	if !errors.Is(err, graph.ErrThrottled) || len(w3.all()) != 2 || mid.count() != 3 {
 		t.Errorf("err %v, requests %d, waits %v", err, mid.count(), w3.all())
 	}
 }
@@ -492,8 +494,8 @@ func TestDroppedConnection(t *testing.T) {
 	// POST: not retried (it may have been done).
 	post := newCanned(t, dropFirst(1, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
 	c2, _ := testClient(t, post.URL)
-	err = errOf(c2.Apply(ctx, RevokeSessions{UserID: aliceID}))
-	if !errors.Is(err, ErrUnavailable) || post.count() != 1 || !strings.Contains(err.Error(), "could not reach Graph") {
+	err = errOf(c2.Apply(ctx, graph.RevokeSessions{UserID: aliceID}))
+	if !errors.Is(err, graph.ErrUnavailable) || post.count() != 1 || !strings.Contains(err.Error(), "could not reach Graph") {
 		t.Errorf("POST: %v requests %d", err, post.count())
 	}
 	// DELETE dropped, then 404 on the retry: the first attempt did it.
@@ -501,13 +503,13 @@ func TestDroppedConnection(t *testing.T) {
 		graphErr(w, 404, "itemNotFound", "not found", "rid")
 	}))
 	c3, _ := testClient(t, del.URL)
-	if err := errOf(c3.Apply(ctx, DeleteMethod{UserID: aliceID, Method: Method{ID: "m1", Kind: KindAuthenticator}})); err != nil || del.count() != 2 {
+	if err := errOf(c3.Apply(ctx, graph.DeleteMethod{UserID: aliceID, Method: graph.Method{ID: "m1", Kind: graph.KindAuthenticator}})); err != nil || del.count() != 2 {
 		t.Errorf("DELETE after drop: %v requests %d", err, del.count())
 	}
 	// A plain 404 on a DELETE is still ErrNotFound.
 	del2 := newCanned(t, func(w http.ResponseWriter, r *http.Request) { graphErr(w, 404, "itemNotFound", "not found", "rid") })
 	c4, _ := testClient(t, del2.URL)
-	if err := errOf(c4.Apply(ctx, DeleteMethod{UserID: aliceID, Method: Method{ID: "m1", Kind: KindAuthenticator}})); !errors.Is(err, ErrNotFound) {
+	if err := errOf(c4.Apply(ctx, graph.DeleteMethod{UserID: aliceID, Method: graph.Method{ID: "m1", Kind: graph.KindAuthenticator}})); !errors.Is(err, graph.ErrNotFound) {
 		t.Errorf("DELETE 404: %v", err)
 	}
 	// Nobody listening.
@@ -515,7 +517,7 @@ func TestDroppedConnection(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	c5, _ := testClient(t, "http://"+addr, func(o *ClientOptions) { o.MaxRetries = 1 })
-	if _, err := c5.ResolveUser(ctx, aliceID); !errors.Is(err, ErrUnavailable) {
+	if _, err := c5.ResolveUser(ctx, aliceID); !errors.Is(err, graph.ErrUnavailable) {
 		t.Errorf("no server: %v", err)
 	}
 }
@@ -534,7 +536,7 @@ func TestRequestTimeout(t *testing.T) {
 		o.MaxRetries = 1
 	})
 	_, err := c.ResolveUser(context.Background(), aliceID)
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "did not answer") || srv.count() != 2 {
+	if !errors.Is(err, graph.ErrUnavailable) || !strings.Contains(err.Error(), "did not answer") || srv.count() != 2 {
 		t.Errorf("err = %v, requests %d", err, srv.count())
 	}
 }
@@ -544,7 +546,7 @@ func TestTokenFailure(t *testing.T) {
 	cred := &staticCred{err: errors.New("AADSTS700082: The refresh token has expired\nsecond line")}
 	c, _ := testClient(t, srv.URL, func(o *ClientOptions) { o.Credential = cred })
 	_, err := c.ResolveUser(context.Background(), aliceID)
-	if !errors.Is(err, ErrSignIn) || !strings.Contains(err.Error(), "AADSTS700082") || strings.Contains(err.Error(), "second line") {
+	if !errors.Is(err, graph.ErrSignIn) || !strings.Contains(err.Error(), "AADSTS700082") || strings.Contains(err.Error(), "second line") {
 		t.Errorf("err = %v", err)
 	}
 	if srv.count() != 0 {
@@ -593,14 +595,14 @@ func FuzzGraphAnswer(f *testing.F) {
 		mu.Unlock()
 		ms, err := c.ListMethods(context.Background(), aliceID)
 		if err != nil {
-			if _, ok := AsError(err); !ok {
+			if _, ok := graph.AsError(err); !ok {
 				t.Fatalf("unclassified error %T %v", err, err)
 			}
 			return
 		}
 		for _, m := range ms {
 			for _, s := range []string{m.ID, m.Detail, m.DisplayName, m.ODataType, m.PhoneNumber, m.Device} {
-				if CleanText(s) != s {
+				if graph.CleanText(s) != s {
 					t.Fatalf("unclean %q", s)
 				}
 			}

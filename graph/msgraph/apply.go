@@ -1,8 +1,10 @@
-package graph
+package msgraph
 
 import (
 	"context"
 	"sync"
+
+	"github.com/mfadesk/mfadesk/graph"
 )
 
 // Apply implements Writer: every change the adapter can make, each as a
@@ -10,56 +12,49 @@ import (
 // (method deletes, session revokes, per-user MFA and the default method; a
 // TAP is never repeated blindly and goes plain, as does mail). A
 // change type it does not know is refused before anything is sent.
-func (c *MSGraph) Apply(ctx context.Context, ch Change) (Result, error) {
+func (c *MSGraph) Apply(ctx context.Context, ch graph.Change) (graph.Result, error) {
 	ctx, tr := withRequestTrace(ctx)
 	q := c.batchQueues(ctx)
 	var (
-		res Result
+		res graph.Result
 		err error
 	)
 	switch ch := ch.(type) {
-	case DeleteMethod:
+	case graph.DeleteMethod:
 		if q != nil {
 			err = q.del(ctx, ch.UserID, ch.Method)
 		} else {
 			err = c.deleteMethod(ctx, ch.UserID, ch.Method)
 		}
-	case RevokeSessions:
+	case graph.RevokeSessions:
 		if q != nil {
 			err = q.revoke(ctx, ch.UserID)
 		} else {
 			err = c.revokeSessions(ctx, ch.UserID)
 		}
-	case SetPerUserMFA:
+	case graph.SetPerUserMFA:
 		if q != nil {
 			err = q.setMFA(ctx, ch.UserID, ch.State)
 		} else {
 			err = c.setPerUserMFA(ctx, ch.UserID, ch.State)
 		}
-	case CreateTAP:
+	case graph.CreateTAP:
 		res.TAP, err = c.createTAP(ctx, ch.UserID, ch.Request)
-	case SetDefaultMethod:
+	case graph.SetDefaultMethod:
 		if q != nil {
 			err = q.setDefault(ctx, ch.UserID, ch.Method)
 		} else {
 			err = c.setDefaultMethod(ctx, ch.UserID, ch.Method)
 		}
-	case SendMail:
+	case graph.SendMail:
 		err = c.sendMail(ctx, ch.Mail)
-	case SetAccountEnabled:
+	case graph.SetAccountEnabled:
 		err = c.setAccountEnabled(ctx, ch.UserID, ch.Enabled)
 	default:
-		return Result{}, UnknownChange(ch)
+		return graph.Result{}, graph.UnknownChange(ch)
 	}
-	res.RequestID = CleanText(tr.last())
+	res.RequestID = graph.CleanText(tr.last())
 	return res, err
-}
-
-// UnknownChange is the refusal of a client that does not know how to make
-// ch: nothing is sent.
-func UnknownChange(ch Change) error {
-	return &Error{Kind: ErrBadRequest, Op: ch.Kind().Describe(),
-		Message: "this client does not know how to make this change; nothing was sent"}
 }
 
 // Request ids of successful calls: Graph sends request-id on every answer,

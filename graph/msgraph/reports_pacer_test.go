@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
 )
 
@@ -72,7 +73,7 @@ func TestReportsPacerBudget(t *testing.T) {
 // yields to anyone waiting.
 func TestReportsPacerReserve(t *testing.T) {
 	p, v := virtualPacer(0)
-	low := WithPriority(context.Background(), PriorityLow)
+	low := graph.WithPriority(context.Background(), graph.PriorityLow)
 	for range 4 {
 		_ = p.wait(low)
 	}
@@ -106,8 +107,8 @@ func loadReport(tb testing.TB, srv *fake.Server) (requests, rows int, paced time
 	var v *virtualClock
 	c.reports, v = virtualPacer(0)
 	srv.Tenant.ResetStats()
-	ctx := WithPriority(context.Background(), PriorityLow)
-	p, err := c.Registrations(ctx, RegistrationFilter{})
+	ctx := graph.WithPriority(context.Background(), graph.PriorityLow)
+	p, err := c.Registrations(ctx, graph.RegistrationFilter{})
 	for err == nil {
 		rows += len(p.Items)
 		if p.Next == "" {

@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mfadesk/mfadesk/graph"
 	khttp "github.com/microsoft/kiota-http-go"
 )
 
@@ -115,7 +116,7 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request
 		ci.mu.Unlock()
 		return nil, fmt.Errorf("%w %q", errRefusedHost, req.URL.Host)
 	}
-	req.Header.Set("x-ms-throttle-priority", string(PriorityFrom(req.Context())))
+	req.Header.Set("x-ms-throttle-priority", string(graph.PriorityFrom(req.Context())))
 	ci.mu.Lock()
 	ci.url = req.URL.String()
 	ci.mu.Unlock()
@@ -192,7 +193,7 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request
 			if c.onThrottle != nil {
 				c.onThrottle(ra)
 			}
-			if fn := throttleObserver(ctx); fn != nil {
+			if fn := graph.ThrottleObserver(ctx); fn != nil {
 				fn(ra)
 			}
 		}

@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mfadesk/mfadesk/graph"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
@@ -81,11 +82,11 @@ func (c *MSGraph) sendBatch(ctx context.Context, root string, reqs []batchReques
 		Requests []batchRequest `json:"requests"`
 	}{reqs})
 	if err != nil {
-		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+		return nil, &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	ri, err := c.rawRequest(abs.POST, root+"/$batch", nil)
 	if err != nil {
-		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+		return nil, &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	ri.SetStreamContentAndContentType(body, "application/json")
 	ctx, ci := withCallInfo(ctx)
@@ -99,7 +100,7 @@ func (c *MSGraph) sendBatch(ctx context.Context, root string, reqs []batchReques
 	}
 	if err := json.Unmarshal(raw, &env); err != nil || env.Responses == nil {
 		info := ci.snapshot()
-		return nil, &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+		return nil, &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
 			Message: "unreadable $batch answer from Graph"}
 	}
 	out := make(map[string]batchResponse, len(env.Responses))
@@ -116,7 +117,7 @@ func itemError(op string, kind opKind, r batchResponse, now time.Time) error {
 	if r.Status >= 200 && r.Status < 300 {
 		return nil
 	}
-	e := &Error{Op: op, Status: r.Status, RequestID: CleanText(r.header("request-id"))}
+	e := &graph.Error{Op: op, Status: r.Status, RequestID: graph.CleanText(r.header("request-id"))}
 	var body struct {
 		Error struct {
 			Code       string `json:"code"`
@@ -127,10 +128,10 @@ func itemError(op string, kind opKind, r batchResponse, now time.Time) error {
 		} `json:"error"`
 	}
 	if len(r.Body) > 0 && json.Unmarshal(r.Body, &body) == nil {
-		e.Code = CleanText(body.Error.Code)
-		e.Message = CleanText(body.Error.Message)
+		e.Code = graph.CleanText(body.Error.Code)
+		e.Message = graph.CleanText(body.Error.Message)
 		if id := body.Error.InnerError.RequestID; id != "" {
-			e.RequestID = CleanText(id)
+			e.RequestID = graph.CleanText(id)
 		}
 	}
 	if r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable {
@@ -142,7 +143,7 @@ func itemError(op string, kind opKind, r batchResponse, now time.Time) error {
 	}
 	if r.Status == http.StatusFailedDependency {
 		// A dependency failed; this request itself was never run.
-		e.Kind = ErrUnavailable
+		e.Kind = graph.ErrUnavailable
 		e.Message = "not run: a request it depended on failed"
 		return e
 	}
@@ -167,7 +168,7 @@ type batchQueues struct {
 // batchQueues returns ctx's batch scope's queues for c, nil when ctx is not
 // marked for batching.
 func (c *MSGraph) batchQueues(ctx context.Context) *batchQueues {
-	s := BatchScopeFrom(ctx)
+	s := graph.BatchScopeFrom(ctx)
 	if s == nil {
 		return nil
 	}
@@ -198,22 +199,22 @@ func (b *batchQueues) write(ctx context.Context, q *coalescer, kindOp opKind, op
 	return b.opErr(op, err)
 }
 
-func (b *batchQueues) list(ctx context.Context, userID string, withPref bool) ([]Method, error) {
-	op := "list methods of " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
+func (b *batchQueues) list(ctx context.Context, userID string, withPref bool) ([]graph.Method, error) {
+	op := "list methods of " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return nil, err
 	}
 	// The default method comes from beta signInPreferences, best effort as
 	// in ListMethods: sent alongside, in the beta batch, unless the caller
 	// reads it itself (WithoutPreferences).
-	prefCh := make(chan SignInPreferences, 1)
+	prefCh := make(chan graph.SignInPreferences, 1)
 	if withPref {
 		go func() {
 			p, _ := b.prefs(ctx, userID)
 			prefCh <- p
 		}()
 	} else {
-		prefCh <- SignInPreferences{}
+		prefCh <- graph.SignInPreferences{}
 	}
 	// Through beta, as ListMethods: v1.0 does not list beta-only kinds.
 	r, err := b.beta.do(ctx, batchRequest{Method: http.MethodGet, URL: methodsPath(userID)})
@@ -226,38 +227,38 @@ func (b *batchQueues) list(ctx context.Context, userID string, withPref bool) ([
 	}
 	pn, err := jsonser.NewJsonParseNode(r.Body)
 	if err != nil {
-		return nil, &Error{Kind: ErrUnavailable, Op: op, Status: r.Status, Message: "unreadable answer from Graph"}
+		return nil, &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: r.Status, Message: "unreadable answer from Graph"}
 	}
 	v, err := pn.GetObjectValue(models.CreateAuthenticationMethodCollectionResponseFromDiscriminatorValue)
 	col, ok := v.(models.AuthenticationMethodCollectionResponseable)
 	if err != nil || !ok {
-		return nil, &Error{Kind: ErrUnavailable, Op: op, Status: r.Status, Message: "unreadable answer from Graph"}
+		return nil, &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: r.Status, Message: "unreadable answer from Graph"}
 	}
 	if col.GetOdataNextLink() != nil {
 		// Paged (rare for a user's methods): let the client page it.
 		<-prefCh
 		return b.c.listMethods(ctx, userID, withPref)
 	}
-	out := make([]Method, 0, len(col.GetValue()))
+	out := make([]graph.Method, 0, len(col.GetValue()))
 	for _, m := range col.GetValue() {
 		if m != nil {
 			out = append(out, methodFrom(m))
 		}
 	}
-	applyPreferences(out, <-prefCh)
+	graph.ApplyPreferences(out, <-prefCh)
 	return out, nil
 }
 
 // prefs reads the user's sign-in preferences in the beta batch, best
 // effort as in ListMethods: unknown gives zero.
-func (b *batchQueues) prefs(ctx context.Context, userID string) (SignInPreferences, error) {
-	if err := checkUserKey("read sign-in preferences of "+CleanText(userID), userID); err != nil {
-		return SignInPreferences{}, err
+func (b *batchQueues) prefs(ctx context.Context, userID string) (graph.SignInPreferences, error) {
+	if err := graph.CheckUserKey("read sign-in preferences of "+graph.CleanText(userID), userID); err != nil {
+		return graph.SignInPreferences{}, err
 	}
 	r, err := b.beta.do(ctx, batchRequest{Method: http.MethodGet, unbooked: true,
 		URL: "/users/" + pathSeg(userID) + "/authentication/signInPreferences"})
 	if err != nil || r.Status != http.StatusOK {
-		return SignInPreferences{}, nil
+		return graph.SignInPreferences{}, nil
 	}
 	var v struct {
 		Preferred string `json:"userPreferredMethodForSecondaryAuthentication"`
@@ -265,19 +266,19 @@ func (b *batchQueues) prefs(ctx context.Context, userID string) (SignInPreferenc
 		System    string `json:"systemPreferredAuthenticationMethod"`
 	}
 	if json.Unmarshal(r.Body, &v) != nil {
-		return SignInPreferences{}, nil
+		return graph.SignInPreferences{}, nil
 	}
-	return SignInPreferences{UserPreferred: CleanText(v.Preferred), SystemPreferredEnabled: v.On, SystemPreferred: CleanText(v.System)}, nil
+	return graph.SignInPreferences{UserPreferred: graph.CleanText(v.Preferred), SystemPreferredEnabled: v.On, SystemPreferred: graph.CleanText(v.System)}, nil
 }
 
 // setDefault makes m the default in the beta batch: beta PATCH
 // signInPreferences, as setDefaultMethod sends it.
-func (b *batchQueues) setDefault(ctx context.Context, userID string, m Method) error {
-	op := "make " + KindLabel(m.Kind) + " the default method of " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
+func (b *batchQueues) setDefault(ctx context.Context, userID string, m graph.Method) error {
+	op := "make " + graph.KindLabel(m.Kind) + " the default method of " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
-	pref := PreferenceFor(m)
+	pref := graph.PreferenceFor(m)
 	if pref == "" {
 		return b.c.setDefaultMethod(ctx, userID, m) // refused locally, with the client's words
 	}
@@ -287,20 +288,20 @@ func (b *batchQueues) setDefault(ctx context.Context, userID string, m Method) e
 			Headers: map[string]string{"Content-Type": "application/json"}, Body: body})
 }
 
-func (b *batchQueues) del(ctx context.Context, userID string, m Method) error {
-	op := fmt.Sprintf("delete %s method %s of %s", KindLabel(m.Kind), CleanText(m.ID), CleanText(userID))
-	if err := checkUserKey(op, userID); err != nil {
+func (b *batchQueues) del(ctx context.Context, userID string, m graph.Method) error {
+	op := fmt.Sprintf("delete %s method %s of %s", graph.KindLabel(m.Kind), graph.CleanText(m.ID), graph.CleanText(userID))
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
-	if err := checkMethodID(op, m.ID); err != nil {
+	if err := graph.CheckMethodID(op, m.ID); err != nil {
 		return err
 	}
-	seg, ok := kindSegment[m.Kind]
+	seg, ok := graph.KindSegment[m.Kind]
 	if !ok || !m.Deletable() {
 		return b.c.deleteMethod(ctx, userID, m) // refused locally, with the client's words
 	}
 	q := b.v1
-	if m.Kind == KindHardwareOath {
+	if m.Kind == graph.KindHardwareOath {
 		q = b.beta
 	}
 	return b.write(ctx, q, opMethodsWrite, op, batchRequest{Method: http.MethodDelete,
@@ -308,8 +309,8 @@ func (b *batchQueues) del(ctx context.Context, userID string, m Method) error {
 }
 
 func (b *batchQueues) revoke(ctx context.Context, userID string) error {
-	op := "revoke sign-in sessions of " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
+	op := "revoke sign-in sessions of " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
 	// A body-less POST inside a batch still needs a Content-Type and {}.
@@ -318,13 +319,13 @@ func (b *batchQueues) revoke(ctx context.Context, userID string) error {
 		Headers: map[string]string{"Content-Type": "application/json"}, Body: json.RawMessage(`{}`)})
 }
 
-func (b *batchQueues) setMFA(ctx context.Context, userID string, s PerUserMFAState) error {
-	op := fmt.Sprintf("set per-user MFA of %s to %s", CleanText(userID), CleanText(string(s)))
-	if err := checkUserKey(op, userID); err != nil {
+func (b *batchQueues) setMFA(ctx context.Context, userID string, s graph.PerUserMFAState) error {
+	op := fmt.Sprintf("set per-user MFA of %s to %s", graph.CleanText(userID), graph.CleanText(string(s)))
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
-	if _, err := ParsePerUserMFAState(string(s)); err != nil {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+	if _, err := graph.ParsePerUserMFAState(string(s)); err != nil {
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	body, _ := json.Marshal(map[string]string{"perUserMfaState": string(s)})
 	return b.write(ctx, b.beta, opPerUserMFAWrite, op,
@@ -337,7 +338,7 @@ func (b *batchQueues) opErr(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if ge, ok := AsError(err); ok && ge.Op != op {
+	if ge, ok := graph.AsError(err); ok && ge.Op != op {
 		cp := *ge
 		cp.Op = op
 		return &cp
@@ -350,7 +351,7 @@ func (b *batchQueues) opErr(op string, err error) error {
 // request, so nobody waits long for company.
 type coalescer struct {
 	send  func(context.Context, []batchRequest) (map[string]batchResponse, error)
-	pacer *Pacer
+	pacer *graph.Pacer
 	gauge func(float64) // hears the highest limit percentage of each batch
 
 	mu      sync.Mutex
@@ -452,7 +453,7 @@ func (q *coalescer) run(items []*pendingItem) {
 		if reqs[i].Headers == nil {
 			reqs[i].Headers = map[string]string{}
 		}
-		reqs[i].Headers["x-ms-throttle-priority"] = string(PriorityFrom(it.ctx))
+		reqs[i].Headers["x-ms-throttle-priority"] = string(graph.PriorityFrom(it.ctx))
 	}
 	resps, err := q.send(ctx, reqs)
 	maxPct := 0.0
@@ -463,7 +464,7 @@ func (q *coalescer) run(items []*pendingItem) {
 		}
 		r, ok := resps[it.req.ID]
 		if !ok {
-			it.reply <- batchReply{err: &Error{Kind: ErrUnavailable, Status: http.StatusOK,
+			it.reply <- batchReply{err: &graph.Error{Kind: graph.ErrUnavailable, Status: http.StatusOK,
 				Message: "Graph's $batch answer left out request " + it.req.ID}}
 			continue
 		}
@@ -480,11 +481,11 @@ func (q *coalescer) run(items []*pendingItem) {
 // batchLookup is ResolveUser as one item of a coalesced $batch:
 // GET /users/{id | userPrincipalName}?$select=... (user-get.md), the item's
 // own status classified as a plain call's would be.
-func (c *MSGraph) batchLookup(ctx context.Context, q *coalescer, key string) (User, error) {
+func (c *MSGraph) batchLookup(ctx context.Context, q *coalescer, key string) (graph.User, error) {
 	key = strings.TrimSpace(key)
-	op := "look up user " + CleanText(key)
-	if err := checkUserKey(op, key); err != nil {
-		return User{}, err
+	op := "look up user " + graph.CleanText(key)
+	if err := graph.CheckUserKey(op, key); err != nil {
+		return graph.User{}, err
 	}
 	r, err := q.do(ctx, batchRequest{Method: http.MethodGet,
 		URL: "/users/" + pathSeg(key) + "?$select=" + strings.Join(userDetailSelect, ",")})
@@ -492,22 +493,22 @@ func (c *MSGraph) batchLookup(ctx context.Context, q *coalescer, key string) (Us
 		err = itemError(op, opRead, r, c.now())
 	}
 	if err != nil {
-		if ge, ok := AsError(err); ok && ge.Op == "" {
+		if ge, ok := graph.AsError(err); ok && ge.Op == "" {
 			cp := *ge
 			cp.Op = op
-			return User{}, &cp
+			return graph.User{}, &cp
 		}
-		return User{}, err
+		return graph.User{}, err
 	}
-	unreadable := &Error{Kind: ErrUnavailable, Op: op, Status: r.Status, Message: "unreadable answer from Graph"}
+	unreadable := &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: r.Status, Message: "unreadable answer from Graph"}
 	pn, err := jsonser.NewJsonParseNode(r.Body)
 	if err != nil {
-		return User{}, unreadable
+		return graph.User{}, unreadable
 	}
 	v, err := pn.GetObjectValue(models.CreateUserFromDiscriminatorValue)
 	u, ok := v.(models.Userable)
 	if err != nil || !ok || u.GetId() == nil || *u.GetId() == "" {
-		return User{}, unreadable
+		return graph.User{}, unreadable
 	}
 	return userFrom(u), nil
 }

@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/mfadesk/mfadesk/graph"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
@@ -16,9 +17,9 @@ import (
 // operator is read from /me and /me/transitiveMemberOf/microsoft.graph.directoryRole
 // (falling back to the wids names when that list is not readable).
 // Without a credential (loopback only) /me is all there is.
-func (c *MSGraph) Me(ctx context.Context) (Operator, error) {
+func (c *MSGraph) Me(ctx context.Context) (graph.Operator, error) {
 	op := "read the signed-in operator"
-	var op0 Operator
+	var op0 graph.Operator
 	delegated := true
 	if c.cred != nil {
 		// EnableCAE as the request adapter's token provider asks: azidentity
@@ -27,15 +28,15 @@ func (c *MSGraph) Me(ctx context.Context) (Operator, error) {
 		tok, err := c.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: c.scopes, EnableCAE: true})
 		if err != nil {
 			if ctx.Err() != nil {
-				return Operator{}, fmt.Errorf("%s: %w", op, ctx.Err())
+				return graph.Operator{}, fmt.Errorf("%s: %w", op, ctx.Err())
 			}
-			return Operator{}, &Error{Kind: ErrSignIn, Op: op, Message: "could not get an access token: " + CleanText(firstLine(err.Error()))}
+			return graph.Operator{}, &graph.Error{Kind: graph.ErrSignIn, Op: op, Message: "could not get an access token: " + graph.CleanText(firstLine(err.Error()))}
 		}
-		tc, err := DecodeClaims(tok.Token)
+		tc, err := graph.DecodeClaims(tok.Token)
 		if err != nil {
-			return Operator{}, &Error{Kind: ErrSignIn, Op: op, Message: "the access token is not readable: " + err.Error()}
+			return graph.Operator{}, &graph.Error{Kind: graph.ErrSignIn, Op: op, Message: "the access token is not readable: " + err.Error()}
 		}
-		op0 = operatorFromClaims(tc)
+		op0 = graph.OperatorFromClaims(tc)
 		delegated = !op0.IsApp
 	}
 	if !delegated {
@@ -45,10 +46,10 @@ func (c *MSGraph) Me(ctx context.Context) (Operator, error) {
 	ctx, ci := withCallInfo(ctx)
 	me, err := users.NewUserItemRequestBuilder(c.v1+"/me?%24select=id,displayName,userPrincipalName", c.adapter).Get(ctx, nil)
 	if err != nil {
-		return Operator{}, c.classify(ctx, op, opMe, ci, err)
+		return graph.Operator{}, c.classify(ctx, op, opMe, ci, err)
 	}
 	if me == nil {
-		return Operator{}, c.emptyAnswer(op, ci)
+		return graph.Operator{}, c.emptyAnswer(op, ci)
 	}
 	op0.ID = str(me.GetId())
 	op0.DisplayName = str(me.GetDisplayName())
@@ -59,11 +60,11 @@ func (c *MSGraph) Me(ctx context.Context) (Operator, error) {
 		c.v1+"/me/transitiveMemberOf/microsoft.graph.directoryRole?%24select=displayName,roleTemplateId", c.adapter).Get(rctx, nil)
 	if err != nil {
 		if ctx.Err() != nil {
-			return Operator{}, fmt.Errorf("%s: %w", op, ctx.Err())
+			return graph.Operator{}, fmt.Errorf("%s: %w", op, ctx.Err())
 		}
 		if c.cred == nil {
 			// Nothing else tells the roles without a token.
-			return Operator{}, c.classify(rctx, op, opMe, rci, err)
+			return graph.Operator{}, c.classify(rctx, op, opMe, rci, err)
 		}
 		return op0, nil // keep the names from wids
 	}

@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mfadesk/mfadesk/graph"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/auditlogs"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
@@ -26,40 +27,40 @@ func (c *MSGraph) registrations() *reports.AuthenticationMethodsUserRegistration
 
 // Registration implements Client. An object id is read directly; a UPN is
 // found with $filter=userPrincipalName eq '...'.
-func (c *MSGraph) Registration(ctx context.Context, userID string) (Registration, error) {
-	op := "read MFA registration of " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
-		return Registration{}, err
+func (c *MSGraph) Registration(ctx context.Context, userID string) (graph.Registration, error) {
+	op := "read MFA registration of " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
+		return graph.Registration{}, err
 	}
 	if err := c.reports.wait(ctx); err != nil {
-		return Registration{}, err
+		return graph.Registration{}, err
 	}
 	ctx, ci := withCallInfo(ctx)
-	if IsGUID(userID) {
+	if graph.IsGUID(userID) {
 		r, err := c.registrations().ByUserRegistrationDetailsId(userID).Get(ctx, nil)
 		if err != nil {
-			return Registration{}, c.classify(ctx, op, opReports, ci, err)
+			return graph.Registration{}, c.classify(ctx, op, opReports, ci, err)
 		}
 		if r == nil {
-			return Registration{}, c.emptyAnswer(op, ci)
+			return graph.Registration{}, c.emptyAnswer(op, ci)
 		}
 		return registrationFrom(r), nil
 	}
-	f := "userPrincipalName eq " + FilterLiteral(userID)
+	f := "userPrincipalName eq " + graph.FilterLiteral(userID)
 	res, err := c.registrations().Get(ctx, &reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilderGetRequestConfiguration{
 		QueryParameters: &reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilderGetQueryParameters{Filter: &f}})
 	if err != nil {
-		return Registration{}, c.classify(ctx, op, opReports, ci, err)
+		return graph.Registration{}, c.classify(ctx, op, opReports, ci, err)
 	}
 	if res == nil {
-		return Registration{}, c.emptyAnswer(op, ci)
+		return graph.Registration{}, c.emptyAnswer(op, ci)
 	}
 	for _, r := range res.GetValue() {
 		if r != nil {
 			return registrationFrom(r), nil
 		}
 	}
-	return Registration{}, &Error{Kind: ErrNotFound, Op: op, Status: 404, Message: "no registration details for this user"}
+	return graph.Registration{}, &graph.Error{Kind: graph.ErrNotFound, Op: op, Status: 404, Message: "no registration details for this user"}
 }
 
 // Registrations implements Client. userRegistrationDetails documents only
@@ -67,52 +68,52 @@ func (c *MSGraph) Registration(ctx context.Context, userID string) (Registration
 // authenticationmethodsroot-list-userregistrationdetails.md), so no $top is
 // sent: Graph chooses the page size, and f.PageSize is not sent. The
 // returned page is already narrowed by f.Keep.
-func (c *MSGraph) Registrations(ctx context.Context, f RegistrationFilter) (Page[Registration], error) {
+func (c *MSGraph) Registrations(ctx context.Context, f graph.RegistrationFilter) (graph.Page[graph.Registration], error) {
 	op := "read the MFA registration report"
 	if err := c.reports.wait(ctx); err != nil {
-		return Page[Registration]{}, err
+		return graph.Page[graph.Registration]{}, err
 	}
 	ctx, ci := withCallInfo(ctx)
 	qp := &reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilderGetQueryParameters{}
-	if expr := RegistrationFilterExpr(f); expr != "" {
+	if expr := graph.RegistrationFilterExpr(f); expr != "" {
 		qp.Filter = &expr
 	}
 	res, err := c.registrations().Get(ctx, &reports.AuthenticationMethodsUserRegistrationDetailsRequestBuilderGetRequestConfiguration{QueryParameters: qp})
 	if err != nil {
-		return Page[Registration]{}, c.classify(ctx, op, opReports, ci, err)
+		return graph.Page[graph.Registration]{}, c.classify(ctx, op, opReports, ci, err)
 	}
 	p, err := c.registrationPage(op, ci, res)
 	if err == nil {
-		p.Items = slices.DeleteFunc(p.Items, func(r Registration) bool { return !f.Keep(r) })
+		p.Items = slices.DeleteFunc(p.Items, func(r graph.Registration) bool { return !f.Keep(r) })
 	}
 	return p, err
 }
 
 // NextRegistrations implements Client.
-func (c *MSGraph) NextRegistrations(ctx context.Context, next string) (Page[Registration], error) {
+func (c *MSGraph) NextRegistrations(ctx context.Context, next string) (graph.Page[graph.Registration], error) {
 	op := "read the next page of the MFA registration report"
 	if err := c.checkNextLink(op, next); err != nil {
-		return Page[Registration]{}, err
+		return graph.Page[graph.Registration]{}, err
 	}
 	if err := c.reports.wait(ctx); err != nil {
-		return Page[Registration]{}, err
+		return graph.Page[graph.Registration]{}, err
 	}
 	ctx, ci := withCallInfo(ctx)
 	res, err := reports.NewAuthenticationMethodsUserRegistrationDetailsRequestBuilder(next, c.adapter).Get(ctx, nil)
 	if err != nil {
-		return Page[Registration]{}, c.classify(ctx, op, opReports, ci, err)
+		return graph.Page[graph.Registration]{}, c.classify(ctx, op, opReports, ci, err)
 	}
 	return c.registrationPage(op, ci, res)
 }
 
-func (c *MSGraph) registrationPage(op string, ci *callInfo, res models.UserRegistrationDetailsCollectionResponseable) (Page[Registration], error) {
+func (c *MSGraph) registrationPage(op string, ci *callInfo, res models.UserRegistrationDetailsCollectionResponseable) (graph.Page[graph.Registration], error) {
 	if res == nil {
-		return Page[Registration]{}, c.emptyAnswer(op, ci)
+		return graph.Page[graph.Registration]{}, c.emptyAnswer(op, ci)
 	}
 	if res.GetValue() == nil {
-		return Page[Registration]{}, c.noValue(op, ci)
+		return graph.Page[graph.Registration]{}, c.noValue(op, ci)
 	}
-	p := Page[Registration]{Items: make([]Registration, 0, len(res.GetValue())), Count: -1}
+	p := graph.Page[graph.Registration]{Items: make([]graph.Registration, 0, len(res.GetValue())), Count: -1}
 	for _, r := range res.GetValue() {
 		if r != nil {
 			p.Items = append(p.Items, registrationFrom(r))
@@ -123,15 +124,15 @@ func (c *MSGraph) registrationPage(op string, ci *callInfo, res models.UserRegis
 	}
 	if nl := res.GetOdataNextLink(); nl != nil && *nl != "" {
 		if err := c.selfLink(op, ci, *nl); err != nil {
-			return Page[Registration]{}, err
+			return graph.Page[graph.Registration]{}, err
 		}
 		p.Next = *nl
 	}
 	return p, nil
 }
 
-func registrationFrom(r models.UserRegistrationDetailsable) Registration {
-	out := Registration{
+func registrationFrom(r models.UserRegistrationDetailsable) graph.Registration {
+	out := graph.Registration{
 		ID:                    str(r.GetId()),
 		UserPrincipalName:     str(r.GetUserPrincipalName()),
 		UserDisplayName:       str(r.GetUserDisplayName()),
@@ -143,8 +144,8 @@ func registrationFrom(r models.UserRegistrationDetailsable) Registration {
 		IsSsprCapable:         boolv(r.GetIsSsprCapable()),
 		IsPasswordlessCapable: boolv(r.GetIsPasswordlessCapable()),
 		IsSystemPreferredAuthenticationMethodEnabled: boolv(r.GetIsSystemPreferredAuthenticationMethodEnabled()),
-		MethodsRegistered:                    cleanAll(r.GetMethodsRegistered()),
-		SystemPreferredAuthenticationMethods: cleanAll(r.GetSystemPreferredAuthenticationMethods()),
+		MethodsRegistered:                    graph.CleanAll(r.GetMethodsRegistered()),
+		SystemPreferredAuthenticationMethods: graph.CleanAll(r.GetSystemPreferredAuthenticationMethods()),
 		LastUpdated:                          timev(r.GetLastUpdatedDateTime()),
 	}
 	if t := r.GetUserType(); t != nil {
@@ -156,33 +157,27 @@ func registrationFrom(r models.UserRegistrationDetailsable) Registration {
 	return out
 }
 
-// Sign-in event types as the beta signIn resource names them.
-const (
-	SignInInteractive    = "interactiveUser"
-	SignInNonInteractive = "nonInteractiveUser"
-)
-
 // signInFilter is the $filter for a user's sign-ins of one event type:
 // userId for an object id, userPrincipalName otherwise, and the window.
 // Only documented clauses are sent (api-reference/beta/resources/signin.md):
 // status/errorCode supports eq only, so "failures" (ne 0) is filtered here,
 // and the list returns interactive sign-ins only unless filtered on
 // signInEventTypes, so non-interactive ones are asked for explicitly.
-func signInFilter(userID string, q SignInQuery, eventType string) string {
+func signInFilter(userID string, q graph.SignInQuery, eventType string) string {
 	var parts []string
-	if IsGUID(userID) {
-		parts = append(parts, "userId eq "+FilterLiteral(strings.ToLower(userID)))
+	if graph.IsGUID(userID) {
+		parts = append(parts, "userId eq "+graph.FilterLiteral(strings.ToLower(userID)))
 	} else {
-		parts = append(parts, "userPrincipalName eq "+FilterLiteral(userID))
+		parts = append(parts, "userPrincipalName eq "+graph.FilterLiteral(userID))
 	}
 	if !q.Since.IsZero() {
-		parts = append(parts, "createdDateTime ge "+odataTime(q.Since))
+		parts = append(parts, "createdDateTime ge "+graph.ODataTime(q.Since))
 	}
 	if !q.Until.IsZero() {
-		parts = append(parts, "createdDateTime le "+odataTime(q.Until))
+		parts = append(parts, "createdDateTime le "+graph.ODataTime(q.Until))
 	}
-	if eventType == SignInNonInteractive {
-		parts = append(parts, "signInEventTypes/any(t: t eq "+FilterLiteral(SignInNonInteractive)+")")
+	if eventType == graph.SignInNonInteractive {
+		parts = append(parts, "signInEventTypes/any(t: t eq "+graph.FilterLiteral(graph.SignInNonInteractive)+")")
 	}
 	return strings.Join(parts, " and ")
 }
@@ -197,17 +192,17 @@ const maxLogPages = 3
 // sign-ins are read (two queries, as the portal's two tabs) and each comes
 // back labelled in EventType. A tenant without Entra ID P1 gets
 // ErrUnlicensed.
-func (c *MSGraph) SignIns(ctx context.Context, userID string, q SignInQuery) ([]SignIn, error) {
-	op := "read sign-ins of " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
+func (c *MSGraph) SignIns(ctx context.Context, userID string, q graph.SignInQuery) ([]graph.SignIn, error) {
+	op := "read sign-ins of " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return nil, err
 	}
 	top := q.Top
 	if top <= 0 {
 		top = 50
 	}
-	var out []SignIn
-	for _, kind := range []string{SignInInteractive, SignInNonInteractive} {
+	var out []graph.SignIn
+	for _, kind := range []string{graph.SignInInteractive, graph.SignInNonInteractive} {
 		got, err := c.signInsOf(ctx, op, userID, q, kind, top)
 		if err != nil {
 			return nil, err
@@ -222,7 +217,7 @@ func (c *MSGraph) SignIns(ctx context.Context, userID string, q SignInQuery) ([]
 }
 
 // signInsOf reads up to top sign-ins of one event type, newest first.
-func (c *MSGraph) signInsOf(ctx context.Context, op, userID string, q SignInQuery, kind string, top int) ([]SignIn, error) {
+func (c *MSGraph) signInsOf(ctx context.Context, op, userID string, q graph.SignInQuery, kind string, top int) ([]graph.SignIn, error) {
 	pageSize := top
 	if q.FailuresOnly {
 		// failures are picked out here: one page of the documented
@@ -232,9 +227,9 @@ func (c *MSGraph) signInsOf(ctx context.Context, op, userID string, q SignInQuer
 	query := url.Values{"$filter": {signInFilter(userID, q, kind)}, "$top": {strconv.Itoa(min(pageSize, 1000))}}
 	ri, err := c.betaRequest(abs.GET, "/auditLogs/signIns", query)
 	if err != nil {
-		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+		return nil, &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
-	var out []SignIn
+	var out []graph.SignIn
 	for page := 0; ; page++ {
 		if err := c.reports.wait(ctx); err != nil {
 			return nil, err
@@ -269,14 +264,14 @@ func (c *MSGraph) signInsOf(ctx context.Context, op, userID string, q SignInQuer
 			return nil, err
 		}
 		if ri, err = c.rawRequest(abs.GET, *next, nil); err != nil {
-			return nil, &Error{Kind: ErrUnavailable, Op: op, Message: err.Error()}
+			return nil, &graph.Error{Kind: graph.ErrUnavailable, Op: op, Message: err.Error()}
 		}
 	}
 	return out, nil
 }
 
-func signInFrom(s models.SignInable) SignIn {
-	out := SignIn{
+func signInFrom(s models.SignInable) graph.SignIn {
+	out := graph.SignIn{
 		ID:                  str(s.GetId()),
 		CreatedDateTime:     timev(s.GetCreatedDateTime()),
 		UserID:              str(s.GetUserId()),
@@ -291,15 +286,15 @@ func signInFrom(s models.SignInable) SignIn {
 		CorrelationID:       str(s.GetCorrelationId()),
 	}
 	if l := s.GetLocation(); l != nil {
-		out.Location = Location{City: str(l.GetCity()), State: str(l.GetState()), CountryOrRegion: str(l.GetCountryOrRegion())}
+		out.Location = graph.Location{City: str(l.GetCity()), State: str(l.GetState()), CountryOrRegion: str(l.GetCountryOrRegion())}
 	}
 	if d := s.GetDeviceDetail(); d != nil {
-		out.Device = Device{DeviceID: str(d.GetDeviceId()), DisplayName: str(d.GetDisplayName()),
+		out.Device = graph.Device{DeviceID: str(d.GetDeviceId()), DisplayName: str(d.GetDisplayName()),
 			OperatingSystem: str(d.GetOperatingSystem()), Browser: str(d.GetBrowser()),
 			IsCompliant: boolv(d.GetIsCompliant()), IsManaged: boolv(d.GetIsManaged()), TrustType: str(d.GetTrustType())}
 	}
 	if st := s.GetStatus(); st != nil {
-		out.Status = Status{ErrorCode: int32v(st.GetErrorCode()), FailureReason: str(st.GetFailureReason()),
+		out.Status = graph.Status{ErrorCode: int32v(st.GetErrorCode()), FailureReason: str(st.GetFailureReason()),
 			AdditionalDetails: str(st.GetAdditionalDetails())}
 	}
 	if cas := s.GetConditionalAccessStatus(); cas != nil {
@@ -314,7 +309,7 @@ func signInFrom(s models.SignInable) SignIn {
 		if p == nil {
 			continue
 		}
-		cp := CAPolicy{ID: str(p.GetId()), DisplayName: str(p.GetDisplayName())}
+		cp := graph.CAPolicy{ID: str(p.GetId()), DisplayName: str(p.GetDisplayName())}
 		if r := p.GetResult(); r != nil {
 			cp.Result = r.String()
 		}
@@ -332,7 +327,7 @@ func signInFrom(s models.SignInable) SignIn {
 			continue
 		}
 		ok, _ := rawBool(m, "succeeded")
-		out.AuthDetails = append(out.AuthDetails, AuthStep{
+		out.AuthDetails = append(out.AuthDetails, graph.AuthStep{
 			Time:         rawTime(m, "authenticationStepDateTime"),
 			Method:       rawString(m, "authenticationMethod"),
 			MethodDetail: rawString(m, "authenticationMethodDetail"),
@@ -348,10 +343,10 @@ func signInFrom(s models.SignInable) SignIn {
 // object id id. directoryAudit documents targetResources filters on id and
 // displayName only (api-reference/v1.0/resources/directoryaudit.md), so a
 // UPN is resolved to its id first (AuditEvents).
-func auditFilter(id string, q AuditQuery) string {
-	f := "targetResources/any(t:t/id eq " + FilterLiteral(strings.ToLower(id)) + ")"
+func auditFilter(id string, q graph.AuditQuery) string {
+	f := "targetResources/any(t:t/id eq " + graph.FilterLiteral(strings.ToLower(id)) + ")"
 	if !q.Since.IsZero() {
-		f += " and activityDateTime ge " + odataTime(q.Since)
+		f += " and activityDateTime ge " + graph.ODataTime(q.Since)
 	}
 	return f
 }
@@ -359,9 +354,9 @@ func auditFilter(id string, q AuditQuery) string {
 // AuditEvents implements Client: v1.0 /auditLogs/directoryAudits filtered
 // to the target user, newest first. A UPN is looked up to its object id
 // first (one directory read, outside the reports budget).
-func (c *MSGraph) AuditEvents(ctx context.Context, userID string, q AuditQuery) ([]AuditEvent, error) {
-	op := "read audit events for " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
+func (c *MSGraph) AuditEvents(ctx context.Context, userID string, q graph.AuditQuery) ([]graph.AuditEvent, error) {
+	op := "read audit events for " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return nil, err
 	}
 	top := q.Top
@@ -369,13 +364,13 @@ func (c *MSGraph) AuditEvents(ctx context.Context, userID string, q AuditQuery) 
 		top = 50
 	}
 	id := userID
-	if !IsGUID(id) {
+	if !graph.IsGUID(id) {
 		u, err := c.getUser(ctx, op, userID, []string{"id"})
 		if err != nil {
 			return nil, err
 		}
-		if id = u.ID; !IsGUID(id) {
-			return nil, &Error{Kind: ErrUnavailable, Op: op, Message: "Graph answered the user lookup without an object id"}
+		if id = u.ID; !graph.IsGUID(id) {
+			return nil, &graph.Error{Kind: graph.ErrUnavailable, Op: op, Message: "Graph answered the user lookup without an object id"}
 		}
 	}
 	if err := c.reports.wait(ctx); err != nil {
@@ -383,7 +378,7 @@ func (c *MSGraph) AuditEvents(ctx context.Context, userID string, q AuditQuery) 
 	}
 	f := auditFilter(id, q)
 	t := int32(min(top, 999))
-	var out []AuditEvent
+	var out []graph.AuditEvent
 	cctx, ci := withCallInfo(ctx)
 	res, err := auditlogs.NewDirectoryAuditsRequestBuilderInternal(map[string]string{}, c.adapter).Get(cctx,
 		&auditlogs.DirectoryAuditsRequestBuilderGetRequestConfiguration{
@@ -423,8 +418,8 @@ func (c *MSGraph) AuditEvents(ctx context.Context, userID string, q AuditQuery) 
 	return out, nil
 }
 
-func auditFrom(a models.DirectoryAuditable, userID string) AuditEvent {
-	out := AuditEvent{
+func auditFrom(a models.DirectoryAuditable, userID string) graph.AuditEvent {
+	out := graph.AuditEvent{
 		ID:            str(a.GetId()),
 		Time:          timev(a.GetActivityDateTime()),
 		Activity:      str(a.GetActivityDisplayName()),

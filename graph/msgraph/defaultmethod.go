@@ -1,9 +1,10 @@
-package graph
+package msgraph
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/mfadesk/mfadesk/graph"
 	abs "github.com/microsoft/kiota-abstractions-go"
 )
 
@@ -17,23 +18,23 @@ import (
 
 // setDefaultMethod applies SetDefaultMethod: beta PATCH
 // /users/{id}/authentication/signInPreferences.
-func (c *MSGraph) setDefaultMethod(ctx context.Context, userID string, m Method) error {
-	op := "make " + KindLabel(m.Kind) + " the default method of " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
+func (c *MSGraph) setDefaultMethod(ctx context.Context, userID string, m graph.Method) error {
+	op := "make " + graph.KindLabel(m.Kind) + " the default method of " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
-	pref := PreferenceFor(m)
+	pref := graph.PreferenceFor(m)
 	if pref == "" {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: fmt.Sprintf("a %s cannot be the default method (Graph offers push, oath, sms and voice only)", KindLabel(m.Kind))}
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: fmt.Sprintf("a %s cannot be the default method (Graph offers push, oath, sms and voice only)", graph.KindLabel(m.Kind))}
 	}
 	ri, err := c.betaRequest(abs.PATCH, "/users/"+pathSeg(userID)+"/authentication/signInPreferences", nil)
 	if err != nil {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	body := &rawObject{}
 	body.Set("userPreferredMethodForSecondaryAuthentication", pref)
 	if err := ri.SetContentFromParsable(ctx, c.adapter, "application/json", body); err != nil {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	ctx, ci := withCallInfo(ctx)
 	err = c.adapter.SendNoContent(ctx, ri, errorMapping)

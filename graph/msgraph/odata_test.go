@@ -1,9 +1,11 @@
-package graph
+package msgraph
 
 import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
 )
 
 // parseFilterLiteral reads one OData string literal that must span all of
@@ -63,12 +65,12 @@ func TestFilterLiteral(t *testing.T) {
 		"":             "''",
 	}
 	for in, w := range want {
-		if got := FilterLiteral(in); got != w {
+		if got := graph.FilterLiteral(in); got != w {
 			t.Errorf("FilterLiteral(%q) = %q, want %q", in, got, w)
 		}
 	}
 	for _, in := range hostile {
-		got, ok := parseFilterLiteral(FilterLiteral(in))
+		got, ok := parseFilterLiteral(graph.FilterLiteral(in))
 		if !ok || got != in {
 			t.Errorf("FilterLiteral(%q) parses back as %q (ok=%v)", in, got, ok)
 		}
@@ -82,17 +84,17 @@ func TestSearchTerm(t *testing.T) {
 		`a\b`:     `"displayName:a\\b"`,
 	}
 	for in, w := range want {
-		if got := SearchTerm("displayName", in); got != w {
+		if got := graph.SearchTerm("displayName", in); got != w {
 			t.Errorf("SearchTerm(%q) = %q, want %q", in, got, w)
 		}
 	}
 	for _, in := range hostile {
-		got, ok := parseSearchTerm(SearchTerm("mail", in), "mail")
+		got, ok := parseSearchTerm(graph.SearchTerm("mail", in), "mail")
 		if !ok || got != in {
 			t.Errorf("SearchTerm(%q) parses back as %q (ok=%v)", in, got, ok)
 		}
 	}
-	if got := userSearch(`a"b`); got != `"displayName:a\"b" OR "userPrincipalName:a\"b" OR "mail:a\"b"` {
+	if got := graph.UserSearch(`a"b`); got != `"displayName:a\"b" OR "userPrincipalName:a\"b" OR "mail:a\"b"` {
 		t.Errorf("userSearch = %s", got)
 	}
 }
@@ -102,7 +104,7 @@ func FuzzFilterLiteral(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		lit := FilterLiteral(in)
+		lit := graph.FilterLiteral(in)
 		got, ok := parseFilterLiteral(lit)
 		if !ok || got != in {
 			t.Fatalf("FilterLiteral(%q) = %s parses back as %q (ok=%v)", in, lit, got, ok)
@@ -121,7 +123,7 @@ func FuzzSearchEscape(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		term := SearchTerm("displayName", in)
+		term := graph.SearchTerm("displayName", in)
 		got, ok := parseSearchTerm(term, "displayName")
 		if !ok || got != in {
 			t.Fatalf("SearchTerm(%q) = %s parses back as %q (ok=%v)", in, term, got, ok)
@@ -139,7 +141,7 @@ func TestIDChecks(t *testing.T) {
 		"":                                     false,
 	}
 	for s, want := range guids {
-		if IsGUID(s) != want {
+		if graph.IsGUID(s) != want {
 			t.Errorf("IsGUID(%q) = %v", s, !want)
 		}
 	}
@@ -159,17 +161,17 @@ func TestIDChecks(t *testing.T) {
 		"x\n@contoso.com":                     false,
 	}
 	for s, want := range upns {
-		if LooksLikeUPN(s) != want {
+		if graph.LooksLikeUPN(s) != want {
 			t.Errorf("LooksLikeUPN(%q) = %v", s, !want)
 		}
 	}
-	for _, id := range []string{PasswordMethodID, "-2_GRUg2-HYz6_1YG4YRAQ2", "abc=="} {
-		if err := checkMethodID("op", id); err != nil {
+	for _, id := range []string{graph.PasswordMethodID, "-2_GRUg2-HYz6_1YG4YRAQ2", "abc=="} {
+		if err := graph.CheckMethodID("op", id); err != nil {
 			t.Errorf("checkMethodID(%q): %v", id, err)
 		}
 	}
 	for _, id := range []string{"", "../x", "a/b", "a?b", "a b", "a%2Fb", strings.Repeat("a", 600)} {
-		if err := checkMethodID("op", id); err == nil {
+		if err := graph.CheckMethodID("op", id); err == nil {
 			t.Errorf("checkMethodID(%q) accepted", id)
 		}
 	}
@@ -179,14 +181,14 @@ func TestFilters(t *testing.T) {
 	since := time.Date(2024, 5, 1, 8, 0, 0, 0, time.FixedZone("x", 2*3600))
 	until := since.Add(24 * time.Hour)
 	tests := []struct{ got, want string }{
-		{signInFilter(aliceID, SignInQuery{Since: since}, SignInInteractive), "userId eq '" + aliceID + "' and createdDateTime ge 2024-05-01T06:00:00Z"},
+		{signInFilter(aliceID, graph.SignInQuery{Since: since}, graph.SignInInteractive), "userId eq '" + aliceID + "' and createdDateTime ge 2024-05-01T06:00:00Z"},
 		// failures are picked out client-side: status/errorCode documents eq only
-		{signInFilter(aliceID, SignInQuery{Since: since, Until: until, FailuresOnly: true}, SignInInteractive),
+		{signInFilter(aliceID, graph.SignInQuery{Since: since, Until: until, FailuresOnly: true}, graph.SignInInteractive),
 			"userId eq '" + aliceID + "' and createdDateTime ge 2024-05-01T06:00:00Z and createdDateTime le 2024-05-02T06:00:00Z"},
-		{signInFilter("o'brien@contoso.com", SignInQuery{}, SignInInteractive), "userPrincipalName eq 'o''brien@contoso.com'"},
-		{signInFilter(aliceID, SignInQuery{}, SignInNonInteractive), "userId eq '" + aliceID + "' and signInEventTypes/any(t: t eq 'nonInteractiveUser')"},
-		{auditFilter(aliceID, AuditQuery{}), "targetResources/any(t:t/id eq '" + aliceID + "')"},
-		{auditFilter(aliceID, AuditQuery{Since: since}), "targetResources/any(t:t/id eq '" + aliceID + "') and activityDateTime ge 2024-05-01T06:00:00Z"},
+		{signInFilter("o'brien@contoso.com", graph.SignInQuery{}, graph.SignInInteractive), "userPrincipalName eq 'o''brien@contoso.com'"},
+		{signInFilter(aliceID, graph.SignInQuery{}, graph.SignInNonInteractive), "userId eq '" + aliceID + "' and signInEventTypes/any(t: t eq 'nonInteractiveUser')"},
+		{auditFilter(aliceID, graph.AuditQuery{}), "targetResources/any(t:t/id eq '" + aliceID + "')"},
+		{auditFilter(aliceID, graph.AuditQuery{Since: since}), "targetResources/any(t:t/id eq '" + aliceID + "') and activityDateTime ge 2024-05-01T06:00:00Z"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
@@ -198,25 +200,25 @@ func TestFilters(t *testing.T) {
 func TestRegistrationFilterExpr(t *testing.T) {
 	yes, no := true, false
 	tests := []struct {
-		f    RegistrationFilter
+		f    graph.RegistrationFilter
 		want string
 	}{
-		{RegistrationFilter{}, ""},
-		{RegistrationFilter{IsMfaRegistered: &no}, "isMfaRegistered eq false"},
+		{graph.RegistrationFilter{}, ""},
+		{graph.RegistrationFilter{IsMfaRegistered: &no}, "isMfaRegistered eq false"},
 		// isAdmin and userType are not documented as filterable: Keep applies them
-		{RegistrationFilter{IsAdmin: &yes, IsMfaRegistered: &no}, "isMfaRegistered eq false"},
-		{RegistrationFilter{MethodsRegistered: "mobilePhone", UserType: "Member"}, "methodsRegistered/any(m:m eq 'mobilePhone')"},
-		{RegistrationFilter{MethodsRegistered: "x') or (1 eq 1"}, "methodsRegistered/any(m:m eq 'x'') or (1 eq 1')"},
-		{RegistrationFilter{IsMfaCapable: &yes, IsSsprRegistered: &no}, "isMfaCapable eq true and isSsprRegistered eq false"},
+		{graph.RegistrationFilter{IsAdmin: &yes, IsMfaRegistered: &no}, "isMfaRegistered eq false"},
+		{graph.RegistrationFilter{MethodsRegistered: "mobilePhone", UserType: "Member"}, "methodsRegistered/any(m:m eq 'mobilePhone')"},
+		{graph.RegistrationFilter{MethodsRegistered: "x') or (1 eq 1"}, "methodsRegistered/any(m:m eq 'x'') or (1 eq 1')"},
+		{graph.RegistrationFilter{IsMfaCapable: &yes, IsSsprRegistered: &no}, "isMfaCapable eq true and isSsprRegistered eq false"},
 	}
 	for _, tc := range tests {
-		if got := RegistrationFilterExpr(tc.f); got != tc.want {
+		if got := graph.RegistrationFilterExpr(tc.f); got != tc.want {
 			t.Errorf("RegistrationFilterExpr(%+v) = %q, want %q", tc.f, got, tc.want)
 		}
 	}
-	f := RegistrationFilter{IsAdmin: &yes, UserType: "member"}
-	if !f.Keep(Registration{IsAdmin: true, UserType: "member"}) || f.Keep(Registration{IsAdmin: false, UserType: "member"}) ||
-		f.Keep(Registration{IsAdmin: true, UserType: "guest"}) {
+	f := graph.RegistrationFilter{IsAdmin: &yes, UserType: "member"}
+	if !f.Keep(graph.Registration{IsAdmin: true, UserType: "member"}) || f.Keep(graph.Registration{IsAdmin: false, UserType: "member"}) ||
+		f.Keep(graph.Registration{IsAdmin: true, UserType: "guest"}) {
 		t.Error("Keep does not apply isAdmin/userType")
 	}
 }

@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/mfadesk/mfadesk/graph"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 )
@@ -34,24 +35,24 @@ const (
 
 // kindActions maps the operation families to the permission table's rows
 // (permissions.go), so a refusal names what the table says allows it.
-var kindActions = map[opKind]Action{
-	opRead:            ActionReadUsers,
-	opMethodsRead:     ActionReadMethods,
-	opMethodsWrite:    ActionDeleteMethod,
-	opReports:         ActionReport,
-	opSignIns:         ActionSignIns,
-	opAudit:           ActionAudit,
-	opRevoke:          ActionRevoke,
-	opPerUserMFARead:  ActionReadPerUser,
-	opPerUserMFAWrite: ActionPerUserMFA,
-	opMail:            ActionSendMail,
-	opAccountEnabled:  ActionAccountEnabled,
+var kindActions = map[opKind]graph.Action{
+	opRead:            graph.ActionReadUsers,
+	opMethodsRead:     graph.ActionReadMethods,
+	opMethodsWrite:    graph.ActionDeleteMethod,
+	opReports:         graph.ActionReport,
+	opSignIns:         graph.ActionSignIns,
+	opAudit:           graph.ActionAudit,
+	opRevoke:          graph.ActionRevoke,
+	opPerUserMFARead:  graph.ActionReadPerUser,
+	opPerUserMFAWrite: graph.ActionPerUserMFA,
+	opMail:            graph.ActionSendMail,
+	opAccountEnabled:  graph.ActionAccountEnabled,
 }
 
 // targetTables' names, as a refusal explains them.
-var targetRuleNames = map[TargetRule]string{
-	TargetSensitive:     "Entra's \"Who can perform sensitive actions\" table",
-	TargetPasswordReset: "Entra's \"Who can reset passwords\" table",
+var targetRuleNames = map[graph.TargetRule]string{
+	graph.TargetSensitive:     "Entra's \"Who can perform sensitive actions\" table",
+	graph.TargetPasswordReset: "Entra's \"Who can reset passwords\" table",
 }
 
 // needs names what would allow a denied call of this kind, from the
@@ -69,14 +70,14 @@ func (k opKind) needs() string {
 	if !ok {
 		return ""
 	}
-	r, _ := RequirementFor(a)
+	r, _ := graph.RequirementFor(a)
 	out := r.Delegated[0]
 	if len(r.Roles) > 0 {
 		names := make([]string, len(r.Roles))
 		for i, id := range r.Roles {
-			names[i] = RoleName(id)
+			names[i] = graph.RoleName(id)
 		}
-		out += " and the " + orList(names) + " role"
+		out += " and the " + graph.OrList(names) + " role"
 	}
 	if n := targetRuleNames[r.Target]; n != "" {
 		out += " (which users each role may change: " + n + ")"
@@ -92,7 +93,7 @@ func (c *MSGraph) classify(ctx context.Context, op string, kind opKind, ci *call
 		return nil
 	}
 	out := c.classifyErr(ctx, op, kind, ci, err)
-	if e, ok := out.(*Error); ok {
+	if e, ok := out.(*graph.Error); ok {
 		// A gateway may reflect the request's Authorization header in its
 		// error text: never let a token reach a screen or a log.
 		e.Message = redactTokens(e.Message)
@@ -115,20 +116,20 @@ func redactTokens(s string) string {
 }
 
 func (c *MSGraph) classifyErr(ctx context.Context, op string, kind opKind, ci *callInfo, err error) error {
-	if ge, ok := AsError(err); ok {
+	if ge, ok := graph.AsError(err); ok {
 		return ge
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("%s: %w", op, ctx.Err())
 	}
 	info := ci.snapshot()
-	e := &Error{Op: op, Status: info.status, RequestID: info.requestID, RetryAfter: info.retryAfter}
+	e := &graph.Error{Op: op, Status: info.status, RequestID: info.requestID, RetryAfter: info.retryAfter}
 
 	var te *tokenError
 	if errors.As(err, &te) {
-		e.Kind = ErrSignIn
+		e.Kind = graph.ErrSignIn
 		e.Status = 0
-		e.Message = "could not get an access token: " + CleanText(firstLine(te.err.Error()))
+		e.Message = "could not get an access token: " + graph.CleanText(firstLine(te.err.Error()))
 		if errors.Is(te.err, context.DeadlineExceeded) {
 			// A device-code or browser sign-in still waiting for the person.
 			e.Message = "sign-in not finished in time: complete the sign-in, then try again"
@@ -136,8 +137,8 @@ func (c *MSGraph) classifyErr(ctx context.Context, op string, kind opKind, ci *c
 		return e
 	}
 	if info.refusedHost != "" || errors.Is(err, errRefusedHost) {
-		e.Kind = ErrUnavailable
-		e.Message = fmt.Sprintf("refused to send a request to %q: mfadesk only talks to %s", CleanText(info.refusedHost), c.endpoint.Host)
+		e.Kind = graph.ErrUnavailable
+		e.Message = fmt.Sprintf("refused to send a request to %q: mfadesk only talks to %s", graph.CleanText(info.refusedHost), c.endpoint.Host)
 		return e
 	}
 
@@ -168,7 +169,7 @@ func (c *MSGraph) classifyErr(ctx context.Context, op string, kind opKind, ci *c
 			e.RequestID = headerValue(ae.ResponseHeaders, "request-id")
 		}
 		classifyStatus(e, kind)
-		if e.Message == "" || e.Kind == ErrUnavailable {
+		if e.Message == "" || e.Kind == graph.ErrUnavailable {
 			e.Message = fmt.Sprintf("Graph answered %d %s without a readable error body", e.Status, http.StatusText(e.Status))
 		}
 		return e
@@ -176,26 +177,26 @@ func (c *MSGraph) classifyErr(ctx context.Context, op string, kind opKind, ci *c
 
 	switch {
 	case info.status == 0 && info.timedOut:
-		e.Kind = ErrUnavailable
+		e.Kind = graph.ErrUnavailable
 		e.Message = fmt.Sprintf("Graph did not answer within %s", c.requestTimeout)
 	case info.status == 0:
-		e.Kind = ErrUnavailable
+		e.Kind = graph.ErrUnavailable
 		msg := err.Error()
 		if info.transportErr != nil {
 			msg = info.transportErr.Error()
 		}
-		e.Message = fmt.Sprintf("could not reach Graph at %s: %s", c.endpoint.Host, CleanText(firstLine(msg)))
+		e.Message = fmt.Sprintf("could not reach Graph at %s: %s", c.endpoint.Host, graph.CleanText(firstLine(msg)))
 	case info.status >= 300 && info.status < 400:
-		e.Kind = ErrUnavailable
-		e.Message = fmt.Sprintf("Graph answered with a redirect (%d) to %q; mfadesk does not follow redirects", info.status, CleanText(info.location))
+		e.Kind = graph.ErrUnavailable
+		e.Message = fmt.Sprintf("Graph answered with a redirect (%d) to %q; mfadesk does not follow redirects", info.status, graph.CleanText(info.location))
 	case info.status >= 400:
 		// An error status whose body kiota could not read (HTML from a
 		// proxy, truncated JSON): classify by status alone.
 		classifyStatus(e, kind)
 		e.Message = fmt.Sprintf("Graph answered %d %s with an unreadable body (%s)", info.status, http.StatusText(info.status), describeType(info.contentType))
 	default:
-		e.Kind = ErrUnavailable
-		e.Message = fmt.Sprintf("unreadable answer from Graph (%d, %s): %s", info.status, describeType(info.contentType), CleanText(firstLine(err.Error())))
+		e.Kind = graph.ErrUnavailable
+		e.Message = fmt.Sprintf("unreadable answer from Graph (%d, %s): %s", info.status, describeType(info.contentType), graph.CleanText(firstLine(err.Error())))
 	}
 	return e
 }
@@ -204,17 +205,17 @@ func (c *MSGraph) classifyErr(ctx context.Context, op string, kind opKind, ci *c
 func (c *MSGraph) emptyAnswer(op string, ci *callInfo) error {
 	info := ci.snapshot()
 	if info.status >= 300 && info.status < 400 {
-		return &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
-			Message: fmt.Sprintf("Graph answered with a redirect (%d) to %q; mfadesk does not follow redirects", info.status, CleanText(info.location))}
+		return &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+			Message: fmt.Sprintf("Graph answered with a redirect (%d) to %q; mfadesk does not follow redirects", info.status, graph.CleanText(info.location))}
 	}
-	return &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+	return &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
 		Message: fmt.Sprintf("Graph answered %d with an empty body", info.status)}
 }
 
 // noObject is the error for a 2xx whose body is not the object asked for.
 func (c *MSGraph) noObject(op string, ci *callInfo, what string) error {
 	info := ci.snapshot()
-	return &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+	return &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
 		Message: fmt.Sprintf("unreadable answer from Graph (%d, %s): no %s in it", info.status, describeType(info.contentType), what)}
 }
 
@@ -222,48 +223,48 @@ func (c *MSGraph) noObject(op string, ci *callInfo, what string) error {
 // (Graph always sends one, empty or not): not a Graph answer.
 func (c *MSGraph) noValue(op string, ci *callInfo) error {
 	info := ci.snapshot()
-	return &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+	return &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
 		Message: fmt.Sprintf("unreadable answer from Graph (%d, %s): no \"value\" list", info.status, describeType(info.contentType))}
 }
 
 // classifyStatus sets Kind (and Needs / Message) from status and code.
 // Codes are matched, never messages, except for the default-method rule,
 // which Graph reports only as a 400 badRequest with a message.
-func classifyStatus(e *Error, kind opKind) {
+func classifyStatus(e *graph.Error, kind opKind) {
 	switch {
 	case e.Status == http.StatusUnauthorized:
-		e.Kind = ErrDenied
+		e.Kind = graph.ErrDenied
 		if e.Needs == "" {
 			e.Needs = "a valid sign-in (Graph rejected the access token)"
 		}
 	case e.Status == http.StatusForbidden:
 		if strings.EqualFold(e.Code, "Authentication_RequestFromNonPremiumTenantOrB2CTenant") {
-			e.Kind = ErrUnlicensed
+			e.Kind = graph.ErrUnlicensed
 			e.Message = "sign-in logs need Microsoft Entra ID P1 or P2 in this tenant"
 			if kind == opReports {
 				e.Message = "the MFA registration report needs Microsoft Entra ID P1 or P2 in this tenant"
 			}
 			return
 		}
-		e.Kind = ErrDenied
+		e.Kind = graph.ErrDenied
 		e.Needs = kind.needs()
 	case e.Status == http.StatusNotFound:
-		e.Kind = ErrNotFound
+		e.Kind = graph.ErrNotFound
 	case e.Status == http.StatusConflict || e.Status == http.StatusPreconditionFailed:
-		e.Kind = ErrConflict
+		e.Kind = graph.ErrConflict
 	case e.Status == http.StatusTooManyRequests:
-		e.Kind = ErrThrottled
+		e.Kind = graph.ErrThrottled
 		if e.Message == "" {
 			e.Message = "Graph is throttling this app; try again later"
 		}
 	case e.Status == http.StatusBadRequest && isDefaultMethodRule(e.Message):
-		e.Kind = ErrConflict
+		e.Kind = graph.ErrConflict
 	case e.Status >= 500:
-		e.Kind = ErrUnavailable
+		e.Kind = graph.ErrUnavailable
 	case e.Status >= 400:
-		e.Kind = ErrBadRequest
+		e.Kind = graph.ErrBadRequest
 	default:
-		e.Kind = ErrUnavailable
+		e.Kind = graph.ErrUnavailable
 	}
 }
 
@@ -286,7 +287,7 @@ func headerValue(h *abs.ResponseHeaders, key string) string {
 	for _, k := range h.ListKeys() {
 		if strings.EqualFold(k, key) {
 			if v := h.Get(k); len(v) > 0 {
-				return CleanText(v[0])
+				return graph.CleanText(v[0])
 			}
 		}
 	}
@@ -301,7 +302,7 @@ func describeType(ct string) string {
 	if strings.EqualFold(ct, "text/html") {
 		return "an HTML page, perhaps from a proxy"
 	}
-	return CleanText(ct)
+	return graph.CleanText(ct)
 }
 
 func firstLine(s string) string {

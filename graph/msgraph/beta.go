@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"net/url"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mfadesk/mfadesk/graph"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	absser "github.com/microsoft/kiota-abstractions-go/serialization"
 )
@@ -112,10 +113,10 @@ func rawString(m map[string]any, key string) string {
 	switch v := m[key].(type) {
 	case *string:
 		if v != nil {
-			return CleanText(*v)
+			return graph.CleanText(*v)
 		}
 	case string:
-		return CleanText(v)
+		return graph.CleanText(v)
 	}
 	return ""
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/fake"
+	"github.com/mfadesk/mfadesk/graph/msgraph"
 )
 
 // Now is the fixed clock of golden tests (the fake tenant's data is
@@ -34,7 +35,7 @@ func Client(tb testing.TB) (graph.Client, *fake.Server) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(srv.Close)
-	c, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL, ReportsPerTenSeconds: -1})
+	c, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL, ReportsPerTenSeconds: -1})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func CAReader(tb testing.TB, srv *fake.Server) graph.Client {
 	b, _ := json.Marshal(claims)
 	enc := base64.RawURLEncoding
 	tok := enc.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc.EncodeToString(b) + ".c2ln"
-	c, err := graph.NewClient(graph.ClientOptions{Endpoint: srv.URL, Credential: staticToken(tok), ReportsPerTenSeconds: -1})
+	c, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL, Credential: staticToken(tok), ReportsPerTenSeconds: -1})
 	if err != nil {
 		tb.Fatal(err)
 	}

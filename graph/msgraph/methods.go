@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mfadesk/mfadesk/graph"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 )
@@ -18,8 +19,8 @@ import (
 // preference lookup is best effort: when it fails (not permitted, not
 // offered) the methods come back with none marked default rather than not
 // at all.
-func (c *MSGraph) ListMethods(ctx context.Context, userID string) ([]Method, error) {
-	withPref := !skipPreferences(ctx)
+func (c *MSGraph) ListMethods(ctx context.Context, userID string) ([]graph.Method, error) {
+	withPref := !graph.SkipPreferences(ctx)
 	if q := c.batchQueues(ctx); q != nil {
 		return q.list(ctx, userID, withPref)
 	}
@@ -28,12 +29,12 @@ func (c *MSGraph) ListMethods(ctx context.Context, userID string) ([]Method, err
 
 // SignInPreferences implements Reader: beta GET
 // /users/{id}/authentication/signInPreferences, best effort.
-func (c *MSGraph) SignInPreferences(ctx context.Context, userID string) (SignInPreferences, error) {
+func (c *MSGraph) SignInPreferences(ctx context.Context, userID string) (graph.SignInPreferences, error) {
 	if q := c.batchQueues(ctx); q != nil {
 		return q.prefs(ctx, userID)
 	}
-	if err := checkUserKey("read sign-in preferences of "+CleanText(userID), userID); err != nil {
-		return SignInPreferences{}, err
+	if err := graph.CheckUserKey("read sign-in preferences of "+graph.CleanText(userID), userID); err != nil {
+		return graph.SignInPreferences{}, err
 	}
 	return c.signInPreferences(ctx, userID), nil
 }
@@ -41,23 +42,23 @@ func (c *MSGraph) SignInPreferences(ctx context.Context, userID string) (SignInP
 // listMethods lists a user's methods; withPref also reads signInPreferences
 // to mark the default (a second request: bulk work skips it and reads the
 // preference only where the default matters).
-func (c *MSGraph) listMethods(ctx context.Context, userID string, withPref bool) ([]Method, error) {
-	op := "list methods of " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
+func (c *MSGraph) listMethods(ctx context.Context, userID string, withPref bool) ([]graph.Method, error) {
+	op := "list methods of " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return nil, err
 	}
-	prefCh := make(chan SignInPreferences, 1)
+	prefCh := make(chan graph.SignInPreferences, 1)
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if withPref {
 		go func() { prefCh <- c.signInPreferences(pctx, userID) }()
 	} else {
-		prefCh <- SignInPreferences{}
+		prefCh <- graph.SignInPreferences{}
 	}
 
 	ri, err := c.betaRequest(abs.GET, methodsPath(userID), nil)
 	if err != nil {
-		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+		return nil, &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	cctx, ci := withCallInfo(ctx)
 	res, err := c.adapter.Send(cctx, ri, models.CreateAuthenticationMethodCollectionResponseFromDiscriminatorValue, errorMapping)
@@ -71,13 +72,13 @@ func (c *MSGraph) listMethods(ctx context.Context, userID string, withPref bool)
 	if col.GetValue() == nil {
 		return nil, c.noValue(op, ci)
 	}
-	out := make([]Method, 0, len(col.GetValue()))
+	out := make([]graph.Method, 0, len(col.GetValue()))
 	for _, m := range col.GetValue() {
 		if m != nil {
 			out = append(out, methodFrom(m))
 		}
 	}
-	applyPreferences(out, <-prefCh)
+	graph.ApplyPreferences(out, <-prefCh)
 	return out, nil
 }
 
@@ -87,57 +88,57 @@ func methodsPath(userID string) string {
 
 // signInPreferences reads beta /users/{id}/authentication/signInPreferences
 // (zero when unknown: the read is best effort).
-func (c *MSGraph) signInPreferences(ctx context.Context, userID string) SignInPreferences {
+func (c *MSGraph) signInPreferences(ctx context.Context, userID string) graph.SignInPreferences {
 	ri, err := c.betaRequest(abs.GET, "/users/"+pathSeg(userID)+"/authentication/signInPreferences", nil)
 	if err != nil {
-		return SignInPreferences{}
+		return graph.SignInPreferences{}
 	}
 	ctx, _ = withCallInfo(ctx)
 	res, err := c.adapter.Send(ctx, ri, newRawObject, errorMapping)
 	if err != nil || res == nil {
-		return SignInPreferences{}
+		return graph.SignInPreferences{}
 	}
 	return preferencesFrom(res.(*rawObject).data)
 }
 
 // preferencesFrom reads signInPreferences' fields from raw values.
-func preferencesFrom(d map[string]any) SignInPreferences {
+func preferencesFrom(d map[string]any) graph.SignInPreferences {
 	on, _ := rawBool(d, "isSystemPreferredAuthenticationMethodEnabled")
-	return SignInPreferences{UserPreferred: rawString(d, "userPreferredMethodForSecondaryAuthentication"),
+	return graph.SignInPreferences{UserPreferred: rawString(d, "userPreferredMethodForSecondaryAuthentication"),
 		SystemPreferredEnabled: on, SystemPreferred: rawString(d, "systemPreferredAuthenticationMethod")}
 }
 
 // markDefault sets IsDefault on the method that Graph's preferred
 // secondary method (push, oath, sms, voiceMobile, ...) designates.
-func markDefault(ms []Method, pref string) {
-	applyPreferences(ms, SignInPreferences{UserPreferred: pref})
+func markDefault(ms []graph.Method, pref string) {
+	graph.ApplyPreferences(ms, graph.SignInPreferences{UserPreferred: pref})
 }
 
 // methodFrom turns one SDK method into a Method. Unknown types are kept as
 // KindOther with their @odata.type.
-func methodFrom(m models.AuthenticationMethodable) Method {
-	out := Method{ID: str(m.GetId()), ODataType: str(m.GetOdataType())}
-	out.Kind = kindByType[out.ODataType]
+func methodFrom(m models.AuthenticationMethodable) graph.Method {
+	out := graph.Method{ID: str(m.GetId()), ODataType: str(m.GetOdataType())}
+	out.Kind = graph.KindByType[out.ODataType]
 	if out.Kind == "" {
-		out.Kind = KindOther
+		out.Kind = graph.KindOther
 	}
 	extra := m.GetAdditionalData()
 	// Concrete types, not the ...able interfaces: those overlap (a
 	// platform credential satisfies the Windows Hello interface).
 	switch v := m.(type) {
 	case *models.PasswordAuthenticationMethod:
-		out.Kind = KindPassword
+		out.Kind = graph.KindPassword
 		out.Created = timev(v.GetCreatedDateTime())
 		out.Detail = "password"
 	case *models.PhoneAuthenticationMethod:
-		out.Kind = KindPhone
+		out.Kind = graph.KindPhone
 		if t := v.GetPhoneType(); t != nil {
 			out.PhoneType = t.String()
 		}
-		out.PhoneNumber = MaskPhone(str(v.GetPhoneNumber()))
+		out.PhoneNumber = graph.MaskPhone(str(v.GetPhoneNumber()))
 		out.Detail = strings.TrimSpace(out.PhoneType + " " + out.PhoneNumber)
 	case *models.MicrosoftAuthenticatorAuthenticationMethod:
-		out.Kind = KindAuthenticator
+		out.Kind = graph.KindAuthenticator
 		out.DisplayName = str(v.GetDisplayName())
 		out.Created = timev(v.GetCreatedDateTime())
 		out.Device = out.DisplayName
@@ -147,20 +148,20 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 			out.Detail = joinDetail(out.Device, "Authenticator")
 		}
 	case *models.Fido2AuthenticationMethod:
-		out.Kind = KindFIDO2
+		out.Kind = graph.KindFIDO2
 		out.DisplayName = str(v.GetDisplayName())
 		out.Created = timev(v.GetCreatedDateTime())
 		out.Model = str(v.GetModel())
 		out.Detail = joinDetail(out.DisplayName, out.Model)
 	case *models.SoftwareOathAuthenticationMethod:
-		out.Kind = KindSoftwareOath
+		out.Kind = graph.KindSoftwareOath
 		out.Detail = "software OATH token"
 	case *models.EmailAuthenticationMethod:
-		out.Kind = KindEmail
+		out.Kind = graph.KindEmail
 		out.Email = str(v.GetEmailAddress())
 		out.Detail = out.Email
 	case *models.TemporaryAccessPassAuthenticationMethod:
-		out.Kind = KindTAP
+		out.Kind = graph.KindTAP
 		out.Created = timev(v.GetCreatedDateTime())
 		out.TAPStart = timev(v.GetStartDateTime())
 		out.LifetimeMinutes = int32v(v.GetLifetimeInMinutes())
@@ -168,7 +169,7 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 		out.IsUsable = boolv(v.GetIsUsable())
 		out.Detail = tapDetail(out)
 	case *models.WindowsHelloForBusinessAuthenticationMethod:
-		out.Kind = KindWindowsHello
+		out.Kind = graph.KindWindowsHello
 		out.DisplayName = str(v.GetDisplayName())
 		out.Created = timev(v.GetCreatedDateTime())
 		out.Device = out.DisplayName
@@ -180,7 +181,7 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 			out.Detail = joinDetail(out.Device, "key strength "+ks.String())
 		}
 	case *models.PlatformCredentialAuthenticationMethod:
-		out.Kind = KindPlatformCredential
+		out.Kind = graph.KindPlatformCredential
 		out.DisplayName = str(v.GetDisplayName())
 		out.Created = timev(v.GetCreatedDateTime())
 		out.Device = out.DisplayName
@@ -196,7 +197,7 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 		// hardwareOath (beta-only model) and kinds mfadesk does not know:
 		// read what the base model kept.
 		out.DisplayName = rawString(extra, "displayName")
-		if out.Kind == KindHardwareOath {
+		if out.Kind == graph.KindHardwareOath {
 			serial := rawString(extra, "serialNumber")
 			if dev := rawMap(extra["device"]); dev != nil && serial == "" {
 				serial = rawString(dev, "serialNumber")
@@ -205,10 +206,10 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 			if serial == "" {
 				out.Detail = joinDetail(out.DisplayName, "hardware OATH token")
 			}
-		} else if out.Kind == KindQRCodePin || out.Kind == KindExternal {
-			out.Detail = joinDetail(KindLabel(out.Kind), out.DisplayName)
+		} else if out.Kind == graph.KindQRCodePin || out.Kind == graph.KindExternal {
+			out.Detail = joinDetail(graph.KindLabel(out.Kind), out.DisplayName)
 		} else {
-			out.Detail = joinDetail(strings.TrimPrefix(out.ODataType, odataPrefix), out.DisplayName)
+			out.Detail = joinDetail(strings.TrimPrefix(out.ODataType, graph.ODataPrefix), out.DisplayName)
 			if out.ODataType == "" {
 				out.Detail = "method without a type"
 			}
@@ -222,8 +223,8 @@ func methodFrom(m models.AuthenticationMethodable) Method {
 			out.Created = rawTime(extra, "creationDateTime")
 		}
 	}
-	if out.ID == PasswordMethodID {
-		out.Kind = KindPassword
+	if out.ID == graph.PasswordMethodID {
+		out.Kind = graph.KindPassword
 	}
 	return out
 }
@@ -239,7 +240,7 @@ func joinDetail(a, b string) string {
 	return a + " (" + b + ")"
 }
 
-func tapDetail(m Method) string {
+func tapDetail(m graph.Method) string {
 	var parts []string
 	if m.LifetimeMinutes > 0 {
 		parts = append(parts, fmt.Sprintf("%d min", m.LifetimeMinutes))
@@ -263,55 +264,55 @@ func tapDetail(m Method) string {
 // beta). The password and unknown kinds are refused locally with
 // ErrBadRequest. A 404 that follows a retried dropped connection counts as
 // deleted: the first attempt most likely went through.
-func (c *MSGraph) deleteMethod(ctx context.Context, userID string, m Method) error {
-	op := fmt.Sprintf("delete %s method %s of %s", KindLabel(m.Kind), CleanText(m.ID), CleanText(userID))
-	if err := checkUserKey(op, userID); err != nil {
+func (c *MSGraph) deleteMethod(ctx context.Context, userID string, m graph.Method) error {
+	op := fmt.Sprintf("delete %s method %s of %s", graph.KindLabel(m.Kind), graph.CleanText(m.ID), graph.CleanText(userID))
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
-	if err := checkMethodID(op, m.ID); err != nil {
+	if err := graph.CheckMethodID(op, m.ID); err != nil {
 		return err
 	}
 	if !m.Deletable() {
 		msg := "the password method cannot be deleted"
-		if m.Kind == KindOther || m.Kind == "" {
-			msg = fmt.Sprintf("mfadesk cannot delete a method of type %q (no per-kind delete URL is known)", CleanText(m.ODataType))
+		if m.Kind == graph.KindOther || m.Kind == "" {
+			msg = fmt.Sprintf("mfadesk cannot delete a method of type %q (no per-kind delete URL is known)", graph.CleanText(m.ODataType))
 		}
-		return &Error{Kind: ErrBadRequest, Op: op, Message: msg}
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: msg}
 	}
 	ctx, ci := withCallInfo(ctx)
 	auth := c.user(userID).Authentication()
 	var err error
 	switch m.Kind {
-	case KindPhone:
+	case graph.KindPhone:
 		err = auth.PhoneMethods().ByPhoneAuthenticationMethodId(m.ID).Delete(ctx, nil)
-	case KindAuthenticator:
+	case graph.KindAuthenticator:
 		err = auth.MicrosoftAuthenticatorMethods().ByMicrosoftAuthenticatorAuthenticationMethodId(m.ID).Delete(ctx, nil)
-	case KindFIDO2:
+	case graph.KindFIDO2:
 		err = auth.Fido2Methods().ByFido2AuthenticationMethodId(m.ID).Delete(ctx, nil)
-	case KindSoftwareOath:
+	case graph.KindSoftwareOath:
 		err = auth.SoftwareOathMethods().BySoftwareOathAuthenticationMethodId(m.ID).Delete(ctx, nil)
-	case KindEmail:
+	case graph.KindEmail:
 		err = auth.EmailMethods().ByEmailAuthenticationMethodId(m.ID).Delete(ctx, nil)
-	case KindTAP:
+	case graph.KindTAP:
 		err = auth.TemporaryAccessPassMethods().ByTemporaryAccessPassAuthenticationMethodId(m.ID).Delete(ctx, nil)
-	case KindWindowsHello:
+	case graph.KindWindowsHello:
 		err = auth.WindowsHelloForBusinessMethods().ByWindowsHelloForBusinessAuthenticationMethodId(m.ID).Delete(ctx, nil)
-	case KindPlatformCredential:
+	case graph.KindPlatformCredential:
 		err = auth.PlatformCredentialMethods().ByPlatformCredentialAuthenticationMethodId(m.ID).Delete(ctx, nil)
-	case KindHardwareOath:
+	case graph.KindHardwareOath:
 		var ri *abs.RequestInformation
-		ri, err = c.betaRequest(abs.DELETE, "/users/"+pathSeg(userID)+"/authentication/"+kindSegment[KindHardwareOath]+"/"+pathSeg(m.ID), nil)
+		ri, err = c.betaRequest(abs.DELETE, "/users/"+pathSeg(userID)+"/authentication/"+graph.KindSegment[graph.KindHardwareOath]+"/"+pathSeg(m.ID), nil)
 		if err == nil {
 			err = c.adapter.SendNoContent(ctx, ri, errorMapping)
 		}
 	default:
-		return &Error{Kind: ErrBadRequest, Op: op, Message: "unknown method kind " + CleanText(string(m.Kind))}
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: "unknown method kind " + graph.CleanText(string(m.Kind))}
 	}
 	if err == nil {
 		return nil
 	}
 	cerr := c.classify(ctx, op, opMethodsWrite, ci, err)
-	if errors.Is(cerr, ErrNotFound) && ci.snapshot().droppedRetry {
+	if errors.Is(cerr, graph.ErrNotFound) && ci.snapshot().droppedRetry {
 		return nil
 	}
 	return cerr

@@ -1,9 +1,10 @@
-package graph
+package msgraph
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/mfadesk/mfadesk/graph"
 	abs "github.com/microsoft/kiota-abstractions-go"
 )
 
@@ -15,22 +16,22 @@ const tapPolicyPath = "/policies/authenticationMethodsPolicy/authenticationMetho
 // authenticationMethodConfigurations/TemporaryAccessPass through the request
 // adapter (the policies subpackage would compile thousands of builders for
 // this one call).
-func (c *MSGraph) TAPPolicy(ctx context.Context) (TAPPolicy, error) {
+func (c *MSGraph) TAPPolicy(ctx context.Context) (graph.TAPPolicy, error) {
 	op := "read the Temporary Access Pass policy"
 	ri, err := c.rawRequest(abs.GET, c.v1+tapPolicyPath, nil)
 	if err != nil {
-		return TAPPolicy{}, &Error{Kind: ErrBadRequest, Op: op, Message: err.Error()}
+		return graph.TAPPolicy{}, &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	ctx, ci := withCallInfo(ctx)
 	res, err := c.adapter.Send(ctx, ri, newRawObject, errorMapping)
 	if err != nil {
-		return TAPPolicy{}, c.classify(ctx, op, opPolicyRead, ci, err)
+		return graph.TAPPolicy{}, c.classify(ctx, op, opPolicyRead, ci, err)
 	}
 	if res == nil {
-		return TAPPolicy{}, c.emptyAnswer(op, ci)
+		return graph.TAPPolicy{}, c.emptyAnswer(op, ci)
 	}
 	d := res.(*rawObject).data
-	p := TAPPolicy{
+	p := graph.TAPPolicy{
 		State:                    rawString(d, "state"),
 		DefaultLifetimeInMinutes: rawInt(d, "defaultLifetimeInMinutes"),
 		MinimumLifetimeInMinutes: rawInt(d, "minimumLifetimeInMinutes"),
@@ -40,7 +41,7 @@ func (c *MSGraph) TAPPolicy(ctx context.Context) (TAPPolicy, error) {
 	p.IsUsableOnce, _ = rawBool(d, "isUsableOnce")
 	if p.State == "" {
 		info := ci.snapshot()
-		return TAPPolicy{}, &Error{Kind: ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
+		return graph.TAPPolicy{}, &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: info.status, RequestID: info.requestID,
 			Message: fmt.Sprintf("unreadable answer from Graph (%d, %s): no policy state", info.status, describeType(info.contentType))}
 	}
 	return p, nil

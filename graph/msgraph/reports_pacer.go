@@ -1,9 +1,11 @@
-package graph
+package msgraph
 
 import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
 )
 
 // The identity and access reports service (registration details, sign-ins,
@@ -46,7 +48,7 @@ func newReportsPacer(perTen int) *reportsPacer {
 	if perTen == 0 {
 		perTen = DefaultReportsPerTenSeconds
 	}
-	return &reportsPacer{perTen: perTen, now: time.Now, sleep: sleepCtx}
+	return &reportsPacer{perTen: perTen, now: time.Now, sleep: graph.SleepCtx}
 }
 
 // wait blocks until the request may go (or ctx ends).
@@ -54,7 +56,7 @@ func (p *reportsPacer) wait(ctx context.Context) error {
 	if p == nil {
 		return ctx.Err()
 	}
-	high := PriorityFrom(ctx) != PriorityLow
+	high := graph.PriorityFrom(ctx) != graph.PriorityLow
 	limit := p.perTen
 	if !high && limit > reportsReserve {
 		limit -= reportsReserve

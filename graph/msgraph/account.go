@@ -1,8 +1,9 @@
-package graph
+package msgraph
 
 import (
 	"context"
 
+	"github.com/mfadesk/mfadesk/graph"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 )
 
@@ -11,11 +12,11 @@ import (
 // out keeps its value). Graph answers 204 No Content
 // (api-reference/v1.0/api/user-update.md).
 func (c *MSGraph) setAccountEnabled(ctx context.Context, userID string, enabled bool) error {
-	op := "unblock sign-in of " + CleanText(userID)
+	op := "unblock sign-in of " + graph.CleanText(userID)
 	if !enabled {
-		op = "block sign-in of " + CleanText(userID)
+		op = "block sign-in of " + graph.CleanText(userID)
 	}
-	if err := checkUserKey(op, userID); err != nil {
+	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
 	body := models.NewUser()

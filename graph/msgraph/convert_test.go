@@ -1,4 +1,4 @@
-package graph
+package msgraph
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mfadesk/mfadesk/graph"
 )
 
 // The documentation samples (testdata/graph-samples, each with its source
@@ -32,11 +34,11 @@ func TestSampleMethods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Method{
-		{ID: "-2_GRUg2-HYz6_1YG4YRAQ2", Kind: KindFIDO2, ODataType: "#microsoft.graph.fido2AuthenticationMethod",
+	want := []graph.Method{
+		{ID: "-2_GRUg2-HYz6_1YG4YRAQ2", Kind: graph.KindFIDO2, ODataType: "#microsoft.graph.fido2AuthenticationMethod",
 			DisplayName: "Red key", Model: "NFC key", Detail: "Red key (NFC key)",
 			Created: time.Date(2020, 8, 10, 6, 44, 9, 0, time.UTC)},
-		{ID: "b5e01f81-1f81-b5e0-811f-e0b5811fe0b5", Kind: KindWindowsHello, ODataType: "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod",
+		{ID: "b5e01f81-1f81-b5e0-811f-e0b5811fe0b5", Kind: graph.KindWindowsHello, ODataType: "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod",
 			DisplayName: "Jordan's Surface Book", Device: "Jordan's Surface Book", Detail: "Jordan's Surface Book",
 			Created: time.Date(2020, 11, 27, 23, 12, 49, 0, time.UTC)},
 	}
@@ -55,7 +57,7 @@ func TestSampleRegistrations(t *testing.T) {
 	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, body) })
 	c, _ := testClient(t, srv.URL)
 	no, yes := false, true
-	p, err := c.Registrations(context.Background(), RegistrationFilter{IsMfaRegistered: &no, IsAdmin: &no, PageSize: 100})
+	p, err := c.Registrations(context.Background(), graph.RegistrationFilter{IsMfaRegistered: &no, IsAdmin: &no, PageSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,16 +71,16 @@ func TestSampleRegistrations(t *testing.T) {
 	if len(p.Items) != 1 || p.Items[0].UserPrincipalName != "AllanD@Contoso.com" {
 		t.Fatalf("filtered page %+v", p)
 	}
-	if p, err = c.Registrations(context.Background(), RegistrationFilter{IsAdmin: &yes}); err != nil || len(p.Items) != 0 || srv.requests()[1].Query.Has("$filter") {
+	if p, err = c.Registrations(context.Background(), graph.RegistrationFilter{IsAdmin: &yes}); err != nil || len(p.Items) != 0 || srv.requests()[1].Query.Has("$filter") {
 		t.Fatalf("isAdmin is filtered here, not sent: %+v %v %+v", p, err, srv.requests()[1])
 	}
-	if p, err = c.Registrations(context.Background(), RegistrationFilter{}); err != nil {
+	if p, err = c.Registrations(context.Background(), graph.RegistrationFilter{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(p.Items) != 3 || p.Next != "" {
 		t.Fatalf("page %+v", p)
 	}
-	alex := Registration{ID: "86462606-fde0-4fc4-9e0c-a20eb73e54c6", UserPrincipalName: "AlexW@Contoso.com", UserDisplayName: "Alex Wilber",
+	alex := graph.Registration{ID: "86462606-fde0-4fc4-9e0c-a20eb73e54c6", UserPrincipalName: "AlexW@Contoso.com", UserDisplayName: "Alex Wilber",
 		UserType: "member", IsMfaRegistered: true, IsMfaCapable: true, IsSystemPreferredAuthenticationMethodEnabled: true,
 		MethodsRegistered: []string{"microsoftAuthenticatorPush", "softwareOneTimePasscode"}, SystemPreferredAuthenticationMethods: []string{"push"},
 		UserPreferredMethodForSecondaryAuthentication: "push", LastUpdated: time.Date(2023, 3, 13, 19, 15, 41, 619583300, time.UTC)}
@@ -100,8 +102,8 @@ func TestSampleSignInsForeignNextLink(t *testing.T) {
 	body := sample(t, "signins-list.json")
 	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, body) })
 	c, _ := testClient(t, srv.URL)
-	_, err := c.SignIns(context.Background(), aliceID, SignInQuery{Top: 5})
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "graph.microsoft.com") || srv.count() != 1 {
+	_, err := c.SignIns(context.Background(), aliceID, graph.SignInQuery{Top: 5})
+	if !errors.Is(err, graph.ErrUnavailable) || !strings.Contains(err.Error(), "graph.microsoft.com") || srv.count() != 1 {
 		t.Errorf("err = %v, requests %d", err, srv.count())
 	}
 }
@@ -135,7 +137,7 @@ func TestSignIns(t *testing.T) {
 	})
 	c, _ := testClient(t, srv.URL)
 	since := time.Date(2020, 3, 1, 0, 0, 0, 0, time.UTC)
-	got, err := c.SignIns(context.Background(), aliceID, SignInQuery{Since: since, Top: 10})
+	got, err := c.SignIns(context.Background(), aliceID, graph.SignInQuery{Since: since, Top: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,12 +152,12 @@ func TestSignIns(t *testing.T) {
 	if len(got) != 3 || got[0].ID != "66ea54eb-6301-4ee5-be62-ff5a759b0100" || got[1].ID != "token-refresh" || got[2].ID != "older" {
 		t.Fatalf("sign-ins not newest first: %+v", got)
 	}
-	if got[0].EventType != SignInInteractive || got[1].EventType != SignInNonInteractive || got[2].EventType != SignInInteractive {
+	if got[0].EventType != graph.SignInInteractive || got[1].EventType != graph.SignInNonInteractive || got[2].EventType != graph.SignInInteractive {
 		t.Errorf("labels %q %q %q", got[0].EventType, got[1].EventType, got[2].EventType)
 	}
 	// failures: picked out here (status/errorCode documents eq only), from
 	// one page of the documented maximum
-	fails, err := c.SignIns(context.Background(), aliceID, SignInQuery{Since: since, FailuresOnly: true, Top: 10})
+	fails, err := c.SignIns(context.Background(), aliceID, graph.SignInQuery{Since: since, FailuresOnly: true, Top: 10})
 	if err != nil || len(fails) != 1 || fails[0].ID != "66ea54eb-6301-4ee5-be62-ff5a759b0100" {
 		t.Fatalf("failures %+v %v", fails, err)
 	}
@@ -187,9 +189,9 @@ func TestSignInsUnlicensed(t *testing.T) {
 		graphErr(w, 403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license", "rid-p1")
 	})
 	c, _ := testClient(t, srv.URL)
-	_, err := c.SignIns(context.Background(), aliceID, SignInQuery{})
-	ge, ok := AsError(err)
-	if !ok || !errors.Is(err, ErrUnlicensed) || ge.Message != "sign-in logs need Microsoft Entra ID P1 or P2 in this tenant" || ge.RequestID != "rid-p1" {
+	_, err := c.SignIns(context.Background(), aliceID, graph.SignInQuery{})
+	ge, ok := graph.AsError(err)
+	if !ok || !errors.Is(err, graph.ErrUnlicensed) || ge.Message != "sign-in logs need Microsoft Entra ID P1 or P2 in this tenant" || ge.RequestID != "rid-p1" {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -199,11 +201,11 @@ func TestSampleTAP(t *testing.T) {
 	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 201, body) })
 	c, _ := testClient(t, srv.URL)
 	start := time.Date(2022, 6, 5, 0, 0, 0, 0, time.UTC)
-	tap, err := tapOf(c.Apply(context.Background(), CreateTAP{UserID: aliceID, Request: TAPRequest{LifetimeMinutes: 60, Start: start}}))
+	tap, err := tapOf(c.Apply(context.Background(), graph.CreateTAP{UserID: aliceID, Request: graph.TAPRequest{LifetimeMinutes: 60, Start: start}}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := TAP{ID: "6f1967b7-15e8-4935-ac26-d50770ed07a7", Value: "+drkzqAD", Created: time.Date(2022, 6, 2, 16, 21, 9, 765173000, time.UTC),
+	want := graph.TAP{ID: "6f1967b7-15e8-4935-ac26-d50770ed07a7", Value: "+drkzqAD", Created: time.Date(2022, 6, 2, 16, 21, 9, 765173000, time.UTC),
 		Start: start, LifetimeMinutes: 60, MethodUsabilityReason: "NotYetValid"}
 	if !reflect.DeepEqual(tap, want) {
 		t.Errorf("TAP\n got %+v\nwant %+v", tap, want)
@@ -218,7 +220,7 @@ func TestSampleTAP(t *testing.T) {
 		t.Errorf("request %s %s %v", r.Method, r.Path, sent)
 	}
 	for _, l := range []int{5, 43201, -1} {
-		if _, err := tapOf(c.Apply(context.Background(), CreateTAP{UserID: aliceID, Request: TAPRequest{LifetimeMinutes: l}})); !errors.Is(err, ErrBadRequest) {
+		if _, err := tapOf(c.Apply(context.Background(), graph.CreateTAP{UserID: aliceID, Request: graph.TAPRequest{LifetimeMinutes: l}})); !errors.Is(err, graph.ErrBadRequest) {
 			t.Errorf("lifetime %d: %v", l, err)
 		}
 	}
@@ -255,23 +257,23 @@ func TestMethodConversion(t *testing.T) {
 		t.Fatal(err)
 	}
 	type row struct {
-		kind   MethodKind
+		kind   graph.MethodKind
 		detail string
 		def    bool
 	}
 	want := []row{
-		{KindPassword, "password", false},
-		{KindPhone, "mobile +1 XXXXXXX234", false},
-		{KindPhone, "alternateMobile +44 XXXXXXX123", true},
-		{KindPhone, "office +1 XXXXXXXX55", false},
-		{KindAuthenticator, "Pixel 8 (Authenticator 6.2401.0119)", false},
-		{KindSoftwareOath, "software OATH token", false},
-		{KindHardwareOath, "Token (serial TOTP123456)", false},
-		{KindEmail, "alice@example.com", false},
-		{KindTAP, "Temporary Access Pass, 60 min, one-time, usable, from 2024-05-01T10:00:00Z", false},
-		{KindPlatformCredential, "Alice's Mac (macOS)", false},
-		{KindQRCodePin, "QR code PIN (QR badge)", false},
-		{KindOther, "method without a type", false},
+		{graph.KindPassword, "password", false},
+		{graph.KindPhone, "mobile +1 XXXXXXX234", false},
+		{graph.KindPhone, "alternateMobile +44 XXXXXXX123", true},
+		{graph.KindPhone, "office +1 XXXXXXXX55", false},
+		{graph.KindAuthenticator, "Pixel 8 (Authenticator 6.2401.0119)", false},
+		{graph.KindSoftwareOath, "software OATH token", false},
+		{graph.KindHardwareOath, "Token (serial TOTP123456)", false},
+		{graph.KindEmail, "alice@example.com", false},
+		{graph.KindTAP, "Temporary Access Pass, 60 min, one-time, usable, from 2024-05-01T10:00:00Z", false},
+		{graph.KindPlatformCredential, "Alice's Mac (macOS)", false},
+		{graph.KindQRCodePin, "QR code PIN (QR badge)", false},
+		{graph.KindOther, "method without a type", false},
 	}
 	if len(ms) != len(want) {
 		t.Fatalf("%d methods: %+v", len(ms), ms)
@@ -293,10 +295,10 @@ func TestMethodConversion(t *testing.T) {
 }
 
 func TestMarkDefault(t *testing.T) {
-	ms := func() []Method {
-		return []Method{{ID: "p", Kind: KindPassword}, {ID: "m", Kind: KindPhone, PhoneType: "mobile"}, {ID: "a", Kind: KindPhone, PhoneType: "alternateMobile"},
-			{ID: "o", Kind: KindPhone, PhoneType: "office"}, {ID: "app", Kind: KindAuthenticator}, {ID: "sw", Kind: KindSoftwareOath},
-			{ID: "f", Kind: KindFIDO2}, {ID: "e", Kind: KindEmail}}
+	ms := func() []graph.Method {
+		return []graph.Method{{ID: "p", Kind: graph.KindPassword}, {ID: "m", Kind: graph.KindPhone, PhoneType: "mobile"}, {ID: "a", Kind: graph.KindPhone, PhoneType: "alternateMobile"},
+			{ID: "o", Kind: graph.KindPhone, PhoneType: "office"}, {ID: "app", Kind: graph.KindAuthenticator}, {ID: "sw", Kind: graph.KindSoftwareOath},
+			{ID: "f", Kind: graph.KindFIDO2}, {ID: "e", Kind: graph.KindEmail}}
 	}
 	for pref, want := range map[string]string{"push": "app", "oath": "sw", "sms": "m", "voiceMobile": "m", "voiceAlternateMobile": "a",
 		"voiceOffice": "o", "fido2": "", "passkey": "", "email": "", "none": "", "": "", "unknownFutureValue": ""} {
@@ -316,7 +318,7 @@ func TestMarkDefault(t *testing.T) {
 		}
 	}
 	// oath without a software token: hardware.
-	l := []Method{{ID: "hw", Kind: KindHardwareOath}}
+	l := []graph.Method{{ID: "hw", Kind: graph.KindHardwareOath}}
 	markDefault(l, "oath")
 	if !l[0].IsDefault {
 		t.Errorf("oath -> hardware token not marked")
@@ -335,7 +337,7 @@ func TestMaskPhone(t *testing.T) {
 		"":                "",
 		"+1 206555123x99": "+1 XXXXXXXX3x99",
 	} {
-		if got := MaskPhone(in); got != want {
+		if got := graph.MaskPhone(in); got != want {
 			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -345,18 +347,18 @@ func TestDeleteMethodURLs(t *testing.T) {
 	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
 	c, _ := testClient(t, srv.URL)
 	ctx := context.Background()
-	for kind, path := range map[MethodKind]string{
-		KindPhone:              "/v1.0/users/" + aliceID + "/authentication/phoneMethods/m1",
-		KindAuthenticator:      "/v1.0/users/" + aliceID + "/authentication/microsoftAuthenticatorMethods/m1",
-		KindFIDO2:              "/v1.0/users/" + aliceID + "/authentication/fido2Methods/m1",
-		KindSoftwareOath:       "/v1.0/users/" + aliceID + "/authentication/softwareOathMethods/m1",
-		KindHardwareOath:       "/beta/users/" + aliceID + "/authentication/hardwareOathMethods/m1",
-		KindEmail:              "/v1.0/users/" + aliceID + "/authentication/emailMethods/m1",
-		KindTAP:                "/v1.0/users/" + aliceID + "/authentication/temporaryAccessPassMethods/m1",
-		KindWindowsHello:       "/v1.0/users/" + aliceID + "/authentication/windowsHelloForBusinessMethods/m1",
-		KindPlatformCredential: "/v1.0/users/" + aliceID + "/authentication/platformCredentialMethods/m1",
+	for kind, path := range map[graph.MethodKind]string{
+		graph.KindPhone:              "/v1.0/users/" + aliceID + "/authentication/phoneMethods/m1",
+		graph.KindAuthenticator:      "/v1.0/users/" + aliceID + "/authentication/microsoftAuthenticatorMethods/m1",
+		graph.KindFIDO2:              "/v1.0/users/" + aliceID + "/authentication/fido2Methods/m1",
+		graph.KindSoftwareOath:       "/v1.0/users/" + aliceID + "/authentication/softwareOathMethods/m1",
+		graph.KindHardwareOath:       "/beta/users/" + aliceID + "/authentication/hardwareOathMethods/m1",
+		graph.KindEmail:              "/v1.0/users/" + aliceID + "/authentication/emailMethods/m1",
+		graph.KindTAP:                "/v1.0/users/" + aliceID + "/authentication/temporaryAccessPassMethods/m1",
+		graph.KindWindowsHello:       "/v1.0/users/" + aliceID + "/authentication/windowsHelloForBusinessMethods/m1",
+		graph.KindPlatformCredential: "/v1.0/users/" + aliceID + "/authentication/platformCredentialMethods/m1",
 	} {
-		if err := errOf(c.Apply(ctx, DeleteMethod{UserID: aliceID, Method: Method{ID: "m1", Kind: kind}})); err != nil {
+		if err := errOf(c.Apply(ctx, graph.DeleteMethod{UserID: aliceID, Method: graph.Method{ID: "m1", Kind: kind}})); err != nil {
 			t.Errorf("%s: %v", kind, err)
 			continue
 		}
@@ -366,7 +368,7 @@ func TestDeleteMethodURLs(t *testing.T) {
 		}
 	}
 	// A UPN with a quote goes into the path escaped, not as OData.
-	if err := errOf(c.Apply(ctx, DeleteMethod{UserID: "o'brien@contoso.com", Method: Method{ID: "m1", Kind: KindFIDO2}})); err != nil {
+	if err := errOf(c.Apply(ctx, graph.DeleteMethod{UserID: "o'brien@contoso.com", Method: graph.Method{ID: "m1", Kind: graph.KindFIDO2}})); err != nil {
 		t.Fatal(err)
 	}
 	rs := srv.requests()
@@ -374,13 +376,13 @@ func TestDeleteMethodURLs(t *testing.T) {
 		t.Errorf("path %q", r.Path)
 	}
 	n := srv.count()
-	for _, m := range []Method{{ID: PasswordMethodID, Kind: KindPassword}, {ID: "x", Kind: KindOther, ODataType: "#microsoft.graph.qrCodePinAuthenticationMethod"},
-		{ID: "../../users", Kind: KindPhone}, {ID: "", Kind: KindPhone}} {
-		if err := errOf(c.Apply(ctx, DeleteMethod{UserID: aliceID, Method: m})); !errors.Is(err, ErrBadRequest) {
+	for _, m := range []graph.Method{{ID: graph.PasswordMethodID, Kind: graph.KindPassword}, {ID: "x", Kind: graph.KindOther, ODataType: "#microsoft.graph.qrCodePinAuthenticationMethod"},
+		{ID: "../../users", Kind: graph.KindPhone}, {ID: "", Kind: graph.KindPhone}} {
+		if err := errOf(c.Apply(ctx, graph.DeleteMethod{UserID: aliceID, Method: m})); !errors.Is(err, graph.ErrBadRequest) {
 			t.Errorf("DeleteMethod(%+v) = %v", m, err)
 		}
 	}
-	if err := errOf(c.Apply(ctx, DeleteMethod{UserID: "../x", Method: Method{ID: "m1", Kind: KindPhone}})); !errors.Is(err, ErrBadRequest) {
+	if err := errOf(c.Apply(ctx, graph.DeleteMethod{UserID: "../x", Method: graph.Method{ID: "m1", Kind: graph.KindPhone}})); !errors.Is(err, graph.ErrBadRequest) {
 		t.Errorf("bad user id: %v", err)
 	}
 	if srv.count() != n {
@@ -396,7 +398,7 @@ func TestRevokeSessions(t *testing.T) {
 	} {
 		srv := newCanned(t, h)
 		c, _ := testClient(t, srv.URL)
-		if err := errOf(c.Apply(context.Background(), RevokeSessions{UserID: aliceID})); err != nil {
+		if err := errOf(c.Apply(context.Background(), graph.RevokeSessions{UserID: aliceID})); err != nil {
 			t.Errorf("revoke: %v", err)
 		}
 		if r := srv.requests()[0]; r.Method != "POST" || r.Path != "/v1.0/users/"+aliceID+"/revokeSignInSessions" {
@@ -407,8 +409,8 @@ func TestRevokeSessions(t *testing.T) {
 		graphErr(w, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", "rid")
 	})
 	c, _ := testClient(t, srv.URL)
-	err := errOf(c.Apply(context.Background(), RevokeSessions{UserID: aliceID}))
-	if ge, _ := AsError(err); !errors.Is(err, ErrDenied) || !strings.Contains(ge.Needs, "User.RevokeSessions.All") {
+	err := errOf(c.Apply(context.Background(), graph.RevokeSessions{UserID: aliceID}))
+	if ge, _ := graph.AsError(err); !errors.Is(err, graph.ErrDenied) || !strings.Contains(ge.Needs, "User.RevokeSessions.All") {
 		t.Errorf("denied: %v", err)
 	}
 }
@@ -428,10 +430,10 @@ func TestPerUserMFA(t *testing.T) {
 	c, _ := testClient(t, srv.URL)
 	ctx := context.Background()
 	st, err := c.PerUserMFA(ctx, aliceID)
-	if err != nil || st != PerUserMFAEnabled {
+	if err != nil || st != graph.PerUserMFAEnabled {
 		t.Errorf("PerUserMFA = %q, %v", st, err)
 	}
-	if err := errOf(c.Apply(ctx, SetPerUserMFA{UserID: aliceID, State: PerUserMFAEnforced})); err != nil {
+	if err := errOf(c.Apply(ctx, graph.SetPerUserMFA{UserID: aliceID, State: graph.PerUserMFAEnforced})); err != nil {
 		t.Fatal(err)
 	}
 	r := srv.requests()[1]
@@ -439,11 +441,11 @@ func TestPerUserMFA(t *testing.T) {
 		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		t.Errorf("PATCH %s %s %q %v", r.Method, r.Path, r.Body, r.Header)
 	}
-	if err := errOf(c.Apply(ctx, SetPerUserMFA{UserID: aliceID, State: "sometimes"})); !errors.Is(err, ErrBadRequest) {
+	if err := errOf(c.Apply(ctx, graph.SetPerUserMFA{UserID: aliceID, State: "sometimes"})); !errors.Is(err, graph.ErrBadRequest) {
 		t.Errorf("bad state: %v", err)
 	}
 	state = "weird"
-	if _, err := c.PerUserMFA(ctx, aliceID); !errors.Is(err, ErrUnavailable) {
+	if _, err := c.PerUserMFA(ctx, aliceID); !errors.Is(err, graph.ErrUnavailable) {
 		t.Errorf("unknown state: %v", err)
 	}
 }
@@ -459,7 +461,7 @@ func TestAuditEvents(t *testing.T) {
 		  "initiatedBy":{"app":{"displayName":"mfadesk"}},"targetResources":[{"id":"`+aliceID+`"}]}]}`)
 	})
 	c, _ := testClient(t, srv.URL)
-	evs, err := c.AuditEvents(context.Background(), aliceID, AuditQuery{Top: 5})
+	evs, err := c.AuditEvents(context.Background(), aliceID, graph.AuditQuery{Top: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,10 +482,10 @@ func TestSendMail(t *testing.T) {
 	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(202) })
 	c, _ := testClient(t, srv.URL)
 	ctx := context.Background()
-	if err := errOf(c.Apply(ctx, SendMail{Mail: Mail{To: []string{"alice@contoso.com"}, Subject: "Your MFA was reset", Body: "Please register again."}})); err != nil {
+	if err := errOf(c.Apply(ctx, graph.SendMail{Mail: graph.Mail{To: []string{"alice@contoso.com"}, Subject: "Your MFA was reset", Body: "Please register again."}})); err != nil {
 		t.Fatal(err)
 	}
-	if err := errOf(c.Apply(ctx, SendMail{Mail: Mail{From: "helpdesk@contoso.com", To: []string{"alice@contoso.com"}, Subject: "s", Body: "<b>x</b>", HTML: true}})); err != nil {
+	if err := errOf(c.Apply(ctx, graph.SendMail{Mail: graph.Mail{From: "helpdesk@contoso.com", To: []string{"alice@contoso.com"}, Subject: "s", Body: "<b>x</b>", HTML: true}})); err != nil {
 		t.Fatal(err)
 	}
 	rs := srv.requests()
@@ -505,8 +507,8 @@ func TestSendMail(t *testing.T) {
 		len(b.Message.To) != 1 || b.Message.To[0].EmailAddress.Address != "alice@contoso.com" || !b.SaveToSentItems {
 		t.Errorf("body %s", rs[0].Body)
 	}
-	for _, m := range []Mail{{}, {To: []string{"not an address"}}, {To: []string{"a@b.c"}, Subject: "x\r\nBcc: evil@x.com"}} {
-		if err := errOf(c.Apply(ctx, SendMail{Mail: m})); !errors.Is(err, ErrBadRequest) {
+	for _, m := range []graph.Mail{{}, {To: []string{"not an address"}}, {To: []string{"a@b.c"}, Subject: "x\r\nBcc: evil@x.com"}} {
+		if err := errOf(c.Apply(ctx, graph.SendMail{Mail: m})); !errors.Is(err, graph.ErrBadRequest) {
 			t.Errorf("SendMail(%+v) = %v", m, err)
 		}
 	}
@@ -531,7 +533,7 @@ func TestMe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Operator{ID: bobID, DisplayName: "Helpdesk Bob", UserPrincipalName: "bob@contoso.com", TenantID: tid, AppID: "app-1",
+	want := graph.Operator{ID: bobID, DisplayName: "Helpdesk Bob", UserPrincipalName: "bob@contoso.com", TenantID: tid, AppID: "app-1",
 		Scopes:          []string{"User.Read.All", "UserAuthenticationMethod.ReadWrite.All"},
 		RoleTemplateIDs: []string{"c4e39bd9-1100-46d3-8c65-fb160da0071f", "b79fbf4d-3ef9-4689-8143-76b194e85509"},
 		DirectoryRoles:  []string{"Authentication Administrator"}}
@@ -562,7 +564,7 @@ func TestMe(t *testing.T) {
 
 	bad := &staticCred{token: "not-a-jwt"}
 	c4, _ := testClient(t, srv.URL, func(o *ClientOptions) { o.Credential = bad })
-	if _, err := c4.Me(context.Background()); !errors.Is(err, ErrSignIn) {
+	if _, err := c4.Me(context.Background()); !errors.Is(err, graph.ErrSignIn) {
 		t.Errorf("bad token: %v", err)
 	}
 }
@@ -571,50 +573,50 @@ func TestMe(t *testing.T) {
 // system's pick (from signInPreferences when Graph names it, else from
 // the registration report), not the user's default; off, the default.
 func TestPrompted(t *testing.T) {
-	ms := func() []Method {
-		return []Method{{ID: "m", Kind: KindPhone, PhoneType: "mobile"}, {ID: "app", Kind: KindAuthenticator}, {ID: "f", Kind: KindFIDO2}}
+	ms := func() []graph.Method {
+		return []graph.Method{{ID: "m", Kind: graph.KindPhone, PhoneType: "mobile"}, {ID: "app", Kind: graph.KindAuthenticator}, {ID: "f", Kind: graph.KindFIDO2}}
 	}
 	// off: the user's default
 	l := ms()
-	applyPreferences(l, SignInPreferences{UserPreferred: "sms"})
-	if p := Prompted(l, nil); p.Index != 0 || p.System {
+	graph.ApplyPreferences(l, graph.SignInPreferences{UserPreferred: "sms"})
+	if p := graph.Prompted(l, nil); p.Index != 0 || p.System {
 		t.Errorf("off: %+v", p)
 	}
 	// on, and Graph names the pick
 	l = ms()
-	applyPreferences(l, SignInPreferences{UserPreferred: "sms", SystemPreferredEnabled: true, SystemPreferred: "push"})
+	graph.ApplyPreferences(l, graph.SignInPreferences{UserPreferred: "sms", SystemPreferredEnabled: true, SystemPreferred: "push"})
 	if !l[0].IsDefault || !l[1].SystemPreferred {
 		t.Errorf("marks: %+v", l)
 	}
-	if p := Prompted(l, nil); p.Index != 1 || !p.System || p.Source != "sign-in preferences" {
+	if p := graph.Prompted(l, nil); p.Index != 1 || !p.System || p.Source != "sign-in preferences" {
 		t.Errorf("on, named: %+v", p)
 	}
 	// a pick named while the feature is off is not a prompt
 	l = ms()
-	applyPreferences(l, SignInPreferences{UserPreferred: "sms", SystemPreferred: "push"})
+	graph.ApplyPreferences(l, graph.SignInPreferences{UserPreferred: "sms", SystemPreferred: "push"})
 	if l[1].SystemPreferred {
 		t.Errorf("system pick marked while off")
 	}
 	// on, named only by the registration report
 	l = ms()
-	applyPreferences(l, SignInPreferences{UserPreferred: "sms", SystemPreferredEnabled: true})
-	reg := &Registration{IsSystemPreferredAuthenticationMethodEnabled: true, SystemPreferredAuthenticationMethods: []string{"push"}}
-	if p := Prompted(l, reg); p.Index != 1 || !p.System || p.Source != "registration report" {
+	graph.ApplyPreferences(l, graph.SignInPreferences{UserPreferred: "sms", SystemPreferredEnabled: true})
+	reg := &graph.Registration{IsSystemPreferredAuthenticationMethodEnabled: true, SystemPreferredAuthenticationMethods: []string{"push"}}
+	if p := graph.Prompted(l, reg); p.Index != 1 || !p.System || p.Source != "registration report" {
 		t.Errorf("report: %+v", p)
 	}
 	// the report says off: the default
 	reg.IsSystemPreferredAuthenticationMethodEnabled = false
-	if p := Prompted(l, reg); p.Index != 0 || p.System {
+	if p := graph.Prompted(l, reg); p.Index != 0 || p.System {
 		t.Errorf("report off: %+v", p)
 	}
 	// a live tenant's undocumented "Fido2" still finds the key
 	l = ms()
-	applyPreferences(l, SignInPreferences{SystemPreferredEnabled: true, SystemPreferred: "Fido2"})
-	if p := Prompted(l, nil); p.Index != 2 {
+	graph.ApplyPreferences(l, graph.SignInPreferences{SystemPreferredEnabled: true, SystemPreferred: "Fido2"})
+	if p := graph.Prompted(l, nil); p.Index != 2 {
 		t.Errorf("fido2: %+v", p)
 	}
 	// nothing known
-	if p := Prompted(ms(), nil); p.Index != -1 || p.System {
+	if p := graph.Prompted(ms(), nil); p.Index != -1 || p.System {
 		t.Errorf("none: %+v", p)
 	}
 	// from raw values as the SDK hands them over

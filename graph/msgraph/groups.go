@@ -1,10 +1,11 @@
-package graph
+package msgraph
 
 import (
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/mfadesk/mfadesk/graph"
 	"github.com/microsoftgraph/msgraph-sdk-go/groups"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 )
@@ -31,14 +32,14 @@ func (c *MSGraph) groupsRoot() *groups.GroupsRequestBuilder {
 // a group (nested groups expanded by Graph), each once. group is the
 // group's object id or its display name; a name is resolved with
 // $filter=displayName eq '...' and must match exactly one group.
-func (c *MSGraph) GroupMembers(ctx context.Context, group string) ([]User, error) {
+func (c *MSGraph) GroupMembers(ctx context.Context, group string) ([]graph.User, error) {
 	key := strings.TrimSpace(group)
-	op := "list members of group " + CleanText(key)
+	op := "list members of group " + graph.CleanText(key)
 	if key == "" {
-		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "no group given (an object id or a display name)"}
+		return nil, &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: "no group given (an object id or a display name)"}
 	}
 	id := key
-	if !IsGUID(key) {
+	if !graph.IsGUID(key) {
 		var err error
 		if id, err = c.groupByName(ctx, op, key); err != nil {
 			return nil, err
@@ -55,7 +56,7 @@ func (c *MSGraph) GroupMembers(ctx context.Context, group string) ([]User, error
 			Headers: eventualHeaders(),
 			QueryParameters: &groups.ItemTransitiveMembersGraphUserRequestBuilderGetQueryParameters{
 				Select: groupMemberSelect, Top: &top, Count: &count}})
-	var out []User
+	var out []graph.User
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
 		if err != nil {
@@ -71,7 +72,7 @@ func (c *MSGraph) GroupMembers(ctx context.Context, group string) ([]User, error
 			if u == nil {
 				continue
 			}
-			m := User{ID: str(u.GetId()), DisplayName: str(u.GetDisplayName()), UserPrincipalName: str(u.GetUserPrincipalName())}
+			m := graph.User{ID: str(u.GetId()), DisplayName: str(u.GetDisplayName()), UserPrincipalName: str(u.GetUserPrincipalName())}
 			if m.ID == "" && m.UserPrincipalName == "" {
 				continue
 			}
@@ -89,7 +90,7 @@ func (c *MSGraph) GroupMembers(ctx context.Context, group string) ([]User, error
 			break
 		}
 		if page >= maxGroupPages {
-			return nil, &Error{Kind: ErrUnavailable, Op: op, Message: fmt.Sprintf(
+			return nil, &graph.Error{Kind: graph.ErrUnavailable, Op: op, Message: fmt.Sprintf(
 				"Graph still sent a next-page link after %d pages of members; refusing a partial member list", page)}
 		}
 		if err := c.checkNextLink(op, *next); err != nil {
@@ -100,7 +101,7 @@ func (c *MSGraph) GroupMembers(ctx context.Context, group string) ([]User, error
 			&groups.ItemTransitiveMembersGraphUserRequestBuilderGetRequestConfiguration{Headers: eventualHeaders()})
 	}
 	if out == nil {
-		out = []User{}
+		out = []graph.User{}
 	}
 	return out, nil
 }
@@ -108,7 +109,7 @@ func (c *MSGraph) GroupMembers(ctx context.Context, group string) ([]User, error
 // groupByName finds the one group called name (Graph compares displayName
 // case-insensitively) and returns its object id.
 func (c *MSGraph) groupByName(ctx context.Context, op, name string) (string, error) {
-	f := "displayName eq " + FilterLiteral(name)
+	f := "displayName eq " + graph.FilterLiteral(name)
 	top := int32(2) // two are enough to know the name is ambiguous
 	cctx, ci := withCallInfo(ctx)
 	res, err := c.groupsRoot().Get(cctx, &groups.GroupsRequestBuilderGetRequestConfiguration{
@@ -130,12 +131,12 @@ func (c *MSGraph) groupByName(ctx context.Context, op, name string) (string, err
 	}
 	switch {
 	case len(found) == 0:
-		return "", &Error{Kind: ErrNotFound, Op: op, Message: "no group named " + CleanText(name)}
+		return "", &graph.Error{Kind: graph.ErrNotFound, Op: op, Message: "no group named " + graph.CleanText(name)}
 	case len(found) > 1 || res.GetOdataNextLink() != nil:
-		return "", &Error{Kind: ErrBadRequest, Op: op, Message: "several groups are named " + CleanText(name) + "; use its object id"}
+		return "", &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: "several groups are named " + graph.CleanText(name) + "; use its object id"}
 	}
 	id := str(found[0].GetId())
-	if !IsGUID(id) {
+	if !graph.IsGUID(id) {
 		// The id goes into the next request's path: only a real object id.
 		return "", c.noObject(op, ci, "group id")
 	}
@@ -146,7 +147,7 @@ func (c *MSGraph) groupByName(ctx context.Context, op, name string) (string, err
 // permission group reads need.
 func (c *MSGraph) classifyGroup(ctx context.Context, op string, ci *callInfo, err error) error {
 	out := c.classify(ctx, op, opRead, ci, err)
-	if e, ok := out.(*Error); ok && e.Kind == ErrDenied && e.Status == 403 {
+	if e, ok := out.(*graph.Error); ok && e.Kind == graph.ErrDenied && e.Status == 403 {
 		e.Needs = groupNeeds
 	}
 	return out

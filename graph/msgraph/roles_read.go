@@ -1,10 +1,11 @@
-package graph
+package msgraph
 
 import (
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/mfadesk/mfadesk/graph"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
@@ -24,23 +25,23 @@ const maxRolePages = 50
 // member or owner of a role-assignable group)" in the sensitive-actions
 // table). Ownership of such a group is not read: Graph would refuse the
 // change itself, and the pre-check would miss it.
-func (c *MSGraph) TargetRoles(ctx context.Context, userID string) (TargetRoles, error) {
-	op := "read the directory roles of " + CleanText(userID)
-	if err := checkUserKey(op, userID); err != nil {
-		return TargetRoles{}, err
+func (c *MSGraph) TargetRoles(ctx context.Context, userID string) (graph.TargetRoles, error) {
+	op := "read the directory roles of " + graph.CleanText(userID)
+	if err := graph.CheckUserKey(op, userID); err != nil {
+		return graph.TargetRoles{}, err
 	}
-	out := TargetRoles{Known: true}
+	out := graph.TargetRoles{Known: true}
 	cctx, ci := withCallInfo(ctx)
 	res, err := c.user(userID).TransitiveMemberOf().Get(cctx, nil)
 	for page := 1; ; page++ {
 		if err != nil {
-			return TargetRoles{}, c.classify(cctx, op, opRead, ci, err)
+			return graph.TargetRoles{}, c.classify(cctx, op, opRead, ci, err)
 		}
 		if res == nil {
-			return TargetRoles{}, c.emptyAnswer(op, ci)
+			return graph.TargetRoles{}, c.emptyAnswer(op, ci)
 		}
 		if res.GetValue() == nil {
-			return TargetRoles{}, c.noValue(op, ci)
+			return graph.TargetRoles{}, c.noValue(op, ci)
 		}
 		for _, o := range res.GetValue() {
 			switch v := o.(type) {
@@ -50,7 +51,7 @@ func (c *MSGraph) TargetRoles(ctx context.Context, userID string) (TargetRoles, 
 				}
 			case models.Groupable:
 				if b := v.GetIsAssignableToRole(); b != nil && *b {
-					out.RoleAssignableGroups = append(out.RoleAssignableGroups, CleanText(str(v.GetDisplayName())))
+					out.RoleAssignableGroups = append(out.RoleAssignableGroups, graph.CleanText(str(v.GetDisplayName())))
 				}
 			}
 		}
@@ -59,11 +60,11 @@ func (c *MSGraph) TargetRoles(ctx context.Context, userID string) (TargetRoles, 
 			break
 		}
 		if page >= maxRolePages {
-			return TargetRoles{}, &Error{Kind: ErrUnavailable, Op: op, Message: fmt.Sprintf(
+			return graph.TargetRoles{}, &graph.Error{Kind: graph.ErrUnavailable, Op: op, Message: fmt.Sprintf(
 				"Graph still sent a next-page link after %d pages of memberships", page)}
 		}
 		if err := c.checkNextLink(op, *next); err != nil {
-			return TargetRoles{}, err
+			return graph.TargetRoles{}, err
 		}
 		cctx, ci = withCallInfo(ctx)
 		res, err = users.NewItemTransitiveMemberOfRequestBuilder(*next, c.adapter).Get(cctx, nil)
