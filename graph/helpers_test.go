@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -109,15 +107,6 @@ func graphErr(w http.ResponseWriter, status int, code, msg, reqID string) {
 	}})
 	w.Header().Set("request-id", reqID)
 	writeJSON(w, status, string(b))
-}
-
-func sample(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "graph-samples", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // staticCred is an azcore.TokenCredential handing out a fixed token.
