@@ -84,7 +84,7 @@ func TestDetailWaitsForTheCursorToRest(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		d.key("down")
 	}
-	d.settle()
+	d.settleUntil(func() bool { return c.CountCalls("SignIns(u8)") > 0 })
 	// Only the user the cursor rested on is fetched: scrolling past
 	// users spends nothing of the reports budget.
 	for i := 1; i < 8; i++ {

@@ -117,6 +117,22 @@ func (d *driver) handle(msg tea.Msg, queue *[]tea.Msg) {
 	}
 }
 
+// settleUntil delivers late answers until done reports true, waiting as long
+// as a loaded machine needs (settle alone may return before a debounce tick
+// that the scheduler has not yet run).
+func (d *driver) settleUntil(done func() bool) {
+	d.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !done() && time.Now().Before(deadline) {
+		select {
+		case msg := <-d.late:
+			d.send(msg)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	d.settle()
+}
+
 // settle delivers late answers until none comes for a little while.
 func (d *driver) settle() {
 	d.t.Helper()
