@@ -103,8 +103,11 @@ func (c *Confirm) AskTicket(required bool, prefill string, checklist []string) {
 	c.ticket.SetValue(prefill)
 	c.checklist = checklist
 	c.ticked = make([]bool, len(checklist))
-	if required && prefill == "" && c.Plan.Phrase == "" {
-		c.ticket.Focus() // it must be filled first anyway
+	if required && prefill == "" {
+		// It must be filled first anyway, before the phrase too (the
+		// ticket is read in the plan's order: ticket, then phrase); enter
+		// in the ticket moves on to the phrase.
+		c.ticket.Focus()
 	}
 }
 

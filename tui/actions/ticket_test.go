@@ -11,12 +11,18 @@ import (
 	"github.com/mfadesk/mfadesk/tui/internal/stub"
 )
 
-// A large run's typed phrase and a required ticket: tab moves between the
-// two fields, the ticket may be pasted, and enter runs only with both.
+// A large run's typed phrase and a required ticket: the ticket has the
+// focus first (issue 10.10: ticket before phrase), enter moves to the
+// phrase, tab moves between the two, the ticket may be pasted, and only
+// ctrl+y with both runs.
 func TestConfirmPhraseWithRequiredTicket(t *testing.T) {
 	c, _ := NewConfirm(1, Op{Kind: Revoke}, Plan{Title: "Bulk", Targets: users(12), Phrase: "revoke 12"})
 	c.AskTicket(true, "", nil)
 	armed(c)
+	if !c.ticket.Focused() {
+		t.Fatal("the required ticket does not have the focus first")
+	}
+	c.Update(keyPress("enter")) // leave it empty: on to the phrase
 	for _, r := range "revoke 12" {
 		c.Update(keyPress(string(r)))
 	}
