@@ -20,6 +20,9 @@ type View struct {
 	// table pads them by display width.
 	Header []string
 	Rows   [][]string
+	// Verbatim lists the columns CSV writes as they are, never defused
+	// against formulas: a pass value that an added apostrophe would break.
+	Verbatim []int
 	// Text, when set, replaces the table for --output table (a record
 	// with sections, like show). It writes plain text; use Env.style.
 	Text func(w io.Writer)
@@ -33,7 +36,7 @@ func (e *Env) Emit(v View) error {
 	case "json":
 		return e.writeJSON(v.JSON)
 	case "csv":
-		return writeCSV(e.Stdout, v.Header, v.Rows)
+		return writeCSV(e.Stdout, v.Header, v.Rows, v.Verbatim...)
 	}
 	if v.Text != nil {
 		v.Text(e.Stdout)
@@ -57,8 +60,8 @@ func (e *Env) writeJSON(doc any) error {
 // writeCSV writes a header and rows with graph's one CSV writer (cells
 // cleaned and defused against spreadsheet formulas: directory text is
 // untrusted and these files get opened in Excel).
-func writeCSV(w io.Writer, header []string, rows [][]string) error {
-	return graph.WriteCSV(w, header, rows)
+func writeCSV(w io.Writer, header []string, rows [][]string, verbatim ...int) error {
+	return graph.WriteCSV(w, header, rows, verbatim...)
 }
 
 // writeTable aligns columns by display width (wide and combining characters

@@ -106,7 +106,10 @@ func tapCmd(env *Env) *cobra.Command {
 			v := View{JSON: &doc,
 				Header: []string{"USER", "TEMPORARY ACCESS PASS", "VALID FROM", "EXPIRES", "ONE-TIME"},
 				Rows:   [][]string{{u.UserPrincipalName, tap.Value, fmtTime(tapStart(tap)), fmtTime(tap.Expires()), yesNo(tap.IsUsableOnce)}},
-				Text:   func(w io.Writer) { env.tapText(w, name, tap) },
+				// The pass is copied from this file: an apostrophe put in
+				// front of a pass starting with = + - @ would break it.
+				Verbatim: []int{1},
+				Text:     func(w io.Writer) { env.tapText(w, name, tap) },
 			}
 			var mailed mailOutcome
 			if n != nil {

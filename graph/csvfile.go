@@ -13,9 +13,23 @@ import (
 // a control character gets a leading apostrophe, as OWASP advises), and
 // every row has the header's width.
 type CSVWriter struct {
-	w     *csv.Writer
-	width int
-	rec   []string
+	w        *csv.Writer
+	width    int
+	rec      []string
+	verbatim map[int]bool
+}
+
+// Verbatim marks columns whose cells are cleaned but never defused: a
+// value that must survive exactly, such as a Temporary Access Pass (Graph
+// generates it; a leading apostrophe added to a pass starting with = + - @
+// would make the copied pass fail). Call it before the first row.
+func (c *CSVWriter) Verbatim(cols ...int) {
+	if c.verbatim == nil {
+		c.verbatim = map[int]bool{}
+	}
+	for _, i := range cols {
+		c.verbatim[i] = true
+	}
 }
 
 // NewCSVWriter writes header to w and returns the writer for the rows.
@@ -28,7 +42,11 @@ func NewCSVWriter(w io.Writer, header ...string) (*CSVWriter, error) {
 func (c *CSVWriter) Row(cells ...string) error {
 	for i := range c.rec {
 		c.rec[i] = ""
-		if i < len(cells) {
+		switch {
+		case i >= len(cells):
+		case c.verbatim[i]:
+			c.rec[i] = CleanText(cells[i])
+		default:
 			c.rec[i] = csvSafe(cells[i])
 		}
 	}
@@ -42,12 +60,14 @@ func (c *CSVWriter) Flush() error {
 	return c.w.Error()
 }
 
-// WriteCSV writes a header and rows with a CSVWriter.
-func WriteCSV(w io.Writer, header []string, rows [][]string) error {
+// WriteCSV writes a header and rows with a CSVWriter; the columns listed
+// in verbatim are not defused (see CSVWriter.Verbatim).
+func WriteCSV(w io.Writer, header []string, rows [][]string, verbatim ...int) error {
 	c, err := NewCSVWriter(w, header...)
 	if err != nil {
 		return err
 	}
+	c.Verbatim(verbatim...)
 	for _, r := range rows {
 		if err := c.Row(r...); err != nil {
 			return err

@@ -24,3 +24,20 @@ func TestCSVWriter(t *testing.T) {
 		t.Fatalf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+// A verbatim column (a pass value) is cleaned but never defused: an
+// apostrophe in front of "=Kq7#" would make the copied pass fail.
+func TestCSVWriterVerbatimColumn(t *testing.T) {
+	var b strings.Builder
+	err := graph.WriteCSV(&b, []string{"user", "pass"}, [][]string{
+		{"=evil", "=Kq7#Lp2!"},
+		{"@x", "+\x1b[31mAb"},
+	}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "user,pass\n'=evil,=Kq7#Lp2!\n'@x,+Ab\n"
+	if b.String() != want {
+		t.Fatalf("got\n%q\nwant\n%q", b.String(), want)
+	}
+}
