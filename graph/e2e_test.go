@@ -33,7 +33,7 @@ func fakeClient(t *testing.T, srv *fake.Server, token string) MSGraph {
 	t.Helper()
 	c, _ := testClient(t, srv.URL, func(o *ClientOptions) {
 		if token != "" {
-			o.Credential = &staticCred{token: token}
+			o.Credential = &staticCred{Token: token}
 		}
 	})
 	return c
@@ -488,7 +488,7 @@ func BenchmarkE2EListMethods(b *testing.B) {
 // would make a device-code user sign in twice.
 func TestE2ETokenRequestsShareTheCache(t *testing.T) {
 	srv := startFake(t, fake.Options{})
-	cred := &staticCred{token: operatorToken(fake.JudyID, fake.JudyUPN, []string{fake.RolePrivilegedAuthAdmin})}
+	cred := &staticCred{Token: operatorToken(fake.JudyID, fake.JudyUPN, []string{fake.RolePrivilegedAuthAdmin})}
 	c, _ := testClient(t, srv.URL, func(o *ClientOptions) { o.Credential = cred })
 	ctx := context.Background()
 	if _, err := c.Me(ctx); err != nil {
@@ -497,9 +497,7 @@ func TestE2ETokenRequestsShareTheCache(t *testing.T) {
 	if _, err := c.ListMethods(ctx, fake.AliceID); err != nil {
 		t.Fatal(err)
 	}
-	cred.mu.Lock()
-	defer cred.mu.Unlock()
-	if len(cred.scopes) < 2 || cred.noCAE != 0 {
-		t.Errorf("%d token requests, %d without CAE", len(cred.scopes), cred.noCAE)
+	if len(cred.Scopes()) < 2 || cred.NoCAE() != 0 {
+		t.Errorf("%d token requests, %d without CAE", len(cred.Scopes()), cred.NoCAE())
 	}
 }

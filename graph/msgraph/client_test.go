@@ -20,7 +20,7 @@ import (
 // request shapes, and what the client makes of odd or hostile answers.
 
 func TestNewClientEndpoint(t *testing.T) {
-	cred := &staticCred{token: "t"}
+	cred := &staticCred{Token: "t"}
 	tests := []struct {
 		ep      string
 		cred    bool
@@ -200,14 +200,14 @@ func TestNextLinkOtherHost(t *testing.T) {
 			http.Redirect(w, r, evil.URL+"/v1.0/users/"+aliceID, http.StatusFound)
 		}
 	})
-	cred := &staticCred{token: makeJWT(map[string]any{"scp": "User.Read"})}
+	cred := &staticCred{Token: makeJWT(map[string]any{"scp": "User.Read"})}
 	c, _ := testClient(t, srv.URL, func(o *ClientOptions) { o.Credential = cred })
 	ctx := context.Background()
 	p, err := c.SearchUsers(ctx, "al", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if srv.requests()[0].Header.Get("Authorization") != "Bearer "+cred.token {
+	if srv.requests()[0].Header.Get("Authorization") != "Bearer "+cred.Token {
 		t.Errorf("token not sent to the endpoint")
 	}
 	_, err = c.NextUsers(ctx, p.Next)
@@ -543,7 +543,7 @@ func TestRequestTimeout(t *testing.T) {
 
 func TestTokenFailure(t *testing.T) {
 	srv := newCanned(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
-	cred := &staticCred{err: errors.New("AADSTS700082: The refresh token has expired\nsecond line")}
+	cred := &staticCred{Err: errors.New("AADSTS700082: The refresh token has expired\nsecond line")}
 	c, _ := testClient(t, srv.URL, func(o *ClientOptions) { o.Credential = cred })
 	_, err := c.ResolveUser(context.Background(), aliceID)
 	if !errors.Is(err, graph.ErrSignIn) || !strings.Contains(err.Error(), "AADSTS700082") || strings.Contains(err.Error(), "second line") {
@@ -552,8 +552,8 @@ func TestTokenFailure(t *testing.T) {
 	if srv.count() != 0 {
 		t.Errorf("requests without a token: %d", srv.count())
 	}
-	if len(cred.scopes) == 0 || cred.scopes[0][0] != srv.URL+"/.default" {
-		t.Errorf("scopes %v", cred.scopes)
+	if len(cred.Scopes()) == 0 || cred.Scopes()[0][0] != srv.URL+"/.default" {
+		t.Errorf("scopes %v", cred.Scopes())
 	}
 }
 

@@ -526,7 +526,7 @@ func TestMe(t *testing.T) {
 			graphErr(w, 404, "x", "x", "x")
 		}
 	})
-	delegated := &staticCred{token: makeJWT(map[string]any{"tid": tid, "oid": bobID, "upn": "bob@contoso.com", "appid": "app-1",
+	delegated := &staticCred{Token: makeJWT(map[string]any{"tid": tid, "oid": bobID, "upn": "bob@contoso.com", "appid": "app-1",
 		"scp": "User.Read.All UserAuthenticationMethod.ReadWrite.All", "wids": []string{"c4e39bd9-1100-46d3-8c65-fb160da0071f", "b79fbf4d-3ef9-4689-8143-76b194e85509"}})}
 	c, _ := testClient(t, srv.URL, func(o *ClientOptions) { o.Credential = delegated })
 	op, err := c.Me(context.Background())
@@ -542,7 +542,7 @@ func TestMe(t *testing.T) {
 	}
 
 	n := srv.count()
-	app := &staticCred{token: makeJWT(map[string]any{"tid": tid, "oid": "sp-1", "appid": "app-2", "roles": []string{"User.Read.All", "AuditLog.Read.All"}})}
+	app := &staticCred{Token: makeJWT(map[string]any{"tid": tid, "oid": "sp-1", "appid": "app-2", "roles": []string{"User.Read.All", "AuditLog.Read.All"}})}
 	c2, _ := testClient(t, srv.URL, func(o *ClientOptions) { o.Credential = app })
 	op, err = c2.Me(context.Background())
 	if err != nil {
@@ -562,7 +562,7 @@ func TestMe(t *testing.T) {
 		t.Errorf("no credential: %+v %v", op, err)
 	}
 
-	bad := &staticCred{token: "not-a-jwt"}
+	bad := &staticCred{Token: "not-a-jwt"}
 	c4, _ := testClient(t, srv.URL, func(o *ClientOptions) { o.Credential = bad })
 	if _, err := c4.Me(context.Background()); !errors.Is(err, graph.ErrSignIn) {
 		t.Errorf("bad token: %v", err)

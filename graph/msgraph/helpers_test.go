@@ -2,66 +2,40 @@ package msgraph
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/mfadesk/mfadesk/internal/graphtest"
+
 	"github.com/mfadesk/mfadesk/graph"
 )
 
-// recorded is one request a canned server saw.
-type recorded struct {
-	Method string
-	Path   string // decoded path
-	Query  url.Values
-	Header http.Header
-	Body   string
-}
+// The canned server, Graph's bodies, the fixed credential and JWTs are
+// shared with the other side of the adapter's tests (internal/graphtest).
+type (
+	recorded   = graphtest.Request
+	staticCred = graphtest.StaticCred
+)
 
-// canned is an httptest server answering with a handler, recording every
-// request.
-type canned struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []recorded
-}
+type canned struct{ *graphtest.Canned }
 
 func newCanned(t *testing.T, h http.HandlerFunc) *canned {
 	t.Helper()
-	c := &canned{}
-	c.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		c.mu.Lock()
-		c.reqs = append(c.reqs, recorded{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: string(b)})
-		c.mu.Unlock()
-		h(w, r)
-	}))
-	t.Cleanup(c.Close)
-	return c
+	return &canned{graphtest.NewCanned(t, h)}
 }
 
-func (c *canned) requests() []recorded {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]recorded(nil), c.reqs...)
-}
+func (c *canned) requests() []recorded { return c.Requests() }
+func (c *canned) count() int           { return c.Count() }
 
-func (c *canned) count() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.reqs)
-}
+var (
+	writeJSON = graphtest.WriteJSON
+	graphErr  = graphtest.GraphErr
+	makeJWT   = graphtest.MakeJWT
+)
 
 // waits records the retry waits a client asked for instead of sleeping.
 type waits struct {
@@ -97,22 +71,6 @@ func testClient(t *testing.T, endpoint string, mod ...func(*ClientOptions)) (*MS
 	return c, w
 }
 
-func writeJSON(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json; odata.metadata=minimal")
-	w.WriteHeader(status)
-	io.WriteString(w, body)
-}
-
-// graphErr writes Graph's error body.
-func graphErr(w http.ResponseWriter, status int, code, msg, reqID string) {
-	b, _ := json.Marshal(map[string]any{"error": map[string]any{
-		"code": code, "message": msg,
-		"innerError": map[string]any{"date": "2024-05-01T10:00:00", "request-id": reqID, "client-request-id": reqID},
-	}})
-	w.Header().Set("request-id", reqID)
-	writeJSON(w, status, string(b))
-}
-
 func sample(t *testing.T, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "graph-samples", name))
@@ -120,36 +78,6 @@ func sample(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// staticCred is an azcore.TokenCredential handing out a fixed token.
-type staticCred struct {
-	token  string
-	err    error
-	mu     sync.Mutex
-	scopes [][]string
-	noCAE  int // requests that did not ask for a CAE token
-}
-
-func (s *staticCred) GetToken(_ context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	s.mu.Lock()
-	s.scopes = append(s.scopes, o.Scopes)
-	if !o.EnableCAE {
-		s.noCAE++
-	}
-	s.mu.Unlock()
-	if s.err != nil {
-		return azcore.AccessToken{}, s.err
-	}
-	return azcore.AccessToken{Token: s.token, ExpiresOn: time.Now().Add(time.Hour)}, nil
-}
-
-// makeJWT builds an unsigned token carrying claims.
-func makeJWT(claims map[string]any) string {
-	enc := base64.RawURLEncoding
-	h := enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`))
-	b, _ := json.Marshal(claims)
-	return fmt.Sprintf("%s.%s.sig", h, enc.EncodeToString(b))
 }
 
 const (
