@@ -55,7 +55,15 @@ func (m Model) startAction(kind actions.Kind) (tea.Model, tea.Cmd) {
 			return m, m.setFlash(actions.MethodLabel(meth)+" cannot be deleted (Graph offers no delete for it).", true)
 		}
 		op.Method = meth
-	case actions.IssueTAP:
+	}
+	return m.openOp(op, u)
+}
+
+// openOp fills what op needs from the session (the TAP default, the mail)
+// and opens its confirmation for u.
+func (m Model) openOp(op actions.Op, u graph.User) (tea.Model, tea.Cmd) {
+	switch op.Kind {
+	case actions.IssueTAP, actions.Reregister:
 		op.TAP = actions.DefaultTAP()
 	case actions.Notify:
 		mail, err := m.notifyMail(u, m.tickets[u.ID])
@@ -64,8 +72,6 @@ func (m Model) startAction(kind actions.Kind) (tea.Model, tea.Cmd) {
 		}
 		op.Mail = mail
 		op.MailToManager = m.opts.NotifyToManager
-	case actions.Reregister:
-		op.TAP = actions.DefaultTAP()
 	}
 	return m.openConfirm(op, []graph.User{u})
 }
@@ -179,19 +185,7 @@ func (m Model) startActionFor(kind actions.Kind, u graph.User) (tea.Model, tea.C
 	if ok, why := m.allowed(kind, u); !ok {
 		return m, m.setFlash(kind.Label()+" unavailable: "+why+".", true)
 	}
-	op := actions.Op{Kind: kind, Keep: m.opts.KeepKinds}
-	switch kind {
-	case actions.IssueTAP:
-		op.TAP = actions.DefaultTAP()
-	case actions.Notify:
-		mail, err := m.notifyMail(u, m.tickets[u.ID])
-		if err != nil {
-			return m, m.setFlash("No mail: "+err.Error(), true)
-		}
-		op.Mail = mail
-		op.MailToManager = m.opts.NotifyToManager
-	}
-	return m.openConfirm(op, []graph.User{u})
+	return m.openOp(actions.Op{Kind: kind, Keep: m.opts.KeepKinds}, u)
 }
 
 // notifyMail builds the notification for u from the profile's templates
