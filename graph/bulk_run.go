@@ -1,0 +1,84 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// RunBulk applies op to every target (object ids or UPNs; repeated strings
+// are dropped, and a user named twice in different ways, by UPN and by id
+// or in different case, is worked on once: the other target ends skipped,
+// "same user as ..."). It returns when every target is done, skipped or failed, or
+// when ctx ends (ErrBulkInterrupted: the journal can be resumed).
+func RunBulk(ctx context.Context, c Client, op Operation, targets []string, opts BulkOptions) (*BulkSummary, error) {
+	if err := op.Validate(); err != nil {
+		return nil, err
+	}
+	op = op.withDefaults()
+	if op.TAP != nil {
+		// A pass the tenant's policy refuses would fail for every user
+		// after their methods were deleted: refuse the run before it starts.
+		req, err := CheckTAP(ctx, c, TAPRequest{LifetimeMinutes: op.TAP.LifetimeMinutes, IsUsableOnce: op.TAP.IsUsableOnce, DefaultUse: op.TAP.DefaultUse})
+		if err != nil {
+			return nil, fmt.Errorf("refused before any change: %w", err)
+		}
+		tap := *op.TAP
+		tap.LifetimeMinutes, tap.IsUsableOnce, tap.DefaultUse = req.LifetimeMinutes, req.IsUsableOnce, req.DefaultUse
+		op.TAP = &tap
+	}
+	seen := make(map[string]bool, len(targets))
+	uniq := make([]string, 0, len(targets))
+	for _, t := range targets {
+		t = strings.TrimSpace(t)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		uniq = append(uniq, t)
+	}
+	hdr := JournalRun{Version: JournalVersion, ID: newRunID(), Op: op, Targets: uniq,
+		Tenant: opts.Tenant, TenantID: opts.TenantID, Endpoint: strings.TrimRight(opts.Endpoint, "/"),
+		Operator: opts.Operator, Reason: opts.Reason}
+	var sink journalSink
+	if opts.Journal != "" {
+		j, err := CreateJournal(opts.Journal, hdr)
+		if err != nil {
+			return nil, err
+		}
+		sink = j
+	} else {
+		sink = newMemJournal(hdr)
+	}
+	defer sink.Close()
+	st, _, err := parseJournal(mustHeaderLine(hdr))
+	if err != nil {
+		return nil, err
+	}
+	return runBulk(ctx, c, st, sink, opts)
+}
+
+// ResumeBulk finishes the run recorded in the journal at path: users already
+// done, skipped or failed are left alone; the others are worked on again
+// from what the journal says (nothing is repeated that must not be: a TAP
+// already issued is recorded, not re-issued).
+func ResumeBulk(ctx context.Context, c Client, path string, opts BulkOptions) (*BulkSummary, error) {
+	j, st, err := OpenJournal(path)
+	if err != nil {
+		return nil, err
+	}
+	defer j.Close()
+	if err := st.Run.Op.Validate(); err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	// Before anything is sent or written: the run is finished only in
+	// the tenant it was started in (and by its operator unless told).
+	if err := CheckResume(st.Run, opts); err != nil {
+		return nil, err
+	}
+	if err := j.Append(JournalEntry{Event: evResume}); err != nil {
+		return nil, err
+	}
+	opts.Journal = path
+	return runBulk(ctx, c, st, j, opts)
+}
