@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/spf13/cobra"
@@ -77,61 +76,35 @@ func (e *Env) signInProfile(mode string, readOnly bool) (config.Profile, string,
 // authority's TLS client, an in-memory token cache).
 var authTestOptions []auth.Option
 
-// sessionCreds remembers the credential and scopes each Env's session signs
-// in with, so doctor's direct checks reuse the one sign-in.
-var sessionCreds sync.Map // *Env -> signedIn
-
-type signedIn struct {
-	cred   azcore.TokenCredential
-	scopes []string
-}
-
 // newCredential builds the session's credential (see credential in
-// session.go).
+// session.go); doctor's direct checks reuse it (Env.cred, Env.scopes).
 func (e *Env) newCredential(ctx context.Context, p config.Profile, recordPath string, scopes []string) (azcore.TokenCredential, error) {
 	opts := append([]auth.Option{auth.WithRecordPath(recordPath),
 		auth.WithWarn(func(s string) { fmt.Fprintln(e.Stderr, "mfadesk: "+s) })}, authTestOptions...)
-	cred, err := auth.NewCredential(ctx, p, e.showDeviceCode, opts...)
+	cred, err := auth.NewCredential(ctx, p, e.deviceCodes().Show, opts...)
 	if err != nil {
 		return nil, Usage(err)
 	}
-	sessionCreds.Store(e, signedIn{cred, scopes})
+	e.cred, e.scopes = cred, scopes
 	return cred, nil
 }
 
 // sessionCredential is the credential the session signed in with (nil for
 // the demo tenant and --auth none).
 func (e *Env) sessionCredential() (azcore.TokenCredential, []string) {
-	if v, ok := sessionCreds.Load(e); ok {
-		s := v.(signedIn)
-		return s.cred, s.scopes
-	}
-	return nil, nil
+	return e.cred, e.scopes
 }
 
-var deviceCodeMu sync.Mutex
-var deviceCodeHandler func(auth.DeviceCodePrompt)
-
-// SetDeviceCodeHandler routes device code prompts (sign-in happens on the
-// session's first Graph call) to f instead of standard error: the TUI draws
-// the code and its countdown itself. nil restores the default.
-func SetDeviceCodeHandler(f func(auth.DeviceCodePrompt)) {
-	deviceCodeMu.Lock()
-	deviceCodeHandler = f
-	deviceCodeMu.Unlock()
-}
-
-// showDeviceCode tells the person how to finish signing in.
-func (e *Env) showDeviceCode(d auth.DeviceCodePrompt) {
-	deviceCodeMu.Lock()
-	h := deviceCodeHandler
-	deviceCodeMu.Unlock()
-	if h != nil {
-		h(d)
-		return
+// deviceCodes routes this Env's device code prompts: to standard error
+// for a command, held for the full-screen app (newSession).
+func (e *Env) deviceCodes() *auth.Prompts {
+	if e.prompts == nil {
+		e.prompts = auth.NewPrompts(func(d auth.DeviceCodePrompt) {
+			fmt.Fprintf(e.Stderr, "To sign in, open %s and enter the code %s (valid until %s).\n",
+				d.URL, d.Code, d.ExpiresOn.Local().Format("15:04"))
+		})
 	}
-	fmt.Fprintf(e.Stderr, "To sign in, open %s and enter the code %s (valid until %s).\n",
-		d.URL, d.Code, d.ExpiresOn.Local().Format("15:04"))
+	return e.prompts
 }
 
 func configCmd(env *Env) *cobra.Command {

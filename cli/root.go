@@ -32,8 +32,10 @@ import (
 	"time"
 
 	"charm.land/fang/v2"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/charmbracelet/x/term"
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/auth"
 	"github.com/spf13/cobra"
 )
 
@@ -96,6 +98,11 @@ type Env struct {
 	// shapes, when set, records the shape of every answer the client gets
 	// (doctor --capture / --compare).
 	shapes *shapeRecorder
+	// prompts routes device code prompts (deviceCodes); cred and scopes
+	// are what the session signed in with (sessionCredential).
+	prompts *auth.Prompts
+	cred    azcore.TokenCredential
+	scopes  []string
 }
 
 // Main runs mfadesk with the process's streams and returns the exit code.

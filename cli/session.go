@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/mfadesk/mfadesk/config"
 	"github.com/mfadesk/mfadesk/graph"
 	"github.com/mfadesk/mfadesk/graph/auth"
@@ -62,7 +61,9 @@ type Session struct {
 	JournalDir string
 
 	throttle *throttleHook
-	signIn   *signInHook
+	// signIn routes the full-screen app's device code prompts (nil for
+	// commands, which print them).
+	signIn *auth.Prompts
 }
 
 // SignInTo sends device code prompts to prompt instead of standard error,
@@ -71,118 +72,7 @@ type Session struct {
 // the code itself; a prompt that came before SignInTo is handed over now.
 func (s *Session) SignInTo(prompt func(auth.DeviceCodePrompt), done func()) {
 	if s.signIn != nil {
-		s.signIn.to(prompt, done)
-	}
-}
-
-// signInHook routes the full-screen app's device code prompts: never to
-// standard error (a stray write corrupts the app's screen), to the app
-// once it has said where, held until then.
-type signInHook struct {
-	mu       sync.Mutex
-	prompt   func(auth.DeviceCodePrompt)
-	done     func()
-	held     *auth.DeviceCodePrompt
-	prompted bool // a prompt was shown and its sign-in has not finished
-}
-
-func (h *signInHook) to(prompt func(auth.DeviceCodePrompt), done func()) {
-	h.mu.Lock()
-	h.prompt, h.done = prompt, done
-	held := h.held
-	h.held = nil
-	h.mu.Unlock()
-	if held != nil && prompt != nil {
-		prompt(*held)
-	}
-}
-
-// show is the credential's prompt callback (called from inside a Graph
-// call, on the credential's goroutine).
-func (h *signInHook) show(d auth.DeviceCodePrompt) {
-	h.mu.Lock()
-	h.prompted = true
-	fn := h.prompt
-	if fn == nil {
-		h.held = &d
-	}
-	h.mu.Unlock()
-	if fn != nil {
-		fn(d)
-	}
-}
-
-// tokenIssued ends a prompted sign-in.
-func (h *signInHook) tokenIssued() {
-	h.mu.Lock()
-	was := h.prompted
-	h.prompted, h.held = false, nil
-	done := h.done
-	h.mu.Unlock()
-	if was && done != nil {
-		done()
-	}
-}
-
-// signInCredential is the app's credential: one token request at a time
-// per kind (scopes, claims, tenant), shared by every caller that asks
-// meanwhile, and not tied to the first caller's context. A device code
-// sign-in takes minutes; each Graph call gives up far sooner, and without
-// this the next caller would start a new sign-in with a new code while
-// the person is still typing the first. It also tells the hook when a
-// token was issued.
-type signInCredential struct {
-	inner azcore.TokenCredential
-	hook  *signInHook
-
-	mu      sync.Mutex
-	flights map[string]*tokenFlight
-}
-
-type tokenFlight struct {
-	done chan struct{}
-	tok  azcore.AccessToken
-	err  error
-}
-
-// signInTimeout bounds a sign-in nobody waits for any more (a device code
-// lives 15 minutes).
-const signInTimeout = 20 * time.Minute
-
-func (c *signInCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	// azidentity keeps CAE and non-CAE tokens apart (two token caches):
-	// Graph's pipeline asks for CAE tokens, the client's own Me asks
-	// without, and after an interactive sign-in for one the other would
-	// sign in again (a second device code). One kind for all calls.
-	o.EnableCAE = true
-	key := strings.Join(o.Scopes, " ") + "\x00" + o.Claims + "\x00" + o.TenantID
-	c.mu.Lock()
-	f := c.flights[key]
-	if f == nil {
-		f = &tokenFlight{done: make(chan struct{})}
-		if c.flights == nil {
-			c.flights = map[string]*tokenFlight{}
-		}
-		c.flights[key] = f
-		go func() {
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), signInTimeout)
-			f.tok, f.err = c.inner.GetToken(fctx, o)
-			cancel()
-			c.mu.Lock()
-			delete(c.flights, key)
-			c.mu.Unlock()
-			close(f.done)
-			if f.err == nil {
-				c.hook.tokenIssued()
-			}
-		}()
-	}
-	c.mu.Unlock()
-	select {
-	case <-f.done:
-		return f.tok, f.err
-	case <-ctx.Done():
-		return azcore.AccessToken{}, ctx.Err()
+		s.signIn.To(prompt, done)
 	}
 }
 
@@ -309,15 +199,13 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		}
 		st.Credential = cred
 	}
-	var signIn *signInHook
+	var signIn *auth.Prompts
 	if e.inTUI() && st.Credential != nil {
-		// The app owns the terminal: device code prompts go to it. The
-		// credential calls the package's handler (configcmd.go), so it
-		// is set for the app's lifetime.
-		signIn = &signInHook{}
-		SetDeviceCodeHandler(signIn.show)
-		e.closers = append(e.closers, func() { SetDeviceCodeHandler(nil) })
-		st.Credential = &signInCredential{inner: st.Credential, hook: signIn}
+		// The app owns the terminal: device code prompts are held for
+		// it (never printed), and concurrent calls share one sign-in.
+		signIn = e.deviceCodes()
+		signIn.Hold()
+		st.Credential = auth.Shared(st.Credential, signIn.TokenIssued)
 	}
 
 	hook := &throttleHook{}

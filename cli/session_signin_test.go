@@ -82,10 +82,7 @@ func TestAppDeviceCodeHeldUntilSignInTo(t *testing.T) {
 			go func() { _, err := sess.Client.Me(ctx); errc <- err }()
 			deadline := time.Now().Add(20 * time.Second)
 			for {
-				sess.signIn.mu.Lock()
-				held := sess.signIn.held != nil
-				sess.signIn.mu.Unlock()
-				if held {
+				if sess.signIn.Held() {
 					break
 				}
 				if time.Now().After(deadline) {
