@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,8 +28,10 @@ func WriteBulkReport(w io.Writer, format string, rows []UserResult) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	case "csv":
-		cw := csv.NewWriter(w)
-		if err := cw.Write(BulkReportColumns); err != nil {
+		// graph.CSVWriter: every cell cleaned and defused against formula
+		// injection (a reason from Graph, a UPN starting with = + - @).
+		cw, err := NewCSVWriter(w, BulkReportColumns...)
+		if err != nil {
 			return err
 		}
 		for _, r := range rows {
@@ -42,29 +43,13 @@ func WriteBulkReport(w io.Writer, format string, rows []UserResult) error {
 			if r.Status != 0 {
 				status = strconv.Itoa(r.Status)
 			}
-			rec := []string{r.User, r.UserID, string(r.State), r.Why, r.RequestID, status,
+			if err := cw.Row(r.User, r.UserID, string(r.State), r.Why, r.RequestID, status,
 				strings.Join(r.Deleted, " "), strings.Join(r.Kept, " "),
-				strconv.FormatBool(r.SessionsRevoked), strconv.FormatBool(r.TAPIssued), r.PerUserMFA, ts}
-			for i := range rec {
-				rec[i] = csvSafe(rec[i])
-			}
-			if err := cw.Write(rec); err != nil {
+				strconv.FormatBool(r.SessionsRevoked), strconv.FormatBool(r.TAPIssued), r.PerUserMFA, ts); err != nil {
 				return err
 			}
 		}
-		cw.Flush()
-		return cw.Error()
+		return cw.Flush()
 	}
 	return fmt.Errorf("unknown report format %q (csv or json)", format)
-}
-
-// csvSafe keeps a cell from being read as a formula by a spreadsheet (a
-// reason from Graph or a UPN starting with = + - @ or a control
-// character): it is prefixed with a quote, as OWASP advises.
-func csvSafe(s string) string {
-	s = CleanText(s)
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/csv"
 	"io"
+	"strings"
 )
 
 // CSVWriter is mfadesk's one CSV writer: the command line's -o csv, the
@@ -78,3 +79,14 @@ func WriteCSV(w io.Writer, header []string, rows [][]string, verbatim ...int) er
 
 // CSVSafe is one cell as the CSV writer writes it (cleaned, defused).
 func CSVSafe(s string) string { return csvSafe(s) }
+
+// csvSafe keeps a cell from being read as a formula by a spreadsheet (a
+// reason from Graph or a UPN starting with = + - @ or a control
+// character): it is prefixed with a quote, as OWASP advises.
+func csvSafe(s string) string {
+	s = CleanText(s)
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -3,12 +3,14 @@ package graph
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -235,6 +237,11 @@ func TestWriteBulkReport(t *testing.T) {
 	}
 	if !strings.Contains(out, `"'=HYPERLINK(""http://evil"")"`) || !strings.Contains(out, "'-2+3 denied") {
 		t.Errorf("formula not neutralised:\n%s", out)
+	}
+	// The columns are kept: the header and every row are BulkReportColumns wide.
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 3 || !slices.Equal(recs[0], BulkReportColumns) || len(recs[2]) != len(BulkReportColumns) {
+		t.Errorf("columns: %v %q", err, recs)
 	}
 	b.Reset()
 	if err := WriteBulkReport(&b, "json", rows); err != nil {
