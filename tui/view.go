@@ -20,7 +20,9 @@ const minW, minH = 40, 10
 
 // View draws the whole screen.
 func (m Model) View() tea.View {
-	v := tea.NewView(m.Render())
+	// The second sanitising boundary: whatever a pane drew, only text and
+	// colour reach the terminal (the first is the adapter; ARCHITECTURE.md).
+	v := tea.NewView(draw.Screen(m.Render()))
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "mfadesk"
@@ -82,14 +84,17 @@ func (m Model) Render() string {
 	return strings.Join(lines, "\n")
 }
 
+// tenantLabel and operatorLabel draw the profile's names and the operator
+// (Me: cleaned by the adapter) as they are: the frame's boundary
+// (draw.Screen in View) keeps any escape in a profile name off the terminal.
 func (m Model) tenantLabel() string {
 	switch {
 	case m.opts.TenantName != "":
-		return graph.CleanText(m.opts.TenantName)
+		return m.opts.TenantName
 	case m.opts.Profile != "":
-		return graph.CleanText(m.opts.Profile)
+		return m.opts.Profile
 	case m.operator.TenantID != "":
-		return graph.CleanText(m.operator.TenantID)
+		return m.operator.TenantID
 	}
 	return "tenant"
 }
@@ -101,12 +106,12 @@ func (m Model) operatorLabel() string {
 	case !m.operatorOK:
 		return "signing in…"
 	}
-	who := graph.CleanText(m.operator.UserPrincipalName)
+	who := m.operator.UserPrincipalName
 	if who == "" {
-		who = graph.CleanText(m.operator.DisplayName)
+		who = m.operator.DisplayName
 	}
 	if who == "" && m.operator.IsApp {
-		who = "app " + graph.CleanText(m.operator.AppID)
+		who = "app " + m.operator.AppID
 	}
 	return who + " · " + m.operator.EffectiveRole()
 }
