@@ -64,3 +64,19 @@ func (s *BatchScope) NoteLimitPercentage(p float64) { s.pct.Store(math.Float64bi
 
 // LimitPercentage is what NoteLimitPercentage kept last (0 when none).
 func (s *BatchScope) LimitPercentage() float64 { return math.Float64frombits(s.pct.Load()) }
+
+type unbookedKey struct{}
+
+// WithoutBooking marks ctx: a batched request made with it takes no slot
+// of the scope's pacer. For a read that counts against another service's
+// budget than the one the work is paced at (the bulk runner's per-user MFA
+// read before a write, paced at the directory write budget).
+func WithoutBooking(ctx context.Context) context.Context {
+	return context.WithValue(ctx, unbookedKey{}, true)
+}
+
+// Unbooked reports a WithoutBooking mark on ctx.
+func Unbooked(ctx context.Context) bool {
+	v, _ := ctx.Value(unbookedKey{}).(bool)
+	return v
+}

@@ -70,6 +70,18 @@ type Operation struct {
 	TAP *BulkTAP `json:"tap,omitempty"`
 	// MFAState is the per-user MFA state mfa-state sets.
 	MFAState PerUserMFAState `json:"mfaState,omitempty"`
+	// MFAStatePerUser: each user of an mfa-state run carries its own state
+	// (BulkJob.MFAState, journaled in the header's States: the legacy
+	// per-user MFA bulk file); MFAState is then empty.
+	MFAStatePerUser bool `json:"mfaStatePerUser,omitempty"`
+}
+
+// BulkJob is one target of a run with what is to be done to it when that
+// differs per user (RunBulkJobs): so far the per-user MFA state of an
+// mfa-state run read from a `Username,MFA Status` file.
+type BulkJob struct {
+	Target   string
+	MFAState PerUserMFAState
 }
 
 // BulkTAP is the pass a reregister issues (TAPRequest with JSON names, for
@@ -97,6 +109,9 @@ func (op Operation) Validate() error {
 	if err := known(op.Kinds); err != nil {
 		return err
 	}
+	if op.MFAStatePerUser && op.Kind != OpSetMFA {
+		return errors.New("only mfa-state takes a state per user")
+	}
 	if len(op.Kinds) > 0 && op.Kind != OpDeleteMethods {
 		return errors.New("only delete-methods takes method kinds to delete (use keep)")
 	}
@@ -108,6 +123,12 @@ func (op Operation) Validate() error {
 		}
 	case OpRevoke:
 	case OpSetMFA:
+		if op.MFAStatePerUser {
+			if op.MFAState != "" {
+				return errors.New("mfa-state takes one state for every user or a state per user, not both")
+			}
+			break
+		}
 		if _, err := ParsePerUserMFAState(string(op.MFAState)); err != nil {
 			return err
 		}

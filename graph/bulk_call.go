@@ -22,7 +22,7 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 		// (thousands per 10 s), not the one the run is paced at, so they
 		// take no slot of it (BenchmarkBulkBudget: a fifth of the slots).
 		pn := n
-		if step == stepPrefs {
+		if step == stepPrefs || step == stepMFARead {
 			pn = 0
 		}
 		if h := r.pacer.HoldUntil(); h.After(r.opts.now()) {

@@ -81,11 +81,14 @@ type UserResult struct {
 	Deleted []string `json:"deleted,omitempty"`
 	Kept    []string `json:"kept,omitempty"`
 	// SessionsRevoked, TAPIssued (never the value), PerUserMFA.
-	SessionsRevoked bool      `json:"sessionsRevoked,omitempty"`
-	TAPIssued       bool      `json:"tapIssued,omitempty"`
-	TAPDelivered    bool      `json:"tapDelivered,omitempty"`
-	PerUserMFA      string    `json:"perUserMfaState,omitempty"`
-	Time            time.Time `json:"time,omitzero"`
+	SessionsRevoked bool   `json:"sessionsRevoked,omitempty"`
+	TAPIssued       bool   `json:"tapIssued,omitempty"`
+	TAPDelivered    bool   `json:"tapDelivered,omitempty"`
+	PerUserMFA      string `json:"perUserMfaState,omitempty"`
+	// PreviousPerUserMFA is the state an mfa-state run found (and, when
+	// it set another, changed).
+	PreviousPerUserMFA string    `json:"previousPerUserMfaState,omitempty"`
+	Time               time.Time `json:"time,omitzero"`
 }
 
 // BulkSummary is what a run (or resume) ends with.

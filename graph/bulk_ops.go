@@ -83,6 +83,13 @@ func (o bulkOps) setMFA(ctx context.Context, id string, s PerUserMFAState) error
 	return err
 }
 
+// readMFA reads the user's per-user MFA state before it is set: a
+// directory read, counted against that budget rather than the run's
+// (WithoutBooking), and batched with the run's other beta requests.
+func (o bulkOps) readMFA(ctx context.Context, id string) (PerUserMFAState, error) {
+	return o.c.PerUserMFA(WithoutBooking(o.batched(ctx)), id)
+}
+
 // cost is how many Graph requests one call of step sends (the pacer books
 // that many): one each (a list reads no preferences).
 func (o bulkOps) cost(string) int { return 1 }

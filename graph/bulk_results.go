@@ -26,6 +26,11 @@ func BulkResults(st *JournalState) []UserResult {
 				r.TAPDelivered = true
 			case stepMFA:
 				r.PerUserMFA = s.Result
+				if s.From != "" {
+					r.PreviousPerUserMFA = s.From
+				}
+			case stepMFARead:
+				r.PreviousPerUserMFA = s.Result
 			}
 		}
 		if f := u.Final; f != nil {

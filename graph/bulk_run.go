@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -12,6 +13,21 @@ import (
 // "same user as ..."). It returns when every target is done, skipped or failed, or
 // when ctx ends (ErrBulkInterrupted: the journal can be resumed).
 func RunBulk(ctx context.Context, c Client, op Operation, targets []string, opts BulkOptions) (*BulkSummary, error) {
+	if op.MFAStatePerUser {
+		return nil, errors.New("a run with a state per user takes its jobs (RunBulkJobs)")
+	}
+	jobs := make([]BulkJob, len(targets))
+	for i, t := range targets {
+		jobs[i] = BulkJob{Target: t}
+	}
+	return RunBulkJobs(ctx, c, op, jobs, opts)
+}
+
+// RunBulkJobs is RunBulk with what each target carries of its own (an
+// mfa-state run with op.MFAStatePerUser: every job's MFAState, journaled
+// in the header so a resume sets the same). A target named twice with
+// different states is refused before anything is sent.
+func RunBulkJobs(ctx context.Context, c Client, op Operation, jobs []BulkJob, opts BulkOptions) (*BulkSummary, error) {
 	if err := op.Validate(); err != nil {
 		return nil, err
 	}
@@ -27,17 +43,34 @@ func RunBulk(ctx context.Context, c Client, op Operation, targets []string, opts
 		tap.LifetimeMinutes, tap.IsUsableOnce, tap.DefaultUse = req.LifetimeMinutes, req.IsUsableOnce, req.DefaultUse
 		op.TAP = &tap
 	}
-	seen := make(map[string]bool, len(targets))
-	uniq := make([]string, 0, len(targets))
-	for _, t := range targets {
-		t = strings.TrimSpace(t)
-		if t == "" || seen[t] {
+	seen := make(map[string]bool, len(jobs))
+	uniq := make([]string, 0, len(jobs))
+	var states map[string]PerUserMFAState
+	if op.MFAStatePerUser {
+		states = make(map[string]PerUserMFAState, len(jobs))
+	}
+	for _, j := range jobs {
+		t := strings.TrimSpace(j.Target)
+		if t == "" {
+			continue
+		}
+		if states != nil {
+			st, err := ParsePerUserMFAState(string(j.MFAState))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", CleanText(t), err)
+			}
+			if prev, ok := states[t]; ok && prev != st {
+				return nil, fmt.Errorf("%s is listed with two states (%s and %s); nothing was changed", CleanText(t), prev, st)
+			}
+			states[t] = st
+		}
+		if seen[t] {
 			continue
 		}
 		seen[t] = true
 		uniq = append(uniq, t)
 	}
-	hdr := JournalRun{Version: JournalVersion, ID: newRunID(), Op: op, Targets: uniq,
+	hdr := JournalRun{Version: JournalVersion, ID: newRunID(), Op: op, Targets: uniq, States: states,
 		Tenant: opts.Tenant, TenantID: opts.TenantID, Endpoint: strings.TrimRight(opts.Endpoint, "/"),
 		Operator: opts.Operator, Reason: opts.Reason}
 	var sink journalSink

@@ -18,6 +18,9 @@ const (
 	stepRevoke     = "revoke"
 	stepTAP        = "tap"
 	stepMFA        = "mfa"
+	// stepMFARead reads the current per-user MFA state before it is set:
+	// a user already there is skipped (no change, no mail).
+	stepMFARead = "mfa-read"
 	// stepPrefs reads the sign-in preferences (which method is the
 	// default), only for a user where that changes the deletes.
 	stepPrefs = "prefs"

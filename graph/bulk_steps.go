@@ -122,16 +122,47 @@ func (ur *userRun) revoke(ctx context.Context) error {
 	return nil
 }
 
+// mfaState is the state an mfa-state run sets for the target key: the
+// run's, or the target's own (Operation.MFAStatePerUser).
+func (r *runner) mfaState(key string) PerUserMFAState {
+	if r.op.MFAStatePerUser {
+		return r.st.Run.States[key]
+	}
+	return r.op.MFAState
+}
+
+// readMFA reads the user's current per-user MFA state (journaled, so the
+// report says what it was); a resume believes an earlier read only if
+// nothing was set since.
+func (ur *userRun) readMFA(ctx context.Context) (PerUserMFAState, error) {
+	r := ur.r
+	var cur PerUserMFAState
+	if err := r.call(ctx, ur, stepMFARead, func(ctx context.Context) error {
+		var err error
+		cur, err = r.ops.readMFA(ctx, ur.id)
+		return err
+	}); err != nil {
+		return "", err
+	}
+	if _, done := ur.u.stepDone(stepMFARead); !done {
+		if err := r.append(JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepMFARead, Result: string(cur)}); err != nil {
+			return "", err
+		}
+	}
+	ur.from = cur
+	return cur, nil
+}
+
 func (ur *userRun) setMFA(ctx context.Context) error {
 	r := ur.r
-	s := r.op.MFAState
+	s := r.mfaState(ur.key)
 	if err := r.call(ctx, ur, stepMFA, func(ctx context.Context) error { return r.ops.setMFA(ctx, ur.id, s) }); err != nil {
 		return err
 	}
-	if err := r.append(JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepMFA, Result: string(s)}); err != nil {
+	if err := r.append(JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepMFA, Result: string(s), From: string(ur.from)}); err != nil {
 		return err
 	}
 	r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id, Step: "per-user MFA set to " + string(s)})
-	ur.notes = append(ur.notes, "per-user MFA "+string(s))
+	ur.notes = append(ur.notes, "per-user MFA "+string(ur.from)+" -> "+string(s))
 	return nil
 }

@@ -16,6 +16,8 @@ type userRun struct {
 	id    string
 	tap   *TAP
 	notes []string
+	// from is the per-user MFA state found before an mfa-state run set it.
+	from PerUserMFAState
 
 	mu      sync.Mutex
 	deleted map[string]bool // method ids deleted (or found gone), this run or before
@@ -167,7 +169,20 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 	case OpRevoke:
 		plan = append(plan, PlannedStep{Do: stepRevoke})
 	case OpSetMFA:
-		plan = append(plan, PlannedStep{Do: stepMFA, Detail: string(r.op.MFAState)})
+		want := r.mfaState(ur.key)
+		if s, ok := ur.u.stepDone(stepMFA); ok {
+			// Set by the interrupted run: a read now would find it and
+			// call the user "already" there.
+			return &outcome{state: StateDone, why: "per-user MFA " + s.From + " -> " + s.Result}
+		}
+		cur, err := ur.readMFA(ctx)
+		if err != nil {
+			return ur.fail(ctx, err)
+		}
+		if cur == want {
+			return &outcome{state: StateSkipped, why: "per-user MFA is already " + string(want)}
+		}
+		plan = append(plan, PlannedStep{Do: stepMFA, Detail: string(want)})
 	}
 	// Deletions an interrupted run already made (a resume re-lists, so
 	// they are no longer in the plan).

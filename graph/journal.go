@@ -51,6 +51,9 @@ type JournalRun struct {
 	ID      string    `json:"id"`
 	Op      Operation `json:"op"`
 	Targets []string  `json:"targets"`
+	// States is each target's per-user MFA state for an mfa-state run
+	// with Op.MFAStatePerUser (the legacy bulk file's rows).
+	States map[string]PerUserMFAState `json:"states,omitempty"`
 	// Tenant labels the tenant for the record's reader (a profile's tenant
 	// name); optional.
 	Tenant string `json:"tenant,omitempty"`
@@ -92,6 +95,8 @@ type JournalEntry struct {
 	Result string     `json:"result,omitempty"`
 	// TAPID is the id of an issued pass's method. Never its value.
 	TAPID string `json:"tapId,omitempty"`
+	// From is what a step changed from (the per-user MFA state before).
+	From string `json:"from,omitempty"`
 	// Final fields.
 	Why       string `json:"why,omitempty"`
 	Status    int    `json:"status,omitempty"`

@@ -23,6 +23,9 @@ const (
 	NotifyReset      NotifyKind = "reset"      // methods deleted
 	NotifyReregister NotifyKind = "reregister" // methods deleted, sessions revoked: register again
 	NotifyTAP        NotifyKind = "tap"        // a Temporary Access Pass was issued
+	// NotifyMFAState: the user's per-user MFA state was changed (mailed
+	// only when it changed: a user already in the state is skipped).
+	NotifyMFAState NotifyKind = "mfa-state"
 )
 
 // ReregisterURL is where users register their sign-in methods.
@@ -91,6 +94,7 @@ type NotifyEvent struct {
 // DefaultNotifySubject is the subject template used when none is configured.
 const DefaultNotifySubject = `{{if eq .Kind "tap"}}A Temporary Access Pass was issued for your account` +
 	`{{else if eq .Kind "reregister"}}Please register your sign-in methods again` +
+	`{{else if eq .Kind "mfa-state"}}Your multi-factor authentication setting was changed` +
 	`{{else}}Your sign-in methods were reset{{end}}`
 
 // DefaultNotifyBody is the plain-text body template used when none is configured.
@@ -100,6 +104,8 @@ const DefaultNotifyBody = `Hello {{.DisplayName}},
 This was done by {{.Operator}} on {{.When}}{{if .Ticket}} (ticket {{.Ticket}}){{end}}.
 {{if eq .Kind "tap"}}
 The helpdesk gives you the pass directly; it is never sent by mail. It works until {{.TAPExpires}}{{if .TAPOneTime}}, once{{end}}. Use it to sign in, then set up your sign-in methods at {{.ReregisterURL}}
+{{else if eq .Kind "mfa-state"}}
+If you are asked for a second sign-in method at your next sign-in and have none yet, you can set one up at {{.ReregisterURL}}
 {{else}}
 The next time you sign in you will be asked to set up your sign-in methods again. You can do it now at {{.ReregisterURL}}
 {{end}}
@@ -110,6 +116,7 @@ If you did not ask for this, contact the helpdesk right away.
 const DefaultNotifyHTMLBody = `<p>Hello {{.DisplayName}},</p>
 <p>{{.Action}}<br>This was done by {{.Operator}} on {{.When}}{{if .Ticket}} (ticket {{.Ticket}}){{end}}.</p>
 {{if eq .Kind "tap"}}<p>The helpdesk gives you the pass directly; it is never sent by mail. It works until {{.TAPExpires}}{{if .TAPOneTime}}, once{{end}}. Use it to sign in, then set up your sign-in methods at <a href="{{.ReregisterURL}}">{{.ReregisterURL}}</a>.</p>
+{{else if eq .Kind "mfa-state"}}<p>If you are asked for a second sign-in method at your next sign-in and have none yet, you can set one up at <a href="{{.ReregisterURL}}">{{.ReregisterURL}}</a>.</p>
 {{else}}<p>The next time you sign in you will be asked to set up your sign-in methods again. You can do it now at <a href="{{.ReregisterURL}}">{{.ReregisterURL}}</a>.</p>
 {{end}}<p>If you did not ask for this, contact the helpdesk right away.</p>
 `
@@ -122,6 +129,8 @@ func (k NotifyKind) action() string {
 		return "Your sign-in methods for multi-factor authentication were removed and you were signed out everywhere, so that you can register them again."
 	case NotifyTAP:
 		return "A Temporary Access Pass was issued for your account."
+	case NotifyMFAState:
+		return "The multi-factor authentication requirement on your account (per-user MFA) was changed."
 	}
 	return ""
 }
@@ -131,8 +140,9 @@ func (k NotifyKind) action() string {
 func BuildNotification(n Notification, ev NotifyEvent) (Mail, error) {
 	switch ev.Kind {
 	case NotifyReset, NotifyReregister, NotifyTAP:
+	case NotifyMFAState:
 	default:
-		return Mail{}, fmt.Errorf("notification: unknown kind %q (reset, reregister or tap)", ev.Kind)
+		return Mail{}, fmt.Errorf("notification: unknown kind %q (reset, reregister, tap or mfa-state)", ev.Kind)
 	}
 	to := n.To
 	if len(to) == 0 {
@@ -178,7 +188,8 @@ func (n Notification) SubjectFor(k NotifyKind) string {
 }
 
 // NotifyKinds are the kinds of notification mail, for config validation.
-var NotifyKinds = []NotifyKind{NotifyReset, NotifyReregister, NotifyTAP}
+var NotifyKinds = []NotifyKind{NotifyReset, NotifyReregister, NotifyTAP,
+	NotifyMFAState}
 
 // CheckNotifyTemplates parses and trial-renders subject and body (empty
 // means the default), for config validation and `mfadesk doctor`.

@@ -96,6 +96,9 @@ func (c *MSGraph) PerUserMFA(ctx context.Context, userID string) (graph.PerUserM
 	if err := graph.CheckUserKey(op, userID); err != nil {
 		return "", err
 	}
+	if q := c.batchQueues(ctx); q != nil {
+		return q.perUserMFA(ctx, op, userID)
+	}
 	ri, err := c.betaRequest(abs.GET, requirementsPath(userID), nil)
 	if err != nil {
 		return "", &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}

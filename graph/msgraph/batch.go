@@ -333,6 +333,33 @@ func (b *batchQueues) setMFA(ctx context.Context, userID string, s graph.PerUser
 			Headers: map[string]string{"Content-Type": "application/json"}, Body: body})
 }
 
+// perUserMFA reads the user's per-user MFA state as one item of the beta
+// batch: GET /users/{id}/authentication/requirements
+// (api-reference/beta/api/authentication-get.md), the item's own status
+// classified as the plain call's would be (ReadPerUserMFA waits out its
+// 429 with the item's Retry-After).
+func (b *batchQueues) perUserMFA(ctx context.Context, op, userID string) (graph.PerUserMFAState, error) {
+	r, err := b.beta.do(ctx, batchRequest{Method: http.MethodGet, URL: requirementsPath(userID), unbooked: graph.Unbooked(ctx)})
+	if err == nil {
+		err = itemError(op, opPerUserMFARead, r, b.c.now())
+	}
+	if err != nil {
+		return "", b.opErr(op, err)
+	}
+	var v struct {
+		State string `json:"perUserMfaState"`
+	}
+	if json.Unmarshal(r.Body, &v) != nil {
+		return "", &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: r.Status, Message: "unreadable answer from Graph"}
+	}
+	st, perr := graph.ParsePerUserMFAState(v.State)
+	if perr != nil {
+		return "", &graph.Error{Kind: graph.ErrUnavailable, Op: op, Status: r.Status, RequestID: graph.CleanText(r.header("request-id")),
+			Message: fmt.Sprintf("Graph answered an unknown per-user MFA state %q", graph.CleanText(v.State))}
+	}
+	return st, nil
+}
+
 // opErr names the operation in an envelope-level error.
 func (b *batchQueues) opErr(op string, err error) error {
 	if err == nil {

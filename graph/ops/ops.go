@@ -177,6 +177,9 @@ var catalogue = []Operation{
 			"Entra moves them to \"enforced\" when they complete registration. The state read back " +
 			"after the change is shown.",
 		Action: graph.ActionPerUserMFA, Changes: []graph.WriteKind{graph.WriteSetPerUserMFA}, Bulk: graph.OpSetMFA,
+		// Mailed only when the state changed (a user already in it is
+		// skipped, so ShouldNotify's "done" holds only for a change).
+		Notify: graph.NotifyMFAState,
 	},
 	{
 		Name: Block, Label: "Block sign-in", Key: "x", Help: "block sign-in", Bar: "block", Scope: One,

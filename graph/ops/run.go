@@ -20,6 +20,8 @@ type Request struct {
 	Method graph.Method
 	// State is the per-user MFA state SetMFA writes.
 	State graph.PerUserMFAState
+	// from is the state SetMFA found (Run fills it).
+	from graph.PerUserMFAState
 	// TAP configures IssueTAP (and Reregister with WithTAP).
 	TAP     graph.TAPRequest
 	WithTAP bool
@@ -90,8 +92,20 @@ func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now fun
 	case IssueTAP:
 		r, err = runTAP(ctx, c, u, req)
 	case SetMFA:
+		// The state is read first: a user already in it is skipped, so
+		// nothing is written and no mail says it changed (ShouldNotify).
+		// A read that fails does not stop the change.
+		if cur, rerr := c.PerUserMFA(ctx, u.ID); rerr == nil && cur == req.State {
+			r = Result{Target: u, Kind: req.Kind, At: now(), Status: Skipped, Detail: "per-user MFA is already " + string(cur)}
+			return r
+		} else if rerr == nil {
+			req.from = cur
+		}
 		if _, err = c.Apply(ctx, graph.SetPerUserMFA{UserID: u.ID, State: req.State, Approval: req.Approval()}); err == nil {
 			r = Result{Detail: "per-user MFA set to " + string(req.State)}
+			if req.from != "" {
+				r.Detail = "per-user MFA " + string(req.from) + " -> " + string(req.State)
+			}
 		}
 	case Notify:
 		r, err = runNotify(ctx, c, u, req)
