@@ -25,6 +25,9 @@ const (
 	WriteSetDefaultMethod WriteKind = "setDefaultMethod"
 	WriteAccountEnabled   WriteKind = "setAccountEnabled"
 	WriteSendMail         WriteKind = "sendMail"
+	// Methods added or replaced by the technician (issue 13.3).
+	WriteSetPhone WriteKind = "setPhone"
+	WriteSetEmail WriteKind = "setEmail"
 )
 
 // Describe is the write in words, for refusals and the history table.
@@ -44,6 +47,10 @@ func (k WriteKind) Describe() string {
 		return "block or unblock sign-in"
 	case WriteSendMail:
 		return "send mail"
+	case WriteSetPhone:
+		return "add or replace a phone method"
+	case WriteSetEmail:
+		return "add or replace the email method"
 	}
 	return string(k)
 }
@@ -122,7 +129,19 @@ type SetPerUserMFA struct {
 type SetDefaultMethod struct {
 	UserID string
 	Method Method
+	// Preference is the userPreferredMethodForSecondaryAuthentication
+	// value to send ("" : PreferenceFor(Method)); a mobile phone may be
+	// the default for texts (sms) or calls (voiceMobile).
+	Preference string
 	Approval
+}
+
+// Value is the preference value the change sends.
+func (c SetDefaultMethod) Value() string {
+	if c.Preference != "" {
+		return c.Preference
+	}
+	return PreferenceFor(c.Method)
 }
 
 // SendMail sends a message (POST /users/{from}/sendMail, or /me/sendMail).
@@ -202,7 +221,7 @@ func (c CreateTAP) Describe() string {
 func (c SetPerUserMFA) Describe() string { return "per-user MFA -> " + string(c.State) }
 
 func (c SetDefaultMethod) Describe() string {
-	return fmt.Sprintf("default method -> %s %s (%s)", c.Method.Kind, c.Method.ID, PreferenceFor(c.Method))
+	return fmt.Sprintf("default method -> %s %s (%s)", c.Method.Kind, c.Method.ID, c.Value())
 }
 
 func (c SendMail) Describe() string {
@@ -236,4 +255,52 @@ type ChangeRecord struct {
 func UnknownChange(ch Change) error {
 	return &Error{Kind: ErrBadRequest, Op: ch.Kind().Describe(),
 		Message: "this client does not know how to make this change; nothing was sent"}
+}
+
+// SetPhone adds a phone method (POST /users/{id}/authentication/phoneMethods)
+// or, when Replaces is the user's phone of that type, changes its number
+// (PATCH .../phoneMethods/{id}): a user has at most one phone of each type
+// (authentication-post-phonemethods.md, phoneauthenticationmethod-update.md).
+// Number is sent as typed, after CheckPhoneNumber; the history and results
+// show it masked (MaskPhone), as every phone number mfadesk prints.
+type SetPhone struct {
+	UserID string
+	Type   PhoneType
+	Number string
+	// Replaces is the phone of Type the user has (zero: none, add one).
+	Replaces Method
+	Approval
+}
+
+func (SetPhone) isChange()        {}
+func (SetPhone) Kind() WriteKind  { return WriteSetPhone }
+func (c SetPhone) Target() string { return c.UserID }
+func (c SetPhone) Describe() string {
+	d := fmt.Sprintf("%s phone %s", c.Type, MaskPhone(c.Number))
+	if c.Replaces.ID != "" {
+		return d + " replaces " + MaskPhone(c.Replaces.PhoneNumber) + " (method " + c.Replaces.ID + ")"
+	}
+	return d + " added"
+}
+
+// SetEmail adds the email method (POST /users/{id}/authentication/emailMethods)
+// or, when Replaces is the user's email method, changes its address (PATCH
+// .../emailMethods/{id}): "a user may only have one email authentication
+// method" (authentication-post-emailmethods.md, emailauthenticationmethod-update.md).
+type SetEmail struct {
+	UserID  string
+	Address string
+	// Replaces is the user's email method (zero: none, add one).
+	Replaces Method
+	Approval
+}
+
+func (SetEmail) isChange()        {}
+func (SetEmail) Kind() WriteKind  { return WriteSetEmail }
+func (c SetEmail) Target() string { return c.UserID }
+func (c SetEmail) Describe() string {
+	if c.Replaces.ID != "" {
+		return "email method " + CleanText(c.Address) + " replaces " + CleanText(c.Replaces.Email) + " (method " + c.Replaces.ID + ")"
+	}
+	return "email method " + CleanText(c.Address) + " added"
 }

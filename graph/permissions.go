@@ -26,6 +26,10 @@ const (
 	ActionSendMail     Action = "sendMail"   // notify a user by mail
 	// ActionAccountEnabled blocks or unblocks sign-in (accountEnabled).
 	ActionAccountEnabled Action = "accountEnabled"
+	// Methods added or changed by the technician (issue 13.3).
+	ActionSetDefaultMethod Action = "setDefaultMethod" // make a method the default
+	ActionSetPhone         Action = "setPhone"         // add or replace a phone
+	ActionSetEmail         Action = "setEmail"         // add or replace the email method
 )
 
 // Directory role template ids (the `wids` claim carries these).
@@ -322,6 +326,40 @@ var requirements = []Requirement{
 		Application: []string{"Mail.Send"},
 		Note:        "app-only Mail.Send can send as any mailbox unless an Exchange application access policy limits it",
 		Source:      []string{"api-reference/v1.0/api/user-sendmail.md"},
+	},
+	{
+		Action: ActionSetDefaultMethod, Label: "make a method the default", Write: true,
+		// The page's least privileged UserAuthenticationMethod.ReadWrite
+		// acts on the signed-in user only; another user's preference
+		// needs the .All permission and a role of the write-others include.
+		Delegated: methodWrite, Application: methodWrite,
+		Roles: methodWriteRoles, Target: TargetSensitive,
+		Note: "beta API; ignored while system-preferred MFA is on for the user",
+		Source: []string{"api-reference/beta/api/authentication-update.md",
+			"api-reference/beta/includes/permissions/authentication-update-permissions.md",
+			"api-reference/beta/resources/signinpreferences.md",
+			"api-reference/v1.0/includes/rbac-for-apis/rbac-authentication-methods-apis-write-others.md",
+			SourcePrivilegedRoles + "#who-can-perform-sensitive-actions"},
+	},
+	{
+		Action: ActionSetPhone, Label: "add or replace a phone", Write: true,
+		Delegated: methodWrite, Application: methodWrite,
+		Roles: methodWriteRoles, Target: TargetSensitive,
+		Source: []string{"api-reference/v1.0/api/authentication-post-phonemethods.md",
+			"api-reference/v1.0/api/phoneauthenticationmethod-update.md",
+			"api-reference/v1.0/resources/phoneauthenticationmethod.md",
+			"api-reference/v1.0/includes/rbac-for-apis/rbac-authentication-methods-apis-write-others.md",
+			SourcePrivilegedRoles + "#who-can-perform-sensitive-actions"},
+	},
+	{
+		Action: ActionSetEmail, Label: "add or replace the email method", Write: true,
+		Delegated: methodWrite, Application: methodWrite,
+		Roles: methodWriteRoles, Target: TargetSensitive,
+		Note: "email is a self-service password reset method, not an MFA method",
+		Source: []string{"api-reference/v1.0/api/authentication-post-emailmethods.md",
+			"api-reference/v1.0/api/emailauthenticationmethod-update.md",
+			"api-reference/v1.0/includes/rbac-for-apis/rbac-authentication-methods-apis-write-others.md",
+			SourcePrivilegedRoles + "#who-can-perform-sensitive-actions"},
 	},
 }
 

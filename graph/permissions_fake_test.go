@@ -155,6 +155,44 @@ func TestAllowsMatchesFake(t *testing.T) {
 			}
 			return errOf(c.Apply(ctx, SendMail{Mail: m}))
 		},
+		ActionSetDefaultMethod: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
+			pick := func() (Method, bool) {
+				ms, err := demo.ListMethods(ctx, target)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range ms {
+					if PreferenceFor(m) != "" {
+						return m, true
+					}
+				}
+				return Method{}, false
+			}
+			m, ok := pick()
+			if !ok { // Liam registered nothing: a mobile to make the default
+				if err := errOf(demo.Apply(ctx, SetPhone{UserID: target, Type: PhoneMobile, Number: "+1 2065550100"})); err != nil {
+					t.Fatal(err)
+				}
+				m, _ = pick()
+			}
+			return errOf(c.Apply(ctx, SetDefaultMethod{UserID: target, Method: m}))
+		},
+		ActionSetPhone: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
+			ms, err := demo.ListMethods(ctx, target)
+			if err != nil {
+				return err
+			}
+			old, _ := PhoneOf(ms, PhoneOffice)
+			return errOf(c.Apply(ctx, SetPhone{UserID: target, Type: PhoneOffice, Number: "+1 2065550123x45", Replaces: old}))
+		},
+		ActionSetEmail: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
+			ms, err := demo.ListMethods(ctx, target)
+			if err != nil {
+				return err
+			}
+			old, _ := EmailOf(ms)
+			return errOf(c.Apply(ctx, SetEmail{UserID: target, Address: "recovery@example.com", Replaces: old}))
+		},
 	}
 	for _, r := range Requirements() {
 		if probes[r.Action] == nil {

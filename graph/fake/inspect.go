@@ -26,8 +26,11 @@ type Stats struct {
 	Deletes       int            // methods actually deleted
 	DeletesByKind map[string]int // by method kind
 	TAPsCreated   int
-	Revokes       int
-	MailsSent     int
+	// MethodsAdded and MethodsUpdated count phone and email methods
+	// created (POST) and changed (PATCH).
+	MethodsAdded, MethodsUpdated int
+	Revokes                      int
+	MailsSent                    int
 }
 
 func (s *Stats) init() {

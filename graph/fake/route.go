@@ -182,12 +182,24 @@ func (t *Tenant) routeAuth(rc *reqCtx, prefix string, target func(*reqCtx) (*use
 			if kind == KindTAP && rc.method == "POST" {
 				return prefix + "/" + segName, func(rc *reqCtx) response { return t.createTAP(rc, target) }
 			}
+			if kind == KindPhone && rc.method == "POST" {
+				return prefix + "/" + segName, func(rc *reqCtx) response { return t.addPhone(rc, target) }
+			}
+			if kind == KindEmail && rc.method == "POST" {
+				return prefix + "/" + segName, func(rc *reqCtx) response { return t.addEmail(rc, target) }
+			}
 			return prefix + "/" + segName, allow(rc, func(rc *reqCtx) response { return t.listMethods(rc, target, kind) }, "GET")
 		case 2:
 			id := rest[1]
 			p := prefix + "/" + segName + "/{id}"
 			if rc.method == "DELETE" {
 				return p, func(rc *reqCtx) response { return t.deleteMethod(rc, target, kind, id) }
+			}
+			if kind == KindPhone && rc.method == "PATCH" {
+				return p, func(rc *reqCtx) response { return t.updatePhone(rc, target, id) }
+			}
+			if kind == KindEmail && rc.method == "PATCH" {
+				return p, func(rc *reqCtx) response { return t.updateEmail(rc, target, id) }
 			}
 			return p, allow(rc, func(rc *reqCtx) response { return t.getMethod(rc, target, kind, id) }, "GET")
 		}

@@ -76,6 +76,9 @@ func sampleChanges(f writeFixture) map[string]graph.Change {
 		"SetPerUserMFA":     graph.SetPerUserMFA{UserID: f.user, State: graph.PerUserMFAEnforced, Approval: a},
 		"SetDefaultMethod":  graph.SetDefaultMethod{UserID: f.user, Method: f.defaultTo, Approval: a},
 		"SetAccountEnabled": graph.SetAccountEnabled{UserID: f.user, Enabled: false, Approval: a},
+		// Alice has a mobile and an alternate mobile, no office phone and no email.
+		"SetPhone": graph.SetPhone{UserID: f.user, Type: graph.PhoneOffice, Number: "+1 4255550199x12", Approval: a},
+		"SetEmail": graph.SetEmail{UserID: f.user, Address: "alice.home@example.com", Approval: a},
 		"SendMail": graph.SendMail{Mail: graph.Mail{To: []string{fake.AliceUPN}, Subject: "Your sign-in methods changed",
 			Body: "body"}, Approval: a},
 	}

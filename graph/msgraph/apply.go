@@ -42,14 +42,18 @@ func (c *MSGraph) Apply(ctx context.Context, ch graph.Change) (graph.Result, err
 		res.TAP, err = c.createTAP(ctx, ch.UserID, ch.Request)
 	case graph.SetDefaultMethod:
 		if q != nil {
-			err = q.setDefault(ctx, ch.UserID, ch.Method)
+			err = q.setDefault(ctx, ch.UserID, ch.Method, ch.Value())
 		} else {
-			err = c.setDefaultMethod(ctx, ch.UserID, ch.Method)
+			err = c.setDefaultMethod(ctx, ch.UserID, ch.Method, ch.Value())
 		}
 	case graph.SendMail:
 		err = c.sendMail(ctx, ch.Mail)
 	case graph.SetAccountEnabled:
 		err = c.setAccountEnabled(ctx, ch.UserID, ch.Enabled)
+	case graph.SetPhone:
+		err = c.setPhone(ctx, ch)
+	case graph.SetEmail:
+		err = c.setEmail(ctx, ch)
 	default:
 		return graph.Result{}, graph.UnknownChange(ch)
 	}

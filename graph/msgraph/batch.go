@@ -273,14 +273,13 @@ func (b *batchQueues) prefs(ctx context.Context, userID string) (graph.SignInPre
 
 // setDefault makes m the default in the beta batch: beta PATCH
 // signInPreferences, as setDefaultMethod sends it.
-func (b *batchQueues) setDefault(ctx context.Context, userID string, m graph.Method) error {
+func (b *batchQueues) setDefault(ctx context.Context, userID string, m graph.Method, pref string) error {
 	op := "make " + graph.KindLabel(m.Kind) + " the default method of " + graph.CleanText(userID)
 	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
-	pref := graph.PreferenceFor(m)
-	if pref == "" {
-		return b.c.setDefaultMethod(ctx, userID, m) // refused locally, with the client's words
+	if graph.CheckPreference(m, pref) != nil {
+		return b.c.setDefaultMethod(ctx, userID, m, pref) // refused locally, with the client's words
 	}
 	body, _ := json.Marshal(map[string]string{"userPreferredMethodForSecondaryAuthentication": pref})
 	return b.write(ctx, b.beta, opMethodsWrite, op,

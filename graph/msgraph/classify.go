@@ -31,6 +31,8 @@ const (
 	opMe
 	opPolicyRead
 	opAccountEnabled
+	opSetPhone
+	opSetEmail
 )
 
 // kindActions maps the operation families to the permission table's rows
@@ -47,6 +49,8 @@ var kindActions = map[opKind]graph.Action{
 	opPerUserMFAWrite: graph.ActionPerUserMFA,
 	opMail:            graph.ActionSendMail,
 	opAccountEnabled:  graph.ActionAccountEnabled,
+	opSetPhone:        graph.ActionSetPhone,
+	opSetEmail:        graph.ActionSetEmail,
 }
 
 // targetTables' names, as a refusal explains them.

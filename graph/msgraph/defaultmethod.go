@@ -2,7 +2,6 @@ package msgraph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/mfadesk/mfadesk/graph"
 	abs "github.com/microsoft/kiota-abstractions-go"
@@ -18,14 +17,13 @@ import (
 
 // setDefaultMethod applies SetDefaultMethod: beta PATCH
 // /users/{id}/authentication/signInPreferences.
-func (c *MSGraph) setDefaultMethod(ctx context.Context, userID string, m graph.Method) error {
+func (c *MSGraph) setDefaultMethod(ctx context.Context, userID string, m graph.Method, pref string) error {
 	op := "make " + graph.KindLabel(m.Kind) + " the default method of " + graph.CleanText(userID)
 	if err := graph.CheckUserKey(op, userID); err != nil {
 		return err
 	}
-	pref := graph.PreferenceFor(m)
-	if pref == "" {
-		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: fmt.Sprintf("a %s cannot be the default method (Graph offers push, oath, sms and voice only)", graph.KindLabel(m.Kind))}
+	if err := graph.CheckPreference(m, pref); err != nil {
+		return &graph.Error{Kind: graph.ErrBadRequest, Op: op, Message: err.Error()}
 	}
 	ri, err := c.betaRequest(abs.PATCH, "/users/"+pathSeg(userID)+"/authentication/signInPreferences", nil)
 	if err != nil {

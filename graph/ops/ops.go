@@ -36,6 +36,10 @@ const (
 	Unblock      Name = "unblock"
 	Notify       Name = "notify"
 	Audit        Name = "audit"
+	// Methods, not only their removal (issue 13.3).
+	SetDefault Name = "set-default"
+	AddPhone   Name = "add-phone"
+	AddEmail   Name = "add-email"
 )
 
 // Scope says to whom an operation applies.
@@ -237,6 +241,40 @@ var catalogue = []Operation{
 	{
 		Name: Audit, Label: "Audit trail", Key: "a", Help: "audit trail", Bar: "audit", Scope: One,
 		Action: graph.ActionAudit,
+	},
+	// Methods, not only their removal (issue 13.3): each needs a method or
+	// a value, so its plan is written from the user's methods (methods.go)
+	// and its CLI verb is hand-written (cli/methods.go).
+	{
+		Name: SetDefault, Label: "Make default method", Key: "*", Help: "make method default", Bar: "default", Scope: One,
+		Short: "Make one of a user's methods their default sign-in method",
+		Long: "Set the user's default second-factor method (beta signInPreferences' " +
+			"userPreferredMethodForSecondaryAuthentication). METHOD is a method id from `mfadesk show`, or " +
+			"one of Graph's values: push (Authenticator), oath (OATH token), sms or voiceMobile (the mobile " +
+			"phone; voice for short), voiceAlternateMobile, voiceOffice. Only those can be the default: not a " +
+			"FIDO2 key, Windows Hello, email or a Temporary Access Pass. While system-preferred MFA is on for " +
+			"the user, Entra prompts for the strongest method and ignores the default (except through the NPS " +
+			"extension or the AD FS adapter).",
+		Action: graph.ActionSetDefaultMethod, Changes: []graph.WriteKind{graph.WriteSetDefaultMethod},
+	},
+	{
+		Name: AddPhone, Label: "Add or replace phone", Key: "+", Help: "add phone / email", Bar: "add", Scope: One,
+		Short: "Add a phone method to a user, or replace the number of the one of that type",
+		Long: "Register a phone number for the user (a user who lost their device): --type mobile, " +
+			"alternateMobile or office, --number in Graph's format \"+{country code} {number}x{extension}\" " +
+			"(extension optional), e.g. \"+1 2065550123\". A user has one phone of each type: when one of that " +
+			"type exists its number is replaced (the plan says which). An alternate mobile needs a mobile " +
+			"first; an office phone receives calls only, never SMS. The number is checked before anything is " +
+			"sent and is masked in results and the history.",
+		Action: graph.ActionSetPhone, Changes: []graph.WriteKind{graph.WriteSetPhone}, Checklist: true,
+	},
+	{
+		Name: AddEmail, Label: "Add or replace email method", Help: "add email method", Bar: "add email", Scope: One,
+		Short: "Add the email method (self-service password reset) to a user, or replace its address",
+		Long: "Register an email address for self-service password reset. A user has at most one email " +
+			"method: when they have one its address is replaced (the plan says which). Email is not an MFA " +
+			"method. In the console, + on the methods pane offers it beside the phones.",
+		Action: graph.ActionSetEmail, Changes: []graph.WriteKind{graph.WriteSetEmail}, Checklist: true,
 	},
 }
 

@@ -25,6 +25,15 @@ type Request struct {
 	// TAP configures IssueTAP (and Reregister with WithTAP).
 	TAP     graph.TAPRequest
 	WithTAP bool
+	// Preference is SetDefault's value (push, sms, voiceMobile, ...; ""
+	// the method's own). Method is the method it makes the default.
+	Preference string
+	// PhoneType and Number are AddPhone's; Email is AddEmail's address.
+	// Replaces is the user's method of that type they replace (zero: add).
+	PhoneType graph.PhoneType
+	Number    string
+	Email     string
+	Replaces  graph.Method
 	// Mail is Notify's message; To is filled per target.
 	Mail graph.Mail
 	// MailToManager sends Mail to the target's manager instead (looked up
@@ -109,6 +118,21 @@ func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now fun
 		}
 	case Notify:
 		r, err = runNotify(ctx, c, u, req)
+	case SetDefault:
+		ch := graph.SetDefaultMethod{UserID: u.ID, Method: req.Method, Preference: req.Preference, Approval: req.Approval()}
+		if _, err = c.Apply(ctx, ch); err == nil {
+			r = Result{Detail: "default method is now " + MethodLabel(req.Method) + ": " + graph.PreferenceWords(ch.Value())}
+		}
+	case AddPhone:
+		ch := graph.SetPhone{UserID: u.ID, Type: req.PhoneType, Number: req.Number, Replaces: req.Replaces, Approval: req.Approval()}
+		if _, err = c.Apply(ctx, ch); err == nil {
+			r = Result{Detail: PhoneDone(ch)}
+		}
+	case AddEmail:
+		ch := graph.SetEmail{UserID: u.ID, Address: req.Email, Replaces: req.Replaces, Approval: req.Approval()}
+		if _, err = c.Apply(ctx, ch); err == nil {
+			r = Result{Detail: EmailDone(ch)}
+		}
 	default:
 		// An operation that is one change: the catalogue says which.
 		o, ok := Get(req.Kind)
