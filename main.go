@@ -44,6 +44,9 @@ func runTUI(ctx context.Context, s *cli.Session) error {
 		// configured) and, before a reset or TAP, the runbook's checklist.
 		TicketRequired: s.RequireTicket,
 	}
+	for _, p := range s.Profiles {
+		o.Profiles = append(o.Profiles, tui.ProfileChoice{Name: p.Name, Tenant: p.Tenant, ReadOnly: p.ReadOnly})
+	}
 	if s.NoColor {
 		o.NoColor = &s.NoColor
 	}

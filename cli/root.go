@@ -101,8 +101,11 @@ type Env struct {
 	// prompts routes device code prompts (deviceCodes); cred and scopes
 	// are what the session signed in with (sessionCredential).
 	prompts *auth.Prompts
-	cred    azcore.TokenCredential
-	scopes  []string
+	// sessionClosers is where the session's closers start in closers
+	// (switchProfile closes those, not the command's).
+	sessionClosers int
+	cred           azcore.TokenCredential
+	scopes         []string
 }
 
 // Main runs mfadesk with the process's streams and returns the exit code.
@@ -191,11 +194,20 @@ func NewRoot(env *Env) *cobra.Command {
 			if !env.InTerminal || !env.OutTerminal {
 				return Usage(errors.New("the full-screen app needs a terminal; run a command instead (mfadesk --help)"))
 			}
-			s, err := env.Session(cmd.Context())
-			if err != nil {
-				return err
+			for {
+				s, err := env.Session(cmd.Context())
+				if err != nil {
+					return err
+				}
+				err = env.TUI(cmd.Context(), s)
+				// T in the app chose another profile: a new session
+				// (client, guard, history, sign-in) and a new console.
+				var sw interface{ ProfileName() string }
+				if !errors.As(err, &sw) {
+					return err
+				}
+				env.switchProfile(sw.ProfileName())
 			}
-			return env.TUI(cmd.Context(), s)
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return Usage(err) })

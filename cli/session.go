@@ -55,6 +55,9 @@ type Session struct {
 	// HistoryPath is the change history this session records to ("" when
 	// changes are not recorded: the demo tenant, read-only commands).
 	HistoryPath string
+	// Profiles are the config file's profiles, for the app's tenant
+	// picker (none for --demo and without a file).
+	Profiles []ProfileInfo
 	// JournalDir is where the full-screen app keeps bulk run journals, the
 	// directory the commands' --resume reads them from ("" for the demo
 	// tenant: its journals stay in memory).
@@ -118,6 +121,8 @@ type settings struct {
 	// Profile is the loaded config profile (nil without a config file):
 	// the commands' defaults (keep on reset, sign-in window, checklist).
 	Prof *config.Profile
+	// Profiles: the file's profiles (the app's tenant picker).
+	Profiles []ProfileInfo
 }
 
 // Session builds the session on first use and returns the same one after.
@@ -134,6 +139,7 @@ func (e *Env) Session(ctx context.Context) (*Session, error) {
 }
 
 func (e *Env) newSession(ctx context.Context) (*Session, error) {
+	e.sessionClosers = len(e.closers)
 	f := e.Flags
 	if f.Auth != "" && !authModes[f.Auth] {
 		return nil, Usagef("--auth %q: use %s", f.Auth, authModesHelp)
@@ -275,7 +281,44 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		ReadOnlyWhy:   guard.ReadOnlyWhy,
 		TenantName:    st.TenantName,
 		Demo:          demo,
+		Profiles:      st.Profiles,
 	}, nil
+}
+
+// ProfileInfo is one profile of the config file, as the tenant picker
+// lists it.
+type ProfileInfo struct {
+	Name, Tenant string
+	ReadOnly     bool
+}
+
+// profiles lists the config file's profiles (each loaded as --profile
+// would: a profile that does not load is left out of the picker).
+func (e *Env) profiles(l *config.Loaded) []ProfileInfo {
+	if l == nil || !l.FileFound || len(l.Profiles) < 2 {
+		return nil
+	}
+	var out []ProfileInfo
+	for _, name := range l.Profiles {
+		pl, err := config.Load(config.Options{Path: l.Path, Profile: name,
+			LookupEnv: func(string) (string, bool) { return "", false }})
+		if err != nil {
+			continue
+		}
+		out = append(out, ProfileInfo{Name: name, Tenant: pl.Profile.Tenant, ReadOnly: pl.Profile.ReadOnly})
+	}
+	return out
+}
+
+// switchProfile ends the session (its history log, its demo tenant) and
+// makes the next Session use profile name: the app's tenant picker.
+func (e *Env) switchProfile(name string) {
+	for i := len(e.closers) - 1; i >= e.sessionClosers; i-- {
+		e.closers[i]()
+	}
+	e.closers = e.closers[:e.sessionClosers]
+	e.session, e.ident, e.cred, e.scopes, e.prompts = nil, nil, nil, nil, nil
+	e.Flags.Profile = name
 }
 
 // ---------------------------------------------------------------------------
@@ -320,6 +363,9 @@ func (e *Env) applyConfig(ctx context.Context, st *settings) (noConfig bool, err
 	st.Guard.ProtectedUsers, st.Guard.ProtectedGroups = p.Protected.Users, p.Protected.Groups
 	st.Guard.ProtectedWhy = "break-glass list in " + where
 	st.RequireTicket, st.Prof = p.TicketRequired, &p
+	if e.inTUI() && !noConfig {
+		st.Profiles = e.profiles(l)
+	}
 	return noConfig, nil
 }
 

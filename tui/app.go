@@ -42,6 +42,10 @@ func Run(ctx context.Context, opts Options) error {
 	final, err := tea.NewProgram(m, popts...).Run()
 	if fm, ok := final.(Model); ok {
 		fm.shutdown()
+		if fm.switchTo != "" && err == nil {
+			m.shutdown()
+			return &SwitchProfile{Profile: fm.switchTo}
+		}
 	}
 	m.shutdown() // the context is the same: whatever the program ended with
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
@@ -93,6 +97,8 @@ type Model struct {
 	showBulk  bool
 	guard     map[string]map[graph.WriteKind]error // the guard's refusals per user
 	quitArmed bool
+	// switchTo is the profile T chose: Run returns a *SwitchProfile.
+	switchTo string
 
 	operatorState
 	adminsCache

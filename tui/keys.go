@@ -11,7 +11,7 @@ import (
 // TAP, bulk run) show their own few keys in their footer.
 type KeyMap struct {
 	// Global
-	Quit, Help, NextPane, PrevPane, Search, SwitchView, Refresh, History key.Binding
+	Quit, Help, NextPane, PrevPane, Search, SwitchView, Refresh, History, Tenants key.Binding
 	// Navigation
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
 	// Marks and bulk
@@ -43,6 +43,7 @@ func DefaultKeyMap() KeyMap {
 		SwitchView: b([]string{"v"}, "v", "users ⇄ report"),
 		Refresh:    b([]string{"ctrl+r"}, "ctrl+r", "refresh"),
 		History:    b([]string{"H"}, "H", "last actions"),
+		Tenants:    b([]string{"T"}, "T", "switch tenant"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),

@@ -22,6 +22,9 @@ type Options struct {
 	// Profile and TenantName label the top line.
 	Profile    string
 	TenantName string
+	// Profiles are the config file's profiles: T switches to another
+	// (Run returns a *SwitchProfile).
+	Profiles []ProfileChoice
 	// Endpoint is the Graph service root, recorded in bulk journals (a
 	// resume elsewhere is refused).
 	Endpoint string
