@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // The bulk runner: one operation applied to many users, as fast as Graph
@@ -34,6 +35,7 @@ import (
 //	bulk_stages.go   which methods go, in which order (PlanReset's choice)
 //	bulk_sink.go     journaling hooks: step names, the in-memory journal
 //	bulk_results.go  report rows derived from the journal
+//	bulk_one.go      RunOne: the same runner for one user's action
 //	bulk_ops.go      the requests themselves, alone or in $batch
 //	bulk_pacer.go    the pacer; bulk_budget.go Graph's documented budgets
 //	bulk_passes.go   delivering passes; bulk_resume.go resume checks
@@ -54,6 +56,13 @@ const (
 	OpSetMFA OpKind = "mfa-state"
 	// OpDeleteMethods deletes the methods of the kinds in Kinds.
 	OpDeleteMethods OpKind = "delete-methods"
+	// OpIssueTAP issues a Temporary Access Pass (TAP), never twice.
+	OpIssueTAP OpKind = "tap"
+	// OpChange makes the one change Operation.Change builds for each user
+	// (block or unblock sign-in, delete one method, send a mail): the
+	// catalogue's one-change operations. It runs in memory only (RunOne):
+	// a function cannot be written to a journal, so it cannot be resumed.
+	OpChange OpKind = "change"
 )
 
 // Operation is what a bulk run does to each user. It is written to the
@@ -74,6 +83,11 @@ type Operation struct {
 	// (BulkJob.MFAState, journaled in the header's States: the legacy
 	// per-user MFA bulk file); MFAState is then empty.
 	MFAStatePerUser bool `json:"mfaStatePerUser,omitempty"`
+	// Name names an OpChange for people and the journal ("block").
+	Name string `json:"name,omitempty"`
+	// Change builds OpChange's change for one user, with the run's
+	// approval. It is never journaled (see OpChange).
+	Change func(userID string, a Approval) Change `json:"-"`
 }
 
 // BulkJob is one target of a run with what is to be done to it when that
@@ -91,6 +105,18 @@ type BulkTAP struct {
 	IsUsableOnce    bool `json:"isUsableOnce,omitempty"`
 	// DefaultUse: one-time or not as the tenant's TAP policy says.
 	DefaultUse bool `json:"defaultUse,omitempty"`
+	// Start is when the pass starts to work (zero: at once).
+	Start time.Time `json:"startDateTime,omitzero"`
+}
+
+// request is the pass as a TAPRequest.
+func (t BulkTAP) request() TAPRequest {
+	return TAPRequest{LifetimeMinutes: t.LifetimeMinutes, IsUsableOnce: t.IsUsableOnce, DefaultUse: t.DefaultUse, Start: t.Start}
+}
+
+// BulkTAPOf is a TAPRequest as a run's pass.
+func BulkTAPOf(r TAPRequest) *BulkTAP {
+	return &BulkTAP{LifetimeMinutes: r.LifetimeMinutes, IsUsableOnce: r.IsUsableOnce, DefaultUse: r.DefaultUse, Start: r.Start}
 }
 
 // Validate checks op before anything is sent.
@@ -112,6 +138,9 @@ func (op Operation) Validate() error {
 	if op.MFAStatePerUser && op.Kind != OpSetMFA {
 		return errors.New("only mfa-state takes a state per user")
 	}
+	if op.Change != nil && op.Kind != OpChange {
+		return errors.New("only a change operation takes a change")
+	}
 	if len(op.Kinds) > 0 && op.Kind != OpDeleteMethods {
 		return errors.New("only delete-methods takes method kinds to delete (use keep)")
 	}
@@ -122,6 +151,14 @@ func (op Operation) Validate() error {
 			return errors.New("delete-methods needs the kinds to delete")
 		}
 	case OpRevoke:
+	case OpIssueTAP:
+		if op.TAP == nil {
+			return errors.New("tap needs the pass to issue")
+		}
+	case OpChange:
+		if op.Change == nil {
+			return fmt.Errorf("the change operation %q has no change to make (a journal cannot hold one: it is not resumable)", op.Name)
+		}
 	case OpSetMFA:
 		if op.MFAStatePerUser {
 			if op.MFAState != "" {
@@ -136,8 +173,8 @@ func (op Operation) Validate() error {
 		return fmt.Errorf("unknown bulk operation %q", op.Kind)
 	}
 	if op.TAP != nil {
-		if op.Kind != OpReregister {
-			return errors.New("a TAP can only be issued by reregister")
+		if op.Kind != OpReregister && op.Kind != OpIssueTAP {
+			return errors.New("a TAP can only be issued by reregister or tap")
 		}
 		if l := op.TAP.LifetimeMinutes; l != 0 && (l < MinTAPLifetime || l > MaxTAPLifetime) {
 			return fmt.Errorf("TAP lifetime %d minutes is outside %d..%d", l, MinTAPLifetime, MaxTAPLifetime)

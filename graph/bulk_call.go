@@ -87,7 +87,9 @@ func (r *runner) call(ctx context.Context, ur *userRun, step string, f func(cont
 			if err := r.opts.sleep(ctx, ra); err != nil {
 				return err
 			}
-		case errors.Is(err, ErrUnavailable) && step != stepTAP:
+		// A TAP, and a change the runner knows nothing of (a mail would go
+		// twice), are never repeated after a fault: the answer may be lost.
+		case errors.Is(err, ErrUnavailable) && step != stepTAP && step != stepChange:
 			r.pacer.Success(pn, 0) // not a throttle: keep the rate
 			faults++
 			if faults >= r.opts.MaxAttempts {

@@ -78,6 +78,12 @@ func (o bulkOps) tap(ctx context.Context, id string, r TAPRequest) (TAP, error) 
 	return res.TAP, err
 }
 
+// apply makes an OpChange's change as a plain call: its kind may be one
+// the adapter does not batch.
+func (o bulkOps) apply(ctx context.Context, ch Change) (Result, error) {
+	return o.c.Apply(ctx, ch)
+}
+
 func (o bulkOps) setMFA(ctx context.Context, id string, s PerUserMFAState) error {
 	_, err := o.c.Apply(o.batched(ctx), SetPerUserMFA{UserID: id, State: s, Approval: o.approval})
 	return err
@@ -98,7 +104,7 @@ func (o bulkOps) cost(string) int { return 1 }
 // batch); otherwise the runner books it per call. A lookup or a TAP goes as
 // a plain call, booked by the runner.
 func (o bulkOps) paced(step string) bool {
-	return o.batch != nil && step != stepResolve && step != stepTAP
+	return o.batch != nil && step != stepResolve && step != stepTAP && step != stepChange
 }
 
 // limitPct is the latest x-ms-throttle-limit-percentage (0 if none).

@@ -76,6 +76,14 @@ type BulkOptions struct {
 	// was issued and never delivered (needs DeliverTAP).
 	ReissuePasses bool
 
+	// interactive, oneByOne and onUser are set by RunOne (bulk_one.go):
+	// a person waits on the answer (Graph's high priority), one user's
+	// deletes go one at a time in plan order, and the user's in-memory
+	// record (plan, per-method errors, the pass) is handed back.
+	interactive bool
+	oneByOne    bool
+	onUser      func(*userRun, *outcome)
+
 	// now and sleep are replaced in tests.
 	now   func() time.Time
 	sleep func(context.Context, time.Duration) error

@@ -13,6 +13,9 @@ import (
 // "same user as ..."). It returns when every target is done, skipped or failed, or
 // when ctx ends (ErrBulkInterrupted: the journal can be resumed).
 func RunBulk(ctx context.Context, c Client, op Operation, targets []string, opts BulkOptions) (*BulkSummary, error) {
+	if op.Kind == OpChange {
+		return nil, errors.New("a change operation runs for one user at a time (RunOne): it cannot be journaled")
+	}
 	if op.MFAStatePerUser {
 		return nil, errors.New("a run with a state per user takes its jobs (RunBulkJobs)")
 	}
@@ -28,6 +31,15 @@ func RunBulk(ctx context.Context, c Client, op Operation, targets []string, opts
 // in the header so a resume sets the same). A target named twice with
 // different states is refused before anything is sent.
 func RunBulkJobs(ctx context.Context, c Client, op Operation, jobs []BulkJob, opts BulkOptions) (*BulkSummary, error) {
+	if op.Kind == OpChange {
+		return nil, errors.New("a change operation runs for one user at a time (RunOne): it cannot be journaled")
+	}
+	return runBulkJobs(ctx, c, op, jobs, opts, nil)
+}
+
+// runBulkJobs is RunBulkJobs; ids maps targets whose object id is already
+// known (RunOne's user) to it, so they are not looked up again.
+func runBulkJobs(ctx context.Context, c Client, op Operation, jobs []BulkJob, opts BulkOptions, ids map[string]string) (*BulkSummary, error) {
 	if err := op.Validate(); err != nil {
 		return nil, err
 	}
@@ -35,13 +47,11 @@ func RunBulkJobs(ctx context.Context, c Client, op Operation, jobs []BulkJob, op
 	if op.TAP != nil {
 		// A pass the tenant's policy refuses would fail for every user
 		// after their methods were deleted: refuse the run before it starts.
-		req, err := CheckTAP(ctx, c, TAPRequest{LifetimeMinutes: op.TAP.LifetimeMinutes, IsUsableOnce: op.TAP.IsUsableOnce, DefaultUse: op.TAP.DefaultUse})
+		req, err := CheckTAP(ctx, c, op.TAP.request())
 		if err != nil {
-			return nil, fmt.Errorf("refused before any change: %w", err)
+			return nil, fmt.Errorf("refused before any change (nothing deleted, no session revoked), because the Temporary Access Pass would fail: %w", err)
 		}
-		tap := *op.TAP
-		tap.LifetimeMinutes, tap.IsUsableOnce, tap.DefaultUse = req.LifetimeMinutes, req.IsUsableOnce, req.DefaultUse
-		op.TAP = &tap
+		op.TAP = BulkTAPOf(req)
 	}
 	seen := make(map[string]bool, len(jobs))
 	uniq := make([]string, 0, len(jobs))
@@ -87,6 +97,10 @@ func RunBulkJobs(ctx context.Context, c Client, op Operation, jobs []BulkJob, op
 	st, _, err := parseJournal(mustHeaderLine(hdr))
 	if err != nil {
 		return nil, err
+	}
+	st.Run.Op = op // as given: an OpChange's function is in no header line
+	for _, u := range st.Users {
+		u.UserID = ids[u.User]
 	}
 	return runBulk(ctx, c, st, sink, opts)
 }

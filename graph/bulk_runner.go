@@ -142,7 +142,11 @@ func runBulk(ctx context.Context, c Client, st *JournalState, j journalSink, opt
 		p = NewPacer(opts.MaxRPS)
 		p.Start(opts.StartRPS)
 	}
-	ctx, cancel := context.WithCancel(WithPriority(ctx, PriorityLow))
+	prio := PriorityLow
+	if opts.interactive {
+		prio = PriorityHigh
+	}
+	ctx, cancel := context.WithCancel(WithPriority(ctx, prio))
 	defer cancel()
 	r := &runner{c: c, op: st.Run.Op, st: st, j: j, pacer: p, opts: opts, cancel: cancel,
 		claims: map[string]claim{}, pos: make(map[string]int, len(st.Users))}

@@ -27,6 +27,8 @@ const (
 	// stepDefault moves the default to a kept method before the deletes,
 	// as a reset of one user does (PlanReset's MoveDefaultTo).
 	stepDefault = "default"
+	// stepChange is an OpChange's one change.
+	stepChange = "change"
 )
 
 // journalSink is a Journal or its in-memory stand-in.

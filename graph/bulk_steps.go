@@ -40,6 +40,9 @@ func (ur *userRun) deleteStage(ctx context.Context, ms []Method, final bool) ([]
 			}
 			if err != nil {
 				errs[i] = err
+				ur.mu.Lock()
+				ur.failed[m.ID] = err
+				ur.mu.Unlock()
 				if ctx.Err() == nil && !errors.Is(err, ErrProtected) {
 					// Journaled so a resume knows this user cannot end done.
 					e := JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepDelete,
@@ -66,9 +69,9 @@ func (ur *userRun) deleteStage(ctx context.Context, ms []Method, final bool) ([]
 			r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id,
 				Step: fmt.Sprintf("%s %s method", res, KindLabel(m.Kind))})
 		}
-		if final {
+		if final || r.opts.oneByOne {
 			work()
-			if errs[i] != nil {
+			if final && errs[i] != nil {
 				break
 			}
 		} else {
@@ -112,6 +115,7 @@ func (ur *userRun) revoke(ctx context.Context) error {
 		return nil
 	}
 	if err := r.call(ctx, ur, stepRevoke, func(ctx context.Context) error { return r.ops.revoke(ctx, ur.id) }); err != nil {
+		ur.revokeErr = err
 		return err
 	}
 	if err := r.append(JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepRevoke, Result: "revoked"}); err != nil {
@@ -164,5 +168,29 @@ func (ur *userRun) setMFA(ctx context.Context) error {
 	}
 	r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id, Step: "per-user MFA set to " + string(s)})
 	ur.notes = append(ur.notes, "per-user MFA "+string(ur.from)+" -> "+string(s))
+	return nil
+}
+
+// applyChange makes an OpChange's one change (journaled as applied, never
+// with its content: a change's answer may hold a pass).
+func (ur *userRun) applyChange(ctx context.Context) error {
+	r := ur.r
+	ch := r.op.Change(ur.id, r.opts.Approval)
+	var res Result
+	if err := r.call(ctx, ur, stepChange, func(ctx context.Context) error {
+		var err error
+		res, err = r.ops.apply(ctx, ch)
+		return err
+	}); err != nil {
+		return err
+	}
+	ur.changed = &res
+	if err := r.append(JournalEntry{Event: evStep, User: ur.key, UserID: ur.id, Do: stepChange, Result: "applied"}); err != nil {
+		return err
+	}
+	r.emit(Event{Kind: EventStep, User: ur.key, UserID: ur.id, Step: CleanText(string(ch.Kind()) + " " + ch.Describe())})
+	if r.op.Name != "" {
+		ur.notes = append(ur.notes, CleanText(r.op.Name))
+	}
 	return nil
 }

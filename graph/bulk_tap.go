@@ -35,7 +35,7 @@ func (ur *userRun) issueTAP(ctx context.Context) (o *outcome, ok bool) {
 		var tap TAP
 		err := r.call(ctx, ur, stepTAP, func(ctx context.Context) error {
 			var err error
-			tap, err = r.ops.tap(ctx, ur.id, TAPRequest{LifetimeMinutes: r.op.TAP.LifetimeMinutes, IsUsableOnce: r.op.TAP.IsUsableOnce, DefaultUse: r.op.TAP.DefaultUse})
+			tap, err = r.ops.tap(ctx, ur.id, r.op.TAP.request())
 			return err
 		})
 		if err == nil {
@@ -54,6 +54,7 @@ func (ur *userRun) issueTAP(ctx context.Context) (o *outcome, ok bool) {
 		// Only a lost answer is worth a second look: anything Graph
 		// refused outright (policy, guest, denied) is final.
 		if !errors.Is(err, ErrUnavailable) || attempt >= r.opts.MaxAttempts || ctx.Err() != nil {
+			ur.tapErr = err
 			return ur.fail(ctx, err), false
 		}
 		if o := ur.checkTAP(ctx, at, "an attempt whose answer was lost"); o != nil || ctx.Err() != nil {

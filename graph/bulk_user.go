@@ -21,6 +21,15 @@ type userRun struct {
 
 	mu      sync.Mutex
 	deleted map[string]bool // method ids deleted (or found gone), this run or before
+
+	// What a one-user run reports besides the journal (RunOne): the plan
+	// made from the methods listed, each delete that failed and why, a
+	// failed revoke or pass, and an OpChange's answer. Never journaled.
+	plan      *ResetPlan
+	failed    map[string]error
+	revokeErr error
+	tapErr    error
+	changed   *Result
 }
 
 // outcome is a user's final state. A nil outcome means the run was
@@ -40,7 +49,7 @@ func (r *runner) runUser(ctx context.Context, u *UserJournal) {
 	}
 	r.inFlight.Add(1)
 	defer r.inFlight.Add(-1)
-	ur := &userRun{r: r, u: u, key: u.User, id: u.UserID, deleted: map[string]bool{}}
+	ur := &userRun{r: r, u: u, key: u.User, id: u.UserID, deleted: map[string]bool{}, failed: map[string]error{}}
 	for _, s := range u.Steps {
 		if s.Do == stepDelete && s.Result != "failed" {
 			ur.deleted[s.Method] = true
@@ -48,6 +57,9 @@ func (r *runner) runUser(ctx context.Context, u *UserJournal) {
 	}
 	r.emit(Event{Kind: EventStarted, User: u.User, UserID: u.UserID})
 	out := ur.run(ctx)
+	if r.opts.onUser != nil {
+		r.opts.onUser(ur, out)
+	}
 	if out == nil {
 		return // interrupted: left pending for a resume
 	}
@@ -141,6 +153,8 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 		}
 		var keptMs []Method
 		var blocked string
+		rp, _ := bulkPlan(methods, r.op) // pure: the plan RunOne reports
+		ur.plan = &rp
 		stages, keptMs, moveTo, blocked = bulkDeleteStages(methods, r.op)
 		if blocked != "" {
 			// As for one user: refused before any change.
@@ -183,6 +197,10 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 			return &outcome{state: StateSkipped, why: "per-user MFA is already " + string(want)}
 		}
 		plan = append(plan, PlannedStep{Do: stepMFA, Detail: string(want)})
+	case OpIssueTAP:
+		plan = append(plan, PlannedStep{Do: stepTAP})
+	case OpChange:
+		plan = append(plan, PlannedStep{Do: stepChange, Detail: r.op.Name})
 	}
 	// Deletions an interrupted run already made (a resume re-lists, so
 	// they are no longer in the plan).
@@ -252,6 +270,8 @@ func (ur *userRun) run(ctx context.Context) *outcome {
 			}
 		case stepMFA:
 			err = ur.setMFA(ctx)
+		case stepChange:
+			err = ur.applyChange(ctx)
 		}
 		if err != nil {
 			return ur.fail(ctx, err)

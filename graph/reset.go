@@ -237,109 +237,59 @@ func typeName(m Method) string {
 	return string(m.Kind)
 }
 
-// Reset lists the user's methods, plans, and (unless DryRun) deletes in
-// order. A delete refused by the ordering rules (ErrConflict) is retried
-// once after the others, which covers a default method Graph did not name.
-// A final re-list reports left-overs: a method Graph said it deleted but
-// still lists is "pending", not failed. The error is nil when every planned
-// delete went through; otherwise it is a *Error of the first failure's kind
-// summarising the count (the result has the details).
+// Reset resets one user's MFA through the bulk runner (RunOne: the one
+// engine for one user and for many): list the methods, plan (PlanReset),
+// move the default to a kept method where needed, delete in stages (a
+// delete refused by the ordering rules is retried after the others), then
+// re-list once: a method Graph said it deleted but still lists is
+// "pending", not failed. DryRun lists and plans only. The error is nil
+// when every planned delete went through; otherwise it is a *Error of the
+// first failure's kind summarising the count (the result has the details).
 func Reset(ctx context.Context, c Client, userID string, opts ResetOptions) (ResetResult, error) {
-	res := ResetResult{UserID: userID, DryRun: opts.DryRun, Methods: []MethodOutcome{}}
+	if opts.DryRun {
+		return planOnly(ctx, c, userID, opts.Keep)
+	}
+	one, err := RunOne(ctx, c, Operation{Kind: OpReset, Keep: opts.Keep}, userID, BulkOptions{Approval: opts.Approval})
+	res := resetResultOf(userID, one)
+	return res, resetErrOf(userID, res, err)
+}
+
+// planOnly is a dry run: the methods listed and planned, nothing sent.
+func planOnly(ctx context.Context, c Client, userID string, keep []MethodKind) (ResetResult, error) {
+	res := ResetResult{UserID: userID, DryRun: true, Methods: []MethodOutcome{}}
 	methods, err := c.ListMethods(ctx, userID)
 	if err != nil {
 		return res, err
 	}
-	res.Plan = PlanReset(methods, opts)
+	res.Plan = PlanReset(methods, ResetOptions{Keep: keep})
 	res.Plan.UserID = userID
 	for _, k := range res.Plan.Keep {
+		o := MethodOutcome{Method: k.Method, Outcome: OutcomeKept, Reason: k.Reason}
 		if k.CannotDelete {
-			res.Methods = append(res.Methods, MethodOutcome{Method: k.Method, Outcome: OutcomeLeft, Reason: k.Reason})
+			o.Outcome = OutcomeLeft
 			res.Left++
-			continue
-		}
-		res.Methods = append(res.Methods, MethodOutcome{Method: k.Method, Outcome: OutcomeKept, Reason: k.Reason})
-		res.Kept++
-	}
-	if opts.DryRun {
-		for _, m := range res.Plan.Delete {
-			res.Methods = append(res.Methods, MethodOutcome{Method: m, Outcome: OutcomePlanned})
-		}
-		return res, nil
-	}
-	if res.Plan.Blocked != "" {
-		return res, &Error{Kind: ErrConflict, Op: "reset MFA of " + CleanText(userID), Message: res.Plan.Blocked}
-	}
-	if to := res.Plan.MoveDefaultTo; to != nil && ctx.Err() == nil {
-		if _, err := c.Apply(ctx, SetDefaultMethod{UserID: userID, Method: *to, Approval: opts.Approval}); err != nil {
-			// The default cannot be deleted now: stop before any delete.
-			return res, fmt.Errorf("reset MFA of %s: the default method must first move to the kept %s, which failed, so nothing was deleted: %w",
-				CleanText(userID), KindLabel(to.Kind), err)
-		}
-	}
-
-	outcomes := make(map[string]*MethodOutcome, len(res.Plan.Delete))
-	order := make([]*MethodOutcome, 0, len(res.Plan.Delete))
-	var retry []*MethodOutcome
-	for _, m := range res.Plan.Delete {
-		o := &MethodOutcome{Method: m}
-		outcomes[m.ID] = o
-		order = append(order, o)
-		if ctx.Err() != nil {
-			setFailed(o, fmt.Errorf("not attempted: %w", ctx.Err()))
-			continue
-		}
-		if _, err := c.Apply(ctx, DeleteMethod{UserID: userID, Method: m, Approval: opts.Approval}); err != nil {
-			if errors.Is(err, ErrConflict) {
-				retry = append(retry, o)
-				setFailed(o, err)
-				continue
-			}
-			setFailed(o, err)
-			continue
-		}
-		o.Outcome = OutcomeDeleted
-	}
-	for _, o := range retry {
-		if ctx.Err() != nil {
-			break
-		}
-		if _, err := c.Apply(ctx, DeleteMethod{UserID: userID, Method: o.Method, Approval: opts.Approval}); err != nil {
-			setFailed(o, err)
-			if errors.Is(err, ErrConflict) {
-				o.Reason = conflictAdvice(o.Method, res.Plan)
-			}
-			continue
-		}
-		*o = MethodOutcome{Method: o.Method, Outcome: OutcomeDeleted}
-	}
-
-	// Re-list once: deletes are eventually consistent, so a method still
-	// listed after Graph accepted its delete is pending, not failed.
-	if ctx.Err() == nil {
-		after, err := c.ListMethods(ctx, userID)
-		if err != nil {
-			res.RelistError = err.Error()
 		} else {
-			kept := map[string]bool{}
-			for _, k := range res.Plan.Keep {
-				kept[k.Method.ID] = true
-			}
-			for _, m := range after {
-				if kept[m.ID] {
-					continue
-				}
-				res.LeftOver = append(res.LeftOver, m)
-				if o := outcomes[m.ID]; o != nil && o.Outcome == OutcomeDeleted {
-					o.Outcome = OutcomePending
-					o.Reason = "Graph accepted the delete; the method is still listed and should disappear within minutes"
-				}
-			}
+			res.Kept++
 		}
+		res.Methods = append(res.Methods, o)
 	}
+	for _, m := range res.Plan.Delete {
+		res.Methods = append(res.Methods, MethodOutcome{Method: m, Outcome: OutcomePlanned})
+	}
+	return res, nil
+}
 
-	var first error
-	for _, o := range order {
+// resetResultOf is a one-user run's deletes as a ResetResult.
+func resetResultOf(userID string, one OneResult) ResetResult {
+	res := ResetResult{UserID: userID, Methods: one.Methods, LeftOver: one.LeftOver, RelistError: one.RelistError}
+	if res.Methods == nil {
+		res.Methods = []MethodOutcome{}
+	}
+	if one.Plan != nil {
+		res.Plan = *one.Plan
+		res.Plan.UserID = userID
+	}
+	for _, o := range res.Methods {
 		switch o.Outcome {
 		case OutcomeDeleted:
 			res.Deleted++
@@ -347,16 +297,36 @@ func Reset(ctx context.Context, c Client, userID string, opts ResetOptions) (Res
 			res.Pending++
 		case OutcomeFailed:
 			res.Failed++
-			if first == nil {
-				first = o.Err
-			}
+		case OutcomeKept:
+			res.Kept++
+		case OutcomeLeft:
+			res.Left++
 		}
-		res.Methods = append(res.Methods, *o)
+	}
+	return res
+}
+
+// resetErrOf is a reset's error: failed deletes summarised (the first one
+// that was sent names the kind), else the run's own error (a list that
+// failed, a default that could not move: nothing was sent).
+func resetErrOf(userID string, res ResetResult, err error) error {
+	var first error
+	for _, o := range res.Methods {
+		if o.Outcome == OutcomeFailed && !errors.Is(o.Err, errNotAttempted) {
+			first = o.Err
+			break
+		}
+	}
+	if first == nil && err != nil {
+		return err
+	}
+	if first == nil && res.Failed > 0 {
+		first = errNotAttempted
 	}
 	if first != nil {
-		return res, resetError(userID, res, first)
+		return resetError(userID, res, first)
 	}
-	return res, nil
+	return nil
 }
 
 // conflictAdvice explains a delete Graph still refuses after the others
@@ -431,64 +401,47 @@ func (r ReregisterResult) OK() bool {
 	return r.Reset.OK() && (r.DryRun || r.Revoked) && r.RevokeError == "" && r.TAPError == ""
 }
 
-// Reregister is the portal's "Require re-register MFA" as one operation:
-// Reset (keeping ReregisterKeep unless told otherwise), then revoke the
-// sign-in sessions so every device must sign in (and register) again, then
-// optionally issue a TAP for that registration. The revoke and TAP happen
-// even when some deletes failed (they help and harm nothing), but not when
-// the methods could not even be listed. The error is the first failure.
+// Reregister is the portal's "Require re-register MFA" as one operation,
+// through the bulk runner (RunOne): the deletes of a Reset (keeping
+// ReregisterKeep unless told otherwise), then revoke the sign-in sessions
+// so every device must sign in (and register) again, then optionally issue
+// a TAP for that registration. The revoke and TAP happen even when some
+// deletes failed (they help and harm nothing), but not when the methods
+// could not even be listed, nor after a failed revoke (a pass for a user
+// still signed in everywhere is not the re-registration asked for). A pass
+// the policy refuses stops it before any change. The error is the first
+// failure.
 func Reregister(ctx context.Context, c Client, userID string, opts ReregisterOptions) (ReregisterResult, error) {
 	keep := opts.Keep
 	if keep == nil {
 		keep = ReregisterKeep
 	}
 	out := ReregisterResult{UserID: userID, DryRun: opts.DryRun}
+	op := Operation{Kind: OpReregister, Keep: keep}
 	if opts.TAP != nil {
-		// The pass comes last, after the deletes and the revoke: a pass the
-		// policy refuses would leave the user with no way to register, so
-		// the policy is checked before anything changes.
-		req, err := CheckTAP(ctx, c, *opts.TAP)
-		if err != nil {
-			return out, fmt.Errorf("re-register %s: refused before any change (no method deleted, no session revoked), "+
-				"because the Temporary Access Pass would fail: %w", CleanText(userID), err)
-		}
-		opts.TAP = &req
-	}
-	rr, resetErr := Reset(ctx, c, userID, ResetOptions{Keep: keep, DryRun: opts.DryRun, Approval: opts.Approval})
-	out.Reset = rr
-	if resetErr != nil && rr.Deleted == 0 && rr.Pending == 0 && rr.Failed == 0 {
-		// Nothing was listed, or the reset was refused before any change
-		// (it would predictably fail): revoke nothing either.
-		return out, resetErr
+		op.TAP = BulkTAPOf(*opts.TAP)
 	}
 	if opts.DryRun {
-		return out, nil
-	}
-	first := resetErr
-	if ctx.Err() != nil {
-		return out, firstErr(first, fmt.Errorf("re-register %s: %w", CleanText(userID), ctx.Err()))
-	}
-	if _, err := c.Apply(ctx, RevokeSessions{UserID: userID, Approval: opts.Approval}); err != nil {
-		out.RevokeError = err.Error()
-		first = firstErr(first, err)
-	} else {
-		out.Revoked = true
-	}
-	if opts.TAP != nil && ctx.Err() == nil {
-		res, err := c.Apply(ctx, CreateTAP{UserID: userID, Request: *opts.TAP, Approval: opts.Approval})
-		if err != nil {
-			out.TAPError = err.Error()
-			first = firstErr(first, err)
-		} else {
-			out.TAP = &res.TAP
+		if opts.TAP != nil {
+			if _, err := CheckTAP(ctx, c, *opts.TAP); err != nil {
+				return out, fmt.Errorf("re-register %s: refused before any change, because the Temporary Access Pass would fail: %w", CleanText(userID), err)
+			}
 		}
+		rr, err := planOnly(ctx, c, userID, keep)
+		out.Reset = rr
+		return out, err
 	}
-	return out, first
-}
-
-func firstErr(a, b error) error {
-	if a != nil {
-		return a
+	one, err := RunOne(ctx, c, op, userID, BulkOptions{Approval: opts.Approval})
+	out.Reset = resetResultOf(userID, one)
+	out.Revoked, out.TAP = one.SessionsRevoked, one.TAP
+	if one.RevokeErr != nil {
+		out.RevokeError = one.RevokeErr.Error()
 	}
-	return b
+	if one.TAPErr != nil {
+		out.TAPError = one.TAPErr.Error()
+	}
+	if err != nil && one.Plan == nil && one.State == StatePending {
+		return out, fmt.Errorf("re-register %s: %w", CleanText(userID), err)
+	}
+	return out, resetErrOf(userID, out.Reset, err)
 }

@@ -277,7 +277,11 @@ func TestResetPendingAndFailures(t *testing.T) {
 	cancel()
 	rc = &ruleClient{ms: []Method{mPassword, mApp}}
 	res, err = Reset(ctx, rc, aliceID, ResetOptions{})
-	if !errors.Is(err, context.Canceled) || len(rc.deletes) != 0 || res.Failed != 1 {
+	// The engine sends nothing on a context already ended, the list
+	// included: nothing is reported deleted. (The old loop listed anyway,
+	// which only a test double ignoring ctx answered, and reported the
+	// method "failed, not attempted".)
+	if !errors.Is(err, context.Canceled) || len(rc.deletes) != 0 || res.Deleted != 0 || res.OK() && len(res.Methods) > 0 {
 		t.Errorf("cancelled: %v %v %+v", err, rc.deletes, res)
 	}
 }
