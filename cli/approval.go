@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"time"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/ops"
 )
 
 // The confirmation (approve) returns a context carrying what it collected;
@@ -20,4 +22,12 @@ func withApproval(ctx context.Context, a graph.Approval) context.Context {
 func approvalFrom(ctx context.Context) graph.Approval {
 	a, _ := ctx.Value(approvalKey{}).(graph.Approval)
 	return a.Reason()
+}
+
+// runOp carries out req on u through the catalogue's ops.Run (graph's one
+// engine), with the approval the confirmation collected.
+func runOp(ctx context.Context, c graph.Client, u graph.User, req ops.Request) ops.Result {
+	a := approvalFrom(ctx)
+	req.Ticket, req.Checklist = a.Ticket, a.Checklist
+	return ops.Run(ctx, c, u, req, time.Now)
 }

@@ -127,8 +127,7 @@ func (e *Env) runChange(ctx context.Context, o ops.Operation, args []string, t t
 		return err
 	}
 	e.forEach(ctx, strings.ToLower(what), jobs, true, func(ctx context.Context, j *job) error {
-		_, err := s.Client.Apply(ctx, o.Change(j.User, approvalFrom(ctx)))
-		return err
+		return runOp(ctx, s.Client, j.User, ops.Request{Kind: o.Name}).Err
 	})
 	return e.emitResults(what, jobs, false, func(j *job) string { return o.Done })
 }

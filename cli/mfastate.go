@@ -95,8 +95,8 @@ func mfaStateCmd(env *Env) *cobra.Command {
 			if ctx, err = env.approve(ctx, s, a, 1, what+" of "+name+" to "+string(want)); err != nil {
 				return err
 			}
-			if _, err := s.Client.Apply(ctx, graph.SetPerUserMFA{UserID: u.ID, State: want, Approval: approvalFrom(ctx)}); err != nil {
-				return err
+			if r := runOp(ctx, s.Client, u, ops.Request{Kind: ops.SetMFA, State: want}); r.Err != nil {
+				return r.Err
 			}
 			// Read back: Graph may store another state than asked.
 			got, err := s.Client.PerUserMFA(ctx, u.ID)

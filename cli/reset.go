@@ -210,6 +210,11 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 		return err
 	}
 	ticket := approvalFrom(ctx).Ticket
+	// One engine either way (graph's bulk runner): several users, or a
+	// journal asked for, run with a journal file and the bulk report; one
+	// user runs with an in-memory journal (graph.Reset / Reregister over
+	// graph.RunOne) and gets the single action's per-method outcomes and
+	// the pass printed once.
 	if planned > 1 || o.Journal != "" {
 		res := e.runBulk(ctx, s, verb, spec.operation(), jobs, o.bulkOptions)
 		if n != nil && e.notifyDone(ctx, s, n, jobs, ticket) && res == nil {

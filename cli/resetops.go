@@ -1,7 +1,8 @@
 package cli
 
 // The reset seam: the plan and execution of reset / re-register for one
-// user, on graph.PlanReset, graph.Reset and graph.Reregister.
+// user, on graph.PlanReset and graph's one engine (graph.Reset and
+// graph.Reregister are its one-user results).
 
 import (
 	"context"
@@ -97,8 +98,9 @@ func (spec resetSpec) plan(methods []graph.Method) userPlan {
 	return p
 }
 
-// run carries out spec for one user. graph re-lists the methods first (the
-// plan shown may be minutes old) and reports per method.
+// run carries out spec for one user through graph's one engine (the bulk
+// runner with one target, graph.RunOne): it re-lists the methods first
+// (the plan shown may be minutes old) and reports per method.
 func (spec resetSpec) run(ctx context.Context, c graph.Client, userID string) (any, error) {
 	if spec.reregister {
 		res, err := graph.Reregister(ctx, c, userID, graph.ReregisterOptions{Keep: spec.keepKinds(), TAP: spec.tap, Approval: approvalFrom(ctx)})

@@ -82,8 +82,7 @@ func revokeCmd(env *Env) *cobra.Command {
 				return env.runBulk(ctx, s, what, graph.Operation{Kind: graph.OpRevoke}, jobs, o.bulkOptions)
 			}
 			env.forEach(ctx, "revoking", jobs, true, func(ctx context.Context, j *job) error {
-				_, err := s.Client.Apply(ctx, graph.RevokeSessions{UserID: j.User.ID, Approval: approvalFrom(ctx)})
-				return err
+				return runOp(ctx, s.Client, j.User, ops.Request{Kind: ops.Revoke}).Err
 			})
 			// revokeSignInSessions takes a few minutes to reach every app
 			// (user-revokesigninsessions.md): say so, so nobody retries it.

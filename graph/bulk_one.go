@@ -47,6 +47,8 @@ type OneResult struct {
 	RevokeErr, TAPErr error
 	// Change is an OpChange's answer from the adapter.
 	Change *Result
+	// MFAFrom is the per-user MFA state an mfa-state run found first.
+	MFAFrom PerUserMFAState
 	// Err is the error the user ended with (nil when done or skipped).
 	Err error
 }
@@ -82,6 +84,7 @@ func RunOne(ctx context.Context, c Client, op Operation, userID string, opts Bul
 		return out, err // refused before the run, or stopped before the user
 	}
 	out.Plan, out.TAP, out.RevokeErr, out.TAPErr, out.Change = ur.plan, ur.tap, ur.revokeErr, ur.tapErr, ur.changed
+	out.MFAFrom = ur.from
 	if o != nil {
 		out.Err = o.err
 		if o.state == StateFailed && o.err == nil {

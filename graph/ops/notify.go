@@ -143,7 +143,8 @@ func (n *Notifier) Send(ctx context.Context, c graph.Client, u graph.User, kind 
 	}
 	m, err := n.Mail(ctx, c, u, kind, to.To, a.Ticket, tap, time.Time{})
 	if err == nil {
-		_, err = c.Apply(ctx, graph.SendMail{Mail: m, Approval: a})
+		_, err = oneChange(ctx, c, u, Request{Kind: Notify, Ticket: a.Ticket, Checklist: a.Checklist},
+			func(a graph.Approval) graph.Change { return graph.SendMail{Mail: m, Approval: a} })
 	}
 	to.Err = err
 	return to

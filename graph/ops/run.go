@@ -79,9 +79,13 @@ type Result struct {
 	Mail *MailOutcome
 }
 
-// Run carries out req on one user: the per-user step shared by single
-// actions and the TUI's bulk runner. A failure is in Result.Err (Status
-// Failed); Detail then says what was done before it.
+// Run carries out req on one user: the single action of both front ends.
+// Every case runs through graph's one engine (graph.RunOne, the bulk
+// runner with one target and an in-memory journal): the same retries,
+// pacing, 429 handling, guard, history and result row as a bulk run. A
+// new case calls oneChange (a change per user) or graph.RunOne, never
+// the client's Apply itself. A failure is in Result.Err (Status Failed);
+// Detail then says what was done before it.
 func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now func() time.Time) Result {
 	var (
 		r   Result
@@ -95,22 +99,25 @@ func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now fun
 	case Revoke:
 		r, err = runRevoke(ctx, c, u, req)
 	case DeleteMethod:
-		if _, err = c.Apply(ctx, graph.DeleteMethod{UserID: u.ID, Method: req.Method, Approval: req.Approval()}); err == nil {
+		m := req.Method
+		if _, err = oneChange(ctx, c, u, req, func(a graph.Approval) graph.Change {
+			return graph.DeleteMethod{UserID: u.ID, Method: m, Approval: a}
+		}); err == nil {
 			r = Result{Detail: "deleted " + MethodLabel(req.Method), Deleted: []graph.Method{req.Method}}
 		}
 	case IssueTAP:
 		r, err = runTAP(ctx, c, u, req)
 	case SetMFA:
-		// The state is read first: a user already in it is skipped, so
-		// nothing is written and no mail says it changed (ShouldNotify).
-		// A read that fails does not stop the change.
-		if cur, rerr := c.PerUserMFA(ctx, u.ID); rerr == nil && cur == req.State {
-			r = Result{Target: u, Kind: req.Kind, At: now(), Status: Skipped, Detail: "per-user MFA is already " + string(cur)}
-			return r
-		} else if rerr == nil {
-			req.from = cur
+		// The engine reads the state first: a user already in it is
+		// skipped, so nothing is written and no mail says it changed
+		// (ShouldNotify). As in a bulk run, a state that cannot be read
+		// stops the change (nothing is written blind).
+		var one graph.OneResult
+		if one, err = engine(ctx, c, u, req, graph.Operation{Kind: graph.OpSetMFA, MFAState: req.State}); err == nil && one.State == graph.StateSkipped {
+			return Result{Target: u, Kind: req.Kind, At: now(), Status: Skipped, Detail: graph.CleanText(one.Why)}
 		}
-		if _, err = c.Apply(ctx, graph.SetPerUserMFA{UserID: u.ID, State: req.State, Approval: req.Approval()}); err == nil {
+		req.from = one.MFAFrom
+		if err == nil {
 			r = Result{Detail: "per-user MFA set to " + string(req.State)}
 			if req.from != "" {
 				r.Detail = "per-user MFA " + string(req.from) + " -> " + string(req.State)
@@ -140,7 +147,7 @@ func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now fun
 			err = fmt.Errorf("unknown action %q", req.Kind)
 			break
 		}
-		if _, err = c.Apply(ctx, o.Change(u, req.Approval())); err == nil {
+		if _, err = oneChange(ctx, c, u, req, func(a graph.Approval) graph.Change { return o.Change(u, a) }); err == nil {
 			r = Result{Detail: o.Done}
 			if o.After != nil {
 				u = o.After(u)
@@ -157,6 +164,25 @@ func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now fun
 	}
 	r.Status = Done
 	return r
+}
+
+// engine runs op for u through graph's one engine, with req's approval.
+func engine(ctx context.Context, c graph.Client, u graph.User, req Request, op graph.Operation) (graph.OneResult, error) {
+	if op.Name == "" {
+		op.Name = string(req.Kind)
+	}
+	return graph.RunOne(ctx, c, op, u.ID, graph.BulkOptions{Approval: req.Approval()})
+}
+
+// oneChange makes the one change ch builds, through the engine (an
+// OpChange: paced, 429s waited out, never repeated after a fault).
+func oneChange(ctx context.Context, c graph.Client, u graph.User, req Request, ch func(graph.Approval) graph.Change) (graph.Result, error) {
+	one, err := engine(ctx, c, u, req, graph.Operation{Kind: graph.OpChange,
+		Change: func(_ string, a graph.Approval) graph.Change { return ch(a) }})
+	if err != nil || one.Change == nil {
+		return graph.Result{}, err
+	}
+	return *one.Change, nil
 }
 
 // MethodLabel names one method for a result line: "Phone: mobile +1
@@ -221,7 +247,7 @@ func runReregister(ctx context.Context, c graph.Client, u graph.User, req Reques
 }
 
 func runRevoke(ctx context.Context, c graph.Client, u graph.User, req Request) (Result, error) {
-	if _, err := c.Apply(ctx, graph.RevokeSessions{UserID: u.ID, Approval: req.Approval()}); err != nil {
+	if _, err := engine(ctx, c, u, req, graph.Operation{Kind: graph.OpRevoke}); err != nil {
 		return Result{}, err
 	}
 	d := "sessions revoked: every device signs in again (takes a few minutes to reach every app)"
@@ -232,17 +258,17 @@ func runRevoke(ctx context.Context, c graph.Client, u graph.User, req Request) (
 }
 
 func runTAP(ctx context.Context, c graph.Client, u graph.User, req Request) (Result, error) {
-	// The tenant's TAP policy: defaults filled in, out-of-policy refused
-	// before anything is sent.
-	t, err := graph.CheckTAP(ctx, c, req.TAP)
+	// The engine checks the tenant's TAP policy first (defaults filled in,
+	// out-of-policy refused before anything is sent) and never issues a
+	// pass twice. The pass comes back to be shown once: no journal holds it.
+	one, err := engine(ctx, c, u, req, graph.Operation{Kind: graph.OpIssueTAP, TAP: graph.BulkTAPOf(req.TAP)})
 	if err != nil {
 		return Result{}, err
 	}
-	res, err := c.Apply(ctx, graph.CreateTAP{UserID: u.ID, Request: t, Approval: req.Approval()})
-	if err != nil {
-		return Result{}, err
+	if one.TAP == nil {
+		return Result{}, errors.New("no pass came back")
 	}
-	tap := res.TAP
+	tap := *one.TAP
 	return Result{TAP: &tap, Detail: "TAP issued, expires " + tap.Expires().UTC().Format("2006-01-02 15:04 UTC")}, nil
 }
 
@@ -267,7 +293,7 @@ func runNotify(ctx context.Context, c graph.Client, u graph.User, req Request) (
 	if len(m.To) == 0 {
 		return Result{}, errors.New("notification: no recipient")
 	}
-	if _, err := c.Apply(ctx, graph.SendMail{Mail: m, Approval: req.Approval()}); err != nil {
+	if _, err := oneChange(ctx, c, u, req, func(a graph.Approval) graph.Change { return graph.SendMail{Mail: m, Approval: a} }); err != nil {
 		return Result{}, err
 	}
 	d := "mail sent to " + strings.Join(m.To, ", ")
