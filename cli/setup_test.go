@@ -82,7 +82,7 @@ func TestSetupThenDoctorReportsEveryAction(t *testing.T) {
 	// Consent granted for everything setup asked for; the technician holds
 	// the roles every action needs.
 	pointAt(t, srv, cfg, app.AppID, append(auth.DelegatedPermissions(false, false, false), "Mail.Send"),
-		[]string{graph.RolePrivilegedAuthAdmin, graph.RoleAuthPolicyAdmin, graph.RoleReportsReader})
+		[]string{graph.RolePrivilegedAuthAdmin, graph.RoleAuthPolicyAdmin, graph.RoleReportsReader, graph.RoleSecurityReader})
 	d := runWithEnv(t, nil, "--config", cfg, "doctor", "-o", "json")
 	if d.code != 0 {
 		t.Fatalf("doctor: %s", d)

@@ -266,3 +266,14 @@ func fastOpts(journal string) BulkOptions {
 func (*memTenant) SignInPreferences(ctx context.Context, id string) (SignInPreferences, error) {
 	return NoOptionalReads{}.SignInPreferences(ctx, id)
 }
+
+// The MFA-requirement reads this double does not model.
+func (t *memTenant) UserGroups(ctx context.Context, id string) ([]UserGroup, error) {
+	return NoOptionalReads{}.UserGroups(ctx, id)
+}
+func (t *memTenant) ConditionalAccessPolicies(ctx context.Context) ([]ConditionalAccessPolicy, error) {
+	return NoOptionalReads{}.ConditionalAccessPolicies(ctx)
+}
+func (t *memTenant) SecurityDefaults(ctx context.Context) (SecurityDefaults, error) {
+	return NoOptionalReads{}.SecurityDefaults(ctx)
+}

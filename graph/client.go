@@ -76,6 +76,14 @@ type Reader interface {
 	// Manager reads a user's manager; none is ErrNotFound.
 	Manager(ctx context.Context, userID string) (User, error)
 
+	// UserGroups lists the groups a user is in, directly or through
+	// nesting (mfarequired.go).
+	UserGroups(ctx context.Context, userID string) ([]UserGroup, error)
+	// ConditionalAccessPolicies lists the tenant's Conditional Access
+	// policies; SecurityDefaults reads whether security defaults are on.
+	ConditionalAccessPolicies(ctx context.Context) ([]ConditionalAccessPolicy, error)
+	SecurityDefaults(ctx context.Context) (SecurityDefaults, error)
+
 	// Traits are facts about the adapter behind the client that the bulk
 	// runner paces by. Wrappers pass them through.
 	Traits() Traits
@@ -139,6 +147,15 @@ func (NoOptionalReads) Manager(_ context.Context, userID string) (User, error) {
 	return User{}, unsupported("read the manager of " + CleanText(userID))
 }
 func (NoOptionalReads) Traits() Traits { return Traits{} }
+func (NoOptionalReads) UserGroups(_ context.Context, userID string) ([]UserGroup, error) {
+	return nil, unsupported("read the groups of " + CleanText(userID))
+}
+func (NoOptionalReads) ConditionalAccessPolicies(context.Context) ([]ConditionalAccessPolicy, error) {
+	return nil, unsupported("read the Conditional Access policies")
+}
+func (NoOptionalReads) SecurityDefaults(context.Context) (SecurityDefaults, error) {
+	return SecurityDefaults{}, unsupported("read the security defaults policy")
+}
 func (NoOptionalReads) SignInPreferences(_ context.Context, userID string) (SignInPreferences, error) {
 	return SignInPreferences{}, unsupported("read the sign-in preferences of " + CleanText(userID))
 }

@@ -343,3 +343,14 @@ func (*spyClient) Traits() graph.Traits { return graph.Traits{} }
 func (*spyClient) SignInPreferences(ctx context.Context, id string) (graph.SignInPreferences, error) {
 	return graph.NoOptionalReads{}.SignInPreferences(ctx, id)
 }
+
+// The MFA-requirement reads this double does not model.
+func (*spyClient) UserGroups(ctx context.Context, id string) ([]graph.UserGroup, error) {
+	return graph.NoOptionalReads{}.UserGroups(ctx, id)
+}
+func (*spyClient) ConditionalAccessPolicies(ctx context.Context) ([]graph.ConditionalAccessPolicy, error) {
+	return graph.NoOptionalReads{}.ConditionalAccessPolicies(ctx)
+}
+func (*spyClient) SecurityDefaults(ctx context.Context) (graph.SecurityDefaults, error) {
+	return graph.NoOptionalReads{}.SecurityDefaults(ctx)
+}

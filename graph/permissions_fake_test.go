@@ -194,6 +194,27 @@ func TestAllowsMatchesFake(t *testing.T) {
 			return errOf(c.Apply(ctx, SetEmail{UserID: target, Address: "recovery@example.com", Replaces: old}))
 		},
 	}
+	// Groups: served with only User.Read.All too, but without names
+	// (limited information), which is what the row's permission is for.
+	probes[ActionReadGroups] = func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
+		gs, err := c.UserGroups(ctx, target)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			if g.DisplayName == "" {
+				return &Error{Kind: ErrDenied, Op: "read groups", Message: "groups came back without their names (limited information)"}
+			}
+		}
+		return nil
+	}
+	probes[ActionReadCAPolicies] = func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
+		if _, err := c.ConditionalAccessPolicies(ctx); err != nil {
+			return err
+		}
+		_, err := c.SecurityDefaults(ctx)
+		return err
+	}
 	for _, r := range Requirements() {
 		if probes[r.Action] == nil {
 			t.Errorf("no probe for action %s", r.Action)

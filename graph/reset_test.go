@@ -372,3 +372,14 @@ func (*ruleClient) Traits() Traits { return Traits{} }
 func (*ruleClient) SignInPreferences(ctx context.Context, id string) (SignInPreferences, error) {
 	return NoOptionalReads{}.SignInPreferences(ctx, id)
 }
+
+// The MFA-requirement reads this double does not model.
+func (*ruleClient) UserGroups(ctx context.Context, id string) ([]UserGroup, error) {
+	return NoOptionalReads{}.UserGroups(ctx, id)
+}
+func (*ruleClient) ConditionalAccessPolicies(ctx context.Context) ([]ConditionalAccessPolicy, error) {
+	return NoOptionalReads{}.ConditionalAccessPolicies(ctx)
+}
+func (*ruleClient) SecurityDefaults(ctx context.Context) (SecurityDefaults, error) {
+	return NoOptionalReads{}.SecurityDefaults(ctx)
+}

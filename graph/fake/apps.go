@@ -68,6 +68,8 @@ var graphScopes = [][2]string{
 	// The delegated id Microsoft publishes for it (graphpermissions
 	// listings); newer than the stored permissions-ids table too.
 	{"User.EnableDisableAccount.All", "f92e74e7-2563-467f-9dd0-902688cb5863"},
+	// A user's groups (names, isAssignableToRole) for "is MFA required?".
+	{"GroupMember.Read.All", "bc024368-1153-4739-b217-4326f2e966d0"},
 }
 
 // AppData is an application the fake holds (created by setup).

@@ -22,6 +22,10 @@ type TenantData struct {
 	Groups   []GroupData `json:"groups,omitempty"`
 	Audits   []AuditData `json:"directoryAudits,omitempty"`
 	SentMail []SentMail  `json:"sentMail,omitempty"`
+	// Policies are the Conditional Access policies (capolicies.go);
+	// SecurityDefaults whether security defaults are on.
+	Policies         []CAPolicyConfig `json:"conditionalAccessPolicies,omitempty"`
+	SecurityDefaults bool             `json:"securityDefaultsEnabled,omitempty"`
 }
 
 // GroupData is one security group. Members are user ids or the ids of

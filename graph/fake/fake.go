@@ -103,9 +103,12 @@ type Tenant struct {
 	byID        map[string]*user // lower-case id
 	byUPN       map[string]*user // lower-case UPN
 	groups      []GroupData      // see groups.go
-	audits      []AuditData      // oldest first
-	mail        []SentMail
-	apps        []AppData // app registrations made by setup (apps.go)
+	policies    []CAPolicyConfig // Conditional Access (capolicies.go)
+	// securityDefaults: identitySecurityDefaultsEnforcementPolicy.isEnabled
+	securityDefaults bool
+	audits           []AuditData // oldest first
+	mail             []SentMail
+	apps             []AppData // app registrations made by setup (apps.go)
 
 	latency      time.Duration
 	throttleRate float64
@@ -198,6 +201,8 @@ func (t *Tenant) load(td *TenantData) {
 		t.addUser(u)
 	}
 	t.groups = cloneGroups(td.Groups)
+	t.policies = clonePolicies(td.Policies)
+	t.securityDefaults = td.SecurityDefaults
 	t.audits = td.Audits
 	t.mail = td.SentMail
 }

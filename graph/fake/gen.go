@@ -191,6 +191,7 @@ func (t *Tenant) generate(n int, seed int64, now time.Time) {
 	sort.SliceStable(t.audits, func(i, j int) bool { return t.audits[i].ActivityDateTime.Before(t.audits[j].ActivityDateTime) })
 	t.assignManagers(np)
 	t.generateGroups(now)
+	t.generatePolicies(now)
 }
 
 // assignManagers gives generated members a manager: the first member of

@@ -187,6 +187,8 @@ func (t *Tenant) Export() TenantData {
 		td.Users = append(td.Users, cloneUser(u, true))
 	}
 	td.Groups = cloneGroups(t.groups)
+	td.Policies = clonePolicies(t.policies)
+	td.SecurityDefaults = t.securityDefaults
 	td.Audits = slices.Clone(t.audits)
 	td.SentMail = slices.Clone(t.mail)
 	return td

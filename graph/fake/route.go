@@ -31,7 +31,14 @@ func (t *Tenant) route(rc *reqCtx) (string, func(*reqCtx) response) {
 		if len(s) == 1 {
 			return "/organization", allow(rc, t.organization, "GET")
 		}
+	case "identity":
+		if len(s) >= 3 && strings.EqualFold(s[1], "conditionalAccess") && strings.EqualFold(s[2], "policies") {
+			return listOrGet(rc, "/identity/conditionalAccess/policies", s[3:], t.listCAPolicies, t.getCAPolicy)
+		}
 	case "policies":
+		if len(s) == 2 && strings.EqualFold(s[1], "identitySecurityDefaultsEnforcementPolicy") {
+			return "/policies/identitySecurityDefaultsEnforcementPolicy", allow(rc, t.securityDefaultsPolicy, "GET")
+		}
 		if len(s) == 4 && strings.EqualFold(s[1], "authenticationMethodsPolicy") && strings.EqualFold(s[2], "authenticationMethodConfigurations") && strings.EqualFold(s[3], "TemporaryAccessPass") {
 			return "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass", allow(rc, t.tapPolicy, "GET")
 		}
@@ -124,6 +131,11 @@ func (t *Tenant) routeUser(rc *reqCtx, prefix, ref string, rest []string) (strin
 			return prefix + "/sendMail", allow(rc, func(rc *reqCtx) response { return t.sendMail(rc, target) }, "POST")
 		}
 	case "memberof", "transitivememberof":
+		if len(rest) == 2 && (strings.EqualFold(rest[1], "microsoft.graph.group") || strings.EqualFold(rest[1], "graph.group")) {
+			p := prefix + "/" + rest[0] + "/microsoft.graph.group"
+			transitive := seg == "transitivememberof"
+			return p, allow(rc, func(rc *reqCtx) response { return t.memberGroupsCast(rc, target, transitive) }, "GET")
+		}
 		if len(rest) == 1 || len(rest) == 2 && strings.EqualFold(rest[1], "microsoft.graph.directoryRole") {
 			p := prefix + "/" + rest[0]
 			if len(rest) == 2 {

@@ -533,8 +533,13 @@ func (t *Tenant) memberOf(rc *reqCtx, target func(*reqCtx) (*user, *response), r
 			{"roleTemplateId", r},
 		})
 	}
+	full := canReadGroups(rc) // else limited information (capolicies.go)
 	for _, g := range groups {
-		vals = append(vals, append(obj{{"@odata.type", "#microsoft.graph.group"}}, groupJSON(g)...))
+		o := groupJSON(g)
+		if !full {
+			o = limitedGroupJSON(g, nil)
+		}
+		vals = append(vals, append(obj{{"@odata.type", "#microsoft.graph.group"}}, o...))
 	}
 	if vals == nil {
 		vals = []obj{}

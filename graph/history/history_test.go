@@ -601,3 +601,14 @@ func (*double) Traits() graph.Traits { return graph.Traits{} }
 func (*double) SignInPreferences(ctx context.Context, id string) (graph.SignInPreferences, error) {
 	return graph.NoOptionalReads{}.SignInPreferences(ctx, id)
 }
+
+// The MFA-requirement reads this double does not model.
+func (*double) UserGroups(ctx context.Context, id string) ([]graph.UserGroup, error) {
+	return graph.NoOptionalReads{}.UserGroups(ctx, id)
+}
+func (*double) ConditionalAccessPolicies(ctx context.Context) ([]graph.ConditionalAccessPolicy, error) {
+	return graph.NoOptionalReads{}.ConditionalAccessPolicies(ctx)
+}
+func (*double) SecurityDefaults(ctx context.Context) (graph.SecurityDefaults, error) {
+	return graph.NoOptionalReads{}.SecurityDefaults(ctx)
+}
