@@ -69,6 +69,10 @@ func (e *Env) signInProfile(mode string, readOnly bool) (config.Profile, string,
 	if err := p.Validate(); err != nil {
 		return config.Profile{}, "", err
 	}
+	if p.PartnerTenant != "" {
+		// Every customer profile of one partner shares the sign-in.
+		return p, config.PartnerRecordPath(l.Path, p.PartnerTenant), nil
+	}
 	return p, config.AuthRecordPath(l.Path, p.Name), nil
 }
 

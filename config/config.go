@@ -149,9 +149,15 @@ type Profile struct {
 	// Tenant is the directory (tenant) id or a verified domain.
 	Tenant string `yaml:"tenant" json:"tenant"`
 	// ClientID is the app registration's application (client) id.
-	ClientID string   `yaml:"clientId" json:"clientId"`
-	Auth     AuthMode `yaml:"auth" json:"auth"`
-	Cloud    Cloud    `yaml:"cloud" json:"cloud"`
+	ClientID string `yaml:"clientId" json:"clientId"`
+	// PartnerTenant is the tenant the technician signs in to when it is
+	// not Tenant: a partner's (CSP / GDAP) own tenant. One sign-in there
+	// reaches every customer tenant a profile names (azidentity's
+	// additionally allowed tenants); each profile's tokens are asked of
+	// its Tenant. devicecode and browser only.
+	PartnerTenant string   `yaml:"partnerTenant" json:"partnerTenant,omitempty"`
+	Auth          AuthMode `yaml:"auth" json:"auth"`
+	Cloud         Cloud    `yaml:"cloud" json:"cloud"`
 	// GraphEndpoint and AuthorityHost override the cloud's (proxies, tests).
 	GraphEndpoint string `yaml:"graphEndpoint" json:"graphEndpoint,omitempty"`
 	AuthorityHost string `yaml:"authorityHost" json:"authorityHost,omitempty"`
@@ -279,4 +285,10 @@ func Exists(path string) bool {
 // not a token) is kept for a profile: next to the config file.
 func AuthRecordPath(configPath, profile string) string {
 	return filepath.Join(filepath.Dir(configPath), "auth-"+profile+".json")
+}
+
+// PartnerRecordPath is the sign-in record every profile with the same
+// partnerTenant shares: one sign-in for all of a partner's customers.
+func PartnerRecordPath(configPath, partnerTenant string) string {
+	return filepath.Join(filepath.Dir(configPath), "auth-partner-"+strings.ToLower(partnerTenant)+".json")
 }

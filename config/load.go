@@ -204,6 +204,14 @@ func Load(opts Options) (*Loaded, error) {
 // Validate is the cross-field check no single key can do: what the sign-in
 // mode needs. Load reports it as a warning; signing in refuses it.
 func (p Profile) Validate() error {
+	if p.PartnerTenant != "" {
+		if p.Auth != AuthDeviceCode && p.Auth != AuthBrowser {
+			return fmt.Errorf("partnerTenant: a partner sign-in needs auth devicecode or browser (the technician signs in), not %s", p.Auth)
+		}
+		if p.Tenant == "" || strings.EqualFold(p.Tenant, p.PartnerTenant) {
+			return errors.New("partnerTenant: set tenant to the customer's tenant (partnerTenant is your own)")
+		}
+	}
 	switch p.Auth {
 	case AuthSecret:
 		if p.ClientID == "" || p.Tenant == "" {

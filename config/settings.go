@@ -157,7 +157,7 @@ func rules(key string, t reflect.Type) (string, func(string) error) {
 		}
 	}
 	switch key {
-	case "tenant":
+	case "tenant", "partnerTenant":
 		return "a tenant id (GUID) or a verified domain such as contoso.onmicrosoft.com", func(v string) error {
 			if guidRE.MatchString(v) || domainRE.MatchString(v) {
 				return nil

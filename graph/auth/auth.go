@@ -167,12 +167,13 @@ func (b *builder) deviceCode() (azcore.TokenCredential, error) {
 	co.PerCallPolicies = append(co.PerCallPolicies, sniff)
 	rec, recOK := loadRecord(b.o.recordPath, b.p, b.o.warn)
 	cred, err := azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
-		ClientOptions:            co,
-		TenantID:                 b.p.Tenant,
-		ClientID:                 b.p.ClientID,
-		AuthenticationRecord:     rec,
-		Cache:                    b.tokenCache(),
-		DisableInstanceDiscovery: b.disableDiscovery(),
+		ClientOptions:              co,
+		TenantID:                   signInTenant(b.p),
+		AdditionallyAllowedTenants: partnerAllowed(b.p),
+		ClientID:                   b.p.ClientID,
+		AuthenticationRecord:       rec,
+		Cache:                      b.tokenCache(),
+		DisableInstanceDiscovery:   b.disableDiscovery(),
 		UserPrompt: func(ctx context.Context, m azidentity.DeviceCodeMessage) error {
 			exp := sniff.expires()
 			if exp.IsZero() {
@@ -190,7 +191,7 @@ func (b *builder) deviceCode() (azcore.TokenCredential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth devicecode: %w", err)
 	}
-	return newRecorded(cred, b.o.recordPath, recOK), nil
+	return forTenant(newRecorded(cred, b.o.recordPath, recOK), b.p), nil
 }
 
 func (b *builder) browser() (azcore.TokenCredential, error) {
@@ -199,12 +200,13 @@ func (b *builder) browser() (azcore.TokenCredential, error) {
 	}
 	rec, recOK := loadRecord(b.o.recordPath, b.p, b.o.warn)
 	cred, err := azidentity.NewInteractiveBrowserCredential(&azidentity.InteractiveBrowserCredentialOptions{
-		ClientOptions:            b.clientOptions(),
-		TenantID:                 b.p.Tenant,
-		ClientID:                 b.p.ClientID,
-		AuthenticationRecord:     rec,
-		Cache:                    b.tokenCache(),
-		DisableInstanceDiscovery: b.disableDiscovery(),
+		ClientOptions:              b.clientOptions(),
+		TenantID:                   signInTenant(b.p),
+		AdditionallyAllowedTenants: partnerAllowed(b.p),
+		ClientID:                   b.p.ClientID,
+		AuthenticationRecord:       rec,
+		Cache:                      b.tokenCache(),
+		DisableInstanceDiscovery:   b.disableDiscovery(),
 		// The app registration needs http://localhost as a "Mobile and
 		// desktop" redirect URI (README).
 		RedirectURL: "http://localhost",
@@ -212,7 +214,7 @@ func (b *builder) browser() (azcore.TokenCredential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth browser: %w", err)
 	}
-	return newRecorded(cred, b.o.recordPath, recOK), nil
+	return forTenant(newRecorded(cred, b.o.recordPath, recOK), b.p), nil
 }
 
 // secretValue returns the client secret: AZURE_CLIENT_SECRET (already in

@@ -64,7 +64,12 @@ func (r *recorded) GetToken(ctx context.Context, o policy.TokenRequestOptions) (
 					return nil, err
 				}
 			} else {
-				rec, err := r.cred.Authenticate(ctx, &o)
+				// The interactive sign-in is at the credential's own
+				// tenant (a partner's, partner.go); tokens for the
+				// tenant o names are then asked for silently.
+				ao := o
+				ao.TenantID = ""
+				rec, err := r.cred.Authenticate(ctx, &ao)
 				if err != nil {
 					return nil, err
 				}
@@ -108,7 +113,7 @@ func loadRecord(path string, p config.Profile, warn func(string)) (azidentity.Au
 		return azidentity.AuthenticationRecord{}, false
 	}
 	// A tenant given as a GUID must match; a domain cannot be compared.
-	if isGUID(p.Tenant) && !strings.EqualFold(rec.TenantID, p.Tenant) {
+	if t := signInTenant(p); isGUID(t) && !strings.EqualFold(rec.TenantID, t) {
 		return azidentity.AuthenticationRecord{}, false
 	}
 	return rec, true

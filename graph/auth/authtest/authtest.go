@@ -78,6 +78,7 @@ type Authority struct {
 	refresh map[string]Identity
 	grants  map[string]int
 	scopes  [][]string // scope parameter of every token request
+	tenants []string   // tenant in the path of every token request
 	n       int
 }
 
@@ -151,6 +152,14 @@ func (a *Authority) Grants() map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// TokenTenants returns "grant tenant" for every token request, in order:
+// which tenant's authority each grant was asked of.
+func (a *Authority) TokenTenants() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.tenants...)
 }
 
 // Scopes returns the scope parameter of every token and device code request.
@@ -261,6 +270,7 @@ func (a *Authority) token(w http.ResponseWriter, r *http.Request, tenant string)
 	a.mu.Lock()
 	a.grants[grant]++
 	a.scopes = append(a.scopes, strings.Fields(f.Get("scope")))
+	a.tenants = append(a.tenants, grant+" "+tenant)
 	opts := a.opts
 	a.mu.Unlock()
 	if f.Get("client_id") != opts.ClientID {
