@@ -30,11 +30,11 @@ var PhoneTypes = []PhoneType{PhoneMobile, PhoneAlternateMobile, PhoneOffice}
 func (t PhoneType) Describe() string {
 	switch t {
 	case PhoneMobile:
-		return "primary mobile: texts (SMS) and calls"
+		return "primary mobile, texts (SMS) and calls"
 	case PhoneAlternateMobile:
-		return "alternate (backup) mobile: calls only"
+		return "backup mobile, calls only"
 	case PhoneOffice:
-		return "office phone or landline: calls only, never SMS"
+		return "office phone or landline, calls only, never SMS"
 	}
 	return string(t)
 }

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/ops"
 	"github.com/mfadesk/mfadesk/tui/actions"
 	"github.com/mfadesk/mfadesk/tui/internal/draw"
 	"github.com/mfadesk/mfadesk/tui/internal/explain"
@@ -54,9 +55,75 @@ func (m Model) startAction(kind actions.Kind) (tea.Model, tea.Cmd) {
 		if !meth.Deletable() {
 			return m, m.setFlash(actions.MethodLabel(meth)+" cannot be deleted (Graph offers no delete for it).", true)
 		}
+		if why := graph.DeleteRefusal(m.methods.Methods(), meth); why != "" {
+			return m, m.setFlash(actions.MethodLabel(meth)+": "+why+".", true)
+		}
 		op.Method = meth
+	case actions.SetDefault:
+		meth, ok := m.methods.Selected()
+		if !ok || !m.methods.Loaded() {
+			return m, m.setFlash("No method highlighted.", false)
+		}
+		_, pref, err := ops.PlanSetDefault(meth, "", "", m.systemPreferredOn())
+		if err != nil {
+			return m, m.setFlash(err.Error()+".", true)
+		}
+		op.Method, op.Preference = meth, pref
+	case actions.AddPhone:
+		return m.openMethodForm(u)
 	}
 	return m.openOp(op, u)
+}
+
+// systemPreferredOn reports system-preferred MFA on for the user shown
+// (their default is then ignored), from the methods or the report's row.
+func (m Model) systemPreferredOn() bool {
+	for _, x := range m.methods.Methods() {
+		if x.SystemPreferred {
+			return true
+		}
+	}
+	r := m.methods.Registration()
+	return r != nil && r.IsSystemPreferredAuthenticationMethodEnabled
+}
+
+// openMethodForm asks which phone (or the email method) to add for u and
+// its number, then shows the plan. The form's text stays in the form: the
+// plan opens disarmed and only ctrl+y runs it.
+func (m Model) openMethodForm(u graph.User) (tea.Model, tea.Cmd) {
+	if !m.methods.Loaded() || m.methods.User() == nil || m.methods.User().ID != u.ID {
+		return m, m.setFlash("The user's methods are still loading: + works once they are shown.", false)
+	}
+	ms := append([]graph.Method(nil), m.methods.Methods()...)
+	id := m.newID()
+	f := actions.NewMethodForm(id, "Add a method: "+graph.CleanText(firstNonBlank(u.DisplayName, u.UserPrincipalName)), ms)
+	f.Check = func(c actions.FormChoice) error {
+		_, err := methodFormOp(ms, c)
+		return err
+	}
+	m.setModal(id, f, answers{submitted: func(m Model, c actions.FormChoice) (tea.Model, tea.Cmd) {
+		op, err := methodFormOp(ms, c)
+		if err != nil {
+			return m, m.setFlash(err.Error(), true)
+		}
+		if ok, why := m.allowed(op.Kind, u); !ok {
+			return m, m.setFlash(op.Kind.Label()+" unavailable: "+why+".", true)
+		}
+		return m.openConfirm(op, []graph.User{u})
+	}})
+	return m, nil
+}
+
+// methodFormOp is the operation a form's choice asks for, refused as the
+// catalogue's plan refuses it.
+func methodFormOp(ms []graph.Method, c actions.FormChoice) (actions.Op, error) {
+	if c.IsEmail() {
+		_, old, err := ops.PlanEmail(ms, c.Value)
+		return actions.Op{Kind: actions.AddEmail, Email: c.Value, Replaces: old}, err
+	}
+	t := graph.PhoneType(c.Type)
+	_, old, err := ops.PlanPhone(ms, t, c.Value)
+	return actions.Op{Kind: actions.AddPhone, PhoneType: t, Number: c.Value, Replaces: old}, err
 }
 
 // openOp fills what op needs from the session (the TAP default, the mail)
@@ -101,6 +168,22 @@ func (m Model) openConfirm(op actions.Op, targets []graph.User) (tea.Model, tea.
 			}
 			op.Mail = mail
 			return m.planFor(*op, targets), true
+		}
+	case actions.SetDefault:
+		if len(graph.Preferences(op.Method)) > 1 {
+			c.OptionsHelp = []actions.KeyHelp{{Key: "v", Desc: "text / call"}}
+			c.Options = func(op *actions.Op, key string) (actions.Plan, bool) {
+				if key != "v" {
+					return actions.Plan{}, false
+				}
+				prefs := graph.Preferences(op.Method)
+				if op.Preference == prefs[0] {
+					op.Preference = prefs[1]
+				} else {
+					op.Preference = prefs[0]
+				}
+				return m.planFor(*op, targets), true
+			}
 		}
 	case actions.Reregister:
 		if len(targets) == 1 && !targets[0].IsGuest() {

@@ -86,9 +86,11 @@ type operation struct {
 	bar  string // the action bar's (shorter) words; "" not in the bar
 	// keys is where its key works; onMethod: it acts on the highlighted
 	// method (its bar item comes first, in the methods pane only).
-	keys     scope
-	onMethod bool
-	headline bool
+	keys      scope
+	onMethod  bool
+	headline  bool
+	methodWhy func(m Model, meth graph.Method) string
+	methodBar bool
 }
 
 // placement is where the console offers a catalogue operation (the
@@ -100,6 +102,11 @@ type placement struct {
 	noBar    bool
 	onMethod bool
 	headline bool
+	// methodWhy, for an operation on the highlighted method, says why it
+	// does not apply to that method ("" when it does).
+	methodWhy func(m Model, meth graph.Method) string
+	// inMethodsBar: its bar item is in the methods pane only.
+	inMethodsBar bool
 }
 
 var placements = map[actions.Kind]placement{
@@ -109,7 +116,15 @@ var placements = map[actions.Kind]placement{
 	ops.Revoke:     {keys: everywhere, headline: true},
 	// These need the detail panes (a highlighted method, the current
 	// per-user state): not offered in the report.
-	ops.DeleteMethod: {keys: inMain, onMethod: true},
+	ops.DeleteMethod: {keys: inMain, onMethod: true, methodWhy: func(m Model, meth graph.Method) string {
+		return graph.DeleteRefusal(m.methods.Methods(), meth)
+	}},
+	// Issue 13.3: * makes the highlighted method the default; + adds a
+	// phone or the email method (a form first), from the methods pane.
+	ops.SetDefault: {keys: inMain, onMethod: true, methodWhy: func(_ Model, meth graph.Method) string {
+		return graph.DefaultRefusal(meth)
+	}},
+	ops.AddPhone: {keys: inMain, inMethodsBar: true},
 	ops.SetMFA:       {keys: inMain},
 	// A mail about the last change made here: offered by that change's
 	// result (n), and by its key, not in the bar.
@@ -132,7 +147,7 @@ func operations() []operation {
 			p = placement{keys: everywhere}
 		}
 		op := operation{kind: o.Name, key: o.Key, help: o.Help, bar: o.Bar, keys: p.keys,
-			onMethod: p.onMethod, headline: p.headline}
+			onMethod: p.onMethod, headline: p.headline, methodWhy: p.methodWhy, methodBar: p.inMethodsBar}
 		if p.noBar {
 			op.bar = ""
 		}
@@ -166,23 +181,35 @@ func opBinding(op operation, at int) binding {
 	if op.bar != "" {
 		b.bar, b.barAt = inMain, 10+at
 	}
+	if op.methodBar {
+		b.bar, b.barAt = inMethods, 4
+		do := b.do
+		b.do = func(m Model, msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+			if m.focus != paneMethods {
+				return m, m.setFlash("Focus the methods pane (tab) to "+op.help+".", false)
+			}
+			return do(m, msg)
+		}
+	}
 	if op.onMethod {
 		b.bar, b.barAt = inMethods, 3
 		when := b.when
 		b.when = func(m Model) (bool, string) {
 			meth, ok := m.methods.Selected()
-			switch {
-			case !ok:
+			if !ok {
 				return false, ""
-			case !meth.Deletable():
-				return false, "this method cannot be deleted"
+			}
+			if op.methodWhy != nil {
+				if why := op.methodWhy(m, meth); why != "" {
+					return false, why
+				}
 			}
 			return when(m)
 		}
 		do := b.do
 		b.do = func(m Model, msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			if m.focus != paneMethods {
-				return m, m.setFlash("Focus the methods pane (tab) and highlight a method to delete it.", false)
+				return m, m.setFlash("Focus the methods pane (tab) and highlight a method to "+op.help+".", false)
 			}
 			return do(m, msg)
 		}

@@ -22,6 +22,8 @@ type answers struct {
 	chosen func(m Model, v string) (tea.Model, tea.Cmd)
 	// prompted acts on a prompt's text (the prompt is closed first).
 	prompted func(m Model, v string) (tea.Model, tea.Cmd)
+	// submitted acts on a method form's choice (the form is closed first).
+	submitted func(m Model, c actions.FormChoice) (tea.Model, tea.Cmd)
 	// closed runs after esc closed it.
 	closed func(m Model) (tea.Model, tea.Cmd)
 	// progress is the file a CSV lookup's progress dialog is about.
@@ -90,6 +92,8 @@ func (m Model) onModalAnswer(msg tea.Msg) (tea.Model, tea.Cmd) {
 		id = x.ID
 	case actions.PromptMsg:
 		id = x.ID
+	case actions.FormMsg:
+		id = x.ID
 	}
 	if id != m.modalID || m.modal == nil {
 		return m, nil // an answer from a dialog no longer open
@@ -119,6 +123,11 @@ func (m Model) onModalAnswer(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.closeModal()
 		if then.prompted != nil {
 			return then.prompted(m, x.Value)
+		}
+	case actions.FormMsg:
+		m.closeModal()
+		if then.submitted != nil {
+			return then.submitted(m, x.Choice)
 		}
 	}
 	return m, nil

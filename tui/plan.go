@@ -70,6 +70,23 @@ func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
 		if op.Method.Kind == graph.KindWindowsHello {
 			p.Warnings = append(p.Warnings, "Deleting Windows Hello needs an MFA claim in your own sign-in.")
 		}
+	case actions.SetDefault, actions.AddPhone, actions.AddEmail:
+		// The catalogue's plans from the user's methods (graph/ops/methods.go):
+		// the command line prints the same words.
+		var pl ops.Plan
+		var err error
+		switch op.Kind {
+		case actions.SetDefault:
+			pl, _, err = ops.PlanSetDefault(op.Method, op.Preference, "", m.systemPreferredOn())
+		case actions.AddPhone:
+			pl, _, err = ops.PlanPhone(shown, op.PhoneType, op.Number)
+		default:
+			pl, _, err = ops.PlanEmail(shown, op.Email)
+		}
+		p.Ops, p.Keeps, p.Warnings = pl.Steps, pl.Keeps, pl.Warnings
+		if err != nil {
+			p.Warnings = append(p.Warnings, err.Error())
+		}
 	case actions.IssueTAP:
 		p.Ops = actions.TAPOps(op.TAP)
 		for _, x := range shown {

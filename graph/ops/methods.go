@@ -64,13 +64,6 @@ func PlanSetDefault(m graph.Method, pref, current string, systemPreferred bool) 
 		Steps: []string{"make " + MethodLabel(m) + " the default method: Entra asks for " + graph.PreferenceWords(pref)},
 		Keeps: []string{"every method (the previous default stays registered)"},
 	}
-	if len(allowed) > 1 {
-		other := allowed[0]
-		if other == pref {
-			other = allowed[1]
-		}
-		p.Keeps = append(p.Keeps, "the mobile can be the default for "+graph.PreferenceWords(other)+" instead")
-	}
 	if systemPreferred {
 		p.Warnings = append(p.Warnings, "System-preferred MFA is on for this user: Entra prompts for the strongest "+
 			"registered method and ignores the default, except through the NPS extension or the AD FS adapter.")
@@ -102,7 +95,7 @@ func PlanPhone(ms []graph.Method, t graph.PhoneType, number string) (Plan, graph
 			p.Keeps = append(p.Keeps, "the default method (this phone, with the new number)")
 		}
 	} else {
-		p.Steps = []string{fmt.Sprintf("add a %s phone %s: %s", t, number, t.Describe())}
+		p.Steps = []string{fmt.Sprintf("add %s %s phone %s: %s", article(string(t)), t, number, t.Describe())}
 		old = graph.Method{}
 	}
 	switch t {
@@ -166,4 +159,11 @@ func EmailDone(c graph.SetEmail) string {
 		return "email method is now " + graph.CleanText(c.Address) + " (was " + graph.CleanText(c.Replaces.Email) + ")"
 	}
 	return "email method " + graph.CleanText(c.Address) + " added"
+}
+
+func article(w string) string {
+	if w != "" && strings.ContainsRune("aeiouAEIOU", rune(w[0])) {
+		return "an"
+	}
+	return "a"
 }

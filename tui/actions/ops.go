@@ -32,6 +32,9 @@ const (
 	Unblock      = ops.Unblock
 	Notify       = ops.Notify
 	Audit        = ops.Audit
+	SetDefault   = ops.SetDefault
+	AddPhone     = ops.AddPhone
+	AddEmail     = ops.AddEmail
 )
 
 // Op is one action with its parameters, applied to each target.
