@@ -125,7 +125,7 @@ var placements = map[actions.Kind]placement{
 		return graph.DefaultRefusal(meth)
 	}},
 	ops.AddPhone: {keys: inMain, inMethodsBar: true},
-	ops.SetMFA:       {keys: inMain},
+	ops.SetMFA:   {keys: inMain},
 	// A mail about the last change made here: offered by that change's
 	// result (n), and by its key, not in the bar.
 	ops.Notify: {keys: inMain, noBar: true},
