@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -22,8 +23,8 @@ func init() { register(setupCmd) }
 // setupCmd creates mfadesk's app registration for an admin who runs it
 // once, shows exactly what it will create first, and writes the profile.
 func setupCmd(env *Env) *cobra.Command {
-	var tenant, name string
-	var yes, dryRun, force bool
+	var tenant, name, cloudName string
+	var yes, dryRun, force, multi bool
 	c := &cobra.Command{
 		Use:   "setup",
 		Short: "Create mfadesk's app registration in a tenant and write the profile (an admin, once)",
@@ -35,10 +36,14 @@ func setupCmd(env *Env) *cobra.Command {
 			"The admin signs in through the Azure CLI (run `az login --tenant TENANT` first) and needs the " +
 			"Application Administrator, Cloud Application Administrator or Application Developer role. " +
 			"Against a loopback --graph-endpoint (mfadesk demo-server) no sign-in is used. " +
-			"Here --read-only means: register a read-only app and write readOnly: true.",
+			"Here --read-only means: register a read-only app and write readOnly: true. " +
+			"--cloud registers in a national cloud (usgov, usgov-dod, china: run `az cloud set` first); " +
+			"--multi-tenant registers an app a partner's technicians use in customers' tenants (partnerTenant in each customer's profile).",
 		Example: "  az login --tenant contoso.onmicrosoft.com --allow-no-subscriptions\n" +
 			"  mfadesk setup --tenant contoso.onmicrosoft.com\n" +
 			"  mfadesk --read-only --profile audit setup --tenant contoso.onmicrosoft.com --name \"mfadesk (read-only)\"\n" +
+			"  mfadesk setup --tenant contoso.onmicrosoft.us --cloud usgov\n" +
+			"  mfadesk setup --tenant partner.onmicrosoft.com --multi-tenant\n" +
 			"  mfadesk --graph-endpoint http://127.0.0.1:8080 setup --tenant contoso.onmicrosoft.com --yes --dry-run",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -53,7 +58,11 @@ func setupCmd(env *Env) *cobra.Command {
 				return Usagef("setup needs --tenant (directory id or verified domain)")
 			}
 			readOnly := env.Flags.ReadOnly
-			plan := appreg.Plan{DisplayName: name, Scopes: auth.DelegatedPermissions(readOnly, false, false), ReadOnly: readOnly}
+			cloud := config.Cloud(cloudName)
+			if !slices.Contains(config.Clouds, cloud) {
+				return Usagef("--cloud %q: use one of %s", cloudName, cloudList())
+			}
+			plan := appreg.Plan{DisplayName: name, Scopes: auth.DelegatedPermissions(readOnly, false, false), ReadOnly: readOnly, MultiTenant: multi}
 			if err := plan.Validate(); err != nil {
 				return Usage(err)
 			}
@@ -65,7 +74,7 @@ func setupCmd(env *Env) *cobra.Command {
 			if profile == "" {
 				profile = "default"
 			}
-			starter := config.StarterOptions{Profile: profile, Tenant: tenant, ClientID: "00000000-0000-0000-0000-000000000000", Auth: config.AuthDeviceCode, ReadOnly: readOnly}
+			starter := config.StarterOptions{Profile: profile, Tenant: tenant, ClientID: "00000000-0000-0000-0000-000000000000", Auth: config.AuthDeviceCode, ReadOnly: readOnly, Cloud: cloud}
 			if _, err := config.Starter(starter); err != nil {
 				return Usage(err) // a bad tenant or profile name, before anything is created
 			}
@@ -76,7 +85,7 @@ func setupCmd(env *Env) *cobra.Command {
 				endpoint = env.Getenv("MFADESK_GRAPH_ENDPOINT")
 			}
 			if endpoint == "" {
-				endpoint = "https://graph.microsoft.com"
+				endpoint = cloud.Endpoints().Graph
 			}
 			loopback := false
 			if u, err := url.Parse(endpoint); err == nil && isLoopbackHost(u.Hostname()) {
@@ -85,7 +94,11 @@ func setupCmd(env *Env) *cobra.Command {
 
 			w := env.Stdout
 			fmt.Fprintf(w, "Plan: in tenant %s (%s)\n", graph.CleanText(tenant), strings.TrimRight(endpoint, "/"))
-			fmt.Fprintf(w, "  1. create the app registration %q: single tenant (AzureADMyOrg), public client\n", plan.DisplayName)
+			audience := "single tenant (AzureADMyOrg)"
+			if multi {
+				audience = "multi-tenant (AzureADMultipleOrgs: each customer's admin consents in their tenant)"
+			}
+			fmt.Fprintf(w, "  1. create the app registration %q: %s, public client\n", plan.DisplayName, audience)
 			fmt.Fprintf(w, "     (device code; redirect URI %s for the browser sign-in), no secret or certificate\n", appreg.RedirectURI)
 			fmt.Fprintln(w, "     asking for these delegated Microsoft Graph permissions:")
 			for _, s := range plan.Scopes {
@@ -96,6 +109,9 @@ func setupCmd(env *Env) *cobra.Command {
 				ro := ""
 				if readOnly {
 					ro = ", readOnly: true"
+				}
+				if cloud != config.CloudGlobal {
+					ro += ", cloud: " + string(cloud)
 				}
 				fmt.Fprintf(w, "  3. write profile %q to %s (tenant, the new clientId, auth: devicecode%s)\n", profile, path, ro)
 			} else {
@@ -149,6 +165,9 @@ func setupCmd(env *Env) *cobra.Command {
 				fmt.Fprintf(w, "Wrote profile %q to %s\n", profile, path)
 			} else {
 				fmt.Fprintf(w, "Add to %s under profiles:\n  %s:\n    tenant: %s\n    clientId: %s\n    auth: devicecode\n", path, profile, tenant, res.AppID)
+				if cloud != config.CloudGlobal {
+					fmt.Fprintf(w, "    cloud: %s\n", cloud)
+				}
 				if readOnly {
 					fmt.Fprintln(w, "    readOnly: true")
 				}
@@ -157,7 +176,7 @@ func setupCmd(env *Env) *cobra.Command {
 			// permissions of any API may be consented by a Cloud Application
 			// Administrator, Application Administrator or Privileged Role Administrator.
 			fmt.Fprintf(w, "Grant admin consent (a Cloud Application Administrator, Application Administrator or Privileged Role Administrator):\n  %s\n",
-				appreg.ConsentURL("", tenant, res.AppID))
+				appreg.ConsentURL(cloud.Endpoints().AuthorityHost, tenant, res.AppID))
 			fmt.Fprintln(w, "Then give technicians their roles (README: Permissions) and run: mfadesk doctor")
 			return nil
 		},
@@ -167,5 +186,15 @@ func setupCmd(env *Env) *cobra.Command {
 	c.Flags().BoolVar(&yes, "yes", false, "create without asking (needed off a terminal)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan, create nothing")
 	c.Flags().BoolVar(&force, "force", false, "replace an existing config file")
+	c.Flags().StringVar(&cloudName, "cloud", string(config.CloudGlobal), "national cloud: "+cloudList()+" (sets the Graph endpoint, the consent URL and the profile's cloud; point az at it first: az cloud set)")
+	c.Flags().BoolVar(&multi, "multi-tenant", false, "register for any organisation (AzureADMultipleOrgs), for partners who work in customers' tenants (partnerTenant)")
 	return c
+}
+
+func cloudList() string {
+	names := make([]string, len(config.Clouds))
+	for i, c := range config.Clouds {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ", ")
 }

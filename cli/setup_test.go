@@ -27,8 +27,16 @@ func setupAgainstFake(t *testing.T, extra ...string) (*fake.Server, string, fake
 	}
 	t.Cleanup(srv.Close)
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	args := append([]string{"--config", cfg, "--graph-endpoint", srv.URL}, extra...)
-	args = append(args, "setup", "--tenant", setupTenantID, "--yes")
+	var global, sub []string
+	for _, a := range extra {
+		if f, ok := strings.CutPrefix(a, "setup-flags:"); ok {
+			sub = append(sub, f)
+		} else {
+			global = append(global, a)
+		}
+	}
+	args := append([]string{"--config", cfg, "--graph-endpoint", srv.URL}, global...)
+	args = append(append(args, "setup", "--tenant", setupTenantID, "--yes"), sub...)
 	r := runWithEnv(t, nil, args...)
 	apps := srv.Tenant.Apps()
 	if r.code != 0 || len(apps) != 1 {
@@ -192,5 +200,34 @@ func TestDoctorConsentHints(t *testing.T) {
 	}
 	if m := missingConsent([]string{"https://graph.microsoft.com/.default"}, []string{"User.Read"}); m != nil {
 		t.Errorf(".default: missing = %v", m)
+	}
+}
+
+// --cloud writes the national cloud into the profile and points the
+// consent URL at its authority; --multi-tenant registers for any
+// organisation (a partner's app); a cloud mfadesk does not know is refused
+// before anything is created.
+func TestSetupCloudAndMultiTenant(t *testing.T) {
+	_, _, app, _ := setupAgainstFake(t, "--profile", "gov")
+	if app.SignInAudience != "AzureADMyOrg" {
+		t.Errorf("default audience %q", app.SignInAudience)
+	}
+	_, cfg, app, r := setupAgainstFake(t, "--profile", "gov", "setup-flags:--cloud=usgov", "setup-flags:--multi-tenant")
+	if app.SignInAudience != "AzureADMultipleOrgs" || !strings.Contains(r.stdout, "multi-tenant (AzureADMultipleOrgs") {
+		t.Errorf("audience %q; plan:\n%s", app.SignInAudience, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "https://login.microsoftonline.us/"+setupTenantID+"/adminconsent?client_id="+app.AppID) {
+		t.Errorf("consent URL not at the usgov authority:\n%s", r.stdout)
+	}
+	l, err := config.Load(config.Options{Path: cfg, LookupEnv: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Profile.Cloud != config.CloudUSGov || l.Profile.ClientID != app.AppID {
+		t.Errorf("profile = %+v", l.Profile)
+	}
+	bad := runWithEnv(t, nil, "--config", filepath.Join(t.TempDir(), "c.yaml"), "--graph-endpoint", "http://127.0.0.1:1", "setup", "--tenant", setupTenantID, "--yes", "--cloud", "mars")
+	if bad.code != 2 || !strings.Contains(bad.stderr, "usgov") {
+		t.Errorf("--cloud mars: %s", bad)
 	}
 }

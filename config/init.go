@@ -31,7 +31,7 @@ profiles:
     # Azure CLI, then device code.
     auth: {{.Auth}}
     # global, usgov (GCC High), usgov-dod, china.
-    cloud: global
+    cloud: {{if .Cloud}}{{.Cloud}}{{else}}global{{end}}
     # secretCommand: "pass show mfadesk/client-secret"   # prints the client secret
     # certificate: /path/to/mfadesk.pem                  # for auth: certificate
 
@@ -81,6 +81,7 @@ type StarterOptions struct {
 	ClientID string
 	Auth     AuthMode // devicecode when empty
 	ReadOnly bool     // readOnly: true (mfadesk setup --read-only)
+	Cloud    Cloud    // global when empty (mfadesk setup --cloud)
 }
 
 // Starter renders the commented starter file. Tenant and client id are

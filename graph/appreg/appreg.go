@@ -42,6 +42,20 @@ type Plan struct {
 	// ("UserAuthenticationMethod.ReadWrite.All"), from auth.ScopesFor.
 	Scopes   []string
 	ReadOnly bool
+	// MultiTenant registers the app for any organisation's directory
+	// (AzureADMultipleOrgs): a partner's technicians sign in to their
+	// customers' tenants with it (partnerTenant), each customer's admin
+	// consenting there. Single tenant (AzureADMyOrg) otherwise.
+	MultiTenant bool
+}
+
+// Audience is the app's signInAudience (application resource: AzureADMyOrg
+// or AzureADMultipleOrgs).
+func (p Plan) Audience() string {
+	if p.MultiTenant {
+		return "AzureADMultipleOrgs"
+	}
+	return "AzureADMyOrg"
 }
 
 // Validate refuses a plan Graph would refuse or that would create a
@@ -187,7 +201,7 @@ func Build(p Plan, ids map[string]string) (models.Applicationable, error) {
 
 	app := models.NewApplication()
 	app.SetDisplayName(ptr(strings.TrimSpace(p.DisplayName)))
-	app.SetSignInAudience(ptr("AzureADMyOrg"))
+	app.SetSignInAudience(ptr(p.Audience()))
 	app.SetIsFallbackPublicClient(ptr(true))
 	app.SetPublicClient(pc)
 	app.SetRequiredResourceAccess([]models.RequiredResourceAccessable{rra})
