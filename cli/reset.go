@@ -193,7 +193,7 @@ func (e *Env) runReset(ctx context.Context, args []string, o targetOptions, spec
 	}
 	if len(jobs) <= planFullUpTo {
 		e.note(fmt.Sprintf("Plan: %s for %d user(s):", strings.ToLower(verb), planned))
-		e.writePlans(e.Stderr, jobs, planPreview)
+		e.writePlans(e.Stderr, jobs, planPreview, spec)
 	} else {
 		sum := spec.summary(planned)
 		if n != nil {
@@ -332,7 +332,7 @@ func (e *Env) emitPlans(verb string, jobs []*job, spec resetSpec) error {
 		}
 	}
 	if e.Flags.Output == "table" {
-		e.writePlans(e.Stdout, jobs, len(jobs))
+		e.writePlans(e.Stdout, jobs, len(jobs), spec)
 		e.note("Dry run: nothing changed.")
 		return e.emitSummaryOnly(verb, jobs)
 	}
@@ -357,8 +357,9 @@ func (e *Env) emitSummaryOnly(verb string, jobs []*job) error {
 	return jobsExit(jobs)
 }
 
-// writePlans prints up to limit users' plans as numbered steps.
-func (e *Env) writePlans(w io.Writer, jobs []*job, limit int) {
+// writePlans prints up to limit users' plans as numbered steps: the
+// catalogue's words (ops.ResetPlanOf), the steps the console shows.
+func (e *Env) writePlans(w io.Writer, jobs []*job, limit int, spec resetSpec) {
 	n, failed := 0, 0
 	for _, j := range jobs {
 		if j.Err != nil {
@@ -369,37 +370,26 @@ func (e *Env) writePlans(w io.Writer, jobs []*job, limit int) {
 			continue
 		}
 		p := j.Plan.(userPlan)
+		pl := ops.ResetPlanOf(p.ResetPlan, spec.ops())
 		fmt.Fprintf(w, "%s\n", e.style(styleHeader, j.name()))
-		var rows [][]string
-		for i, m := range p.Delete {
-			what := m.Detail
-			if m.IsDefault {
-				what += " (the default method: goes last)"
-			}
-			rows = append(rows, []string{fmt.Sprintf("%d.", i+1), "delete", methodKindName(m), what})
+		for i, s := range pl.Steps {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, s)
 		}
-		step := len(p.Delete)
-		if p.Revoke {
-			step++
-			rows = append(rows, []string{fmt.Sprintf("%d.", step), "revoke", "sessions", "signed out everywhere"})
-		}
-		if p.TAP != nil {
-			step++
-			rows = append(rows, []string{fmt.Sprintf("%d.", step), "issue", "pass", describeTAP(p.TAP.request())})
-		}
-		if len(rows) == 0 {
-			rows = append(rows, []string{"", "nothing", "", "no method to delete"})
-		}
-		for _, k := range p.Keep {
-			rows = append(rows, []string{"", "keep", methodKindName(k.Method), k.Method.Detail + " · " + k.Reason})
+		for _, k := range pl.Keeps {
+			fmt.Fprintf(w, "  keep: %s\n", k)
 		}
 		if p.MailTo != "" || p.MailNote != "" {
-			rows = append(rows, []string{"", "notify", "", p.mail.Planned()})
+			fmt.Fprintf(w, "  notify: %s\n", p.mail.Planned())
 		}
-		e.writeTableIndented(w, rows)
+		for _, x := range pl.Warnings[:len(pl.Warnings)-1] { // the last is said once below
+			fmt.Fprintf(w, "  ! %s\n", x)
+		}
 	}
 	if n > limit {
 		fmt.Fprintf(w, "… and %d more users (--dry-run lists every user)\n", n-limit)
+	}
+	if n > 0 {
+		fmt.Fprintf(w, "%s\n", ops.ResetWarning(spec.ops()))
 	}
 	if failed > 0 {
 		fmt.Fprintf(w, "%d user(s) cannot be planned and will be reported as failed:\n", failed)

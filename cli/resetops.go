@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/graph/ops"
 )
 
 // userPlan is one user's plan, as --dry-run and the confirmation show it:
@@ -70,20 +71,17 @@ func (spec resetSpec) operation() graph.Operation {
 	return op
 }
 
-// summary is the plan for many users, said once instead of per user.
+// ops is spec as the catalogue's reset spec (its plan's words).
+func (spec resetSpec) ops() ops.ResetSpec {
+	return ops.ResetSpec{Reregister: spec.reregister, Keep: spec.keep, TAP: spec.tap}
+}
+
+// summary is the plan for many users, said once instead of per user: the
+// catalogue's general plan, the console's words.
 func (spec resetSpec) summary(n int) string {
-	s := fmt.Sprintf("Plan: %s for %d users: delete every method but the password", strings.ToLower(spec.verb()), n)
-	if k := spec.keepKinds(); len(k) > 0 {
-		s += " and " + joinKinds(k)
-	}
-	s += ", the default method last"
-	if spec.reregister {
-		s += "; then revoke sign-in sessions"
-		if spec.tap != nil {
-			s += "; then issue a Temporary Access Pass (" + describeTAP(*spec.tap) + ")"
-		}
-	}
-	return s + ".\n(--dry-run lists every user's methods first.)"
+	p := ops.ResetPlanText(nil, spec.ops())
+	return fmt.Sprintf("Plan: %s for %d users: %s.\n%s\n(--dry-run lists every user's methods first.)",
+		strings.ToLower(spec.verb()), n, strings.Join(p.Steps, "; then "), ops.ResetWarning(spec.ops()))
 }
 
 // plan says what spec does to a user who has methods.

@@ -171,43 +171,11 @@ func tapRequest(lifetime time.Duration, lifetimeSet, oneTime, oneTimeSet bool, s
 	return req, nil
 }
 
-func describeTAP(r graph.TAPRequest) string {
-	s := "valid " + fmtMinutes(r.LifetimeMinutes)
-	if r.LifetimeMinutes == 0 {
-		s = "valid for the TAP policy's default lifetime"
-	}
-	if r.Start.IsZero() {
-		s += " from now"
-	} else {
-		s += " from " + fmtTime(r.Start)
-	}
-	switch {
-	case r.DefaultUse:
-		s += ", one-time or reusable as the TAP policy says"
-	case r.IsUsableOnce:
-		s += ", one sign-in only"
-	default:
-		s += ", reusable within its lifetime"
-	}
-	return s
-}
+// describeTAP is the catalogue's words for a pass to be issued (the
+// console's too).
+func describeTAP(r graph.TAPRequest) string { return ops.TAPText(r) }
 
-// fmtMinutes says a lifetime the way people do: 90 minutes, 2 hours, 3 days.
-func fmtMinutes(m int) string {
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return "1 " + unit
-		}
-		return fmt.Sprintf("%d %ss", n, unit)
-	}
-	switch {
-	case m%(24*60) == 0:
-		return plural(m/(24*60), "day")
-	case m%60 == 0:
-		return plural(m/60, "hour")
-	}
-	return plural(m, "minute")
-}
+func fmtMinutes(m int) string { return ops.MinutesText(m) }
 
 func tapStart(t graph.TAP) time.Time {
 	if t.Start.IsZero() {

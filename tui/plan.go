@@ -28,31 +28,21 @@ func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
 		p.Ops, p.Keeps, p.Warnings = pl.Steps, pl.Keeps, pl.Warnings
 	}
 	switch op.Kind {
-	case actions.Reset:
-		if shown != nil {
-			p.Ops, p.Keeps = actions.ResetOps(shown, op.Keep)
-		} else {
-			p.Ops = []string{"list the user's methods, then delete every one except the password" + keepText(op.Keep) +
-				", alternate phone before mobile and the default method last"}
-			p.Keeps = []string{"Password"}
-			if !single {
-				p.Ops = append(p.Ops, m.methodCensus(targets)...)
-			}
+	case actions.Reset, actions.Reregister:
+		// The catalogue's words, the same steps the command line prints
+		// (ops.ResetPlanText, from graph.PlanReset when the methods are
+		// shown, in general otherwise).
+		spec := ops.ResetSpec{Reregister: op.Kind == actions.Reregister, Keep: op.Keep}
+		if spec.Reregister && op.WithTAP {
+			t := op.TAP
+			spec.TAP = &t
 		}
-		p.Warnings = append(p.Warnings, "The user must register MFA again at the next sign-in (offer a TAP after).")
-	case actions.Reregister:
-		if shown != nil {
-			p.Ops, p.Keeps = actions.ReregisterOps(shown)
-		} else {
-			p.Ops = []string{"delete every method except the password, FIDO2 keys / passkeys, Windows Hello and platform credentials (as the portal's \"Require re-register MFA\")",
-				"revoke all sign-in sessions"}
-			p.Keeps = []string{"Password, FIDO2 keys / passkeys, Windows Hello, platform credentials"}
+		pl := ops.ResetPlanText(shown, spec)
+		p.Ops, p.Keeps = pl.Steps, pl.Keeps
+		p.Warnings = append(p.Warnings, pl.Warnings...)
+		if shown == nil && !single && !spec.Reregister {
+			p.Ops = append(p.Ops, m.methodCensus(targets)...)
 		}
-		if op.WithTAP {
-			p.Ops = append(p.Ops, fmt.Sprintf("issue a Temporary Access Pass (%s, one-time) and show it once",
-				actions.LifetimeText(op.TAP.LifetimeMinutes)))
-		}
-		p.Warnings = append(p.Warnings, "Every device signs out and asks to register again.")
 	case actions.Revoke:
 		p.Ops = []string{"revoke every refresh token and session cookie: the user signs in again everywhere"}
 		p.Keeps = []string{"all methods"}
@@ -140,17 +130,6 @@ func (m Model) planFor(op actions.Op, targets []graph.User) actions.Plan {
 		}
 	}
 	return p
-}
-
-func keepText(keep []graph.MethodKind) string {
-	if len(keep) == 0 {
-		return ""
-	}
-	var names []string
-	for _, k := range keep {
-		names = append(names, methods.KindLabel(graph.Method{Kind: k}))
-	}
-	return " and " + strings.Join(names, ", ")
 }
 
 // methodCensus summarises which methods the targets have registered, from

@@ -66,7 +66,7 @@ func resetPlanWords(plan *graph.ResetPlan, spec ResetSpec) Plan {
 	} else {
 		switch {
 		case plan.Blocked != "":
-			p.Steps = append(p.Steps, "nothing: the reset is refused before any change (see below)")
+			p.Steps = append(p.Steps, "nothing: refused before any change (see below)")
 			p.Warnings = append(p.Warnings, "Refused: "+plan.Blocked+".")
 		default:
 			if to := plan.MoveDefaultTo; to != nil {
@@ -130,7 +130,7 @@ func kindLabels(ks []graph.MethodKind) []string {
 // TAPText describes a pass to be issued: "valid 1 hour from now, one
 // sign-in only".
 func TAPText(r graph.TAPRequest) string {
-	s := "valid " + minutesText(r.LifetimeMinutes)
+	s := "valid " + MinutesText(r.LifetimeMinutes)
 	if r.LifetimeMinutes == 0 {
 		s = "valid for the TAP policy's default lifetime"
 	}
@@ -150,7 +150,8 @@ func TAPText(r graph.TAPRequest) string {
 	return s
 }
 
-func minutesText(m int) string {
+// MinutesText is a lifetime in words: "1 hour", "8 days", "90 minutes".
+func MinutesText(m int) string {
 	plural := func(n int, unit string) string {
 		if n == 1 {
 			return "1 " + unit

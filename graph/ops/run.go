@@ -127,17 +127,17 @@ func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now fun
 		r, err = runNotify(ctx, c, u, req)
 	case SetDefault:
 		ch := graph.SetDefaultMethod{UserID: u.ID, Method: req.Method, Preference: req.Preference, Approval: req.Approval()}
-		if _, err = c.Apply(ctx, ch); err == nil {
+		if _, err = applyOne(ctx, c, u, req, ch); err == nil {
 			r = Result{Detail: "default method is now " + MethodLabel(req.Method) + ": " + graph.PreferenceWords(ch.Value())}
 		}
 	case AddPhone:
 		ch := graph.SetPhone{UserID: u.ID, Type: req.PhoneType, Number: req.Number, Replaces: req.Replaces, Approval: req.Approval()}
-		if _, err = c.Apply(ctx, ch); err == nil {
+		if _, err = applyOne(ctx, c, u, req, ch); err == nil {
 			r = Result{Detail: PhoneDone(ch)}
 		}
 	case AddEmail:
 		ch := graph.SetEmail{UserID: u.ID, Address: req.Email, Replaces: req.Replaces, Approval: req.Approval()}
-		if _, err = c.Apply(ctx, ch); err == nil {
+		if _, err = applyOne(ctx, c, u, req, ch); err == nil {
 			r = Result{Detail: EmailDone(ch)}
 		}
 	default:
@@ -185,11 +185,18 @@ func oneChange(ctx context.Context, c graph.Client, u graph.User, req Request, c
 	return *one.Change, nil
 }
 
-// MethodLabel names one method for a result line: "Phone: mobile +1
-// XXXXXXX890" (graph's naming table and Graph's one-line summary).
+// applyOne makes ch, already built with req's approval, through the
+// engine (oneChange).
+func applyOne(ctx context.Context, c graph.Client, u graph.User, req Request, ch graph.Change) (graph.Result, error) {
+	return oneChange(ctx, c, u, req, func(graph.Approval) graph.Change { return ch })
+}
+
+// MethodLabel names one method for a plan or a result line: "Phone:
+// mobile · +1 XXXXXXX890" (graph's naming table and MethodSummary), the
+// same words on the command line and in the console.
 func MethodLabel(m graph.Method) string {
 	name := graph.MethodTitle(m)
-	if d := graph.CleanText(m.Detail); d != "" && !strings.EqualFold(d, name) {
+	if d := MethodSummary(m); d != "" && !strings.EqualFold(d, name) {
 		return name + ": " + d
 	}
 	return name

@@ -1,9 +1,9 @@
 // Package actions holds what the technician can do to users and the modal
 // views around it: the confirmation that lists exact targets and
 // operations, the one-time TAP display, the audit trail, the bulk run with
-// its progress and per-user results, and the report export. One verb, one
-// file: reset.go, reregister.go, revoke.go, deletemethod.go, tap.go,
-// mfastate.go, notify.go.
+// its progress and per-user results, and the report export. The plans of
+// a reset and a re-registration are the catalogue's (ops.ResetPlanText,
+// the command line's words too).
 package actions
 
 import (
