@@ -253,6 +253,7 @@ func NewRoot(env *Env) *cobra.Command {
 	// The catalogue's one-change operations (block, unblock): verb,
 	// help and plan from graph/ops.
 	root.AddCommand(catalogueCmds(env)...)
+	root.AddCommand(methodCmds(env)...) // issue 13.3
 	for _, f := range extraCommands {
 		root.AddCommand(f(env))
 	}

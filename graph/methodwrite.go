@@ -159,11 +159,17 @@ func DefaultRefusal(m Method) string {
 }
 
 // Preferences m can be the default with: a mobile phone for texts (sms)
-// or calls (voiceMobile); every other method one value.
+// or calls (voiceMobile), the Authenticator for notifications (push) or
+// its codes (oath); every other method one value.
 func Preferences(m Method) []string {
 	p := PreferenceFor(m)
-	if p == "sms" {
+	switch p {
+	case "sms":
 		return []string{"sms", "voiceMobile"}
+	case "push":
+		// The app's codes count as oath where no OATH token is
+		// registered (preferenceIndex, as the registration report reads it).
+		return []string{"push", "oath"}
 	}
 	if p == "" {
 		return nil

@@ -171,7 +171,11 @@ func (m Model) openConfirm(op actions.Op, targets []graph.User) (tea.Model, tea.
 		}
 	case actions.SetDefault:
 		if len(graph.Preferences(op.Method)) > 1 {
-			c.OptionsHelp = []actions.KeyHelp{{Key: "v", Desc: "text / call"}}
+			desc := "text / call"
+			if op.Method.Kind == graph.KindAuthenticator {
+				desc = "push / code"
+			}
+			c.OptionsHelp = []actions.KeyHelp{{Key: "v", Desc: desc}}
 			c.Options = func(op *actions.Op, key string) (actions.Plan, bool) {
 				if key != "v" {
 					return actions.Plan{}, false
