@@ -120,9 +120,9 @@ func TestDeleteMethodCommand(t *testing.T) {
 	n := count()
 	const auth = "9f1e3a2b-0000-4000-8000-000000000001"
 	for _, c := range []struct{ id, want string }{
-		{auth, "default method"},                                   // the default, with others left
-		{fake.MobilePhoneID, "alternate mobile"},                   // the mobile before the alternate
-		{fake.PasswordMethodID, "reset it instead"},                // the password
+		{auth, "default method"},                                  // the default, with others left
+		{fake.MobilePhoneID, "alternate mobile"},                  // the mobile before the alternate
+		{fake.PasswordMethodID, "reset it instead"},               // the password
 		{"00000000-0000-4000-8000-00000000dead", "has no method"}, // unknown
 	} {
 		r := runCLI(t, o, "delete-method", "alice@contoso.com", c.id, "--yes")
