@@ -176,7 +176,16 @@ func (e *Env) runBulk(ctx context.Context, s *Session, verb string, op graph.Ope
 		if opts.Journal != "" {
 			e.note(fmt.Sprintf("Journal: %s (if interrupted: mfadesk %s --resume %s)", opts.Journal, e.command, opts.Journal))
 		}
-		sum, err = graph.RunBulk(ctx, s.Client, op, targets, opts)
+		if op.MFAStatePerUser {
+			// Each user's own state goes with them (the legacy bulk file).
+			bj := make([]graph.BulkJob, 0, len(targets))
+			for _, t := range targets {
+				bj = append(bj, graph.BulkJob{Target: t, MFAState: byTarget[strings.ToLower(t)].MFAState})
+			}
+			sum, err = graph.RunBulkJobs(ctx, s.Client, op, bj, opts)
+		} else {
+			sum, err = graph.RunBulk(ctx, s.Client, op, targets, opts)
+		}
 	}
 	// A journal that could not be written (a full disk) stopped the run
 	// part way, like an interruption: the report still comes out.
@@ -304,7 +313,10 @@ func bulkLine(r graph.UserResult) string {
 	case r.TAPIssued:
 		parts = append(parts, "pass issued, NOT delivered (see below)")
 	}
-	if r.PerUserMFA != "" {
+	switch {
+	case r.PerUserMFA != "" && r.PreviousPerUserMFA != "":
+		parts = append(parts, "per-user MFA "+r.PreviousPerUserMFA+" -> "+r.PerUserMFA)
+	case r.PerUserMFA != "":
 		parts = append(parts, "per-user MFA "+r.PerUserMFA)
 	}
 	return strings.Join(parts, "; ")

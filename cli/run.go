@@ -85,6 +85,9 @@ type job struct {
 	// Plan and Result are the command's own (a reset plan, a TAP, ...).
 	Plan   any
 	Result any
+	// MFAState is the per-user MFA state mfa-state sets for this user
+	// (the same for all, or the legacy bulk file's row).
+	MFAState graph.PerUserMFAState
 }
 
 // name is how the user is called in messages: the UPN once resolved.

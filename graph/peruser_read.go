@@ -22,10 +22,24 @@ import (
 
 // BudgetDirectoryReadsRPS is the directory read budget of the smallest
 // tenant tier (3,500 resource units per 10 s, a requirements read costing
-// one): the per-user reads start there, since the tenant's tier is not
-// known, and the pacer grows from Graph's answers.
+// one).
 // https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits
 const BudgetDirectoryReadsRPS = 3500.0 / 10
+
+// DirectoryReadsRPSFor is the directory read budget of a tenant with at
+// least users users (3,500 / 5,000 / 8,000 resource units per 10 s under
+// 50, 50 to 500, over 500 users): reading n users' states proves the
+// tenant has n, so the reads start at that tier's budget and never above
+// the tenant's real one.
+func DirectoryReadsRPSFor(users int) float64 {
+	switch {
+	case users > 500:
+		return 8000.0 / 10
+	case users >= 50:
+		return 5000.0 / 10
+	}
+	return BudgetDirectoryReadsRPS
+}
 
 // DefaultPerUserReadConcurrency is how many reads are in flight at once:
 // five full batches.
@@ -36,7 +50,8 @@ type PerUserReadOptions struct {
 	// Concurrency: reads in flight (default DefaultPerUserReadConcurrency).
 	Concurrency int
 	// StartRPS is the rate the reads start at (default
-	// BudgetDirectoryReadsRPS); MaxRPS the ceiling (default DefaultMaxRPS).
+	// DirectoryReadsRPSFor the number of users); MaxRPS the ceiling
+	// (default DefaultMaxRPS).
 	StartRPS, MaxRPS float64
 	// MaxAttempts bounds tries of a read that failed with a dropped
 	// connection or a 5xx (default DefaultMaxAttempts).
@@ -79,7 +94,7 @@ func ReadPerUserMFA(ctx context.Context, c Client, ids []string, o PerUserReadOp
 		o.Concurrency = DefaultPerUserReadConcurrency
 	}
 	if o.StartRPS <= 0 {
-		o.StartRPS = BudgetDirectoryReadsRPS
+		o.StartRPS = DirectoryReadsRPSFor(len(ids))
 	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = DefaultMaxAttempts
@@ -113,6 +128,11 @@ func ReadPerUserMFA(ctx context.Context, c Client, ids []string, o PerUserReadOp
 		mu   sync.Mutex
 		prog = PerUserProgress{Total: len(ids)}
 	)
+	// A refusal for want of a permission or role is the same for every
+	// user: the first one stops the rest (each then carries it), rather
+	// than a thousand 403s.
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	report := func(f func(p *PerUserProgress)) {
 		mu.Lock()
 		f(&prog)
@@ -126,7 +146,7 @@ func ReadPerUserMFA(ctx context.Context, c Client, ids []string, o PerUserReadOp
 	pool.SetLimit(max(o.Concurrency, 1))
 	for i, id := range ids {
 		if ctx.Err() != nil {
-			out[i] = PerUserRead{UserID: id, Err: ctx.Err()}
+			out[i] = PerUserRead{UserID: id, Err: context.Cause(ctx)}
 			continue
 		}
 		pool.Go(func() error {
@@ -134,6 +154,12 @@ func ReadPerUserMFA(ctx context.Context, c Client, ids []string, o PerUserReadOp
 			r.State, r.Err = readPerUserOne(ctx, read, pacer, id, o, func(until time.Time) {
 				report(func(p *PerUserProgress) { p.Throttled++; p.WaitingUntil = until })
 			})
+			if errors.Is(r.Err, ErrDenied) {
+				stop(r.Err)
+			}
+			if r.Err != nil && ctx.Err() != nil {
+				r.Err = context.Cause(ctx)
+			}
 			out[i] = r
 			if o.OnResult != nil {
 				o.OnResult(r)

@@ -250,6 +250,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case report.PageMsg:
 		return m.onReportPage(msg)
+	case report.PerUserMsg:
+		return m.onPerUser(msg)
 	case signInPromptMsg:
 		return m, m.onSignInPrompt(msg.p)
 	case signInDoneMsg:

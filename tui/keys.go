@@ -25,6 +25,9 @@ type KeyMap struct {
 	Failures, Detail key.Binding
 	// Registration report
 	Filter, Sort, SortReverse, Export key.Binding
+	// PerUserMFA loads the report's per-user MFA column, then cycles its
+	// filter.
+	PerUserMFA key.Binding
 }
 
 // DefaultKeyMap returns the bindings. Destructive actions sit on plain
@@ -72,5 +75,6 @@ func DefaultKeyMap() KeyMap {
 		Sort:        b([]string{"s"}, "s", "sort column"),
 		SortReverse: b([]string{"S"}, "S", "reverse sort"),
 		Export:      b([]string{"w"}, "w", "write CSV"),
+		PerUserMFA:  b([]string{"M"}, "M", "per-user MFA column / filter"),
 	}
 }

@@ -417,6 +417,11 @@ func (t *Tenant) createTAP(rc *reqCtx, target func(*reqCtx) (*user, *response)) 
 
 var perUserStates = []string{"disabled", "enabled", "enforced"}
 
+// rulePerUserBetaOnly: routeAuth serves requirements under beta only.
+var _ = docRule("peruser.requirements-beta-only",
+	"GET and PATCH /users/{id}/authentication/requirements (perUserMfaState) exist in beta only; v1.0 answers 400 for the segment. Graph has no list of the state: one read per user",
+	"api-reference/beta/api/authentication-get.md")
+
 var _ = docRule("peruser.enabled-to-enforced",
 	"setting perUserMfaState enabled for a user who already registered an MFA method makes it enforced; without one it stays enabled",
 	"https://learn.microsoft.com/graph/api/resources/strongauthenticationrequirements?view=graph-rest-beta")

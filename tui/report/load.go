@@ -40,6 +40,8 @@ type loader struct {
 	cancel context.CancelFunc
 	pager  *graph.Pager
 	gen    int
+	// puGen numbers the per-user MFA reads (peruser.go).
+	puGen int
 }
 
 // SetSource gives the pane its client and the console's context (every

@@ -107,6 +107,26 @@ const flexCol = 7
 // SortColumns are the columns s cycles through (every data column).
 var SortColumns = []int{1, 2, 3, 4, 5, 6, 7, 8, 9}
 
+// table is the columns shown now and their priority order: the base ones,
+// and the per-user MFA column once it was asked for.
+func (m Model) table() ([]draw.Column, []int) {
+	if m.pu == nil {
+		return columns, priority
+	}
+	cols := append(append([]draw.Column(nil), columns...), perUserColumn)
+	// Kept before the name and the dates: it is what was asked for.
+	prio := []int{0, 1, columnPerUser, 3, 4, 6, 5, 7, 2, 9, 8}
+	return cols, prio
+}
+
+// sortColumns are the columns s cycles through now.
+func (m Model) sortColumns() []int {
+	if m.pu == nil {
+		return SortColumns
+	}
+	return append(append([]int(nil), SortColumns...), columnPerUser)
+}
+
 // Model is the view's state.
 type Model struct {
 	marks *marks.Set
@@ -136,6 +156,10 @@ type Model struct {
 	loading bool
 	err     error
 	load    *loader // the load under way (load.go)
+	// pu is the per-user MFA column (peruser.go), nil until asked for;
+	// puFilter narrows the rows by it.
+	pu       *perUserCol
+	puFilter PerUserFilter
 	// keep is the user to highlight again once the rows arrive (after a
 	// refresh emptied them).
 	keep string
@@ -228,10 +252,11 @@ func (m Model) Count(f Filter) int { return m.counts[f] }
 
 // CycleSort sorts by the next column; Reverse flips the order.
 func (m *Model) CycleSort() {
-	next := SortColumns[0]
-	for i, c := range SortColumns {
+	sc := m.sortColumns()
+	next := sc[0]
+	for i, c := range sc {
 		if c == m.sortCol {
-			next = SortColumns[(i+1)%len(SortColumns)]
+			next = sc[(i+1)%len(sc)]
 		}
 	}
 	m.sortCol, m.desc = next, false
@@ -423,7 +448,7 @@ func (m Model) RowAt(y int) (int, bool) {
 // headerLines: the filter line(s), the search and note lines, the column
 // header.
 func (m Model) headerLines() int {
-	return len(m.filterLines(Styles{}, m.w)) + len(m.noteLines(Styles{}, m.w)) + 1
+	return len(m.filterLines(Styles{}, m.w)) + len(m.perUserNote(Styles{}, m.w)) + len(m.noteLines(Styles{}, m.w)) + 1
 }
 
 // filterLines are the filters with their counts, on one or two lines;
@@ -462,8 +487,9 @@ func (m Model) HeaderAt(y int) bool { return y == m.headerLines()-1 }
 
 // ColumnAt maps x on the header to a column index (see SortBy).
 func (m Model) ColumnAt(x int) (int, bool) {
-	cols := draw.Layout(columns, priority, flexCol, m.w)
-	idx := draw.Kept(columns, cols)
+	table, prio := m.table()
+	cols := draw.Layout(table, prio, flexCol, m.w)
+	idx := draw.Kept(table, cols)
 	left := 0
 	for j, c := range cols {
 		if x >= left && x < left+c.Width {
@@ -566,11 +592,12 @@ func (m Model) View(st Styles, w, h int) []string {
 	case m.loading && len(m.regs) == 0:
 		return append(lines, "", st.Muted.Render("Loading userRegistrationDetails…"))
 	}
-	cols := draw.Layout(columns, priority, flexCol, w)
-	idx := draw.Kept(columns, cols)
+	table, prio := m.table()
+	cols := draw.Layout(table, prio, flexCol, w)
+	idx := draw.Kept(table, cols)
 	hdr := make([]string, len(cols))
 	for j, ci := range idx {
-		hdr[j] = columns[ci].Title
+		hdr[j] = table[ci].Title
 		if ci == m.sortCol {
 			arrow := "▲"
 			if m.desc {
@@ -579,6 +606,7 @@ func (m Model) View(st Styles, w, h int) []string {
 			hdr[j] = draw.Trunc(hdr[j], cols[j].Width-1) + arrow
 		}
 	}
+	lines = append(lines, m.perUserNote(st, w)...)
 	lines = append(lines, m.noteLines(st, w)...)
 	lines = append(lines, st.Header.Render(draw.Fit(draw.Row(cols, hdr), w)))
 	if len(m.view) == 0 {
@@ -598,6 +626,9 @@ func (m Model) View(st Styles, w, h int) []string {
 	for vi := m.offset; vi < end; vi++ {
 		ri := m.view[vi]
 		all := m.cells(m.regs[ri])
+		if m.pu != nil {
+			all = append(all, m.puAt(ri).cell(m.pu.reading && int(ri) < m.pu.asked))
+		}
 		cells := make([]string, len(idx))
 		for j, ci := range idx {
 			cells[j] = all[ci]

@@ -94,6 +94,8 @@ func (m *Model) numKey(i int32, col int) uint64 {
 			return 0
 		}
 		return uint64(max(r.LastUpdated.Unix()+1, 1))
+	case columnPerUser:
+		return uint64(m.puAt(i))
 	}
 	return 0
 }
@@ -249,6 +251,7 @@ func (m *Model) Reset() {
 		m.keep = r.ID
 	}
 	m.regs, m.data, m.upnOrder, m.order, m.pending, m.view = nil, nil, nil, nil, nil, nil
+	m.dropPerUser()
 	m.counts = [numFilters]int{}
 	m.loading, m.err = true, nil
 	m.cursor, m.offset = 0, 0
@@ -307,7 +310,8 @@ func (m *Model) apply() {
 	m.view = m.view[:0]
 	q := m.query
 	match := func(i int32) bool {
-		return m.filter.Match(m.regs[i]) && (q == "" || strings.Contains(m.data[i].hay, q))
+		return m.filter.Match(m.regs[i]) && (q == "" || strings.Contains(m.data[i].hay, q)) &&
+			(m.puFilter == PerUserAny || m.puFilter.match(m.puAt(i)))
 	}
 	if !m.desc {
 		for _, i := range m.order {
