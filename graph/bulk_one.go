@@ -93,7 +93,9 @@ func RunOne(ctx context.Context, c Client, op Operation, userID string, opts Bul
 	}
 	if out.Plan != nil {
 		out.Methods = ur.outcomes(ctx, out.Plan)
-		if op.deletes() && len(ur.deleted) > 0 && ctx.Err() == nil {
+		// Re-listed once any delete was sent (a failed one too: the
+		// left-overs say what is still registered).
+		if op.deletes() && len(ur.deleted)+len(ur.failed) > 0 && ctx.Err() == nil {
 			out.relist(ctx, c, ur)
 		}
 	}

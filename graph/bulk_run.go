@@ -49,7 +49,11 @@ func runBulkJobs(ctx context.Context, c Client, op Operation, jobs []BulkJob, op
 		// after their methods were deleted: refuse the run before it starts.
 		req, err := CheckTAP(ctx, c, op.TAP.request())
 		if err != nil {
-			return nil, fmt.Errorf("refused before any change (nothing deleted, no session revoked), because the Temporary Access Pass would fail: %w", err)
+			what := "refused before any change"
+			if op.Kind == OpReregister {
+				what += " (no method deleted, no session revoked)"
+			}
+			return nil, fmt.Errorf("%s, because the Temporary Access Pass would fail: %w", what, err)
 		}
 		op.TAP = BulkTAPOf(req)
 	}
