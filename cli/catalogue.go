@@ -98,6 +98,10 @@ func (e *Env) runChange(ctx context.Context, o ops.Operation, args []string, t t
 			return nil
 		}}
 	e.forEach(ctx, "checking", jobs, false, func(ctx context.Context, j *job) error {
+		if o.Prepare != nil {
+			// What the rule needs beyond the lookup (the identity risk).
+			j.User = o.Prepare(ctx, s.Client, j.User)
+		}
 		if ok, why := o.Available(oc, j.User); !ok {
 			return Denied(errors.New(why))
 		}

@@ -90,7 +90,7 @@ func TestSetupThenDoctorReportsEveryAction(t *testing.T) {
 	// Consent granted for everything setup asked for; the technician holds
 	// the roles every action needs.
 	pointAt(t, srv, cfg, app.AppID, append(auth.DelegatedPermissions(false, false, false), "Mail.Send"),
-		[]string{graph.RolePrivilegedAuthAdmin, graph.RoleAuthPolicyAdmin, graph.RoleReportsReader, graph.RoleSecurityReader})
+		[]string{graph.RolePrivilegedAuthAdmin, graph.RoleAuthPolicyAdmin, graph.RoleReportsReader, graph.RoleSecurityReader, graph.RoleSecurityAdmin})
 	d := runWithEnv(t, nil, "--config", cfg, "doctor", "-o", "json")
 	if d.code != 0 {
 		t.Fatalf("doctor: %s", d)

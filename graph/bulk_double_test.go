@@ -277,3 +277,6 @@ func (t *memTenant) ConditionalAccessPolicies(ctx context.Context) ([]Conditiona
 func (t *memTenant) SecurityDefaults(ctx context.Context) (SecurityDefaults, error) {
 	return NoOptionalReads{}.SecurityDefaults(ctx)
 }
+func (*memTenant) UserRisk(ctx context.Context, id string) (IdentityRisk, error) {
+	return NoOptionalReads{}.UserRisk(ctx, id)
+}

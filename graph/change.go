@@ -51,6 +51,10 @@ func (k WriteKind) Describe() string {
 		return "add or replace a phone method"
 	case WriteSetEmail:
 		return "add or replace the email method"
+	case WriteDismissRisk:
+		return riskDescribeDismiss
+	case WriteConfirmCompromised:
+		return riskDescribeConfirmCompr
 	}
 	return string(k)
 }

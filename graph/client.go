@@ -75,6 +75,10 @@ type Reader interface {
 	TargetRoles(ctx context.Context, userID string) (TargetRoles, error)
 	// Manager reads a user's manager; none is ErrNotFound.
 	Manager(ctx context.Context, userID string) (User, error)
+	// UserRisk reads the user's Identity Protection risk (GET
+	// /identityProtection/riskyUsers/{id}; idrisk.go). A user without a
+	// record is NoIdentityRisk(), not an error.
+	UserRisk(ctx context.Context, userID string) (IdentityRisk, error)
 
 	// UserGroups lists the groups a user is in, directly or through
 	// nesting (mfarequired.go).
@@ -155,6 +159,9 @@ func (NoOptionalReads) ConditionalAccessPolicies(context.Context) ([]Conditional
 }
 func (NoOptionalReads) SecurityDefaults(context.Context) (SecurityDefaults, error) {
 	return SecurityDefaults{}, unsupported("read the security defaults policy")
+}
+func (NoOptionalReads) UserRisk(_ context.Context, userID string) (IdentityRisk, error) {
+	return IdentityRisk{}, unsupported("read the identity risk of " + CleanText(userID))
 }
 func (NoOptionalReads) SignInPreferences(_ context.Context, userID string) (SignInPreferences, error) {
 	return SignInPreferences{}, unsupported("read the sign-in preferences of " + CleanText(userID))

@@ -354,3 +354,6 @@ func (*spyClient) ConditionalAccessPolicies(ctx context.Context) ([]graph.Condit
 func (*spyClient) SecurityDefaults(ctx context.Context) (graph.SecurityDefaults, error) {
 	return graph.NoOptionalReads{}.SecurityDefaults(ctx)
 }
+func (*spyClient) UserRisk(ctx context.Context, id string) (graph.IdentityRisk, error) {
+	return graph.NoOptionalReads{}.UserRisk(ctx, id)
+}

@@ -30,6 +30,11 @@ const (
 	ActionSetDefaultMethod Action = "setDefaultMethod" // make a method the default
 	ActionSetPhone         Action = "setPhone"         // add or replace a phone
 	ActionSetEmail         Action = "setEmail"         // add or replace the email method
+	// Identity Protection (idrisk.go): read a user's risk, dismiss it,
+	// confirm the user compromised.
+	ActionReadRisk           Action = "readIdentityRisk"
+	ActionDismissRisk        Action = "dismissRisk"
+	ActionConfirmCompromised Action = "confirmCompromised"
 )
 
 // Directory role template ids (the `wids` claim carries these).
@@ -317,6 +322,40 @@ var requirements = []Requirement{
 		Application: []string{"AuditLog.Read.All", "UserAuthenticationMethod.Read.All"},
 		Roles:       reportRoles,
 		Source:      []string{"api-reference/v1.0/api/authenticationmethodsroot-list-userregistrationdetails.md"},
+	},
+	// Identity Protection: the riskyUsers API "requires a Microsoft Entra
+	// ID P2 license". Reads: "Global Reader, Security Operator, Security
+	// Reader, Security Administrator" (rbac-identity-protection-apis-read);
+	// dismiss and confirmCompromised: "Security Administrator is the least
+	// privileged role" (the Identity Protection overview also lets a
+	// Security Operator do both in the portal; the Graph pages do not name
+	// that role, so mfadesk takes their narrower reading).
+	{
+		Action: ActionReadRisk, Label: "read identity risk",
+		Delegated:   []string{"IdentityRiskyUser.Read.All"},
+		Application: []string{"IdentityRiskyUser.Read.All"},
+		Roles:       []string{RoleGlobalReader, RoleSecurityOperator, RoleSecurityReader, RoleSecurityAdmin, RoleGlobalAdmin},
+		Note:        "needs Microsoft Entra ID P2 in the tenant",
+		Source: []string{"api-reference/v1.0/api/riskyuser-get.md", "api-reference/v1.0/resources/riskyuser.md",
+			"api-reference/beta/includes/rbac-for-apis/rbac-identity-protection-apis-read.md"},
+	},
+	{
+		Action: ActionDismissRisk, Label: "dismiss user risk", Write: true,
+		Delegated:   []string{"IdentityRiskyUser.ReadWrite.All"},
+		Application: []string{"IdentityRiskyUser.ReadWrite.All"},
+		Roles:       []string{RoleSecurityAdmin, RoleGlobalAdmin},
+		Note:        "needs Microsoft Entra ID P2 in the tenant",
+		Source: []string{"api-reference/v1.0/api/riskyuser-dismiss.md",
+			"api-reference/beta/includes/rbac-for-apis/rbac-identity-protection-apis-write.md"},
+	},
+	{
+		Action: ActionConfirmCompromised, Label: "confirm user compromised", Write: true,
+		Delegated:   []string{"IdentityRiskyUser.ReadWrite.All"},
+		Application: []string{"IdentityRiskyUser.ReadWrite.All"},
+		Roles:       []string{RoleSecurityAdmin, RoleGlobalAdmin},
+		Note:        "needs Microsoft Entra ID P2 in the tenant",
+		Source: []string{"api-reference/v1.0/api/riskyuser-confirmcompromised.md",
+			"api-reference/beta/includes/rbac-for-apis/rbac-identity-protection-apis-write.md"},
 	},
 	{
 		Action: ActionSendMail, Label: "send notification mail", Write: true,

@@ -16,8 +16,8 @@ import (
 // real HTTP through NewClient with unsigned tokens. Both tables follow
 // Microsoft's Graph permission pages; a mismatch means one of them drifted.
 func TestAllowsMatchesFake(t *testing.T) {
-	const full = "User.Read.All UserAuthenticationMethod.ReadWrite.All User.RevokeSessions.All User.EnableDisableAccount.All AuditLog.Read.All Policy.ReadWrite.AuthenticationMethod Mail.Send"
-	const readOnly = "User.Read.All UserAuthenticationMethod.Read.All AuditLog.Read.All Policy.Read.All"
+	const full = "User.Read.All UserAuthenticationMethod.ReadWrite.All User.RevokeSessions.All User.EnableDisableAccount.All AuditLog.Read.All Policy.ReadWrite.AuthenticationMethod Mail.Send IdentityRiskyUser.Read.All IdentityRiskyUser.ReadWrite.All"
+	const readOnly = "User.Read.All UserAuthenticationMethod.Read.All AuditLog.Read.All Policy.Read.All IdentityRiskyUser.Read.All"
 	type persona struct {
 		name   string
 		scp    string   // delegated when set
@@ -37,6 +37,11 @@ func TestAllowsMatchesFake(t *testing.T) {
 		{name: "Global Reader", scp: full, wids: []string{RoleGlobalReader}},
 		{name: "Global Administrator", scp: full, wids: []string{RoleGlobalAdmin}},
 		{name: "basic users only", scp: "User.ReadBasic.All", wids: []string{roleDefaultUserTemplateID}},
+		// Identity Protection's roles (idrisk.go).
+		{name: "Security Administrator", scp: full, wids: []string{RoleSecurityAdmin}},
+		{name: "Security Operator", scp: full, wids: []string{RoleSecurityOperator}},
+		{name: "Security Reader", scp: readOnly, wids: []string{RoleSecurityReader}},
+		{name: "Security Administrator without risk scopes", scp: readOnly, wids: []string{RoleSecurityAdmin}},
 	}
 	// App-only: one app per application permission any action names.
 	var appRoles []string
@@ -147,6 +152,16 @@ func TestAllowsMatchesFake(t *testing.T) {
 		ActionReport: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			_, err := c.Registrations(ctx, RegistrationFilter{})
 			return err
+		},
+		ActionReadRisk: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
+			_, err := c.UserRisk(ctx, target)
+			return err
+		},
+		ActionDismissRisk: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
+			return errOf(c.Apply(ctx, DismissRisk{UserID: target}))
+		},
+		ActionConfirmCompromised: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
+			return errOf(c.Apply(ctx, ConfirmCompromised{UserID: target}))
 		},
 		ActionSendMail: func(ctx context.Context, c, demo MSGraph, target string, app bool) error {
 			m := Mail{To: []string{fake.BobUPN}, Subject: "MFA reset", Body: "Please register again."}

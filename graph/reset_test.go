@@ -383,3 +383,6 @@ func (*ruleClient) ConditionalAccessPolicies(ctx context.Context) ([]Conditional
 func (*ruleClient) SecurityDefaults(ctx context.Context) (SecurityDefaults, error) {
 	return NoOptionalReads{}.SecurityDefaults(ctx)
 }
+func (*ruleClient) UserRisk(ctx context.Context, id string) (IdentityRisk, error) {
+	return NoOptionalReads{}.UserRisk(ctx, id)
+}

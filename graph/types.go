@@ -32,6 +32,9 @@ type User struct {
 	// SignInSessionsValidFrom moves forward on every session revoke.
 	SignInSessionsValidFrom time.Time `json:"signInSessionsValidFromDateTime,omitzero"`
 	CreatedDateTime         time.Time `json:"createdDateTime,omitzero"`
+	// Risk is the user's Identity Protection risk when it was read (nil:
+	// unknown); the catalogue's When rules for the risk actions read it.
+	Risk *IdentityRisk `json:"-"`
 }
 
 // IsGuest reports a B2B guest (TAP refused, revoke does nothing).
@@ -171,6 +174,13 @@ type SignIn struct {
 	// Reader): the policies are unknown, not absent.
 	PoliciesHidden        bool   `json:"conditionalAccessPoliciesHidden,omitempty"`
 	RiskLevelDuringSignIn string `json:"riskLevelDuringSignIn,omitempty"`
+	// The sign-in's other Identity Protection fields (signin.md): the
+	// aggregated level, the risk state and its reason, and the detections.
+	// Without Entra ID P2 the levels and the detail are "hidden".
+	RiskLevelAggregated string   `json:"riskLevelAggregated,omitempty"`
+	RiskState           string   `json:"riskState,omitempty"`
+	RiskDetail          string   `json:"riskDetail,omitempty"`
+	RiskEventTypes      []string `json:"riskEventTypes_v2,omitempty"`
 	// EventType: interactiveUser or nonInteractiveUser (which of Graph's
 	// sign-in lists it came from, as the portal's tabs).
 	EventType string `json:"signInEventType,omitempty"`

@@ -474,7 +474,18 @@ func (m Model) currentUser() (u graph.User, ok bool) {
 		if !ok {
 			return u, false
 		}
-		return report.UserOf(r), true
+		return m.withRisk(report.UserOf(r)), true
 	}
-	return m.users.Selected()
+	u, ok = m.users.Selected()
+	return m.withRisk(u), ok
+}
+
+// withRisk gives u the identity risk the status pane read for them, which
+// the risk actions' availability reads (graph/ops/idrisk.go).
+func (m Model) withRisk(u graph.User) graph.User {
+	if r := m.methods.Risk(); r != nil && u.Risk == nil && m.methods.User() != nil && m.methods.User().ID == u.ID {
+		risk := *r
+		u.Risk = &risk
+	}
+	return u
 }

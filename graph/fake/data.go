@@ -75,6 +75,9 @@ type UserData struct {
 	// SignIns are the user's sign-in log entries, newest first. Generated
 	// tenants fill them lazily (on first request) and Export includes them.
 	SignIns []SignInData `json:"signIns"`
+	// Risk is the user's Identity Protection record (idrisk.go); zero:
+	// none (GET /identityProtection/riskyUsers/{id} answers 404).
+	Risk RiskData `json:"risk,omitzero"`
 }
 
 // IsAdmin reports whether the user holds any directory role.
@@ -175,6 +178,13 @@ type SignInData struct {
 	Device                    DeviceData     `json:"deviceDetail"`
 	AuthenticationRequirement string         `json:"authenticationRequirement,omitempty"` // beta only
 	AuthDetails               []AuthStepData `json:"authenticationDetails,omitempty"`     // beta only
+	// Identity Protection's view of the sign-in (signin.md); empty is
+	// "none". A tenant without Entra ID P2 is answered "hidden".
+	RiskLevelDuringSignIn string   `json:"riskLevelDuringSignIn,omitempty"`
+	RiskLevelAggregated   string   `json:"riskLevelAggregated,omitempty"`
+	RiskState             string   `json:"riskState,omitempty"`
+	RiskDetail            string   `json:"riskDetail,omitempty"`
+	RiskEventTypes        []string `json:"riskEventTypes_v2,omitempty"`
 }
 
 type CAPolicyData struct {

@@ -76,6 +76,9 @@ type Options struct {
 
 	NoP1        bool // tenant lacks Entra ID P1: sign-in logs and the registration report fail with 403 as Graph does
 	TAPDisabled bool // Temporary Access Pass policy off: creating a TAP fails with 400
+	// NoP2 is a tenant without Entra ID P2: the riskyUsers API is refused
+	// (403) and sign-ins' risk levels and detail read "hidden" (idrisk.go).
+	NoP2 bool
 	// TAPPolicy overrides the Temporary Access Pass method configuration
 	// (nil: enabled for all users, 60 min default, 10..43200, multi-use
 	// allowed). TAPDisabled wins over its State.
@@ -308,6 +311,10 @@ type reqCtx struct {
 	now     time.Time
 	inBatch bool
 	ctx     context.Context
+	// hideRisk: the tenant has no Entra ID P2, so sign-ins' risk levels
+	// and detail are answered "hidden" (set with the sign-in read's
+	// authorization, idrisk.go).
+	hideRisk bool
 	// limitPct is the share of the request's documented budget used after
 	// it (throttle.go), 0 when budgets are off.
 	limitPct float64

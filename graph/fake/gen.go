@@ -369,6 +369,7 @@ func personas(g *genCtx) []*user {
 	for _, u := range out {
 		u.RegistrationUpdated = latestMethod(u.Methods, u.CreatedDateTime)
 		u.SignIns = personaSignIns(g, u)
+		personaRisk(u, g.now)
 	}
 	return out
 }

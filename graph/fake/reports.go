@@ -457,12 +457,12 @@ func signInJSON(rc *reqCtx, r signInRow) obj {
 		{"correlationId", s.CorrelationID},
 		{"conditionalAccessStatus", firstNonEmpty(s.ConditionalAccessStatus, "notApplied")},
 		{"isInteractive", s.IsInteractive},
-		{"riskDetail", "none"},
-		{"riskLevelAggregated", "none"},
-		{"riskLevelDuringSignIn", "none"},
-		{"riskState", "none"},
-		{"riskEventTypes", []string{}},
-		{"riskEventTypes_v2", []string{}},
+		{"riskDetail", signInRiskValue(s.RiskDetail, rc.hideRisk)},
+		{"riskLevelAggregated", signInRiskValue(s.RiskLevelAggregated, rc.hideRisk)},
+		{"riskLevelDuringSignIn", signInRiskValue(s.RiskLevelDuringSignIn, rc.hideRisk)},
+		{"riskState", firstNonEmpty(s.RiskState, "none")},
+		{"riskEventTypes", signInRiskEvents(s.RiskEventTypes)},
+		{"riskEventTypes_v2", signInRiskEvents(s.RiskEventTypes)},
 		{"resourceDisplayName", s.ResourceDisplayName},
 		{"resourceId", s.ResourceID},
 		{"status", status},
@@ -524,6 +524,7 @@ func (t *Tenant) authorizeSignIns(rc *reqCtx) *response {
 		r := notPremium(rc)
 		return &r
 	}
+	rc.hideRisk = t.opts.NoP2 // signins.risk-hidden-without-p2
 	return nil
 }
 

@@ -50,6 +50,8 @@ func (t *Tenant) route(rc *reqCtx) (string, func(*reqCtx) response) {
 		if len(s) >= 3 && strings.EqualFold(s[1], "authenticationMethods") && strings.EqualFold(s[2], "userRegistrationDetails") {
 			return listOrGet(rc, "/reports/authenticationMethods/userRegistrationDetails", s[3:], t.listRegistrations, t.getRegistration)
 		}
+	case "identityprotection":
+		return t.routeIdentityProtection(rc, s[1:])
 	case "auditlogs":
 		if len(s) >= 2 {
 			switch strings.ToLower(s[1]) {

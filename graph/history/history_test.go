@@ -612,3 +612,6 @@ func (*double) ConditionalAccessPolicies(ctx context.Context) ([]graph.Condition
 func (*double) SecurityDefaults(ctx context.Context) (graph.SecurityDefaults, error) {
 	return graph.NoOptionalReads{}.SecurityDefaults(ctx)
 }
+func (*double) UserRisk(ctx context.Context, id string) (graph.IdentityRisk, error) {
+	return graph.NoOptionalReads{}.UserRisk(ctx, id)
+}

@@ -79,6 +79,9 @@ func sampleChanges(f writeFixture) map[string]graph.Change {
 		// Alice has a mobile and an alternate mobile, no office phone and no email.
 		"SetPhone": graph.SetPhone{UserID: f.user, Type: graph.PhoneOffice, Number: "+1 4255550199x12", Approval: a},
 		"SetEmail": graph.SetEmail{UserID: f.user, Address: "alice.home@example.com", Approval: a},
+		// Identity Protection (graph/idrisk.go): Alice is at risk in the fake.
+		"DismissRisk":        graph.DismissRisk{UserID: f.user, Approval: a},
+		"ConfirmCompromised": graph.ConfirmCompromised{UserID: f.user, Approval: a},
 		"SendMail": graph.SendMail{Mail: graph.Mail{To: []string{fake.AliceUPN}, Subject: "Your sign-in methods changed",
 			Body: "body"}, Approval: a},
 	}

@@ -54,6 +54,10 @@ func (c *MSGraph) Apply(ctx context.Context, ch graph.Change) (graph.Result, err
 		err = c.setPhone(ctx, ch)
 	case graph.SetEmail:
 		err = c.setEmail(ctx, ch)
+	case graph.DismissRisk:
+		err = c.dismissRisk(ctx, ch.UserID)
+	case graph.ConfirmCompromised:
+		err = c.confirmCompromised(ctx, ch.UserID)
 	default:
 		return graph.Result{}, graph.UnknownChange(ch)
 	}

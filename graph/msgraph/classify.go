@@ -33,6 +33,10 @@ const (
 	opAccountEnabled
 	opSetPhone
 	opSetEmail
+	// Identity Protection (idrisk.go)
+	opRiskRead
+	opRiskDismiss
+	opRiskConfirm
 )
 
 // kindActions maps the operation families to the permission table's rows
@@ -51,6 +55,9 @@ var kindActions = map[opKind]graph.Action{
 	opAccountEnabled:  graph.ActionAccountEnabled,
 	opSetPhone:        graph.ActionSetPhone,
 	opSetEmail:        graph.ActionSetEmail,
+	opRiskRead:        graph.ActionReadRisk,
+	opRiskDismiss:     graph.ActionDismissRisk,
+	opRiskConfirm:     graph.ActionConfirmCompromised,
 }
 
 // targetTables' names, as a refusal explains them.
@@ -252,6 +259,11 @@ func classifyStatus(e *graph.Error, kind opKind) {
 		}
 		e.Kind = graph.ErrDenied
 		e.Needs = kind.needs()
+		if kind == opRiskRead || kind == opRiskDismiss || kind == opRiskConfirm {
+			// Graph answers a tenant without Entra ID P2 with the same
+			// 403 as a missing permission: name both.
+			e.Needs += ", and Microsoft Entra ID P2 in the tenant"
+		}
 	case e.Status == http.StatusNotFound:
 		e.Kind = graph.ErrNotFound
 	case e.Status == http.StatusConflict || e.Status == http.StatusPreconditionFailed:

@@ -318,6 +318,22 @@ func signInFrom(s models.SignInable) graph.SignIn {
 	if r := s.GetRiskLevelDuringSignIn(); r != nil {
 		out.RiskLevelDuringSignIn = r.String()
 	}
+	// Identity Protection's view of the sign-in (signin.md); "hidden"
+	// without Entra ID P2.
+	if r := s.GetRiskLevelAggregated(); r != nil {
+		out.RiskLevelAggregated = r.String()
+	}
+	if r := s.GetRiskState(); r != nil {
+		out.RiskState = r.String()
+	}
+	if r := s.GetRiskDetail(); r != nil {
+		out.RiskDetail = r.String()
+	}
+	for _, e := range s.GetRiskEventTypesV2() {
+		if e = graph.CleanText(e); e != "" {
+			out.RiskEventTypes = append(out.RiskEventTypes, e)
+		}
+	}
 	// Beta-only fields arrive as additional data on the v1.0 model.
 	extra := s.GetAdditionalData()
 	out.AuthenticationRequirement = rawString(extra, "authenticationRequirement")

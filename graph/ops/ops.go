@@ -16,6 +16,7 @@
 package ops
 
 import (
+	"context"
 	"slices"
 
 	"github.com/mfadesk/mfadesk/graph"
@@ -40,6 +41,9 @@ const (
 	SetDefault Name = "set-default"
 	AddPhone   Name = "add-phone"
 	AddEmail   Name = "add-email"
+	// Identity Protection (catalogue entries in idrisk.go).
+	DismissRisk        Name = "dismiss-risk"
+	ConfirmCompromised Name = "confirm-compromised"
 )
 
 // Scope says to whom an operation applies.
@@ -95,6 +99,11 @@ type Operation struct {
 	// When, if set, says why the operation does not apply to u as it is
 	// now ("" when it does): blocking a blocked account.
 	When func(u graph.User) string
+	// Prepare, if set, reads what When needs that a user lookup does not
+	// carry (the user's identity risk), for a front end that has not read
+	// it already (the CLI). A read that fails leaves u as it was: When
+	// then lets Graph decide.
+	Prepare func(ctx context.Context, r graph.Reader, u graph.User) graph.User
 	// Plan, if set, is the operation's plan for targets in words; the
 	// front ends show it before the confirmation (operations whose plan
 	// needs the user's methods write their own from graph.PlanReset).
@@ -234,6 +243,8 @@ var catalogue = []Operation{
 		Done:  "sign-in unblocked",
 		After: func(u graph.User) graph.User { u.AccountEnabled = true; return u },
 	},
+	dismissRiskOp,
+	confirmCompromisedOp,
 	{
 		Name: Notify, Label: "Notify by mail", Key: "n", Help: "notify by mail", Bar: "notify", Scope: One,
 		Action: graph.ActionSendMail, Changes: []graph.WriteKind{graph.WriteSendMail},

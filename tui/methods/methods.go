@@ -49,6 +49,11 @@ type Model struct {
 	mfaLoading bool
 	mfaErr     error
 
+	// The user's Identity Protection risk (risk.go); nil while unknown.
+	risk        *graph.IdentityRisk
+	riskLoading bool
+	riskErr     error
+
 	cursor, offset int
 	w, h, listH    int
 }
@@ -112,8 +117,10 @@ func (m *Model) Show(u graph.User, reg *graph.Registration) {
 	m.seq++
 	if m.user == nil || m.user.ID != u.ID {
 		m.methods, m.rows, m.reg, m.mfa, m.roles = nil, nil, nil, "", nil
+		m.risk = nil
 		m.cursor, m.offset = 0, 0
 	}
+	m.riskErr, m.riskLoading = nil, true
 	m.user = &u
 	if reg != nil {
 		r := *reg
@@ -138,8 +145,10 @@ func (m *Model) Load(u graph.User, reg *graph.Registration) tea.Cmd {
 	m.user = &u
 	if !same {
 		m.methods, m.rows, m.reg, m.mfa = nil, nil, nil, ""
+		m.risk = nil
 		m.cursor, m.offset = 0, 0
 	}
+	m.riskErr, m.riskLoading = nil, true
 	m.mErr, m.regErr, m.mfaErr = nil, nil, nil
 	m.mLoading, m.mfaLoading = true, true
 	seq, c, id := m.seq, m.client, u.ID
@@ -160,6 +169,10 @@ func (m *Model) Load(u graph.User, reg *graph.Registration) tea.Cmd {
 				return nil
 			}
 			return RolesMsg{Seq: seq, UserID: id, Roles: r}
+		},
+		func() tea.Msg {
+			r, err := c.UserRisk(ctx, id)
+			return RiskMsg{Seq: seq, UserID: id, Risk: r, Err: err}
 		},
 	}
 	if reg != nil {
@@ -214,6 +227,15 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		r := msg.Roles
 		m.roles = &r
+	case RiskMsg:
+		if !m.current(msg.Seq, msg.UserID) {
+			return m, nil
+		}
+		m.riskLoading, m.riskErr = false, msg.Err
+		if msg.Err == nil {
+			r := msg.Risk
+			m.risk = &r
+		}
 	case PerUserMsg:
 		if !m.current(msg.Seq, msg.UserID) {
 			return m, nil
@@ -228,7 +250,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // Busy reports a load in flight.
-func (m Model) Busy() bool { return m.mLoading || m.regLoading || m.mfaLoading }
+func (m Model) Busy() bool { return m.mLoading || m.regLoading || m.mfaLoading || m.riskLoading }
 
 // Registration is the shown user's registration, when known.
 func (m Model) Registration() *graph.Registration { return m.reg }
@@ -547,6 +569,9 @@ func (m Model) statusLines(st Styles, w int) []string {
 		seg = append(seg, st.Warn.Render("guest"))
 	}
 	lines = append(lines, draw.Pack(seg, st.Muted.Render(" · "), w)...)
+	if l := m.riskLine(st, w); l != "" {
+		lines = append(lines, l)
+	}
 	if m.reg == nil && !m.regLoading && m.regErr != nil {
 		// The whole message, wrapped: cut, it loses what to do.
 		what, _ := explain.Err("Registration", m.regErr)
