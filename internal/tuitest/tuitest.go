@@ -70,3 +70,20 @@ type staticToken string
 func (s staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	return azcore.AccessToken{Token: string(s), ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
+
+// As is a client on srv acting as an operator (Ivan Petrov's object id)
+// with the delegated scopes scp and the directory roles wids: for tests of
+// what a given role sees and may do.
+func As(tb testing.TB, srv *fake.Server, scp string, wids ...string) graph.Client {
+	tb.Helper()
+	claims := map[string]any{"oid": fake.IvanID, "upn": fake.IvanUPN, "tid": fake.TenantID,
+		"scp": scp, "wids": wids, "exp": Now.Add(24 * 365 * time.Hour).Unix()}
+	b, _ := json.Marshal(claims)
+	enc := base64.RawURLEncoding
+	tok := enc.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc.EncodeToString(b) + ".c2ln"
+	c, err := msgraph.NewClient(msgraph.ClientOptions{Endpoint: srv.URL, Credential: staticToken(tok), ReportsPerTenSeconds: -1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}

@@ -30,6 +30,8 @@ func shown(t *testing.T, c graph.Client, id string) Model {
 	m, _ = m.Update(RegistrationMsg{Seq: m.seq, UserID: id, Reg: r, Err: err})
 	s, err := c.PerUserMFA(ctx, id)
 	m, _ = m.Update(PerUserMsg{Seq: m.seq, UserID: id, State: s, Err: err})
+	risk, err := c.UserRisk(ctx, id)
+	m, _ = m.Update(RiskMsg{Seq: m.seq, UserID: id, Risk: risk, Err: err})
 	return m
 }
 
@@ -42,6 +44,7 @@ func TestGoldenMethodsPane(t *testing.T) {
 	c, _ := tuitest.Client(t)
 	for _, p := range []struct{ name, id string }{
 		{"alice", fake.AliceID}, {"erin", fake.ErinID}, {"dave", fake.DaveID}, {"henry", fake.HenryID}, {"carol", fake.CarolID},
+		{"bob", fake.BobID},
 	} {
 		m := shown(t, c, p.id)
 		t.Run(p.name+"-44", func(t *testing.T) { golden.RequireEqual(t, render(m, 44, 10)) })

@@ -395,7 +395,7 @@ func (m Model) makeRow(s graph.SignIn) row {
 	}
 	r.cells = []string{s.CreatedDateTime.In(m.loc).Format("Jan 02 15:04"), result, kind, reason,
 		graph.CleanText(s.AppDisplayName), MFAText(s), graph.CleanText(s.ConditionalAccessStatus),
-		locationText(s.Location), graph.CleanText(s.IPAddress), graph.CleanText(s.ClientAppUsed)}
+		locationText(s.Location), graph.CleanText(s.IPAddress), graph.CleanText(s.ClientAppUsed), RiskCell(s)}
 	r.text = strings.ToLower(strings.Join(r.cells, "\x00"))
 	r.widths = make([]int, len(r.cells))
 	for i, c := range r.cells {
@@ -425,10 +425,13 @@ var columns = []draw.Column{
 	{Title: "Location", Width: 16},
 	{Title: "IP", Width: 15},
 	{Title: "Client", Width: 14},
+	// Identity Protection's risk, only for a risky sign-in (RiskCell):
+	// declared last, kept early (priority) so a narrow pane still marks it.
+	{Title: "Risk", Width: 11},
 }
 
 // Priority: what a technician needs first when space is short.
-var priority = []int{0, 1, 3, 4, 5, 6, 2, 7, 8, 9}
+var priority = []int{0, 1, 3, 4, 10, 5, 6, 2, 7, 8, 9}
 
 const flexColumn = 3 // Reason takes the spare width
 
@@ -599,7 +602,7 @@ func DetailLines(st Styles, s graph.SignIn, loc *time.Location, w int) []string 
 			field("", l)
 		}
 	}
-	field("Risk", c(s.RiskLevelDuringSignIn))
+	field("Risk", RiskText(s))
 	field("Correlation id", c(s.CorrelationID))
 
 	return append(HintLines(st, s, w), lines...)
@@ -659,4 +662,73 @@ func yesNo(label string, b bool) string {
 		return label + " ✓"
 	}
 	return label + " ✗"
+}
+
+// riskLevel is the sign-in's level to show: during the sign-in, else the
+// aggregated one ("" when neither is a level: none, hidden).
+func riskLevel(s graph.SignIn) string {
+	for _, l := range []string{s.RiskLevelDuringSignIn, s.RiskLevelAggregated} {
+		switch strings.ToLower(l) {
+		case "", graph.RiskLevelNone, graph.RiskLevelHidden, "unknownfuturevalue":
+		default:
+			return graph.CleanText(l)
+		}
+	}
+	return ""
+}
+
+// RiskCell is the list's Risk column: the level of a risky sign-in and,
+// when Identity Protection has closed it, how ("medium dism"). Empty for
+// a sign-in without risk, or whose risk is hidden (no Entra ID P2).
+func RiskCell(s graph.SignIn) string {
+	if !graph.SignInRisky(s) {
+		return ""
+	}
+	level := riskLevel(s)
+	if level == "" {
+		// The level is hidden (no Entra ID P2) but the state is not.
+		return graph.RiskStateText(s.RiskState)
+	}
+	switch s.RiskState {
+	case graph.RiskStateDismissed:
+		return level + " dism"
+	case graph.RiskStateRemediated:
+		return level + " fixed"
+	case graph.RiskStateConfirmedSafe:
+		return level + " safe"
+	case graph.RiskStateConfirmedCompromised:
+		return level + " comp"
+	}
+	return level
+}
+
+// RiskText is the detail's Risk line: the levels, the state and its
+// reason, the detections. Empty when the sign-in carries no risk (or it
+// is hidden: the tenant has no Entra ID P2).
+func RiskText(s graph.SignIn) string {
+	if !graph.SignInRisky(s) {
+		return ""
+	}
+	c := graph.CleanText
+	var parts []string
+	if l := strings.ToLower(s.RiskLevelDuringSignIn); l != "" && l != graph.RiskLevelNone && l != graph.RiskLevelHidden {
+		parts = append(parts, c(s.RiskLevelDuringSignIn)+" during sign-in")
+	}
+	if l := strings.ToLower(s.RiskLevelAggregated); l != "" && l != graph.RiskLevelNone && l != graph.RiskLevelHidden {
+		parts = append(parts, "aggregated "+c(s.RiskLevelAggregated))
+	}
+	if s.RiskState != "" && s.RiskState != graph.RiskStateNone {
+		parts = append(parts, graph.RiskStateText(s.RiskState))
+	}
+	if d := graph.RiskDetailText(s.RiskDetail); d != "" {
+		parts = append(parts, d)
+	}
+	if len(s.RiskEventTypes) > 0 {
+		var ev []string
+		for _, e := range s.RiskEventTypes {
+			ev = append(ev, c(e))
+		}
+		parts = append(parts, "detections: "+strings.Join(ev, ", "))
+	}
+	return strings.Join(parts, " · ")
 }
