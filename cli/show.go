@@ -18,6 +18,10 @@ type showJSON struct {
 	Registration    *graph.Registration   `json:"registration"`
 	Methods         []graph.Method        `json:"methods"`
 	PerUserMfaState graph.PerUserMFAState `json:"perUserMfaState,omitempty"`
+	// IdentityRisk is the user's Identity Protection risk (riskyUser),
+	// absent when it could not be read; riskUnknown says why.
+	IdentityRisk *graph.IdentityRisk `json:"identityRisk,omitempty"`
+	riskUnknown  string
 }
 
 func showCmd(env *Env) *cobra.Command {
@@ -70,6 +74,16 @@ func showCmd(env *Env) *cobra.Command {
 				notes = append(notes, "Per-user MFA state unavailable: "+oneLine(err))
 			}
 
+			// Identity Protection needs its own permission, a security role
+			// and Entra ID P2: say what is missing rather than fail.
+			if r, err := s.Client.UserRisk(ctx, u.ID); err == nil {
+				doc.IdentityRisk = &r
+			} else if errors.Is(err, graph.ErrDenied) || errors.Is(err, graph.ErrUnlicensed) {
+				doc.riskUnknown = "unknown — needs IdentityRiskyUser.Read.All and Entra ID P2"
+			} else if !errors.Is(err, graph.ErrUnsupported) {
+				doc.riskUnknown = "unavailable: " + oneLine(err)
+			}
+
 			v := View{JSON: doc,
 				Header: []string{"USER", "KIND", "DETAIL", "DEFAULT", "CREATED", "METHOD ID"},
 				Text:   func(w io.Writer) { env.showText(w, doc, notes) },
@@ -106,6 +120,19 @@ func (e *Env) showText(w io.Writer, d showJSON, notes []string) {
 	}
 	if d.PerUserMfaState != "" {
 		pairs = append(pairs, [2]string{"Per-user MFA", string(d.PerUserMfaState)})
+	}
+	switch r := d.IdentityRisk; {
+	case r != nil:
+		risk := r.Summary()
+		if !r.LastUpdated.IsZero() {
+			risk += ", updated " + fmtTime(r.LastUpdated)
+		}
+		if r.AtRisk() {
+			risk += " (a risk-based policy may block sign-in: mfadesk dismiss-risk once the account is secured)"
+		}
+		pairs = append(pairs, [2]string{"Identity risk", risk})
+	case d.riskUnknown != "":
+		pairs = append(pairs, [2]string{"Identity risk", d.riskUnknown})
 	}
 	e.kv(w, pairs)
 

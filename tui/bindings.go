@@ -133,6 +133,10 @@ var placements = map[actions.Kind]placement{
 	// reason when the user is blocked) and its help line, so the bar
 	// still fits 80 columns.
 	ops.Unblock: {keys: everywhere, noBar: true},
+	// Identity Protection: rare, their keys and help lines only (the
+	// status pane's risk line says when there is a risk to act on).
+	ops.DismissRisk:        {keys: everywhere, noBar: true},
+	ops.ConfirmCompromised: {keys: everywhere, noBar: true},
 }
 
 // operations are the catalogue's operations on one user, in its order.
