@@ -16,7 +16,9 @@ import (
 // the plan says what a high risk does, --yes makes each change.
 func TestDismissRiskAndConfirmCompromised(t *testing.T) {
 	s := setupDoctor(t, auth.DelegatedPermissions(false, false, false), []string{graph.RoleSecurityAdmin, graph.RoleGlobalReader}, false, fake.Options{})
-	run := func(args ...string) result { return runWithEnv(t, nil, append([]string{"--config", s.cfg}, args...)...) }
+	run := func(args ...string) result {
+		return runWithEnv(t, nil, append([]string{"--config", s.cfg}, args...)...)
+	}
 	risk := func() fake.RiskData { u, _ := s.tenant.Tenant.User(docUserID); return u.Risk }
 
 	r := run("show", "uma@contoso.com")

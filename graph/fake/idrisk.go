@@ -227,4 +227,3 @@ func personaRisk(u *user, now time.Time) {
 		u.Risk = RiskData{Level: "none", State: "dismissed", Detail: "adminDismissedAllRiskForUser", Updated: now.Add(-5 * time.Minute).UTC()}
 	}
 }
-

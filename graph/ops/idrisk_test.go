@@ -122,7 +122,9 @@ type riskClient struct {
 	applied []graph.Change
 }
 
-func (c *riskClient) UserRisk(context.Context, string) (graph.IdentityRisk, error) { return c.risk, nil }
+func (c *riskClient) UserRisk(context.Context, string) (graph.IdentityRisk, error) {
+	return c.risk, nil
+}
 func (c *riskClient) Apply(_ context.Context, ch graph.Change) (graph.Result, error) {
 	c.applied = append(c.applied, ch)
 	return graph.Result{}, nil
