@@ -104,8 +104,9 @@ func TestEffectiveRole(t *testing.T) {
 func TestRequirementsTable(t *testing.T) {
 	all := []Action{ActionReadUsers, ActionReadMethods, ActionDeleteMethod, ActionReset, ActionReregister,
 		ActionRevoke, ActionTAP, ActionAccountEnabled, ActionReadPerUser, ActionPerUserMFA, ActionSignIns, ActionAudit, ActionReport, ActionSendMail}
-	all = append(all, ActionSetDefaultMethod, ActionSetPhone, ActionSetEmail) // issue 13.3
-	all = append(all, ActionReadGroups, ActionReadCAPolicies)                 // issue 13.4, 13.5
+	all = append(all, ActionSetDefaultMethod, ActionSetPhone, ActionSetEmail)      // issue 13.3
+	all = append(all, ActionReadGroups, ActionReadCAPolicies)                      // issue 13.4, 13.5
+	all = append(all, ActionReadRisk, ActionDismissRisk, ActionConfirmCompromised) // issue 13.6
 	if len(Requirements()) != len(all) {
 		t.Fatalf("table has %d rows, want %d", len(Requirements()), len(all))
 	}

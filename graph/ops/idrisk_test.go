@@ -129,3 +129,5 @@ func (c *riskClient) Apply(_ context.Context, ch graph.Change) (graph.Result, er
 	c.applied = append(c.applied, ch)
 	return graph.Result{}, nil
 }
+
+func (c *riskClient) Traits() graph.Traits { return graph.Traits{} }
