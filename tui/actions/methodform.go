@@ -1,6 +1,8 @@
 package actions
 
 import (
+	"strings"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mfadesk/mfadesk/graph"
@@ -151,8 +153,10 @@ func (f *MethodForm) View(st Styles, w, h int) []string {
 		body = append(body, draw.Wrap("Format: "+graph.PhoneFormatHelp+".", inner)...)
 	}
 	if f.err != "" {
+		// The format is shown above: the error need not repeat it.
+		msg, _, _ := strings.Cut(f.err, ": write it as ")
 		body = append(body, "")
-		for _, l := range draw.Wrap(f.err, inner) {
+		for _, l := range draw.Wrap(msg, inner) {
 			body = append(body, st.Bad.Render(l))
 		}
 	}
