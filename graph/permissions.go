@@ -35,6 +35,8 @@ const (
 	ActionReadRisk           Action = "readIdentityRisk"
 	ActionDismissRisk        Action = "dismissRisk"
 	ActionConfirmCompromised Action = "confirmCompromised"
+	// ActionResetPassword resets a user's password (password.go).
+	ActionResetPassword Action = "resetPassword"
 )
 
 // Directory role template ids (the `wids` claim carries these).
@@ -400,6 +402,27 @@ var requirements = []Requirement{
 			"api-reference/v1.0/includes/rbac-for-apis/rbac-authentication-methods-apis-write-others.md",
 			SourcePrivilegedRoles + "#who-can-perform-sensitive-actions"},
 	},
+	{
+		Action: ActionResetPassword, Label: "reset a password", Write: true,
+		// "Delegated (work or school account): UserAuthenticationMethod.ReadWrite.All;
+		// Application: Not supported." (v1.0 and beta alike.)
+		Delegated: methodWrite,
+		// "Authentication Administrator, Privileged Authentication
+		// Administrator" (least privileged), and "Admins with User
+		// Administrator, Helpdesk Administrator, or Password Administrator
+		// roles can also reset passwords for non-admin users and a limited
+		// set of admin roles as defined in Who can reset passwords": that
+		// table's columns, each for the targets it lists.
+		Roles: []string{RolePasswordAdmin, RoleHelpdeskAdmin, RoleAuthAdmin, RoleUserAdmin,
+			RolePrivilegedAuthAdmin, RoleGlobalAdmin},
+		Target: TargetPasswordReset,
+		Note:   "delegated only (Graph offers no application permission for it); never your own account; the user must change it at the next sign-in",
+		Source: []string{"api-reference/v1.0/api/authenticationmethod-resetpassword.md",
+			"api-reference/beta/api/authenticationmethod-resetpassword.md",
+			"api-reference/v1.0/includes/permissions/authenticationmethod-resetpassword-permissions.md",
+			"api-reference/v1.0/api/longrunningoperation-get.md",
+			SourcePrivilegedRoles + "#who-can-reset-passwords"},
+	},
 }
 
 // Requirements returns the whole table (a copy), in display order.
@@ -459,6 +482,9 @@ func (o Operator) Allows(a Action, target *TargetRoles) (ok bool, why string) {
 func (o Operator) allows(r Requirement, target *TargetRoles) (ok bool, why string) {
 	if o.IsApp {
 		// An app always has a token; no roles claim means no permissions.
+		if len(r.Application) == 0 {
+			return false, "Graph does not allow it with application permissions: sign in as a user (delegated)"
+		}
 		if ok, has := r.grantedBy(o.AppRoles, r.Application); !ok {
 			return false, "needs application permission " + OrList(r.Application) + also(has)
 		}

@@ -134,6 +134,9 @@ func TestAllowsMatchesFake(t *testing.T) {
 		ActionAccountEnabled: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			return errOf(c.Apply(ctx, SetAccountEnabled{UserID: target, Enabled: false}))
 		},
+		ActionResetPassword: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
+			return errOf(c.Apply(ctx, ResetPassword{UserID: target, NewPassword: NewTemporaryPassword()}))
+		},
 		ActionReadPerUser: func(ctx context.Context, c, demo MSGraph, target string, _ bool) error {
 			_, err := c.PerUserMFA(ctx, target)
 			return err

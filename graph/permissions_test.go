@@ -63,6 +63,12 @@ func TestAllows(t *testing.T) {
 		{"per-user MFA: not the auth admin (Manage per-user MFA: No)", authAdmin, ActionPerUserMFA, user, false,
 			"needs the Authentication Policy Administrator or Global Administrator role"},
 		{"per-user MFA read: not the auth admin", authAdmin, ActionReadPerUser, user, false, "Global Reader"},
+		{"reset password: helpdesk on a user", Operator{Scopes: []string{"UserAuthenticationMethod.ReadWrite.All"},
+			RoleTemplateIDs: []string{RoleHelpdeskAdmin}}, ActionResetPassword, user, true, ""},
+		{"reset password: helpdesk not on an admin", Operator{Scopes: []string{"UserAuthenticationMethod.ReadWrite.All"},
+			RoleTemplateIDs: []string{RoleHelpdeskAdmin}}, ActionResetPassword, admin, false, "Privileged Authentication Administrator"},
+		{"reset password: no app permission exists", Operator{IsApp: true, AppRoles: []string{"UserAuthenticationMethod.ReadWrite.All"}},
+			ActionResetPassword, user, false, "sign in as a user"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,6 +113,7 @@ func TestRequirementsTable(t *testing.T) {
 	all = append(all, ActionSetDefaultMethod, ActionSetPhone, ActionSetEmail)      // issue 13.3
 	all = append(all, ActionReadGroups, ActionReadCAPolicies)                      // issue 13.4, 13.5
 	all = append(all, ActionReadRisk, ActionDismissRisk, ActionConfirmCompromised) // issue 13.6
+	all = append(all, ActionResetPassword)                                         // issue 13.1
 	if len(Requirements()) != len(all) {
 		t.Fatalf("table has %d rows, want %d", len(Requirements()), len(all))
 	}
@@ -115,7 +122,9 @@ func TestRequirementsTable(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s missing", a)
 		}
-		if r.Label == "" || len(r.Delegated) == 0 || len(r.Application) == 0 {
+		// Resetting a password is delegated only: Graph offers no
+		// application permission for it.
+		if r.Label == "" || len(r.Delegated) == 0 || (len(r.Application) == 0) != (a == ActionResetPassword) {
 			t.Errorf("%s incomplete: %+v", a, r)
 		}
 		for _, id := range r.Roles {

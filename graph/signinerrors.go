@@ -29,15 +29,19 @@ var signInHints = map[int]Hint{
 	50072: {Meaning: "The user must enrol a second factor (proof-up) before continuing.",
 		Next: "Ask the user to complete registration at https://aka.ms/mfasetup; a Temporary Access Pass lets them register without an existing method.", Benign: false},
 	500121: {Meaning: "Strong authentication failed: the MFA request was denied, not answered or the code was wrong. The reason is in additionalDetails.",
-		Next: "Read additionalDetails: 'user declined' may be MFA fatigue or phishing: ask the user whether they started this sign-in, and if not revoke sessions and reset the password. 'did not respond' / timed out: check the Authenticator device, its notifications and battery settings, or use a code. Repeated failures: reset MFA and re-register."},
+		Next: "Read additionalDetails: 'user declined' may be MFA fatigue or phishing: ask the user whether they started this sign-in, and if not revoke sessions (o in the console, mfadesk revoke USER) and reset the password (p in the console, mfadesk reset-password USER). 'did not respond' / timed out: check the Authenticator device, its notifications and battery settings, or use a code. Repeated failures: reset MFA and re-register."},
 	50158: {Meaning: "An external security challenge (a third-party MFA provider or a Conditional Access custom control) was not satisfied.",
 		Next: "Check the user completed the external provider's step; if the provider is failing for everyone, contact whoever runs it."},
 
 	// Credentials and account state.
 	50126: {Meaning: "Invalid user name or password (or an invalid on-premises password for a federated/PTA user).",
-		Next: "Confirm the user types the right account and password; many in a row from one IP may be password spraying. Reset the password if the user forgot it."},
+		Next: "Confirm the user types the right account and password; many in a row from one IP may be password spraying. Reset the password if the user forgot it (p in the console, mfadesk reset-password USER)."},
 	50053: {Meaning: "The account is locked (too many failed attempts), or sign-in came from an IP address with known malicious activity.",
-		Next: "Check the sign-ins before it for repeated failures from unknown IPs (an attack: keep it locked, reset the password, and block sign-in meanwhile: x in the console, mfadesk block USER). Smart lockout clears on its own after a while; the user must wait or use self-service password reset."},
+		// Smart lockout (howto-password-smart-lockout): locks after 10
+		// failures by default, "one minute at first, and longer in
+		// subsequent attempts"; mfadesk has nothing that lifts it early.
+		Next: "Smart lockout clears by itself: the lock lasts a minute at first and longer after each further failed attempt, so the user should stop retrying and wait (or use self-service password reset if it is set up); nothing in mfadesk unlocks it sooner. " +
+			"Meanwhile check the sign-ins before it: repeated failures from unknown IPs are an attack: reset the password (p in the console, mfadesk reset-password USER) and block sign-in until it is over (x, mfadesk block USER)."},
 	50055: {Meaning: "The password has expired.",
 		Next: "The user must change the password (self-service password reset, or an admin reset with 'must change at next sign-in')."},
 	50144: {Meaning: "The user's Active Directory (on-premises) password has expired.",

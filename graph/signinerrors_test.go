@@ -45,6 +45,13 @@ func TestSignInHints(t *testing.T) {
 	if !strings.Contains(h.Next, "additionalDetails") || !strings.Contains(h.Next, "declined") || !strings.Contains(h.Next, "revoke") {
 		t.Errorf("500121 next step: %q", h.Next)
 	}
+	if !strings.Contains(h.Next, "mfadesk reset-password USER") {
+		t.Errorf("500121 does not name the reset: %q", h.Next)
+	}
+	h, _ = SignInHint(50053)
+	if !strings.Contains(h.Next, "clears by itself") || !strings.Contains(h.Next, "mfadesk block USER") || !strings.Contains(h.Next, "mfadesk reset-password USER") {
+		t.Errorf("50053 next step: %q", h.Next)
+	}
 	h, _ = SignInHint(53003)
 	if !strings.Contains(h.Next, "failing policy") {
 		t.Errorf("53003 next step: %q", h.Next)

@@ -253,7 +253,8 @@ func (m Model) openMFAMenu(u graph.User) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// followUp is a result's offer, for u: t issues a TAP, n mails them.
+// followUp is a result's offer, for u: t issues a TAP, n mails them, o
+// revokes their sessions.
 func followUp(u graph.User) func(m Model, v string) (tea.Model, tea.Cmd) {
 	return func(m Model, v string) (tea.Model, tea.Cmd) {
 		m.closeModal()
@@ -262,6 +263,8 @@ func followUp(u graph.User) func(m Model, v string) (tea.Model, tea.Cmd) {
 			return m.startActionFor(actions.IssueTAP, u)
 		case "n":
 			return m.startActionFor(actions.Notify, u)
+		case "o":
+			return m.startActionFor(actions.Revoke, u)
 		}
 		return m, nil
 	}
@@ -366,6 +369,15 @@ func (m Model) onResult(msg resultMsg) (tea.Model, tea.Cmd) {
 	}
 	if r.Mail != nil && r.TAP != nil {
 		cmds = append(cmds, m.setFlash(mailMark(*r.Mail)+" "+r.Mail.String(), r.Mail.Failed()))
+	}
+	if r.Password != nil {
+		// The new password, once; o goes on to revoke sessions (what the
+		// 500121 hint asks for after a reset).
+		id := m.newID()
+		v := actions.NewPasswordView(id, r.Target, *r.Password, r.At, m.loc)
+		v.Offer = []actions.KeyHelp{{Key: "o", Desc: "revoke sessions"}}
+		m.setModal(id, v, answers{chosen: followUp(r.Target)})
+		return m, tea.Batch(cmds...)
 	}
 	if r.TAP != nil {
 		id := m.newID()

@@ -183,7 +183,7 @@ func (r *rig) home() {
 		case r.m.signIn != nil:
 			r.m.signIn = nil
 		case r.m.modal != nil:
-			if _, ok := r.m.modal.(*actions.TAPView); ok {
+			if r.m.passShown() {
 				r.press(keyMsg("ctrl+d"), 0)
 				r.press(keyMsg("ctrl+d"), 0)
 				continue

@@ -40,10 +40,13 @@ func (d *dialogs) newID() int {
 	return d.nextID
 }
 
-// passShown reports a fresh TAP on screen.
+// passShown reports a fresh TAP or password on screen.
 func (d dialogs) passShown() bool {
-	_, ok := d.modal.(*actions.TAPView)
-	return ok
+	switch d.modal.(type) {
+	case *actions.TAPView, *actions.PasswordView:
+		return true
+	}
+	return false
 }
 
 func (d *dialogs) closeModal() {

@@ -72,7 +72,9 @@ func RequiredPermissions(readOnly bool) (delegated, application []string) {
 			continue
 		}
 		delegated = appendNew(delegated, r.Delegated[0])
-		application = appendNew(application, r.Application[0])
+		if len(r.Application) > 0 { // resetting a password is delegated only
+			application = appendNew(application, r.Application[0])
+		}
 	}
 	return delegated, application
 }

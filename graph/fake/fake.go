@@ -111,7 +111,8 @@ type Tenant struct {
 	securityDefaults bool
 	audits           []AuditData // oldest first
 	mail             []SentMail
-	apps             []AppData // app registrations made by setup (apps.go)
+	apps             []AppData     // app registrations made by setup (apps.go)
+	pw               passwordState // password resets and their operations (password.go)
 
 	latency      time.Duration
 	throttleRate float64

@@ -168,6 +168,16 @@ func (t *Tenant) routeAuth(rc *reqCtx, prefix string, target func(*reqCtx) (*use
 		case 2:
 			id := rest[1]
 			return prefix + "/methods/{id}", allow(rc, func(rc *reqCtx) response { return t.getMethod(rc, target, "", id) }, "GET")
+		case 3:
+			if strings.EqualFold(rest[2], "resetPassword") {
+				id := rest[1]
+				return prefix + "/methods/{id}/resetPassword", allow(rc, func(rc *reqCtx) response { return t.resetPassword(rc, target, id) }, "POST")
+			}
+		}
+	case "operations":
+		if len(rest) == 2 {
+			id := rest[1]
+			return prefix + "/operations/{id}", allow(rc, func(rc *reqCtx) response { return t.getPasswordOperation(rc, target, id) }, "GET")
 		}
 	case "requirements":
 		if len(rest) == 1 && rc.version == "beta" {

@@ -48,7 +48,8 @@ func (t *Tenant) authorize(rc *reqCtx, op Op, target *UserData) *response {
 	if p == nil || rc.op.Demo {
 		return nil
 	}
-	methodStyle := op == OpReadMethods || op == OpWriteMethods || op == OpReadPerUserMFA || op == OpWritePerUserMFA
+	methodStyle := op == OpReadMethods || op == OpWriteMethods || op == OpReadPerUserMFA || op == OpWritePerUserMFA ||
+		op == OpResetPassword
 	if !rc.op.grants(p) {
 		if rc.op.AppOnly && len(p.AppRoles) == 0 {
 			r := rc.fail(403, "Authorization_RequestDenied", insufficientPrivilegesMessage)

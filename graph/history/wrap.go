@@ -160,14 +160,23 @@ func (h *Client) Apply(ctx context.Context, ch graph.Change) (graph.Result, erro
 	}
 	ctx, tr := withTrace(ctx)
 	res, err := h.w.Apply(ctx, ch)
-	if res.TAP.Value != "" && err != nil {
-		// Never let the pass into the record, even via an error text.
-		rec.Err = redactErr{err: err, secret: res.TAP.Value}
-	} else {
-		rec.Err = err
+	// Never let a pass or a password into the record, even via an error
+	// text.
+	secrets := []string{res.TAP.Value, res.Password.Password.Reveal()}
+	if rp, ok := ch.(graph.ResetPassword); ok {
+		secrets = append(secrets, rp.NewPassword.Reveal())
+	}
+	rec.Err = err
+	for _, s := range secrets {
+		if s != "" && rec.Err != nil {
+			rec.Err = redactErr{err: rec.Err, secret: s}
+		}
 	}
 	if err == nil && res.TAP.ID != "" {
 		rec.Detail = strings.TrimSpace(rec.Detail + "; TAP method " + res.TAP.ID) // its id, never its value
+	}
+	if err == nil && res.Password.Status != "" {
+		rec.Detail = strings.TrimSpace(rec.Detail + "; " + res.Password.Status) // how far Graph got, never the password
 	}
 	rec.RequestID = res.RequestID
 	if rec.RequestID == "" {

@@ -84,6 +84,7 @@ func sampleChanges(f writeFixture) map[string]graph.Change {
 		"ConfirmCompromised": graph.ConfirmCompromised{UserID: f.user, Approval: a},
 		"SendMail": graph.SendMail{Mail: graph.Mail{To: []string{fake.AliceUPN}, Subject: "Your sign-in methods changed",
 			Body: "body"}, Approval: a},
+		"ResetPassword": graph.ResetPassword{UserID: f.user, NewPassword: graph.NewTemporaryPassword(), Approval: a},
 	}
 }
 
@@ -195,6 +196,17 @@ func TestEveryChangeIsGuardedAndRecorded(t *testing.T) {
 				}
 				if name == "CreateTAP" && res.TAP.Value == "" {
 					t.Errorf("the pass did not come back")
+				}
+				if rp, ok := ch.(graph.ResetPassword); ok {
+					if !res.Password.Confirmed || res.Password.Password != rp.NewPassword {
+						t.Errorf("reset: %+v", res.Password)
+					}
+					if got, _ := srv.Tenant.Password(f.user); got != rp.NewPassword.Reveal() {
+						t.Errorf("the tenant holds %q", got)
+					}
+					if strings.Contains(e.Detail+e.Error, rp.NewPassword.Reveal()) || !strings.Contains(e.Detail, "succeeded") {
+						t.Errorf("history entry %+v", e)
+					}
 				}
 			})
 		}

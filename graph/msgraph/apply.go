@@ -58,6 +58,10 @@ func (c *MSGraph) Apply(ctx context.Context, ch graph.Change) (graph.Result, err
 		err = c.dismissRisk(ctx, ch.UserID)
 	case graph.ConfirmCompromised:
 		err = c.confirmCompromised(ctx, ch.UserID)
+	case graph.ResetPassword:
+		// Never batched: the Location must be followed, and a reset is
+		// not repeated blindly.
+		res.Password, err = c.resetPassword(ctx, ch.UserID, ch.NewPassword)
 	default:
 		return graph.Result{}, graph.UnknownChange(ch)
 	}

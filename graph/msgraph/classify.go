@@ -37,6 +37,7 @@ const (
 	opRiskRead
 	opRiskDismiss
 	opRiskConfirm
+	opResetPassword
 )
 
 // kindActions maps the operation families to the permission table's rows
@@ -58,6 +59,7 @@ var kindActions = map[opKind]graph.Action{
 	opRiskRead:        graph.ActionReadRisk,
 	opRiskDismiss:     graph.ActionDismissRisk,
 	opRiskConfirm:     graph.ActionConfirmCompromised,
+	opResetPassword:   graph.ActionResetPassword,
 }
 
 // targetTables' names, as a refusal explains them.

@@ -64,6 +64,10 @@ type ClientOptions struct {
 	// Sleep waits between retries (default: the context-aware sleep); tests
 	// record the waits instead of sleeping.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// PasswordResetWait bounds the waiting between polls of a password
+	// reset's operation (default 2m): past it the reset is reported as
+	// accepted, not confirmed.
+	PasswordResetWait time.Duration
 }
 
 // MSGraph implements Client on msgraph-sdk-go's request builders and the
@@ -81,6 +85,7 @@ type MSGraph struct {
 	onThrottle     func(time.Duration)
 	throttlePct    atomic.Uint64 // float64 bits of the last x-ms-throttle-limit-percentage
 	reports        *reportsPacer // nil: unpaced
+	resetWait      time.Duration // PasswordResetWait
 
 	// sleep and now are replaced in tests.
 	sleep func(context.Context, time.Duration) error
@@ -113,6 +118,7 @@ func NewClient(opts ClientOptions) (*MSGraph, error) {
 		requestTimeout: opts.RequestTimeout,
 		onThrottle:     opts.OnThrottle,
 		reports:        newReportsPacer(opts.ReportsPerTenSeconds),
+		resetWait:      opts.PasswordResetWait,
 		sleep:          graph.SleepCtx,
 		now:            time.Now,
 	}
@@ -129,6 +135,9 @@ func NewClient(opts ClientOptions) (*MSGraph, error) {
 	}
 	if c.requestTimeout <= 0 {
 		c.requestTimeout = 60 * time.Second
+	}
+	if c.resetWait <= 0 {
+		c.resetWait = 2 * time.Minute
 	}
 	if len(c.scopes) == 0 {
 		c.scopes = []string{ep.String() + "/.default"}

@@ -45,6 +45,11 @@ type callInfo struct {
 	retryAfter  time.Duration
 	location    string
 	attempts    int
+	// pollAfter is the last answer's Retry-After whatever its status (a
+	// 202 of a long-running operation sends one); hasPollAfter, whether
+	// it sent one.
+	pollAfter    time.Duration
+	hasPollAfter bool
 	// droppedRetry: an attempt failed at the transport level and was
 	// retried, so the server may have acted on an earlier attempt.
 	droppedRetry bool
@@ -78,6 +83,7 @@ func (ci *callInfo) snapshot() callInfo {
 	defer ci.mu.Unlock()
 	return callInfo{status: ci.status, contentType: ci.contentType, requestID: ci.requestID,
 		retryAfter: ci.retryAfter, location: ci.location, attempts: ci.attempts,
+		pollAfter: ci.pollAfter, hasPollAfter: ci.hasPollAfter,
 		droppedRetry: ci.droppedRetry, refusedHost: ci.refusedHost, timedOut: ci.timedOut,
 		transportErr: ci.transportErr}
 }
@@ -176,6 +182,7 @@ func (m *retryMiddleware) Intercept(p khttp.Pipeline, idx int, req *http.Request
 		ci.status = resp.StatusCode
 		ci.contentType = resp.Header.Get("Content-Type")
 		ci.location = resp.Header.Get("Location")
+		ci.pollAfter, ci.hasPollAfter = ra, hasRA
 		if id := resp.Header.Get("request-id"); id != "" {
 			ci.requestID = id
 			noteRequestID(ctx, id)

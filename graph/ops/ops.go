@@ -44,6 +44,9 @@ const (
 	// Identity Protection (catalogue entries in idrisk.go).
 	DismissRisk        Name = "dismiss-risk"
 	ConfirmCompromised Name = "confirm-compromised"
+	// ResetPassword resets the user's password to a temporary one shown
+	// once (run.go's runResetPassword).
+	ResetPassword Name = "reset-password"
 )
 
 // Scope says to whom an operation applies.
@@ -286,6 +289,36 @@ var catalogue = []Operation{
 			"method: when they have one its address is replaced (the plan says which). Email is not an MFA " +
 			"method. In the console, + on the methods pane offers it beside the phones.",
 		Action: graph.ActionSetEmail, Changes: []graph.WriteKind{graph.WriteSetEmail}, Checklist: true,
+	},
+	// Last in the bar: at 80 columns it gives way to the older actions.
+	{
+		Name: ResetPassword, Label: "Reset password", Key: "p", Help: "reset password", Bar: "password", Scope: One,
+		Short: "Reset a user's password to a temporary one, shown once; they change it at the next sign-in",
+		Long: "Reset the password through Graph's password method (POST .../authentication/methods/{id}/resetPassword) " +
+			"to a 16-character temporary password mfadesk generates (crypto/rand, Entra's complexity rules), then follow " +
+			"Graph's reset operation until it succeeds. The password is printed once and kept nowhere: not in the history, " +
+			"the journal or any log (-o json includes it only with --show-password). Graph makes the user change it at the " +
+			"next sign-in and, with password writeback, writes it to on-premises AD. Methods and open sessions stay: " +
+			"revoke sessions as well (mfadesk revoke) to sign the user out everywhere now. One user at a time; Graph allows " +
+			"it only to a signed-in administrator (no application permission), never on your own account.",
+		Action: graph.ActionResetPassword, Changes: []graph.WriteKind{graph.WriteResetPassword},
+		Checklist: true, NotSelf: true,
+		// Guests have no password in this tenant (they sign in at home);
+		// Graph does not say what it answers, so mfadesk does not ask.
+		NotGuest: "a guest's password belongs to their home organisation: they reset it there",
+		Plan: func(targets []graph.User) Plan {
+			return Plan{
+				Steps: []string{
+					"generate a temporary password (16 characters, random) and reset the user's password to it",
+					"follow Graph's reset operation until it succeeds (a few seconds)",
+					"show the password once; it is never stored or logged",
+				},
+				Keeps: []string{"MFA methods, sessions already open (until their tokens expire), groups, licences, mailbox"},
+				Warnings: []string{"The user must change the password at the next sign-in (Graph requires it).",
+					"Open sessions are not ended: revoke sessions as well to sign the user out now."},
+			}
+		},
+		Done: "password reset",
 	},
 }
 

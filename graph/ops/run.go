@@ -75,6 +75,10 @@ type Result struct {
 	// failed), for the result view.
 	Outcomes []graph.MethodOutcome
 	TAP      *graph.TAP
+	// Password is a password reset's new password and how far Graph got
+	// (nil for every other operation); shown once, never exported or
+	// logged (its Secret prints as [redacted]).
+	Password *graph.PasswordReset
 	// Mail is the notification sent afterwards (nil: none was due).
 	Mail *MailOutcome
 }
@@ -140,6 +144,8 @@ func Run(ctx context.Context, c graph.Client, u graph.User, req Request, now fun
 		if _, err = applyOne(ctx, c, u, req, ch); err == nil {
 			r = Result{Detail: EmailDone(ch)}
 		}
+	case ResetPassword:
+		r, err = runResetPassword(ctx, c, u, req)
 	default:
 		// An operation that is one change: the catalogue says which.
 		o, ok := Get(req.Kind)
@@ -277,6 +283,27 @@ func runTAP(ctx context.Context, c graph.Client, u graph.User, req Request) (Res
 	}
 	tap := *one.TAP
 	return Result{TAP: &tap, Detail: "TAP issued, expires " + tap.Expires().UTC().Format("2006-01-02 15:04 UTC")}, nil
+}
+
+// runResetPassword resets u's password to a fresh temporary password
+// (graph.NewTemporaryPassword: always sent, since Graph generates one only
+// for cloud-only users and mfadesk cannot tell) through the engine (an
+// OpChange: journaled as applied, never with its content) and returns it
+// for showing once.
+func runResetPassword(ctx context.Context, c graph.Client, u graph.User, req Request) (Result, error) {
+	pw := graph.NewTemporaryPassword()
+	res, err := oneChange(ctx, c, u, req, func(a graph.Approval) graph.Change {
+		return graph.ResetPassword{UserID: u.ID, NewPassword: pw, Approval: a}
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	pr := res.Password
+	d := "password reset; the user changes it at the next sign-in"
+	if !pr.Confirmed {
+		d = "password reset " + pr.Status
+	}
+	return Result{Password: &pr, Detail: d}, nil
 }
 
 // runNotify sends the mail the confirmation showed, to the user's manager

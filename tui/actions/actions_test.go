@@ -363,3 +363,49 @@ func TestConfirmListsEveryTargetOnExpand(t *testing.T) {
 		t.Fatal("ctrl+e again did not fold the list")
 	}
 }
+
+func TestGoldenPasswordView(t *testing.T) {
+	r := graph.PasswordReset{Password: "Kq7#Lp2!Wd9mXr4z", Confirmed: true, Status: "succeeded"}
+	v := NewPasswordView(1, users(1)[0], r, now, time.UTC)
+	v.Offer = []KeyHelp{{"o", "revoke sessions"}}
+	golden.RequireEqual(t, strings.Join(v.View(plain, 80, 30), "\n"))
+	if ans, cmd := v.Update(keyPress("c")); ans != nil || cmd == nil {
+		t.Fatal("c did not copy")
+	}
+	if !strings.Contains(strings.Join(v.View(plain, 80, 30), "\n"), "Copied") {
+		t.Fatal("copy not acknowledged")
+	}
+	// Accepted but not seen to finish: said, and the password still shown.
+	r = graph.PasswordReset{Password: "Kq7#Lp2!Wd9mXr4z", Status: "accepted; still running after 2m0s (Graph finishes it on its own)"}
+	s := strings.Join(NewPasswordView(2, users(1)[0], r, now, time.UTC).View(plain, 80, 30), "\n")
+	if !strings.Contains(s, "still running") || !strings.Contains(s, Spaced("Kq7#Lp2!Wd9mXr4z")) {
+		t.Fatalf("unconfirmed reset:\n%s", s)
+	}
+}
+
+// TestPasswordViewKeepsThePassword: as the TAP, only ctrl+d twice closes
+// it; the offered o goes on only after the same ctrl+d.
+func TestPasswordViewKeepsThePassword(t *testing.T) {
+	r := graph.PasswordReset{Password: "Kq7#Lp2!Wd9mXr4z", Confirmed: true}
+	v := NewPasswordView(1, users(1)[0], r, now, time.UTC)
+	v.Offer = []KeyHelp{{"o", "revoke sessions"}}
+	for _, k := range []string{"esc", "enter", "q", "x", "space", "ctrl+c", "tab", "p", "y"} {
+		if msg, _ := v.Update(keyPress(k)); msg != nil {
+			t.Fatalf("%s answered %#v: the password was closed", k, msg)
+		}
+	}
+	if msg, _ := v.Update(keyPress("ctrl+d")); msg != nil {
+		t.Fatalf("one ctrl+d closed it: %#v", msg)
+	}
+	if msg, _ := v.Update(keyPress("ctrl+d")); msg != (CloseMsg{ID: 1}) {
+		t.Fatalf("ctrl+d twice: %#v", msg)
+	}
+	v = NewPasswordView(2, users(1)[0], r, now, time.UTC)
+	v.Offer = []KeyHelp{{"o", "revoke sessions"}}
+	if msg, _ := v.Update(keyPress("o")); msg != nil {
+		t.Fatalf("o closed it at once: %#v", msg)
+	}
+	if msg, _ := v.Update(keyPress("ctrl+d")); msg != (ChoiceMsg{ID: 2, Value: "o"}) {
+		t.Fatalf("o then ctrl+d: %#v", msg)
+	}
+}
