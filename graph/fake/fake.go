@@ -25,6 +25,7 @@
 //	PerUserMFA(idOrUPN)                   disabled | enabled | enforced
 //	Audits() / AuditsFor(userID)          the directory audit log
 //	SentMail()                            messages accepted by sendMail
+//	Password(idOrUPN)                     the password a reset last set (password.go)
 //	Stats() / ResetStats()                requests per "METHOD pattern",
 //	                                      injected 429/503/drops, deletes, ...
 //	Export()                              the whole tenant as TenantData
