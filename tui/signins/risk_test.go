@@ -47,7 +47,7 @@ func TestDismissedSignInRisk(t *testing.T) {
 	for _, s := range sis {
 		if s.Status.ErrorCode == 50126 {
 			n++
-			if got := RiskCell(s); got != "medium dism" {
+			if got := RiskCell(s); got != "dism." {
 				t.Errorf("risk cell %q", got)
 			}
 			if got := RiskText(s); !strings.Contains(got, "dismissed · an admin dismissed the risk") {
@@ -75,7 +75,7 @@ func TestHiddenRiskNotShown(t *testing.T) {
 			t.Fatalf("levels %q / %q, want hidden", s.RiskLevelDuringSignIn, s.RiskLevelAggregated)
 		}
 		if s.Status.ErrorCode == 500121 {
-			if RiskCell(s) != "at risk" || !strings.Contains(RiskText(s), "at risk · hidden (needs Entra ID P2)") {
+			if RiskCell(s) != "risk" || !strings.Contains(RiskText(s), "at risk · hidden (needs Entra ID P2)") {
 				t.Errorf("hidden level: %q / %q", RiskCell(s), RiskText(s))
 			}
 		} else if RiskCell(s) != "" || RiskText(s) != "" {

@@ -427,11 +427,11 @@ var columns = []draw.Column{
 	{Title: "Client", Width: 14},
 	// Identity Protection's risk, only for a risky sign-in (RiskCell):
 	// declared last, kept early (priority) so a narrow pane still marks it.
-	{Title: "Risk", Width: 11},
+	{Title: "Risk", Width: 6},
 }
 
 // Priority: what a technician needs first when space is short.
-var priority = []int{0, 1, 3, 4, 10, 5, 6, 2, 7, 8, 9}
+var priority = []int{0, 1, 3, 10, 4, 5, 6, 2, 7, 8, 9}
 
 const flexColumn = 3 // Reason takes the spare width
 
@@ -677,29 +677,29 @@ func riskLevel(s graph.SignIn) string {
 	return ""
 }
 
-// RiskCell is the list's Risk column: the level of a risky sign-in and,
-// when Identity Protection has closed it, how ("medium dism"). Empty for
-// a sign-in without risk, or whose risk is hidden (no Entra ID P2).
+// RiskCell is the list's Risk column, six cells at most: the level of a
+// sign-in at risk, else how Identity Protection closed it ("dism.",
+// "fixed", "safe"); "compr." once confirmed compromised; "risk" when the
+// level is hidden (no Entra ID P2) but the state is not. Empty for a
+// sign-in without risk. The detail says it in full (RiskText).
 func RiskCell(s graph.SignIn) string {
 	if !graph.SignInRisky(s) {
 		return ""
 	}
-	level := riskLevel(s)
-	if level == "" {
-		// The level is hidden (no Entra ID P2) but the state is not.
-		return graph.RiskStateText(s.RiskState)
-	}
 	switch s.RiskState {
 	case graph.RiskStateDismissed:
-		return level + " dism"
+		return "dism."
 	case graph.RiskStateRemediated:
-		return level + " fixed"
+		return "fixed"
 	case graph.RiskStateConfirmedSafe:
-		return level + " safe"
+		return "safe"
 	case graph.RiskStateConfirmedCompromised:
-		return level + " comp"
+		return "compr."
 	}
-	return level
+	if level := riskLevel(s); level != "" {
+		return draw.Trunc(level, 6)
+	}
+	return "risk"
 }
 
 // RiskText is the detail's Risk line: the levels, the state and its
