@@ -42,6 +42,7 @@ func demoServerCmd(env *Env) *cobra.Command {
 			if o.Users < 0 || o.Budget < 0 || o.Latency < 0 {
 				return Usagef("--users, --budget and --latency must not be negative")
 			}
+			o.LiveSignIns = true // live failures for `mfadesk watch` and W
 			t, err := fake.New(o)
 			if err != nil {
 				return Usage(fmt.Errorf("demo tenant: %w", err))

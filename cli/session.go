@@ -165,7 +165,7 @@ func (e *Env) newSession(ctx context.Context) (*Session, error) {
 		if f.Auth != "" && f.Auth != "none" {
 			return nil, Usagef("--demo needs no sign-in; drop --auth %s", f.Auth)
 		}
-		srv, err := fake.Start(fake.Options{})
+		srv, err := fake.Start(fake.Options{LiveSignIns: true})
 		if err != nil {
 			return nil, fmt.Errorf("start the demo tenant: %w", err)
 		}

@@ -280,3 +280,7 @@ func (t *memTenant) SecurityDefaults(ctx context.Context) (SecurityDefaults, err
 func (*memTenant) UserRisk(ctx context.Context, id string) (IdentityRisk, error) {
 	return NoOptionalReads{}.UserRisk(ctx, id)
 }
+
+func (*memTenant) TenantSignIns(ctx context.Context, q SignInQuery) ([]SignIn, error) {
+	return NoOptionalReads{}.TenantSignIns(ctx, q)
+}

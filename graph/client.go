@@ -54,6 +54,10 @@ type Reader interface {
 	// SignIns lists a user's sign-ins, newest first (needs Entra ID P1:
 	// ErrUnlicensed otherwise).
 	SignIns(ctx context.Context, userID string, q SignInQuery) ([]SignIn, error)
+	// TenantSignIns lists the tenant's interactive sign-ins created since
+	// q.Since (every user), newest first; q.FailuresOnly keeps the
+	// failures (picked out here: status/errorCode filters on eq only).
+	TenantSignIns(ctx context.Context, q SignInQuery) ([]SignIn, error)
 	// AuditEvents lists directory audit events targeting the user, newest first.
 	AuditEvents(ctx context.Context, userID string, q AuditQuery) ([]AuditEvent, error)
 
@@ -156,6 +160,9 @@ func (NoOptionalReads) UserGroups(_ context.Context, userID string) ([]UserGroup
 }
 func (NoOptionalReads) ConditionalAccessPolicies(context.Context) ([]ConditionalAccessPolicy, error) {
 	return nil, unsupported("read the Conditional Access policies")
+}
+func (NoOptionalReads) TenantSignIns(context.Context, SignInQuery) ([]SignIn, error) {
+	return nil, unsupported("read the tenant's sign-ins")
 }
 func (NoOptionalReads) SecurityDefaults(context.Context) (SecurityDefaults, error) {
 	return SecurityDefaults{}, unsupported("read the security defaults policy")

@@ -357,3 +357,7 @@ func (*spyClient) SecurityDefaults(ctx context.Context) (graph.SecurityDefaults,
 func (*spyClient) UserRisk(ctx context.Context, id string) (graph.IdentityRisk, error) {
 	return graph.NoOptionalReads{}.UserRisk(ctx, id)
 }
+
+func (*spyClient) TenantSignIns(ctx context.Context, q graph.SignInQuery) ([]graph.SignIn, error) {
+	return graph.NoOptionalReads{}.TenantSignIns(ctx, q)
+}

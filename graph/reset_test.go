@@ -386,3 +386,7 @@ func (*ruleClient) SecurityDefaults(ctx context.Context) (SecurityDefaults, erro
 func (*ruleClient) UserRisk(ctx context.Context, id string) (IdentityRisk, error) {
 	return NoOptionalReads{}.UserRisk(ctx, id)
 }
+
+func (*ruleClient) TenantSignIns(ctx context.Context, q SignInQuery) ([]SignIn, error) {
+	return NoOptionalReads{}.TenantSignIns(ctx, q)
+}

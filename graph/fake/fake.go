@@ -75,6 +75,10 @@ type Options struct {
 	// second delete of it gives 404). 0 = off.
 	StaleLists int
 
+	// LiveSignIns: new failed sign-ins appear as the clock moves on
+	// (live.go; on in demo mode, for the live failures view).
+	LiveSignIns bool
+
 	NoP1        bool // tenant lacks Entra ID P1: sign-in logs and the registration report fail with 403 as Graph does
 	TAPDisabled bool // Temporary Access Pass policy off: creating a TAP fails with 400
 	// NoP2 is a tenant without Entra ID P2: the riskyUsers API is refused
@@ -93,6 +97,8 @@ type Options struct {
 // Tenant is the fake tenant and its HTTP handler. All methods are safe for
 // concurrent use.
 type Tenant struct {
+	// live is the live sign-in failures feed (live.go).
+	live  liveState
 	mu    sync.Mutex
 	opts  Options
 	now   func() time.Time
@@ -188,6 +194,7 @@ func New(opts Options) (*Tenant, error) {
 	} else {
 		t.generate(opts.Users, opts.Seed, opts.Now())
 	}
+	t.live.on = opts.LiveSignIns
 	t.SetBudget(opts.Budget)
 	t.setDocumentedBudgets(opts.DocumentedBudgets)
 	return t, nil

@@ -536,6 +536,7 @@ func (t *Tenant) listSignIns(rc *reqCtx) response {
 	if bad != nil {
 		return *bad
 	}
+	t.advanceLive(rc.now) // ruleSignInCreatedGe: new sign-ins as they happen
 	byType := fn.mentions("signInEventTypes")
 	if byType && rc.version != "beta" {
 		// v1.0 signIn has no signInEventTypes property

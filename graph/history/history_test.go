@@ -615,3 +615,7 @@ func (*double) SecurityDefaults(ctx context.Context) (graph.SecurityDefaults, er
 func (*double) UserRisk(ctx context.Context, id string) (graph.IdentityRisk, error) {
 	return graph.NoOptionalReads{}.UserRisk(ctx, id)
 }
+
+func (*double) TenantSignIns(ctx context.Context, q graph.SignInQuery) ([]graph.SignIn, error) {
+	return graph.NoOptionalReads{}.TenantSignIns(ctx, q)
+}
