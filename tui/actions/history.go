@@ -124,6 +124,8 @@ func opShort(k graph.WriteKind) string {
 		return "MFA state"
 	case graph.WriteSendMail:
 		return "mail"
+	case graph.WriteResetPassword:
+		return "password reset"
 	}
 	return string(k)
 }
