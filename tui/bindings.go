@@ -352,6 +352,7 @@ func bindings(k KeyMap) []binding {
 		binding{key: k.Export, keys: inReport, help: helpLists, bar: inReport, barAt: 32,
 			do: func(m Model, _ tea.KeyPressMsg) (tea.Model, tea.Cmd) { return m.openExportPrompt() }},
 		perUserBinding(k),
+		watchBinding(),
 	)
 	for i := range t {
 		if t[i].do == nil {

@@ -4,8 +4,11 @@ package tui
 // the column itself is tui/report's (peruser.go there).
 
 import (
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mfadesk/mfadesk/graph"
+	"github.com/mfadesk/mfadesk/tui/actions"
 	"github.com/mfadesk/mfadesk/tui/report"
 )
 
@@ -28,4 +31,23 @@ func perUserBinding(k KeyMap) binding {
 // onPerUser takes a batch of per-user MFA answers.
 func (m Model) onPerUser(msg report.PerUserMsg) (tea.Model, tea.Cmd) {
 	return m, m.report.OnPerUser(msg)
+}
+
+// watchBinding is W: the live failures view (tui/actions/watch.go); enter
+// on a user there jumps to them in the users pane.
+func watchBinding() binding {
+	return binding{key: key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "live failures")), keys: everywhere, help: helpLists,
+		do: func(m Model, _ tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+			if m.client == nil {
+				return m, m.setFlash("Sign in first.", true)
+			}
+			id := m.newID()
+			v, cmd := actions.NewWatchView(m.ctx, id, graph.NewWatch(m.client, m.now, graph.WatchWindow), m.loc)
+			m.setModal(id, v, answers{chosen: func(m Model, upn string) (tea.Model, tea.Cmd) {
+				m.closeModal()
+				m.view, m.focus = viewMain, paneUsers
+				return m, m.afterUsers(m.users.SetQuery(upn))
+			}})
+			return m, cmd
+		}}
 }
