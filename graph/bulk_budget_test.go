@@ -64,7 +64,7 @@ func budgetOfPath(p string) bool {
 
 // TestBulkStartsInsideDocumentedBudgets: a bulk reset against the
 // documented budgets, started at the documented rate, is answered 429 for
-// under 1% of its requests (started at the ceiling, as before, it was
+// under 5% of its requests (under 1% on a quiet machine) (started at the ceiling, as before, it was
 // most of them), and sends exactly the requests the work needs. Durations
 // are logged, not asserted (go test -v shows them; BenchmarkBulkBudget
 // measures them).
@@ -74,8 +74,12 @@ func TestBulkStartsInsideDocumentedBudgets(t *testing.T) {
 	share := float64(st.Injected429()) / float64(st.Total)
 	t.Logf("documented start: %v for a floor of %v (%.2fx), %d requests, %d answered 429 (%.1f%%)",
 		el.Round(time.Millisecond), floor.Round(time.Millisecond), el.Seconds()/floor.Seconds(), st.Total, st.Injected429(), 100*share)
-	if share >= 0.01 {
-		t.Errorf("%d of %d requests answered 429 (%.1f%%), want under 1%%", st.Injected429(), st.Total, 100*share)
+	// Quiet, it is under 1%; the bound is 5% because the fake's buckets
+	// run on the wall clock, and on a loaded machine (CI, parallel
+	// packages) a stalled scheduler releases requests in bursts (1.5% was
+	// seen). Started at the ceiling it was most of them: 5% still tells.
+	if share >= 0.05 {
+		t.Errorf("%d of %d requests answered 429 (%.1f%%), want under 5%%", st.Injected429(), st.Total, 100*share)
 	}
 	// Per user: one list and three deletes (plus the sign-in preference
 	// read while the list shows a default); nothing repeated beyond the
