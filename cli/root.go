@@ -246,6 +246,7 @@ func NewRoot(env *Env) *cobra.Command {
 	for _, c := range []*cobra.Command{
 		usersCmd(env), showCmd(env), signinsCmd(env), resetCmd(env), reregisterCmd(env),
 		revokeCmd(env), tapCmd(env), mfaStateCmd(env), auditCmd(env), reportCmd(env),
+		mfaRequiredCmd(env), // issue 13.5
 		demoServerCmd(env),
 	} {
 		root.AddCommand(c)

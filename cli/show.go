@@ -22,6 +22,10 @@ type showJSON struct {
 	// absent when it could not be read; riskUnknown says why.
 	IdentityRisk *graph.IdentityRisk `json:"identityRisk,omitempty"`
 	riskUnknown  string
+	// Groups and MfaRequired: the user's groups and what requires MFA
+	// of them (mfarequired.go).
+	Groups      []graph.UserGroup     `json:"groups"`
+	MfaRequired *graph.MFARequirement `json:"mfaRequired,omitempty"`
 }
 
 func showCmd(env *Env) *cobra.Command {
@@ -68,11 +72,20 @@ func showCmd(env *Env) *cobra.Command {
 			} else {
 				notes = append(notes, "Registration details unavailable: "+oneLine(err))
 			}
+			var perUser *graph.PerUserMFAState
 			if st, err := s.Client.PerUserMFA(ctx, u.ID); err == nil {
 				doc.PerUserMfaState = st
+				perUser = &st
 			} else {
 				notes = append(notes, "Per-user MFA state unavailable: "+oneLine(err))
 			}
+			// Groups and "is MFA required?": a 403 on the policies or the
+			// groups says so in the section, never fails show. (An
+			// unreadable per-user state is read again there: one request,
+			// only when it failed.)
+			mfa := graph.ReadUserMFA(ctx, s.Client, u, graph.ReadMFAPolicies(ctx, s.Client), perUser)
+			doc.Groups, doc.MfaRequired = mfa.Groups, &mfa.Required
+			groupsNote := graph.GroupsNote(mfa.GroupsErr)
 
 			// Identity Protection needs its own permission, a security role
 			// and Entra ID P2: say what is missing rather than fail.
@@ -86,7 +99,10 @@ func showCmd(env *Env) *cobra.Command {
 
 			v := View{JSON: doc,
 				Header: []string{"USER", "KIND", "DETAIL", "DEFAULT", "CREATED", "METHOD ID"},
-				Text:   func(w io.Writer) { env.showText(w, doc, notes) },
+				Text: func(w io.Writer) {
+					env.showText(w, doc, notes)
+					env.mfaText(w, graph.UserMFA{Groups: doc.Groups, Required: *doc.MfaRequired}, groupsNote)
+				},
 			}
 			for _, m := range methods {
 				v.Rows = append(v.Rows, []string{u.UserPrincipalName, methodKindName(m), m.Detail, yesNo(m.IsDefault), fmtTime(m.Created), m.ID})

@@ -204,6 +204,9 @@ type MFAReason struct {
 	Unless []string `json:"unless,omitempty"`
 	// Uncertain: a group or role could not be read, so it may not apply.
 	Uncertain string `json:"uncertain,omitempty"`
+	// ExcludedVia: the exclusion that removes the user ("group
+	// Break-glass accounts"); set on MFARequirement.Excluded only.
+	ExcludedVia string `json:"excludedVia,omitempty"`
 	// ReportOnly: enabledForReportingButNotEnforced (listed apart).
 	ReportOnly bool `json:"reportOnly,omitempty"`
 }
@@ -228,7 +231,10 @@ func (r MFAReason) Text() string {
 			s += " (" + r.Requires + ")"
 		}
 	}
-	if r.Via != "" {
+	switch {
+	case r.ExcludedVia != "":
+		s += " (excluded via " + CleanText(r.ExcludedVia) + ")"
+	case r.Via != "":
 		s += " (via " + CleanText(r.Via) + ")"
 	}
 	return s
@@ -361,7 +367,7 @@ func EvaluateMFA(u User, in MFAInputs) MFARequirement {
 			Via: via, When: p.Conditions, Unless: unless, Uncertain: uncertain, ReportOnly: p.State == CAReportOnly}
 		switch {
 		case excl != "":
-			r.Via = excl
+			r.Via, r.ExcludedVia = "", excl
 			out.Excluded = append(out.Excluded, r)
 		case !applies:
 		case r.ReportOnly:
@@ -469,11 +475,11 @@ func caTargets(p ConditionalAccessPolicy, u User, m Membership) (via, excl, unce
 	// Exclusions first: any one removes the user.
 	switch {
 	case has(p.ExcludeUsers, u.ID):
-		return "", "excluded as a user", "", false
+		return "", "the user", "", false
 	case u.IsGuest() && has(p.ExcludeUsers, "GuestsOrExternalUsers"):
-		return "", "excluded as a guest", "", false
+		return "", "guests", "", false
 	case u.IsGuest() && guestsMatch(p.ExcludeGuests):
-		return "", "excluded as a guest", "", false
+		return "", "guests", "", false
 	}
 	for _, g := range p.ExcludeGroups {
 		if m == nil {
@@ -482,7 +488,7 @@ func caTargets(p ConditionalAccessPolicy, u User, m Membership) (via, excl, unce
 		}
 		name, in, known := m.InGroup(g)
 		if in {
-			return "", "excluded via group " + groupLabel(name, g), "", false
+			return "", "group " + groupLabel(name, g), "", false
 		}
 		if !known {
 			unsure = append(unsure, "excluded group "+groupLabel(name, g))
@@ -495,7 +501,7 @@ func caTargets(p ConditionalAccessPolicy, u User, m Membership) (via, excl, unce
 		}
 		in, known := m.HasRole(r)
 		if in {
-			return "", "excluded via role " + RoleName(r), "", false
+			return "", "role " + RoleName(r), "", false
 		}
 		if !known {
 			unsure = append(unsure, "excluded role "+RoleName(r))
@@ -615,11 +621,18 @@ func MarkCATargets(groups []UserGroup, policies []ConditionalAccessPolicy) {
 		for _, p := range policies {
 			in := slices.ContainsFunc(p.IncludeGroups, func(x string) bool { return strings.EqualFold(x, groups[i].ID) })
 			out := slices.ContainsFunc(p.ExcludeGroups, func(x string) bool { return strings.EqualFold(x, groups[i].ID) })
+			state := ""
+			switch p.State {
+			case CAReportOnly:
+				state = ", report-only"
+			case CADisabled:
+				state = ", disabled"
+			}
 			switch {
 			case in:
-				groups[i].CAPolicies = append(groups[i].CAPolicies, CleanText(p.DisplayName)+" (included)")
+				groups[i].CAPolicies = append(groups[i].CAPolicies, CleanText(p.DisplayName)+" (included"+state+")")
 			case out:
-				groups[i].CAPolicies = append(groups[i].CAPolicies, CleanText(p.DisplayName)+" (excluded)")
+				groups[i].CAPolicies = append(groups[i].CAPolicies, CleanText(p.DisplayName)+" (excluded"+state+")")
 			}
 		}
 	}

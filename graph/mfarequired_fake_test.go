@@ -53,7 +53,7 @@ func TestUserMFAOverFake(t *testing.T) {
 	// policies; her per-user state (enforced) and the Azure management
 	// policy (an app condition) remain.
 	if r := judy.Required; r.Line() != "yes, by per-user: enforced +1 more" || len(r.Excluded) != 2 ||
-		r.Excluded[0].Via != "excluded via group Break-glass accounts" || r.Reasons[1].Policy != "Phishing-resistant MFA for Azure management" {
+		r.Excluded[0].ExcludedVia != "group Break-glass accounts" || r.Reasons[1].Policy != "Phishing-resistant MFA for Azure management" {
 		t.Errorf("Judy: %s (excluded %+v)", r.Line(), r.Excluded)
 	}
 

@@ -40,7 +40,7 @@ func TestEvaluateMFA(t *testing.T) {
 		{name: "exclude wins over include", u: bob, in: MFAInputs{Policies: []ConditionalAccessPolicy{all}, Membership: mem(nil, breakGlass)},
 			verdict: MFANo, line: "no policy requires MFA",
 			check: func(t *testing.T, r MFARequirement) {
-				if len(r.Excluded) != 1 || r.Excluded[0].Via != "excluded via group Break-glass" {
+				if len(r.Excluded) != 1 || r.Excluded[0].ExcludedVia != "group Break-glass" {
 					t.Errorf("Excluded = %+v", r.Excluded)
 				}
 			}},
