@@ -105,3 +105,24 @@ func TestShowMFARequired403(t *testing.T) {
 		}
 	}
 }
+
+// report --mfa-not-required keeps the users nothing requires MFA of (the
+// guests, excluded from "all users"), with the column; --mfa-required
+// adds the column to every row.
+func TestReportMFAColumnAndFilter(t *testing.T) {
+	srv := startGenerated(t)
+	rows := mustJSON[[]map[string]any](t, runCLI(t, runOpts{endpoint: srv.URL}, "report", "--all", "--mfa-not-required", "-o", "json"))
+	if len(rows) == 0 {
+		t.Fatal("no rows")
+	}
+	for _, r := range rows {
+		req, _ := r["mfaRequired"].(map[string]any)
+		if r["userType"] != "guest" || req["verdict"] != "no" {
+			t.Errorf("row %v", r)
+		}
+	}
+	r := runCLI(t, runOpts{endpoint: srv.URL}, "report", "--admins", "--mfa-required")
+	if r.code != 0 || !strings.Contains(r.stdout, "MFA REQUIRED") || !strings.Contains(r.stdout, "CA 'Require MFA for all users' (via all users)") {
+		t.Fatal(r)
+	}
+}

@@ -32,6 +32,7 @@ func reportCmd(env *Env) *cobra.Command {
 		// perUserState keeps only rows in that state.
 		perUser      bool
 		perUserState string
+		mfa          reportMFAFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -107,6 +108,9 @@ func reportCmd(env *Env) *cobra.Command {
 			if rows == nil {
 				rows = []graph.Registration{}
 			}
+			// --mfa-not-required narrows the rows for either output;
+			// the column is the plain table's (report_mfa.go).
+			verdicts, rows := mfa.apply(ctx, s.Client, rows)
 			if perUser {
 				return env.emitReportPerUser(env.readReportPerUser(ctx, s.Client, rows), wantState, more && !all)
 			}
@@ -114,6 +118,7 @@ func reportCmd(env *Env) *cobra.Command {
 			for _, r := range rows {
 				v.Rows = append(v.Rows, reportRow(r))
 			}
+			mfa.addColumn(&v, rows, verdicts)
 			if err := env.Emit(v); err != nil {
 				return err
 			}
@@ -133,6 +138,7 @@ func reportCmd(env *Env) *cobra.Command {
 	fl.IntVar(&top, "top", 100, "rows to show without --all")
 	fl.BoolVar(&perUser, "per-user-mfa", false, "add each user's legacy per-user MFA state (one beta request per row, 20 to a $batch)")
 	fl.StringVar(&perUserState, "per-user-mfa-state", "", "only users whose per-user MFA state is disabled, enabled or enforced, among the rows read (--all: the whole tenant); implies --per-user-mfa")
+	mfa.flags(fl)
 	return cmd
 }
 

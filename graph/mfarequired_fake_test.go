@@ -119,3 +119,52 @@ func TestUserMFAPolicies403(t *testing.T) {
 		t.Errorf("verdict %s: %s", r.Verdict, r.Line())
 	}
 }
+
+// The request budget of the report's column: the policies and security
+// defaults once, a page per 999 members of each group the MFA policies
+// name, one roles read per admin; never a request per user. And the
+// detail: two requests per user shown (groups transitive and direct).
+func TestMFARequestBudget(t *testing.T) {
+	srv := startFake(t, fake.Options{Users: 3000})
+	c := fakeClient(t, srv, "")
+	ctx := context.Background()
+	var regs []Registration
+	p, err := c.Registrations(ctx, RegistrationFilter{PageSize: 999})
+	for ; err == nil; p, err = c.NextRegistrations(ctx, p.Next) {
+		regs = append(regs, p.Items...)
+		if p.Next == "" {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Tenant.ResetStats()
+	pol := ReadMFAPolicies(ctx, c)
+	ix := ReadMembershipIndex(ctx, c, pol)
+	admins := 0
+	for _, r := range regs {
+		if r.IsAdmin {
+			admins++
+			tr, _ := c.TargetRoles(ctx, r.ID)
+			ix.SetRoles(r.ID, tr.Roles)
+		}
+	}
+	no := 0
+	for i := range regs {
+		if ReportVerdict(&regs[i], pol, ix).Verdict == MFANo {
+			no++
+		}
+	}
+	st := srv.Tenant.Stats()
+	groups := len(MFAPolicyGroups(pol.Policies))
+	t.Logf("%d users, %d admins, %d named groups: %d requests (%v); %d not required", len(regs), admins, groups, st.Total, st.Requests, no)
+	if max := 2 + groups*2 + admins; st.Total > max {
+		t.Errorf("%d requests for %d users, want at most %d", st.Total, len(regs), max)
+	}
+	srv.Tenant.ResetStats()
+	ReadUserMFA(ctx, c, User{ID: fake.LiamID}, pol, nil)
+	if st := srv.Tenant.Stats(); st.Total != 4 { // groups, direct groups, roles, per-user
+		t.Errorf("one user's detail: %d requests (%v), want 4", st.Total, st.Requests)
+	}
+}

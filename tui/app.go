@@ -170,7 +170,7 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(
 		m.users.Init(),
 		m.whoAmI(),
-		m.report.Load(),
+		m.report.Load(), m.report.LoadMFA(),
 		m.opts.Throttle.wait(),
 		m.opts.SignIn.wait(),
 		tea.RequestBackgroundColor,
@@ -252,6 +252,11 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onReportPage(msg)
 	case report.PerUserMsg:
 		return m.onPerUser(msg)
+	case report.MFAMsg: // the MFA required column (report/mfareq.go)
+		return m, m.report.OnMFA(msg)
+	case report.AdminRolesMsg:
+		m.report.OnAdminRoles(msg)
+		return m, nil
 	case signInPromptMsg:
 		return m, m.onSignInPrompt(msg.p)
 	case signInDoneMsg:
@@ -354,7 +359,7 @@ func (m Model) onReportPage(msg report.PageMsg) (tea.Model, tea.Cmd) {
 	for _, r := range rows {
 		m.regs[r.ID] = r
 	}
-	return m, cmd
+	return m, tea.Batch(cmd, m.report.AskAdminRoles())
 }
 
 func (m *Model) setFlash(s string, isErr bool) tea.Cmd {

@@ -255,6 +255,8 @@ func bindings(k KeyMap) []binding {
 		{key: k.Refresh, keys: everywhere, help: helpGeneral, footer: 4, searching: true,
 			do: func(m Model, _ tea.KeyPressMsg) (tea.Model, tea.Cmd) { return m.refresh() }},
 		{key: k.History, keys: everywhere, help: helpGeneral, do: Model.openHistory},
+		{key: k.Why, keys: inMain, help: helpLists, do: Model.openWhy,
+			when: func(m Model) (bool, string) { return m.methods.User() != nil, "" }},
 		{key: k.Tenants, keys: everywhere, help: helpGeneral, do: Model.openTenants},
 		{key: k.Help, keys: everywhere, help: helpGeneral, footer: 5,
 			do: func(m Model, _ tea.KeyPressMsg) (tea.Model, tea.Cmd) { return m.openHelp() }},

@@ -253,11 +253,12 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 			delete(m.regs, k)
 		}
 		m.report.Reset()
-		return m, m.report.Load()
+		return m, tea.Batch(m.report.Load(), m.report.LoadMFA())
 	}
 	if m.focus == paneUsers {
 		return m, m.users.Refresh()
 	}
+	m.methods.RefreshPolicies()
 	return m, m.refreshShown()
 }
 

@@ -28,6 +28,8 @@ type KeyMap struct {
 	// PerUserMFA loads the report's per-user MFA column, then cycles its
 	// filter.
 	PerUserMFA key.Binding
+	// Why: what requires MFA of the user, and their groups (issue 13.5).
+	Why key.Binding
 }
 
 // DefaultKeyMap returns the bindings. Destructive actions sit on plain
@@ -71,10 +73,12 @@ func DefaultKeyMap() KeyMap {
 		Failures: b([]string{"f"}, "f", "failures only"),
 		Detail:   b([]string{"enter"}, "enter", "sign-in detail"),
 
-		Filter:      b([]string{"0", "1", "2", "3", "4", "5"}, "0-5", "filter"),
+		Filter:      b([]string{"0", "1", "2", "3", "4", "5", "6"}, "0-6", "filter"),
 		Sort:        b([]string{"s"}, "s", "sort column"),
 		SortReverse: b([]string{"S"}, "S", "reverse sort"),
 		Export:      b([]string{"w"}, "w", "write CSV"),
 		PerUserMFA:  b([]string{"M"}, "M", "per-user MFA column / filter"),
+
+		Why: b([]string{"y"}, "y", "why MFA (groups, policies)"),
 	}
 }

@@ -128,7 +128,7 @@ func (m *Model) retrySignIn() tea.Cmd {
 		delete(m.regs, k)
 	}
 	m.report.Reset()
-	return tea.Batch(m.whoAmI(), m.users.Refresh(), m.report.Load())
+	return tea.Batch(m.whoAmI(), m.users.Refresh(), m.report.Load(), m.report.LoadMFA())
 }
 
 // signInView draws the dialog: what to do in one sentence, the code large,

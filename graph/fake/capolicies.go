@@ -75,7 +75,8 @@ var authStrengths = map[string]struct{ name, desc string }{
 }
 
 // generatePolicies gives a generated tenant a realistic set: MFA for all
-// users but the break-glass accounts, MFA for admins by role, phishing-
+// users but the break-glass accounts and guests (who do MFA at home under
+// cross-tenant trust), MFA for admins by role, phishing-
 // resistant MFA for IT on the Azure management app (an authentication
 // strength and an app condition), a report-only pilot for Sales, a
 // disabled one, and two that do not ask for MFA. Security defaults are
@@ -86,7 +87,8 @@ func (t *Tenant) generatePolicies(now time.Time) {
 		RoleSecurityAdmin, RolePasswordAdmin, RoleCAAdmin, RolePrivilegedRoleAdmin}
 	t.policies = []CAPolicyConfig{
 		{ID: CAAllUsersID, DisplayName: "Require MFA for all users", State: "enabled", Created: created(700),
-			IncludeUsers: []string{"All"}, ExcludeGroups: []string{BreakGlassGroupID}, BuiltInControls: []string{"mfa"}},
+			IncludeUsers: []string{"All"}, ExcludeUsers: []string{"GuestsOrExternalUsers"}, ExcludeGroups: []string{BreakGlassGroupID},
+			BuiltInControls: []string{"mfa"}},
 		{ID: CAAdminsID, DisplayName: "Require MFA for admins", State: "enabled", Created: created(690),
 			IncludeRoles: admins, ExcludeGroups: []string{BreakGlassGroupID}, BuiltInControls: []string{"mfa"}},
 		{ID: CAITPhishResistID, DisplayName: "Phishing-resistant MFA for Azure management", State: "enabled", Created: created(200),

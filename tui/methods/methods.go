@@ -53,6 +53,7 @@ type Model struct {
 	risk        *graph.IdentityRisk
 	riskLoading bool
 	riskErr     error
+	req         mfaReq // "is MFA required?" and the user's groups (mfarequired.go)
 
 	cursor, offset int
 	w, h, listH    int
@@ -82,6 +83,8 @@ type RolesMsg struct {
 	Seq    int
 	UserID string
 	Roles  graph.TargetRoles
+	// Failed: the roles could not be read (Roles is empty).
+	Failed bool
 }
 
 type PerUserMsg struct {
@@ -105,7 +108,7 @@ func (m *Model) Clear() {
 		m.cancel()
 	}
 	m.seq++
-	*m = Model{ctx: m.ctx, client: m.client, now: m.now, loc: m.loc, seq: m.seq, w: m.w, h: m.h}
+	*m = Model{ctx: m.ctx, client: m.client, now: m.now, loc: m.loc, seq: m.seq, w: m.w, h: m.h, req: m.req.forUser()}
 }
 
 // Show displays u at once (loading), without fetching: the root calls it
@@ -119,6 +122,7 @@ func (m *Model) Show(u graph.User, reg *graph.Registration) {
 		m.methods, m.rows, m.reg, m.mfa, m.roles = nil, nil, nil, "", nil
 		m.risk = nil
 		m.cursor, m.offset = 0, 0
+		m.req = m.req.forUser()
 	}
 	m.riskErr, m.riskLoading = nil, true
 	m.user = &u
@@ -149,6 +153,7 @@ func (m *Model) Load(u graph.User, reg *graph.Registration) tea.Cmd {
 		m.cursor, m.offset = 0, 0
 	}
 	m.riskErr, m.riskLoading = nil, true
+	m.req = m.req.forUser()
 	m.mErr, m.regErr, m.mfaErr = nil, nil, nil
 	m.mLoading, m.mfaLoading = true, true
 	seq, c, id := m.seq, m.client, u.ID
@@ -166,7 +171,7 @@ func (m *Model) Load(u graph.User, reg *graph.Registration) tea.Cmd {
 			// report's isAdmin to decide (the stricter reading).
 			r, ok, err := graph.ReadTargetRoles(ctx, c, id)
 			if !ok || err != nil {
-				return nil
+				return RolesMsg{Seq: seq, UserID: id, Failed: true}
 			}
 			return RolesMsg{Seq: seq, UserID: id, Roles: r}
 		},
@@ -175,6 +180,7 @@ func (m *Model) Load(u graph.User, reg *graph.Registration) tea.Cmd {
 			return RiskMsg{Seq: seq, UserID: id, Risk: r, Err: err}
 		},
 	}
+	cmds = append(cmds, m.loadRequirement(ctx, seq, u)...)
 	if reg != nil {
 		r := *reg
 		m.reg, m.regLoading = &r, false
@@ -225,8 +231,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if !m.current(msg.Seq, msg.UserID) {
 			return m, nil
 		}
-		r := msg.Roles
-		m.roles = &r
+		if !msg.Failed {
+			r := msg.Roles
+			m.roles = &r
+		}
+		m.req.rolesDone = true
+		m.evaluate()
 	case RiskMsg:
 		if !m.current(msg.Seq, msg.UserID) {
 			return m, nil
@@ -244,6 +254,16 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.Err == nil {
 			m.mfa = msg.State
 		}
+		m.evaluate()
+	case GroupsMsg:
+		if !m.current(msg.Seq, msg.UserID) {
+			return m, nil
+		}
+		m.req.groups, m.req.groupsErr, m.req.groupsDone = msg.Groups, msg.Err, true
+		m.evaluate()
+	case PoliciesMsg:
+		m.req.shared.pol, m.req.shared.loaded, m.req.shared.loading = msg.Policies, true, false
+		m.evaluate()
 	}
 	m.relayout()
 	return m, nil
@@ -572,6 +592,7 @@ func (m Model) statusLines(st Styles, w int) []string {
 	if l := m.riskLine(st, w); l != "" {
 		lines = append(lines, l)
 	}
+	lines = append(lines, m.requirementLines(st, w)...)
 	if m.reg == nil && !m.regLoading && m.regErr != nil {
 		// The whole message, wrapped: cut, it loses what to do.
 		what, _ := explain.Err("Registration", m.regErr)

@@ -32,6 +32,12 @@ func shown(t *testing.T, c graph.Client, id string) Model {
 	m, _ = m.Update(PerUserMsg{Seq: m.seq, UserID: id, State: s, Err: err})
 	risk, err := c.UserRisk(ctx, id)
 	m, _ = m.Update(RiskMsg{Seq: m.seq, UserID: id, Risk: risk, Err: err})
+	// What "MFA required" needs: roles, groups, the tenant's policies.
+	tr, err := c.TargetRoles(ctx, id)
+	m, _ = m.Update(RolesMsg{Seq: m.seq, UserID: id, Roles: tr, Failed: err != nil})
+	gs, err := c.UserGroups(ctx, id)
+	m, _ = m.Update(GroupsMsg{Seq: m.seq, UserID: id, Groups: gs, Err: err})
+	m, _ = m.Update(PoliciesMsg{Policies: graph.ReadMFAPolicies(ctx, c)})
 	return m
 }
 
@@ -45,6 +51,7 @@ func TestGoldenMethodsPane(t *testing.T) {
 	for _, p := range []struct{ name, id string }{
 		{"alice", fake.AliceID}, {"erin", fake.ErinID}, {"dave", fake.DaveID}, {"henry", fake.HenryID}, {"carol", fake.CarolID},
 		{"bob", fake.BobID},
+		{"liam", fake.LiamID}, {"judy", fake.JudyID},
 	} {
 		m := shown(t, c, p.id)
 		t.Run(p.name+"-44", func(t *testing.T) { golden.RequireEqual(t, render(m, 44, 10)) })
@@ -121,5 +128,35 @@ func TestSystemPreferredPrompt(t *testing.T) {
 	s = render(shown(t, c, id), 78, 8)
 	if strings.Contains(s, "not used") || strings.Contains(s, "Entra prompts") || strings.Contains(s, GlyphPrompted) {
 		t.Fatalf("off:\n%s", s)
+	}
+}
+
+// The "why" dialog's lines for a break-glass account: the exclusions,
+// the nested role-assignable group, the CA marks.
+func TestWhyLinesGolden(t *testing.T) {
+	c, _ := tuitest.Client(t)
+	m := shown(t, c, fake.JudyID)
+	golden.RequireEqual(t, strings.Join(m.WhyLines(88), "\n"))
+}
+
+// Without Policy.Read.All the verdict is "unknown" and says what would
+// allow it; the pane still shows the rest.
+func TestRequirementUnknownWithout403(t *testing.T) {
+	u := graph.User{ID: "u1", DisplayName: "Una", UserPrincipalName: "una@contoso.com", AccountEnabled: true}
+	m := New(t.Context(), nil, tuitest.Clock, time.UTC)
+	m.Show(u, nil)
+	seq := m.seq
+	m, _ = m.Update(MethodsMsg{Seq: seq, UserID: "u1", Methods: []graph.Method{{ID: graph.PasswordMethodID, Kind: graph.KindPassword}}})
+	if s := render(m, 78, 8); !strings.Contains(s, "MFA required …") {
+		t.Fatalf("loading:\n%s", s)
+	}
+	denied := &graph.Error{Kind: graph.ErrDenied, Status: 403}
+	m, _ = m.Update(PerUserMsg{Seq: seq, UserID: "u1", Err: denied})
+	m, _ = m.Update(RolesMsg{Seq: seq, UserID: "u1", Failed: true})
+	m, _ = m.Update(GroupsMsg{Seq: seq, UserID: "u1", Groups: []graph.UserGroup{{ID: "g1", DisplayName: "Helpdesk Ops"}}})
+	m, _ = m.Update(PoliciesMsg{Policies: graph.MFAPolicies{PoliciesErr: denied, DefaultsErr: denied}})
+	golden.RequireEqual(t, render(m, 78, 8))
+	if r := m.Requirement(); r == nil || r.Required.Verdict != graph.MFAUnknown {
+		t.Fatalf("requirement = %+v", r)
 	}
 }

@@ -110,7 +110,7 @@ type PerUserMsg struct {
 }
 
 // columnPerUser is the column's index in the table once shown.
-const columnPerUser = 10
+const columnPerUser = 11 // after the MFA required column (mfareq.go)
 
 var perUserColumn = draw.Column{Title: "Per-user", Width: 9}
 

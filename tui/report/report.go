@@ -40,16 +40,19 @@ const (
 	AdminsWithoutMFA
 	PhoneOnly
 	NoSSPR
+	// MFANotRequired: no Conditional Access policy nor security defaults
+	// require MFA of the user (mfareq.go).
+	MFANotRequired
 	numFilters
 )
 
 // Filters lists every filter in key order (0..5).
-var Filters = []Filter{All, NotRegistered, NotCapable, AdminsWithoutMFA, PhoneOnly, NoSSPR}
+var Filters = []Filter{All, NotRegistered, NotCapable, AdminsWithoutMFA, PhoneOnly, NoSSPR, MFANotRequired}
 
 // Label names a filter.
 func (f Filter) Label() string {
 	return [...]string{"All", "Not MFA registered", "Not MFA capable", "Admins without MFA",
-		"SMS/voice only", "SSPR not registered"}[f]
+		"SMS/voice only", "SSPR not registered", "MFA not required"}[f]
 }
 
 // phoneMethods are methodsRegistered values that are SMS or voice.
@@ -82,6 +85,8 @@ func (f Filter) Match(r *graph.Registration) bool {
 		return phone
 	case NoSSPR:
 		return !r.IsSsprRegistered
+	case MFANotRequired:
+		return false // decided by the model's verdicts (mfareq.go)
 	}
 	return true
 }
@@ -98,14 +103,15 @@ var columns = []draw.Column{
 	{Title: "Methods", Width: 16},
 	{Title: "Preferred", Width: 14},
 	{Title: "Updated", Width: 10},
+	{Title: "Req", Width: 3}, // MFA required by CA / security defaults (mfareq.go)
 }
 
-var priority = []int{0, 1, 3, 4, 6, 5, 7, 2, 9, 8}
+var priority = []int{0, 1, 3, 4, 6, columnMFAReq, 5, 7, 2, 9, 8}
 
 const flexCol = 7
 
 // SortColumns are the columns s cycles through (every data column).
-var SortColumns = []int{1, 2, 3, 4, 5, 6, 7, 8, 9}
+var SortColumns = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 
 // table is the columns shown now and their priority order: the base ones,
 // and the per-user MFA column once it was asked for.
@@ -115,7 +121,7 @@ func (m Model) table() ([]draw.Column, []int) {
 	}
 	cols := append(append([]draw.Column(nil), columns...), perUserColumn)
 	// Kept before the name and the dates: it is what was asked for.
-	prio := []int{0, 1, columnPerUser, 3, 4, 6, 5, 7, 2, 9, 8}
+	prio := []int{0, 1, columnPerUser, 3, 4, 6, columnMFAReq, 5, 7, 2, 9, 8}
 	return cols, prio
 }
 
@@ -141,7 +147,8 @@ type Model struct {
 	pending  []int32           // rows appended since the last merge
 	counts   [numFilters]int
 	filter   Filter
-	sortCol  int // index into columns
+	mfa      *mfaState // the MFA required column (mfareq.go)
+	sortCol  int       // index into columns
 	desc     bool
 	view     []int32
 
@@ -248,7 +255,15 @@ func (m *Model) SetFilter(f Filter) {
 func (m Model) Filter() Filter { return m.filter }
 
 // Count is how many rows match f.
-func (m Model) Count(f Filter) int { return m.counts[f] }
+func (m Model) Count(f Filter) int {
+	if f == MFANotRequired {
+		if m.mfa == nil {
+			return 0
+		}
+		return m.mfa.notReq
+	}
+	return m.counts[f]
+}
 
 // CycleSort sorts by the next column; Reverse flips the order.
 func (m *Model) CycleSort() {
@@ -460,7 +475,7 @@ func (m Model) filterLines(st Styles, w int) []string {
 	for _, f := range Filters {
 		label := fmt.Sprintf("%d %s", int(f), f.Label())
 		if counted {
-			label += fmt.Sprintf(" %d", m.counts[f])
+			label += fmt.Sprintf(" %d", m.Count(f))
 		}
 		if f == m.filter {
 			segs = append(segs, st.FilterActive.Render("["+label+"]"))
@@ -469,15 +484,15 @@ func (m Model) filterLines(st Styles, w int) []string {
 		}
 	}
 	lines := draw.Pack(segs, " ", w)
-	if len(lines) <= 2 {
+	if len(lines) <= 3 { // seven filters take three lines at 80 columns
 		return lines
 	}
 	active := fmt.Sprintf("%d %s", int(m.filter), m.filter.Label())
 	if counted {
-		active += fmt.Sprintf(" %d", m.counts[m.filter])
+		active += fmt.Sprintf(" %d", m.Count(m.filter))
 	}
 	return []string{st.FilterActive.Render(draw.Trunc("["+active+"]", w)) +
-		st.Muted.Render(draw.Trunc("  0-5 filter", max(w-40, 0)))}
+		st.Muted.Render(draw.Trunc("  0-6 filter", max(w-40, 0)))}
 }
 
 // HeaderAt reports whether line y (0 = first inner line) is the column
@@ -625,7 +640,7 @@ func (m Model) View(st Styles, w, h int) []string {
 	}
 	for vi := m.offset; vi < end; vi++ {
 		ri := m.view[vi]
-		all := m.cells(m.regs[ri])
+		all := append(m.cells(m.regs[ri]), m.mfaCell(ri))
 		if m.pu != nil {
 			all = append(all, m.puAt(ri).cell(m.pu.reading && int(ri) < m.pu.asked))
 		}

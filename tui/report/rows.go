@@ -94,6 +94,8 @@ func (m *Model) numKey(i int32, col int) uint64 {
 			return 0
 		}
 		return uint64(max(r.LastUpdated.Unix()+1, 1))
+	case columnMFAReq:
+		return m.mfaRank(i)
 	case columnPerUser:
 		return uint64(m.puAt(i))
 	}
@@ -229,6 +231,7 @@ func (m *Model) Append(regs []*graph.Registration) {
 		m.count(r, 1)
 		m.pending = append(m.pending, i)
 	}
+	m.evaluateNew()
 	if m.mergeDue() {
 		m.merge()
 		m.apply()
@@ -252,6 +255,7 @@ func (m *Model) Reset() {
 	}
 	m.regs, m.data, m.upnOrder, m.order, m.pending, m.view = nil, nil, nil, nil, nil, nil
 	m.dropPerUser()
+	m.mfa = nil
 	m.counts = [numFilters]int{}
 	m.loading, m.err = true, nil
 	m.cursor, m.offset = 0, 0
@@ -267,6 +271,7 @@ func (m *Model) Replace(r *graph.Registration) {
 		m.count(x, -1)
 		m.regs[i], m.data[i] = r, m.newRowData(r)
 		m.count(r, 1)
+		m.mfaReplaced(i)
 		if k := slices.Index(m.upnOrder, int32(i)); k >= 0 {
 			m.upnOrder = slices.Delete(m.upnOrder, k, k+1)
 			m.pending = append(m.pending, int32(i))
@@ -279,7 +284,7 @@ func (m *Model) Replace(r *graph.Registration) {
 
 func (m *Model) count(r *graph.Registration, d int) {
 	for _, f := range Filters {
-		if f.Match(r) {
+		if f != MFANotRequired && f.Match(r) {
 			m.counts[f] += d
 		}
 	}
@@ -310,7 +315,11 @@ func (m *Model) apply() {
 	m.view = m.view[:0]
 	q := m.query
 	match := func(i int32) bool {
-		return m.filter.Match(m.regs[i]) && (q == "" || strings.Contains(m.data[i].hay, q)) &&
+		ok := m.filter.Match(m.regs[i])
+		if m.filter == MFANotRequired {
+			ok = m.mfaVerdict(i) == graph.MFANo
+		}
+		return ok && (q == "" || strings.Contains(m.data[i].hay, q)) &&
 			(m.puFilter == PerUserAny || m.puFilter.match(m.puAt(i)))
 	}
 	if !m.desc {
