@@ -222,7 +222,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // busy reports work in flight that will change the screen: tests wait for
 // it to end before taking a golden frame.
 func (m Model) busy() bool {
-	return m.report.Loading() || m.users.Loading() || m.methods.Busy() || m.signins.Busy() || len(m.inflight) > 0
+	return m.report.Loading() || m.report.MFALoading() || m.users.Loading() || m.methods.Busy() || m.signins.Busy() || len(m.inflight) > 0
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {

@@ -151,9 +151,13 @@ func (m *Model) Load(u graph.User, reg *graph.Registration) tea.Cmd {
 		m.methods, m.rows, m.reg, m.mfa = nil, nil, nil, ""
 		m.risk = nil
 		m.cursor, m.offset = 0, 0
+		m.req = m.req.forUser()
+	} else {
+		// A reload of the same user keeps the last answer shown until the
+		// new one is in (no flicker back to "…" after every action).
+		m.req = m.req.reload()
 	}
 	m.riskErr, m.riskLoading = nil, true
-	m.req = m.req.forUser()
 	m.mErr, m.regErr, m.mfaErr = nil, nil, nil
 	m.mLoading, m.mfaLoading = true, true
 	seq, c, id := m.seq, m.client, u.ID
@@ -270,7 +274,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // Busy reports a load in flight.
-func (m Model) Busy() bool { return m.mLoading || m.regLoading || m.mfaLoading || m.riskLoading }
+func (m Model) Busy() bool {
+	return m.mLoading || m.regLoading || m.mfaLoading || m.riskLoading || m.reqBusy()
+}
 
 // Registration is the shown user's registration, when known.
 func (m Model) Registration() *graph.Registration { return m.reg }

@@ -30,6 +30,7 @@ type mfaReq struct {
 	groupsErr  error
 	groupsDone bool
 	rolesDone  bool
+	started    bool           // a load asked for the inputs
 	result     *graph.UserMFA // nil until every input is known
 }
 
@@ -39,6 +40,13 @@ func (r mfaReq) forUser() mfaReq {
 		r.shared = &policyCache{}
 	}
 	return mfaReq{shared: r.shared}
+}
+
+// reload starts over for the same user, keeping the last answer shown.
+func (r mfaReq) reload() mfaReq {
+	out := r.forUser()
+	out.result = r.result
+	return out
 }
 
 // GroupsMsg answers the user's groups read; PoliciesMsg the policies.
@@ -57,6 +65,7 @@ func (m *Model) loadRequirement(ctx context.Context, seq int, u graph.User) []te
 		m.req = m.req.forUser()
 	}
 	c, id := m.client, u.ID
+	m.req.started = true
 	cmds := []tea.Cmd{func() tea.Msg {
 		gs, err := c.UserGroups(ctx, id)
 		return GroupsMsg{Seq: seq, UserID: id, Groups: gs, Err: err}
@@ -78,10 +87,19 @@ func (m *Model) RefreshPolicies() {
 	}
 }
 
+// complete: every input of the evaluation is in.
+func (m Model) complete() bool {
+	r := m.req
+	return m.user != nil && r.shared != nil && r.shared.loaded && r.groupsDone && r.rolesDone && !m.mfaLoading
+}
+
+// reqBusy: a load asked for the inputs and some are still out.
+func (m Model) reqBusy() bool { return m.req.started && !m.complete() }
+
 // evaluate answers once groups, roles, per-user state and policies are in.
 func (m *Model) evaluate() {
 	r := &m.req
-	if m.user == nil || r.shared == nil || !r.shared.loaded || !r.groupsDone || !r.rolesDone || m.mfaLoading {
+	if !m.complete() {
 		return
 	}
 	pol := r.shared.pol

@@ -29,6 +29,7 @@ type mfaState struct {
 	asked    map[string]bool // admin ids whose roles were asked for
 	verdicts []graph.MFAVerdict
 	notReq   int // rows whose verdict is "no"
+	pending  int // admin role reads asked for and not answered
 }
 
 // MFAMsg carries the policies and the expanded groups of load Gen;
@@ -78,6 +79,7 @@ func (m *Model) OnAdminRoles(msg AdminRolesMsg) {
 	if m.mfa == nil || m.load == nil || msg.Gen != m.mfa.gen || msg.Gen != m.load.gen {
 		return
 	}
+	m.mfa.pending--
 	for id, roles := range msg.Roles {
 		if roles != nil {
 			m.mfa.ix.SetRoles(id, roles)
@@ -108,6 +110,7 @@ func (m *Model) AskAdminRoles() tea.Cmd {
 		return nil
 	}
 	ctx, gen := graph.WithPriority(m.load.ctx, graph.PriorityLow), st.gen
+	st.pending++
 	return func() tea.Msg {
 		out := map[string][]string{}
 		var mu sync.Mutex
@@ -194,6 +197,17 @@ func (m *Model) mfaRank(i int32) uint64 {
 		return 3
 	}
 	return 4
+}
+
+// MFALoading reports the column's reads under way (tests wait for them).
+func (m Model) MFALoading() bool {
+	if m.load == nil || m.load.gen == 0 {
+		return false
+	}
+	if _, ok := m.load.src.(graph.Reader); !ok {
+		return false
+	}
+	return m.mfa == nil || !m.mfa.loaded || m.mfa.pending > 0
 }
 
 // MFAVerdictOf is the verdict of a shown row (tests, export).
